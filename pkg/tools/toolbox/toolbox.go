@@ -1,0 +1,73 @@
+package toolbox
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
+	_ "github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/all" // every applet
+)
+
+// Names under which the binary is the toolbox itself rather than one applet.
+var selfNames = map[string]bool{"ddebug-toolbox": true, "toolbox": true}
+
+func init() {
+	tools.Register(tools.Applet{Name: "help", Summary: "list the applets of the toolbox", Run: runHelp})
+}
+
+// IsApplet reports whether name (argv[0]'s base name) is one of the toolbox's applets.
+func IsApplet(name string) bool {
+	_, ok := tools.Lookup(filepath.Base(name))
+	return ok
+}
+
+// Main runs the toolbox as a process and returns its exit status.
+//   - argv[0] is an applet name: run that applet (busybox-style links);
+//   - argv[0] is ddebug-toolbox: argv[1] names the applet, or none for an interactive shell.
+func Main(args []string) int {
+	if len(args) == 0 {
+		args = []string{"ddebug-toolbox"}
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	name := filepath.Base(args[0])
+	if selfNames[name] {
+		args = args[1:]
+		if len(args) == 0 {
+			args = []string{"sh"}
+		}
+		if args[0] == "--help" || args[0] == "-h" {
+			args = []string{"help"}
+		}
+	}
+	return tools.Main(ctx, args)
+}
+
+func runHelp(_ context.Context, env *tools.Env, args []string) int {
+	if len(args) > 1 {
+		if a, ok := tools.Lookup(args[1]); ok {
+			return a.Run(context.Background(), env, []string{a.Name, "--help"})
+		}
+		env.Errorf("help", "no applet %q", args[1])
+		return 1
+	}
+	fmt.Fprintln(env.Stdout, "ddebug toolbox: every command below runs in-process, without any file from the target.")
+	fmt.Fprintln(env.Stdout, "Anything else is looked up on PATH in the target. '<applet> --help' shows an applet's flags.")
+	fmt.Fprintln(env.Stdout)
+	tw := tabwriter.NewWriter(env.Stdout, 0, 8, 2, ' ', 0)
+	for _, a := range tools.Applets() {
+		name := a.Name
+		if len(a.Aliases) > 0 {
+			name += " (" + strings.Join(a.Aliases, ", ") + ")"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\n", name, a.Summary)
+	}
+	tw.Flush()
+	return 0
+}
