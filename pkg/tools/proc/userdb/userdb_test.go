@@ -1,0 +1,53 @@
+package userdb
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+func TestLoad(t *testing.T) {
+	root := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(root, "etc"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	passwd := "root:x:0:0:root:/root:/bin/sh\n# comment\nbroken line\nnonroot:x:65532:65532::/home/nonroot:/sbin/nologin\n"
+	group := "root:x:0:\nwheel:x:10:nonroot,other\nnonroot:x:65532:\n"
+	for name, body := range map[string]string{"passwd": passwd, "group": group} {
+		if err := os.WriteFile(filepath.Join(root, "etc", name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db := Load(root)
+	wantUsers := []User{
+		{Name: "root", UID: 0, GID: 0, Home: "/root", Shell: "/bin/sh"},
+		{Name: "nonroot", UID: 65532, GID: 65532, Home: "/home/nonroot", Shell: "/sbin/nologin"},
+	}
+	if diff := cmp.Diff(wantUsers, db.Users, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("users (-want +got):\n%s", diff)
+	}
+	tests := []struct{ got, want string }{
+		{db.UserOrID(65532), "nonroot"},
+		{db.UserOrID(1234), "1234"},
+		{db.GroupOrID(10), "wheel"},
+		{db.GroupOrID(99), "99"},
+	}
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("got %q, want %q", tt.got, tt.want)
+		}
+	}
+	if diff := cmp.Diff([]int{10}, db.SupplementaryGroups("nonroot")); diff != "" {
+		t.Errorf("SupplementaryGroups (-want +got):\n%s", diff)
+	}
+}
+
+func TestLoadEmptyRoot(t *testing.T) {
+	db := Load(t.TempDir())
+	if got := db.UserOrID(0); got != "0" {
+		t.Errorf("UserOrID(0) in a root without /etc = %q, want \"0\"", got)
+	}
+}
