@@ -1,0 +1,623 @@
+package archive
+
+import (
+	"archive/tar"
+	"bufio"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/flags"
+)
+
+func init() {
+	tools.Register(tools.Applet{Name: "tar", Summary: "create, list and extract tar archives", Run: runTar})
+}
+
+const tarUsage = `tar -c|-x|-t [-zvpO] [-f FILE|-] [-C DIR] [--exclude PATTERN] [FILE]...
+  -c  create   -x  extract   -t  list
+  -z  gzip (detected automatically when reading)
+  -f FILE  archive (default -, stdin/stdout)   -C DIR  change to DIR first
+  -v  verbose  -O  extract to stdout   --exclude PATTERN  skip matching names
+Extraction refuses absolute names, '..' and anything reached through a symlink that
+leaves the destination.`
+
+type tarOpts struct {
+	verbose, gz, toStdout, keepOld bool
+	file, dir                      string
+	excludes                       []string
+}
+
+func runTar(ctx context.Context, env *tools.Env, args []string) int {
+	fsx := flags.New("tar", tarUsage)
+	create := fsx.Bool('c', "create")
+	extract := fsx.Bool('x', "extract")
+	fsx.BoolFunc(0, "get", func() { *extract = true })
+	list := fsx.Bool('t', "list")
+	var o tarOpts
+	fsx.BoolFunc('z', "gzip", func() { o.gz = true })
+	fsx.BoolFunc(0, "gunzip", func() { o.gz = true })
+	fsx.BoolFunc('v', "verbose", func() { o.verbose = true })
+	fsx.BoolFunc('O', "to-stdout", func() { o.toStdout = true })
+	fsx.BoolFunc('k', "keep-old-files", func() { o.keepOld = true })
+	fsx.Bool('p', "preserve-permissions")
+	fsx.Bool(0, "same-owner")
+	fsx.Bool(0, "no-same-owner")
+	fsx.Bool(0, "numeric-owner")
+	fsx.Bool('o', "")
+	fsx.Func('f', "file", func(v string) error { o.file = v; return nil })
+	fsx.Func('C', "directory", func(v string) error { o.dir = v; return nil })
+	fsx.Func(0, "exclude", func(v string) error { o.excludes = append(o.excludes, v); return nil })
+	a := args[1:]
+	// Old-style "tar xzf f.tgz": the first word is a bundle of flags without a dash.
+	if len(a) > 0 && a[0] != "" && !strings.HasPrefix(a[0], "-") {
+		a = append([]string{"-" + a[0]}, a[1:]...)
+	}
+	ops, rc := fsx.Parse(env, a)
+	if rc >= 0 {
+		return rc
+	}
+	n := 0
+	for _, b := range []bool{*create, *extract, *list} {
+		if b {
+			n++
+		}
+	}
+	if n != 1 {
+		env.Errorf("tar", "you must specify exactly one of the '-c', '-x', '-t' options\nTry 'tar --help' for more information.")
+		return 2
+	}
+	if o.file == "" {
+		o.file = "-"
+	}
+	if o.dir == "" {
+		o.dir = env.Dir
+	} else {
+		o.dir = env.Abs(o.dir)
+	}
+	switch {
+	case *create:
+		if len(ops) == 0 {
+			env.Errorf("tar", "cowardly refusing to create an empty archive")
+			return 2
+		}
+		return tarCreate(ctx, env, &o, ops)
+	case *extract:
+		return tarRead(ctx, env, &o, ops, true)
+	default:
+		return tarRead(ctx, env, &o, ops, false)
+	}
+}
+
+func excluded(excludes []string, name string) bool {
+	name = strings.TrimSuffix(name, "/")
+	base := path.Base(name)
+	for _, p := range excludes {
+		p = strings.TrimSuffix(p, "/")
+		if ok, _ := path.Match(p, base); ok {
+			return true
+		}
+		if ok, _ := path.Match(p, name); ok {
+			return true
+		}
+		// A pattern also excludes everything below a matching directory.
+		for d := path.Dir(name); d != "." && d != "/"; d = path.Dir(d) {
+			if ok, _ := path.Match(p, d); ok {
+				return true
+			}
+			if ok, _ := path.Match(p, path.Base(d)); ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+type nopWriteCloser struct{ io.Writer }
+
+func (nopWriteCloser) Close() error { return nil }
+
+func tarCreate(ctx context.Context, env *tools.Env, o *tarOpts, ops []string) int {
+	var out io.WriteCloser
+	if o.file == "-" {
+		out = nopWriteCloser{env.Stdout}
+	} else {
+		f, err := os.Create(env.Abs(o.file))
+		if err != nil {
+			env.Errorf("tar", "%s: Cannot open: %s", o.file, flags.Reason(err))
+			return 2
+		}
+		out = f
+	}
+	bw := bufio.NewWriterSize(out, 64<<10)
+	var w io.Writer = bw
+	var gz *gzip.Writer
+	if o.gz {
+		gz = gzip.NewWriter(bw)
+		w = gz
+	}
+	tw := tar.NewWriter(w)
+	verbose := env.Stdout
+	if o.file == "-" {
+		verbose = env.Stderr
+	}
+	st := 0
+	links := map[[2]uint64]string{}
+	warnedSlash := false
+	for _, op := range ops {
+		root := op
+		if !filepath.IsAbs(root) {
+			root = filepath.Join(o.dir, op)
+		}
+		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if cerr := ctx.Err(); cerr != nil {
+				return cerr
+			}
+			rel := op
+			if p != root {
+				rel = filepath.Join(op, strings.TrimPrefix(p, root+string(filepath.Separator)))
+				if strings.HasSuffix(root, "/") {
+					rel = filepath.Join(op, strings.TrimPrefix(p, root))
+				}
+			}
+			name := filepath.ToSlash(rel)
+			if strings.HasPrefix(name, "/") {
+				if !warnedSlash {
+					env.Errorf("tar", "Removing leading `/' from member names")
+					warnedSlash = true
+				}
+				name = strings.TrimLeft(name, "/")
+				if name == "" {
+					name = "."
+				}
+			}
+			if err != nil {
+				env.Errorf("tar", "%s: Cannot stat: %s", rel, flags.Reason(err))
+				st = 2
+				return nil
+			}
+			if excluded(o.excludes, name) {
+				if d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if err := addTarEntry(tw, p, name, links); err != nil {
+				env.Errorf("tar", "%s: %v", rel, err)
+				st = 2
+				return nil
+			}
+			if o.verbose {
+				n := name
+				if d.IsDir() && !strings.HasSuffix(n, "/") {
+					n += "/"
+				}
+				fmt.Fprintln(verbose, n)
+			}
+			return nil
+		})
+		if err != nil {
+			env.Errorf("tar", "%v", err)
+			st = 2
+		}
+	}
+	if err := tw.Close(); err != nil && st == 0 {
+		env.Errorf("tar", "writing archive: %v", err)
+		st = 2
+	}
+	if gz != nil {
+		if err := gz.Close(); err != nil && st == 0 {
+			env.Errorf("tar", "writing archive: %v", err)
+			st = 2
+		}
+	}
+	if err := bw.Flush(); err != nil && st == 0 {
+		env.Errorf("tar", "writing archive: %v", err)
+		st = 2
+	}
+	if err := out.Close(); err != nil && st == 0 {
+		env.Errorf("tar", "writing archive: %v", err)
+		st = 2
+	}
+	return st
+}
+
+func addTarEntry(tw *tar.Writer, p, name string, links map[[2]uint64]string) error {
+	fi, err := os.Lstat(p)
+	if err != nil {
+		return fmt.Errorf("Cannot stat: %s", flags.Reason(err))
+	}
+	target := ""
+	if fi.Mode()&fs.ModeSymlink != 0 {
+		if target, err = os.Readlink(p); err != nil {
+			return fmt.Errorf("Cannot readlink: %s", flags.Reason(err))
+		}
+	}
+	hdr, err := tar.FileInfoHeader(fi, target)
+	if err != nil {
+		return err
+	}
+	hdr.Name = name
+	if fi.IsDir() && !strings.HasSuffix(hdr.Name, "/") {
+		hdr.Name += "/"
+	}
+	hdr.Format = tar.FormatGNU
+	if len(name) > 100 || len(target) > 100 {
+		hdr.Format = tar.FormatUnknown
+	}
+	hdr.AccessTime, hdr.ChangeTime = time.Time{}, time.Time{}
+	if sys, ok := fi.Sys().(*syscall.Stat_t); ok && fi.Mode().IsRegular() && sys.Nlink > 1 {
+		key := [2]uint64{uint64(sys.Dev), sys.Ino}
+		if first, ok := links[key]; ok {
+			hdr.Typeflag = tar.TypeLink
+			hdr.Linkname = first
+			hdr.Size = 0
+			return tw.WriteHeader(hdr)
+		}
+		links[key] = name
+	}
+	if err := tw.WriteHeader(hdr); err != nil {
+		return err
+	}
+	if hdr.Typeflag != tar.TypeReg {
+		return nil
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		return fmt.Errorf("Cannot open: %s", flags.Reason(err))
+	}
+	defer f.Close()
+	if _, err := io.CopyN(tw, f, hdr.Size); err != nil {
+		return fmt.Errorf("Read error: %v", err)
+	}
+	return nil
+}
+
+// openArchive opens the archive for reading, undoing gzip when asked or detected.
+func openArchive(env *tools.Env, o *tarOpts) (io.Reader, func(), error) {
+	var in io.Reader
+	closer := func() {}
+	if o.file == "-" {
+		in = env.Stdin
+	} else {
+		f, err := os.Open(env.Abs(o.file))
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: Cannot open: %s", o.file, flags.Reason(err))
+		}
+		in, closer = f, func() { f.Close() }
+	}
+	br := bufio.NewReaderSize(in, 64<<10)
+	magic, _ := br.Peek(2)
+	if o.gz || (len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			closer()
+			return nil, nil, fmt.Errorf("reading gzip stream: %v", err)
+		}
+		return zr, closer, nil
+	}
+	return br, closer, nil
+}
+
+func tarRead(ctx context.Context, env *tools.Env, o *tarOpts, ops []string, extract bool) int {
+	in, closer, err := openArchive(env, o)
+	if err != nil {
+		env.Errorf("tar", "%v", err)
+		return 2
+	}
+	defer closer()
+	var x *extractor
+	if extract && !o.toStdout {
+		root, err := os.OpenRoot(o.dir)
+		if err != nil {
+			env.Errorf("tar", "%s: Cannot open: %s", o.dir, flags.Reason(err))
+			return 2
+		}
+		defer root.Close()
+		x = &extractor{root: root, chown: os.Geteuid() == 0}
+	}
+	tr := tar.NewReader(in)
+	st := 0
+	matched := make([]bool, len(ops))
+	for {
+		if err := ctx.Err(); err != nil {
+			env.Errorf("tar", "%v", err)
+			return 2
+		}
+		hdr, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			env.Errorf("tar", "reading archive: %v", err)
+			return 2
+		}
+		if excluded(o.excludes, hdr.Name) || !selected(ops, matched, hdr.Name) {
+			continue
+		}
+		switch {
+		case !extract:
+			if o.verbose {
+				fmt.Fprintln(env.Stdout, verboseLine(hdr))
+			} else {
+				fmt.Fprintln(env.Stdout, hdr.Name)
+			}
+		case o.toStdout:
+			if hdr.Typeflag == tar.TypeReg {
+				if _, err := io.Copy(env.Stdout, tr); err != nil {
+					env.Errorf("tar", "%s: %v", hdr.Name, err)
+					st = 2
+				}
+			}
+		default:
+			if o.verbose {
+				fmt.Fprintln(env.Stdout, hdr.Name)
+			}
+			if err := x.entry(hdr, tr, o.keepOld); err != nil {
+				env.Errorf("tar", "%s: %v", hdr.Name, err)
+				st = 2
+			}
+		}
+	}
+	if x != nil {
+		x.finish()
+	}
+	for i, ok := range matched {
+		if !ok {
+			env.Errorf("tar", "%s: Not found in archive", ops[i])
+			st = 2
+		}
+	}
+	if st != 0 {
+		env.Errorf("tar", "Exiting with failure status due to previous errors")
+	}
+	return st
+}
+
+func selected(ops []string, matched []bool, name string) bool {
+	if len(ops) == 0 {
+		return true
+	}
+	name = strings.TrimSuffix(name, "/")
+	for i, op := range ops {
+		op = strings.TrimSuffix(op, "/")
+		if name == op || strings.HasPrefix(name, op+"/") {
+			matched[i] = true
+			return true
+		}
+	}
+	return false
+}
+
+func verboseLine(h *tar.Header) string {
+	mode := fs.FileMode(h.Mode).Perm()
+	var t byte = '-'
+	switch h.Typeflag {
+	case tar.TypeDir:
+		t = 'd'
+	case tar.TypeSymlink:
+		t = 'l'
+	case tar.TypeChar:
+		t = 'c'
+	case tar.TypeBlock:
+		t = 'b'
+	case tar.TypeFifo:
+		t = 'p'
+	case tar.TypeLink:
+		t = 'h'
+	}
+	ms := []byte(mode.String())
+	ms[0] = t
+	if t == 'h' {
+		ms[0] = '-'
+	}
+	owner := h.Uname
+	if owner == "" {
+		owner = fmt.Sprint(h.Uid)
+	}
+	group := h.Gname
+	if group == "" {
+		group = fmt.Sprint(h.Gid)
+	}
+	og := owner + "/" + group
+	size := fmt.Sprint(h.Size)
+	if h.Typeflag == tar.TypeChar || h.Typeflag == tar.TypeBlock {
+		size = fmt.Sprintf("%d,%d", h.Devmajor, h.Devminor)
+	}
+	width := 19 - len(og)
+	if width < len(size) {
+		width = len(size)
+	}
+	line := fmt.Sprintf("%s %s %*s %s %s", ms, og, width, size, h.ModTime.Format("2006-01-02 15:04"), h.Name)
+	switch h.Typeflag {
+	case tar.TypeSymlink:
+		line += " -> " + h.Linkname
+	case tar.TypeLink:
+		line += " link to " + h.Linkname
+	}
+	return line
+}
+
+// extractor writes entries below root. Every file operation goes through os.Root, which
+// refuses any path (or symlink met on the way) that leaves the directory; names that are
+// absolute or contain ".." are refused before that.
+type extractor struct {
+	root  *os.Root
+	chown bool
+	dirs  []*tar.Header
+}
+
+// ErrUnsafePath is returned for archive entries that would land outside the destination.
+var ErrUnsafePath = errors.New("refusing to extract: path leaves the destination directory")
+
+func cleanName(name string) (string, error) {
+	if name == "" {
+		return "", ErrUnsafePath
+	}
+	if strings.HasPrefix(name, "/") {
+		return "", fmt.Errorf("%w (absolute name)", ErrUnsafePath)
+	}
+	for _, part := range strings.Split(name, "/") {
+		if part == ".." {
+			return "", fmt.Errorf("%w (contains '..')", ErrUnsafePath)
+		}
+	}
+	c := path.Clean(name)
+	if c == "." {
+		return ".", nil
+	}
+	return c, nil
+}
+
+func (x *extractor) entry(h *tar.Header, r io.Reader, keepOld bool) error {
+	name, err := cleanName(h.Name)
+	if err != nil {
+		return err
+	}
+	if d := path.Dir(name); d != "." {
+		if err := x.root.MkdirAll(d, 0o755); err != nil {
+			return fmt.Errorf("Cannot mkdir: %w", rootErr(err))
+		}
+	}
+	mode := fs.FileMode(h.Mode).Perm()
+	if h.Mode&0o4000 != 0 {
+		mode |= fs.ModeSetuid
+	}
+	if h.Mode&0o2000 != 0 {
+		mode |= fs.ModeSetgid
+	}
+	if h.Mode&0o1000 != 0 {
+		mode |= fs.ModeSticky
+	}
+	if h.Typeflag != tar.TypeDir && name != "." {
+		if _, err := x.root.Lstat(name); err == nil {
+			if keepOld {
+				return fmt.Errorf("Cannot open: File exists")
+			}
+			if fi, _ := x.root.Lstat(name); fi == nil || !fi.IsDir() {
+				if err := x.root.Remove(name); err != nil {
+					return fmt.Errorf("Cannot unlink: %w", rootErr(err))
+				}
+			}
+		}
+	}
+	switch h.Typeflag {
+	case tar.TypeDir:
+		if err := x.root.Mkdir(name, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
+			return fmt.Errorf("Cannot mkdir: %w", rootErr(err))
+		}
+		if fi, err := x.root.Lstat(name); err != nil || !fi.IsDir() {
+			return fmt.Errorf("Cannot mkdir: not a directory")
+		}
+		hc := *h
+		hc.Name = name
+		x.dirs = append(x.dirs, &hc)
+		return nil
+	case tar.TypeReg, tar.TypeRegA:
+		f, err := x.root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil {
+			return fmt.Errorf("Cannot open: %w", rootErr(err))
+		}
+		_, cerr := io.Copy(f, r)
+		if err := f.Close(); cerr == nil {
+			cerr = err
+		}
+		if cerr != nil {
+			return fmt.Errorf("Cannot write: %w", cerr)
+		}
+	case tar.TypeSymlink:
+		if err := x.root.Symlink(h.Linkname, name); err != nil {
+			return fmt.Errorf("Cannot create symlink to '%s': %w", h.Linkname, rootErr(err))
+		}
+		x.owner(name, h, true)
+		return nil
+	case tar.TypeLink:
+		old, err := cleanName(h.Linkname)
+		if err != nil {
+			return fmt.Errorf("hard link target: %w", err)
+		}
+		if err := x.root.Link(old, name); err != nil {
+			return fmt.Errorf("Cannot hard link to '%s': %w", h.Linkname, rootErr(err))
+		}
+		return nil
+	case tar.TypeChar, tar.TypeBlock, tar.TypeFifo:
+		if err := x.mknod(name, h); err != nil {
+			return fmt.Errorf("Cannot mknod: %w", rootErr(err))
+		}
+	case tar.TypeXGlobalHeader:
+		return nil
+	default:
+		return fmt.Errorf("unsupported entry type %q", h.Typeflag)
+	}
+	x.owner(name, h, false)
+	if err := x.root.Chmod(name, mode); err != nil {
+		return fmt.Errorf("Cannot change mode: %w", rootErr(err))
+	}
+	if err := x.root.Chtimes(name, h.ModTime, h.ModTime); err != nil {
+		return fmt.Errorf("Cannot utime: %w", rootErr(err))
+	}
+	return nil
+}
+
+func (x *extractor) owner(name string, h *tar.Header, link bool) {
+	if !x.chown {
+		return
+	}
+	if link {
+		_ = x.root.Lchown(name, h.Uid, h.Gid)
+		return
+	}
+	_ = x.root.Chown(name, h.Uid, h.Gid)
+}
+
+// mknod creates a device or fifo: os.Root has no Mknod, so the parent is opened through
+// the root (checked) and the node made with mknodat relative to it.
+func (x *extractor) mknod(name string, h *tar.Header) error {
+	dir, err := x.root.Open(path.Dir(name))
+	if err != nil {
+		return err
+	}
+	defer dir.Close()
+	mode := uint32(h.Mode & 0o7777)
+	switch h.Typeflag {
+	case tar.TypeChar:
+		mode |= syscall.S_IFCHR
+	case tar.TypeBlock:
+		mode |= syscall.S_IFBLK
+	default:
+		mode |= syscall.S_IFIFO
+	}
+	return mknodat(int(dir.Fd()), path.Base(name), mode, h.Devmajor, h.Devminor)
+}
+
+// finish sets directory modes and times once their contents are written, deepest first.
+func (x *extractor) finish() {
+	for i := len(x.dirs) - 1; i >= 0; i-- {
+		h := x.dirs[i]
+		x.owner(h.Name, h, false)
+		_ = x.root.Chmod(h.Name, fs.FileMode(h.Mode).Perm())
+		_ = x.root.Chtimes(h.Name, h.ModTime, h.ModTime)
+	}
+}
+
+// rootErr turns os.Root's escape error into the package's sentinel.
+func rootErr(err error) error {
+	if err != nil && strings.Contains(err.Error(), "path escapes from parent") {
+		return fmt.Errorf("%w (through a symlink)", ErrUnsafePath)
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return errors.New(flags.Reason(pe.Err))
+	}
+	return err
+}
