@@ -1,0 +1,265 @@
+package shell
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+
+	"mvdan.cc/sh/v3/expand"
+	"mvdan.cc/sh/v3/interp"
+	"mvdan.cc/sh/v3/syntax"
+
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
+)
+
+// builtinFunc is a builtin the shell adds to the interpreter's (kill, jobs, umask, ...).
+type builtinFunc func(ctx context.Context, s *Shell, hc interp.HandlerContext, env *tools.Env, args []string) int
+
+// builtins are looked up by the call handler before the interpreter's own builtins.
+var builtins map[string]builtinFunc
+
+func init() {
+	builtins = map[string]builtinFunc{
+		"kill":    builtinKill,
+		"jobs":    builtinJobs,
+		"wait":    builtinWait,
+		"fg":      builtinFgBg,
+		"bg":      builtinFgBg,
+		"disown":  builtinDisown,
+		"umask":   builtinUmask,
+		"ulimit":  builtinUlimit,
+		"history": builtinHistory,
+		"help":    builtinHelp,
+		"command": builtinCommand,
+		"type":    builtinType,
+		"bgStmt":  builtinBgStmt, // reachable only through internalPrefix
+	}
+}
+
+// call rewrites the names of the builtins the shell implements itself so that the
+// interpreter hands them to execMiddleware instead of failing with "unsupported builtin".
+func (s *Shell) call(ctx context.Context, args []string) ([]string, error) {
+	if _, ok := builtins[args[0]]; ok && args[0] != "bgStmt" {
+		if args[0] == "command" && (len(args) < 2 || (args[1] != "-p" && args[1] != "-v" && args[1] != "-V")) {
+			return args, nil // the interpreter's plain 'command NAME'
+		}
+		out := append([]string{internalPrefix + args[0]}, args[1:]...)
+		return out, nil
+	}
+	return args, nil
+}
+
+// execMiddleware runs every simple command that is neither a function nor a builtin:
+// a toolbox applet in-process when the name is one, else a program found on PATH.
+func (s *Shell) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandlerFunc {
+	return func(ctx context.Context, args []string) error {
+		hc := interp.HandlerCtx(ctx)
+		env := handlerEnv(hc)
+		if name, ok := strings.CutPrefix(args[0], internalPrefix); ok {
+			args = append([]string{name}, args[1:]...)
+			return exitError(builtins[name](ctx, s, hc, env, args))
+		}
+		if a, ok := tools.Lookup(args[0]); ok {
+			if j := jobOf(ctx); j != nil {
+				j.markStarted()
+			}
+			return exitError(a.Run(ctx, env, args))
+		}
+		return exitError(s.runProgram(ctx, env, args, false))
+	}
+}
+
+// handlerEnv is the tools.Env of one command: the interpreter's current streams and
+// directory and its exported variables.
+func handlerEnv(hc interp.HandlerContext) *tools.Env {
+	env := &tools.Env{Stdin: hc.Stdin, Stdout: hc.Stdout, Stderr: hc.Stderr, Dir: hc.Dir, Environ: environ(hc.Env)}
+	if env.Stdin == nil {
+		env.Stdin = strings.NewReader("")
+	}
+	if env.Stdout == nil {
+		env.Stdout = io.Discard
+	}
+	if env.Stderr == nil {
+		env.Stderr = io.Discard
+	}
+	return env
+}
+
+// environ lists the exported, set string variables of env as KEY=VALUE.
+func environ(env expand.Environ) []string {
+	idx := map[string]int{}
+	var list []string
+	env.Each(func(name string, vr expand.Variable) bool {
+		i, seen := idx[name]
+		if !vr.IsSet() || !vr.Exported || vr.Kind != expand.String {
+			if seen {
+				list[i] = ""
+			}
+			return true
+		}
+		kv := name + "=" + vr.Str
+		if seen {
+			list[i] = kv
+		} else {
+			idx[name] = len(list)
+			list = append(list, kv)
+		}
+		return true
+	})
+	out := list[:0]
+	for _, kv := range list {
+		if kv != "" {
+			out = append(out, kv)
+		}
+	}
+	return out
+}
+
+// exitError turns an exit status into what an interp.ExecHandlerFunc returns.
+func exitError(status int) error {
+	if status == 0 {
+		return nil
+	}
+	return interp.ExitStatus(uint8(status))
+}
+
+// runProgram runs a program found on PATH (or by its path) as a child process and returns
+// its exit status. skipApplets is for 'command -p', which also searches the default PATH.
+func (s *Shell) runProgram(ctx context.Context, env *tools.Env, args []string, defaultPath bool) int {
+	path, err := tools.LookPath(env, args[0])
+	if err != nil && defaultPath && !strings.Contains(args[0], "/") {
+		path, err = tools.LookPath(&tools.Env{Dir: env.Dir, Environ: []string{"PATH=" + tools.DefaultPath}}, args[0])
+	}
+	if err != nil {
+		if errors.Is(err, exec.ErrNotFound) || errors.Is(err, os.ErrNotExist) {
+			fmt.Fprintf(env.Stderr, "%s: command not found (neither a toolbox applet nor on PATH)\n", args[0])
+			return 127
+		}
+		fmt.Fprintf(env.Stderr, "%s: %v\n", args[0], err)
+		return 126
+	}
+	job := jobOf(ctx)
+	cmd := &exec.Cmd{Path: path, Args: args, Dir: env.Dir, Env: env.Environ, Stdin: env.Stdin, Stdout: env.Stdout, Stderr: env.Stderr}
+	if job != nil {
+		// A background job gets its own process group: Ctrl-C at the terminal must not
+		// reach it, and kill %N signals the group.
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	}
+	if err := cmd.Start(); err != nil {
+		if job != nil {
+			job.markStarted()
+		}
+		if st, ok := s.runShellScript(ctx, env, path, args, err); ok {
+			return st
+		}
+		return tools.ExitStatus(err, env, args[0])
+	}
+	if job != nil {
+		job.addProcess(cmd.Process.Pid)
+		defer job.removeProcess(cmd.Process.Pid)
+	}
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		select {
+		case <-ctx.Done():
+			// In an interactive shell the terminal has already sent SIGINT to the
+			// foreground process group, which holds the child; anywhere else (a script
+			// being cancelled, a background job being killed) the shell sends it.
+			if job != nil || !s.ttySignal {
+				cmd.Process.Signal(os.Interrupt)
+			}
+		case <-done:
+		}
+	}()
+	err = cmd.Wait()
+	if err != nil && ctxErr(err) {
+		return 130
+	}
+	return tools.ExitStatus(err, env, args[0])
+}
+
+// shellInterpreters are the #! lines that the toolbox shell runs itself when the kernel
+// cannot (a FROM-scratch target has no /bin/sh).
+var shellInterpreters = map[string]bool{
+	"/bin/sh": true, "/bin/ash": true, "/bin/bash": true, "/usr/bin/sh": true, "/usr/bin/bash": true,
+	"/usr/bin/env sh": true, "/usr/bin/env bash": true,
+}
+
+// runShellScript runs path as a script of this shell when exec failed because it is a
+// script without #! (ENOEXEC) or a #! shell script whose interpreter is missing.
+func (s *Shell) runShellScript(ctx context.Context, env *tools.Env, path string, args []string, startErr error) (int, bool) {
+	if !errors.Is(startErr, syscall.ENOEXEC) && !errors.Is(startErr, syscall.ENOENT) {
+		return 0, false
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0, false
+	}
+	first, _, _ := bytes.Cut(b, []byte("\n"))
+	if bytes.HasPrefix(first, []byte("#!")) {
+		interp := strings.Join(strings.Fields(string(first[2:])), " ")
+		if !errors.Is(startErr, syscall.ENOENT) || !shellInterpreters[interp] {
+			return 0, false
+		}
+	} else if !errors.Is(startErr, syscall.ENOEXEC) || bytes.IndexByte(first, 0) >= 0 {
+		return 0, false
+	}
+	sub, err := New(env, Options{Name: args[0], Params: args[1:]})
+	if err != nil {
+		return 0, false
+	}
+	defer sub.Close()
+	return sub.RunScript(ctx, bytes.NewReader(b), args[0]), true
+}
+
+// prepare rewrites a parsed program before it runs: statements ending in '&' become
+// jobs of this shell (with real PIDs), and $! names the last one.
+func (s *Shell) prepare(node syntax.Node) {
+	syntax.Walk(node, func(n syntax.Node) bool {
+		switch n := n.(type) {
+		case *syntax.Subshell, *syntax.CmdSubst, *syntax.ProcSubst:
+			// These run on a copy of the interpreter; leave '&' in them to it.
+			return false
+		case *syntax.BinaryCmd:
+			if n.Op == syntax.Pipe || n.Op == syntax.PipeAll {
+				return false
+			}
+		case *syntax.Stmt:
+			if n.Background && !n.Coprocess && !n.Disown {
+				s.mu.Lock()
+				s.nextBg++
+				id := s.nextBg
+				st := *n
+				st.Background = false
+				s.bgStmts[id] = &st
+				s.mu.Unlock()
+				*n = syntax.Stmt{
+					Position: n.Position,
+					Cmd: &syntax.CallExpr{Args: []*syntax.Word{
+						lit(internalPrefix + "bgStmt"), lit(fmt.Sprint(id)),
+					}},
+				}
+				return false
+			}
+		}
+		return true
+	})
+	// $! everywhere, including inside subshells, reads the job table.
+	syntax.Walk(node, func(n syntax.Node) bool {
+		if pe, ok := n.(*syntax.ParamExp); ok && pe.Param != nil && pe.Param.Value == "!" && pe.Index == nil {
+			pe.Param = &syntax.Lit{ValuePos: pe.Param.ValuePos, ValueEnd: pe.Param.ValueEnd, Value: lastBgVar}
+		}
+		return true
+	})
+}
+
+func lit(s string) *syntax.Word {
+	return &syntax.Word{Parts: []syntax.WordPart{&syntax.Lit{Value: s}}}
+}

@@ -1,0 +1,333 @@
+package shell
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+
+	"mvdan.cc/sh/v3/expand"
+	"mvdan.cc/sh/v3/interp"
+	"mvdan.cc/sh/v3/syntax"
+
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
+)
+
+func init() {
+	tools.Register(tools.Applet{
+		Name:    "sh",
+		Aliases: []string{"ash"},
+		Summary: "POSIX shell; applets run in-process, anything else from PATH (sh --help)",
+		Run:     Run,
+	})
+}
+
+const usage = `sh [-eux] [-o OPTION] [-i] [-c COMMAND [NAME [ARG]...] | -s [ARG]... | SCRIPT [ARG]...]
+
+The toolbox shell: POSIX sh (with common bash extensions: [[ ]], arrays, local) run by
+mvdan.cc/sh, with every toolbox applet run in-process, in the same process as the shell.
+
+  -c COMMAND  run COMMAND; NAME becomes $0 and ARGs $1...
+  -s          read the script from standard input (the default without -c or SCRIPT)
+  -i          interactive: prompt, line editing, history (the default when stdin is a terminal)
+  -e -u -x -f -n -a   set options as 'set' does (errexit, nounset, xtrace, noglob, noexec, allexport)
+  -o OPTION   set a long option, e.g. -o pipefail
+
+How a command name is found:
+  1. shell functions, then builtins (cd, export, read, test, echo, printf, kill, jobs, wait,
+     umask, ulimit, history, ...);
+  2. toolbox applets (see 'help'): they run in-process and WIN over a file of the same name
+     on PATH, so 'ls' is always the toolbox ls, even when the target ships its own /bin/ls;
+  3. files found on PATH (PATH unset: ` + tools.DefaultPath + `), exec'd as new processes.
+  To run the target's own program instead of an applet, give its path (/bin/ls) or use
+  'command -p ls'; 'which -a NAME' shows both.
+
+Interactive mode: the prompt is 'ddebug:$DDEBUG_TARGET <cwd> # ' ('$ ' when not root), or
+PS1 if set. Keys: arrows, Home/End, Ctrl-A/E/B/F, Ctrl-U/K/W, Ctrl-L clears, Ctrl-R searches
+history backwards, Tab completes applet names and paths, Ctrl-C cancels the running command
+or the line, Ctrl-D on an empty line exits. History is kept in memory only (nothing is
+written to the target's filesystem).
+Jobs: 'cmd &' starts a job; 'jobs -l' lists them with their real PIDs, 'kill %N' or
+'kill PID' signals, 'wait [%N|PID]' waits; $! is the last job's PID (or %N when the job
+runs only applets).`
+
+// options is the parsed command line of sh.
+type options struct {
+	command     *string  // -c
+	fromStdin   bool     // -s
+	interactive *bool    // -i (nil: decide by whether stdin is a terminal)
+	setOpts     []string // for interp.Params: -e, -x, -o pipefail, ...
+	name        string   // $0
+	script      string   // path of the script file, if any
+	params      []string // $1...
+}
+
+func parseArgs(args []string) (*options, error) {
+	o := &options{name: args[0]}
+	rest := args[1:]
+	var commandPending bool
+loop:
+	for len(rest) > 0 {
+		a := rest[0]
+		if a == "--" || a == "-" {
+			rest = rest[1:]
+			break
+		}
+		if len(a) < 2 || (a[0] != '-' && a[0] != '+') {
+			break
+		}
+		rest = rest[1:]
+		for _, c := range a[1:] {
+			switch c {
+			case 'c':
+				commandPending = true
+			case 's':
+				o.fromStdin = true
+			case 'i':
+				v := a[0] == '-'
+				o.interactive = &v
+			case 'e', 'u', 'x', 'f', 'n', 'a':
+				o.setOpts = append(o.setOpts, string(a[0])+string(c))
+			case 'o':
+				if len(rest) == 0 {
+					return nil, fmt.Errorf("option %co needs an argument", a[0])
+				}
+				o.setOpts = append(o.setOpts, string(a[0])+"o", rest[0])
+				rest = rest[1:]
+			case 'l', 'm', 'h', 'v', 'b', 'C':
+				// accepted for compatibility (login shell, monitor, ...), no effect
+			default:
+				if a == "--help" {
+					return nil, errHelp
+				}
+				if a == "--version" {
+					return nil, errHelp
+				}
+				return nil, fmt.Errorf("unknown option %q", a)
+			}
+			if a == "--help" {
+				break loop
+			}
+		}
+	}
+	switch {
+	case commandPending:
+		if len(rest) == 0 {
+			return nil, errors.New("option -c needs a command string")
+		}
+		o.command = &rest[0]
+		rest = rest[1:]
+		if len(rest) > 0 {
+			o.name, rest = rest[0], rest[1:]
+		}
+	case !o.fromStdin && len(rest) > 0:
+		o.script, o.name, rest = rest[0], rest[0], rest[1:]
+	}
+	o.params = rest
+	return o, nil
+}
+
+var errHelp = errors.New("help")
+
+// Run is the sh applet.
+func Run(ctx context.Context, env *tools.Env, args []string) int {
+	o, err := parseArgs(args)
+	if errors.Is(err, errHelp) {
+		return tools.Usage(env, usage)
+	}
+	if err != nil {
+		env.Errorf("sh", "%v", err)
+		fmt.Fprintln(env.Stderr, "Try 'sh --help'.")
+		return 2
+	}
+	interactive := o.command == nil && o.script == "" && tools.IsTerminal(env.Stdout) && isTerminalReader(env.Stdin)
+	if o.interactive != nil {
+		interactive = *o.interactive
+	}
+	s, err := New(env, Options{Interactive: interactive, Name: o.name, Params: o.params, SetOpts: o.setOpts})
+	if err != nil {
+		env.Errorf("sh", "%v", err)
+		return 2
+	}
+	defer s.Close()
+	switch {
+	case o.command != nil:
+		return s.RunScript(ctx, strings.NewReader(*o.command), o.name)
+	case o.script != "":
+		f, err := os.Open(env.Abs(o.script))
+		if err != nil {
+			env.Errorf("sh", "%v", err)
+			return 127
+		}
+		defer f.Close()
+		return s.RunScript(ctx, f, o.script)
+	case interactive:
+		return s.Interactive(ctx)
+	default:
+		return s.RunStream(ctx, env.Stdin)
+	}
+}
+
+func isTerminalReader(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	return ok && tools.IsTerminal(f)
+}
+
+// Options configure a Shell.
+type Options struct {
+	Interactive bool
+	Name        string   // $0
+	Params      []string // $1...
+	SetOpts     []string // as for 'set': "-e", "-o", "pipefail", ...
+}
+
+// Shell is one shell session: an interpreter whose commands run as applets in-process or
+// as programs found on PATH, with a job table and (interactive) history.
+type Shell struct {
+	env    *tools.Env
+	opts   Options
+	runner *interp.Runner
+	jobs   *jobTable
+
+	mu      sync.Mutex
+	bgStmts map[int]*syntax.Stmt // statements started with '&', by bgStmt id
+	nextBg  int
+
+	hist      *history
+	termFd    int  // the terminal of an interactive shell, or -1
+	ttySignal bool // SIGINT reaches foreground children from the terminal
+}
+
+// internal command names that the call handler rewrites builtins to; the NUL byte keeps
+// them out of anything a user can type.
+const internalPrefix = "\x00ddebug:"
+
+// New builds a shell over env's streams, directory and environment.
+func New(env *tools.Env, o Options) (*Shell, error) {
+	s := &Shell{env: env, opts: o, jobs: newJobTable(), bgStmts: map[int]*syntax.Stmt{}, hist: &history{}, termFd: -1}
+	stdin := env.Stdin
+	if stdin == nil {
+		stdin = strings.NewReader("")
+	}
+	params := append([]string{}, o.SetOpts...)
+	params = append(append(params, "--"), o.Params...)
+	r, err := interp.New(
+		interp.StdIO(stdin, env.Stdout, env.Stderr),
+		interp.Env(&shellEnviron{Environ: expand.ListEnviron(env.Environ...), s: s}),
+		interp.Dir(env.Dir),
+		interp.Interactive(o.Interactive),
+		interp.CallHandler(s.call),
+		interp.ExecHandlers(s.execMiddleware),
+		interp.Params(params...),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("starting the shell: %w", err)
+	}
+	s.runner = r
+	return s, nil
+}
+
+// Close ends what the shell started in the background (like a shell that exits with
+// running jobs after SIGHUP) and releases the terminal.
+func (s *Shell) Close() {
+	s.jobs.hangup()
+}
+
+// RunScript parses a whole script and runs it; it returns the exit status.
+func (s *Shell) RunScript(ctx context.Context, r io.Reader, name string) int {
+	prog, err := syntax.NewParser().Parse(r, name)
+	if err != nil {
+		fmt.Fprintf(s.env.Stderr, "sh: %v\n", err)
+		return 2
+	}
+	s.prepare(prog)
+	return statusOf(s.runner.Run(ctx, prog))
+}
+
+// RunStream reads a script line by line (sh -s, a pipe into sh) and runs each complete
+// command as soon as it is read, so that what follows is still unread when it runs: read,
+// cat and friends see the rest of the input, as with other shells.
+func (s *Shell) RunStream(ctx context.Context, r io.Reader) int {
+	status := 0
+	one := &oneByteReader{r}
+	var b [1]byte
+	next := func() (byte, error) {
+		n, err := one.Read(b[:])
+		if n == 1 {
+			return b[0], nil
+		}
+		if err == nil {
+			err = io.EOF
+		}
+		return 0, err
+	}
+	var src strings.Builder
+	for ctx.Err() == nil {
+		line, err := readPlainLine(next)
+		if err != nil && src.Len() == 0 {
+			break
+		}
+		src.WriteString(line + "\n")
+		prog, perr := syntax.NewParser().Parse(strings.NewReader(src.String()), s.opts.Name)
+		if perr != nil && syntax.IsIncomplete(perr) && err == nil {
+			continue
+		}
+		src.Reset()
+		if perr != nil {
+			fmt.Fprintf(s.env.Stderr, "sh: %v\n", perr)
+			return 2
+		}
+		s.prepare(prog)
+		for _, st := range prog.Stmts {
+			status = statusOf(s.runner.Run(ctx, st))
+			if s.runner.Exited() {
+				return status
+			}
+		}
+		if err != nil {
+			break
+		}
+	}
+	s.runner.Run(ctx, &syntax.File{}) // the EXIT trap
+	return status
+}
+
+// oneByteReader reads one byte at a time so that the parser never takes input meant for
+// the commands of the script.
+type oneByteReader struct{ r io.Reader }
+
+func (o *oneByteReader) Read(p []byte) (int, error) {
+	if len(p) > 1 {
+		p = p[:1]
+	}
+	return o.r.Read(p)
+}
+
+// ctxErr reports whether err comes from a cancelled or expired context.
+func ctxErr(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// shellEnviron is the shell's base environment plus the variables the shell computes.
+type shellEnviron struct {
+	expand.Environ
+	s *Shell
+}
+
+// lastBgVar stands for $!, which the shell rewrites to it (the interpreter's own $! names
+// its goroutines, not processes).
+const lastBgVar = "DDEBUG_LAST_BG_PID_"
+
+func (e *shellEnviron) Get(name string) expand.Variable {
+	if name == lastBgVar {
+		v := e.s.jobs.lastBg()
+		if v == "" {
+			return expand.Variable{}
+		}
+		return expand.Variable{Set: true, Kind: expand.String, Str: v}
+	}
+	return e.Environ.Get(name)
+}
