@@ -10,6 +10,7 @@ import (
 	"syscall"
 	"text/tabwriter"
 
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/nsenter"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 	_ "github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/all" // every applet
 )
@@ -34,8 +35,9 @@ func Main(args []string) int {
 	if len(args) == 0 {
 		args = []string{"ddebug-toolbox"}
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	if nsenter.IsSession(args) {
+		return runSession()
+	}
 	name := filepath.Base(args[0])
 	if selfNames[name] {
 		args = args[1:]
@@ -46,7 +48,23 @@ func Main(args []string) int {
 			args = []string{"help"}
 		}
 	}
+	ctx := context.Background()
+	// The shell handles Ctrl-C itself (it cancels the running command, not the shell);
+	// any other applet stops on SIGINT/SIGTERM through its context.
+	if !isShell(args[0]) {
+		var stop context.CancelFunc
+		ctx, stop = signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+		defer stop()
+	}
 	return tools.Main(ctx, args)
+}
+
+func isShell(name string) bool {
+	switch filepath.Base(name) {
+	case "sh", "ash":
+		return true
+	}
+	return false
 }
 
 func runHelp(_ context.Context, env *tools.Env, args []string) int {

@@ -1,0 +1,117 @@
+package nsenter
+
+import (
+	"errors"
+	"fmt"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+// sessionCred is how the session's credentials are made: the bounding set and
+// no_new_privs are set on the entering thread (the child inherits them), uid/gid/groups
+// and ambient capabilities by the child between fork and exec.
+type sessionCred struct {
+	keepAll    bool   // --privileged: keep the caller's bounding set
+	bounding   uint64 // capabilities left in the bounding set
+	noNewPrivs bool
+	credential *syscall.Credential
+	ambient    []uintptr
+}
+
+func credentialsFor(id Identity, pid int, st procStatus) (sessionCred, error) {
+	c := sessionCred{bounding: st.CapBnd}
+	switch id.Mode {
+	case IdentityRoot:
+	case IdentityPrivileged:
+		c.keepAll = true
+	case IdentityTarget:
+		c.noNewPrivs = st.NoNewPrivs
+		groups := st.Groups
+		if groups == nil {
+			groups = []uint32{}
+		}
+		c.credential = &syscall.Credential{Uid: st.UID, Gid: st.GID, Groups: groups}
+		if st.UID != 0 {
+			c.ambient = capList(st.CapEff & st.CapBnd)
+		}
+	case IdentityUser:
+		gid := id.GID
+		if !id.HasGID {
+			gid = id.UID
+			if g, ok := primaryGID(pid, id.UID); ok {
+				gid = g
+			}
+		}
+		c.credential = &syscall.Credential{Uid: id.UID, Gid: gid, Groups: []uint32{}}
+	default:
+		return c, fmt.Errorf("unknown identity mode %d", id.Mode)
+	}
+	return c, nil
+}
+
+func capList(set uint64) []uintptr {
+	var out []uintptr
+	for c := uintptr(0); c <= unix.CAP_LAST_CAP; c++ {
+		if set&(1<<c) != 0 {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// applyToThread narrows the calling (locked) thread's capabilities so the child it starts
+// gets exactly the session's: a bounding set equal to the target's, no inheritable or
+// ambient capabilities leaking from the caller, and DAC_OVERRIDE/DAC_READ_SEARCH out of
+// the effective set, so that exec of the unreadable memfd makes the session non-dumpable
+// from its first instruction (the exec'd root process gets its effective set back).
+func (c sessionCred) applyToThread() error {
+	if !c.keepAll {
+		for cp := 0; cp <= 63; cp++ {
+			if c.bounding&(1<<cp) != 0 {
+				continue
+			}
+			if err := unix.Prctl(unix.PR_CAPBSET_DROP, uintptr(cp), 0, 0, 0); err != nil {
+				if errors.Is(err, unix.EINVAL) {
+					break // past the kernel's last capability
+				}
+				return fmt.Errorf("dropping capability %d from the bounding set: %w", cp, err)
+			}
+		}
+	}
+	if err := unix.Prctl(unix.PR_CAP_AMBIENT, unix.PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0); err != nil && !errors.Is(err, unix.EINVAL) {
+		return fmt.Errorf("clearing ambient capabilities: %w", err)
+	}
+	if c.noNewPrivs {
+		if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
+			return fmt.Errorf("setting no_new_privs: %w", err)
+		}
+	}
+	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
+	var data [2]unix.CapUserData
+	if err := unix.Capget(&hdr, &data[0]); err != nil {
+		return fmt.Errorf("reading thread capabilities: %w", err)
+	}
+	for i := range data {
+		data[i].Inheritable = 0
+	}
+	for _, cp := range []uint{unix.CAP_DAC_OVERRIDE, unix.CAP_DAC_READ_SEARCH} {
+		data[cp/32].Effective &^= 1 << (cp % 32)
+	}
+	if err := unix.Capset(&hdr, &data[0]); err != nil {
+		return fmt.Errorf("narrowing thread capabilities: %w", err)
+	}
+	return nil
+}
+
+// threadCaps returns the calling thread's effective and permitted sets.
+func threadCaps() (eff, prm uint64, err error) {
+	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
+	var data [2]unix.CapUserData
+	if err := unix.Capget(&hdr, &data[0]); err != nil {
+		return 0, 0, err
+	}
+	eff = uint64(data[0].Effective) | uint64(data[1].Effective)<<32
+	prm = uint64(data[0].Permitted) | uint64(data[1].Permitted)<<32
+	return eff, prm, nil
+}

@@ -1,0 +1,91 @@
+package nsenter
+
+import (
+	"errors"
+	"io"
+	"os"
+)
+
+// Sentinel errors callers branch on with errors.Is.
+var (
+	// ErrNotPermitted: the caller lacks the privileges to enter another process's namespaces.
+	ErrNotPermitted = errors.New("not permitted")
+	// ErrTargetGone: the process exited (or its PID was reused) before the session started.
+	ErrTargetGone = errors.New("target process is gone")
+	// ErrUserNamespace: the target runs in a user namespace of its own, which a Go program
+	// cannot join after start (it is multi-threaded).
+	ErrUserNamespace = errors.New("target runs in its own user namespace")
+	// ErrUnsupported: not on Linux.
+	ErrUnsupported = errors.New("entering namespaces is only supported on Linux")
+)
+
+// IdentityMode says which credentials the session gets.
+type IdentityMode int
+
+const (
+	// IdentityRoot (the default) is uid 0 with the capabilities of the target's bounding set
+	// and nothing more: what `docker exec` gives, what a root process of the container could do.
+	IdentityRoot IdentityMode = iota
+	// IdentityPrivileged is uid 0 with every capability of the caller.
+	IdentityPrivileged
+	// IdentityTarget copies the target process: uid, gid, groups, capabilities, no_new_privs.
+	IdentityTarget
+	// IdentityUser is the UID and GID of Identity, with no capabilities unless UID is 0.
+	IdentityUser
+)
+
+// Identity of the session.
+type Identity struct {
+	Mode IdentityMode
+	UID  uint32
+	GID  uint32
+	// HasGID is false when only a UID was given; the GID then defaults to the UID's
+	// primary group in the target's /etc/passwd, else to the UID.
+	HasGID bool
+}
+
+// Executable is the session program: a file on the host, or its bytes (embedded). It is
+// copied into a sealed memfd before any namespace is joined.
+type Executable struct {
+	Path  string
+	Bytes []byte
+}
+
+// Options of Run.
+type Options struct {
+	// PID is the host PID of the target; StartTime, when non-zero, must match its
+	// /proc/<pid>/stat start time, so a reused PID is never entered.
+	PID       int
+	StartTime uint64
+	// Name is shown in the session (DDEBUG_TARGET, the prompt).
+	Name string
+	// Command to run; empty for the interactive shell.
+	Command []string
+	// TTY gives the session a new pseudo-terminal, proxied to Stdin/Stdout. Terminal, when a
+	// terminal, is put in raw mode for the session and its size follows the session's.
+	TTY      bool
+	Terminal *os.File
+	// TermEnv is the caller's TERM, passed to the session with a TTY (validated).
+	TermEnv  string
+	Identity Identity
+	Session  Executable
+	Stdin    io.Reader
+	Stdout   io.Writer
+	Stderr   io.Writer
+}
+
+// SessionArg0 is argv[0] of a session process: how the toolbox knows it is one, and what
+// `ps` in the container shows for it.
+const SessionArg0 = "ddebug-session"
+
+// SessionConfig is what Run hands the session process (through a pipe, not argv or env).
+type SessionConfig struct {
+	Target  string   `json:"target"`
+	Command []string `json:"command,omitempty"`
+	TTY     bool     `json:"tty,omitempty"`
+	// Dir is the target's working directory, where the session starts when it can.
+	Dir string `json:"dir,omitempty"`
+}
+
+// IsSession reports whether args are those of a session process started by Run.
+func IsSession(args []string) bool { return len(args) > 0 && args[0] == SessionArg0 }

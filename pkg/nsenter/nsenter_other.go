@@ -1,0 +1,22 @@
+//go:build !linux
+
+package nsenter
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+)
+
+// Run is only supported on Linux.
+func Run(context.Context, Options) (int, error) {
+	return 0, fmt.Errorf("%w (this is %s)", ErrUnsupported, runtime.GOOS)
+}
+
+// BeginSession is only supported on Linux.
+func BeginSession() (SessionConfig, error) {
+	return SessionConfig{}, fmt.Errorf("%w (this is %s)", ErrUnsupported, runtime.GOOS)
+}
+
+// EndSession does nothing off Linux.
+func EndSession() {}

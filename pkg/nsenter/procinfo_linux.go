@@ -1,0 +1,167 @@
+package nsenter
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"golang.org/x/sys/unix"
+)
+
+// procStatus is what the session needs of /proc/<pid>/status.
+type procStatus struct {
+	UID, GID   uint32
+	Groups     []uint32
+	CapInh     uint64
+	CapPrm     uint64
+	CapEff     uint64
+	CapBnd     uint64
+	CapAmb     uint64
+	NoNewPrivs bool
+}
+
+func readProcStatus(pid int) (procStatus, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return procStatus{}, err
+	}
+	return parseProcStatus(b)
+}
+
+func parseProcStatus(b []byte) (procStatus, error) {
+	var st procStatus
+	seen := map[string]bool{}
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for sc.Scan() {
+		key, val, ok := strings.Cut(sc.Text(), ":")
+		if !ok {
+			continue
+		}
+		val = strings.TrimSpace(val)
+		var err error
+		switch key {
+		case "Uid", "Gid":
+			f := strings.Fields(val)
+			if len(f) < 2 {
+				return st, fmt.Errorf("parsing %s line %q", key, val)
+			}
+			// The effective id is the one that decides access.
+			var id uint64
+			id, err = strconv.ParseUint(f[1], 10, 32)
+			if key == "Uid" {
+				st.UID = uint32(id)
+			} else {
+				st.GID = uint32(id)
+			}
+		case "Groups":
+			for _, g := range strings.Fields(val) {
+				var id uint64
+				if id, err = strconv.ParseUint(g, 10, 32); err != nil {
+					break
+				}
+				st.Groups = append(st.Groups, uint32(id))
+			}
+		case "CapInh":
+			st.CapInh, err = strconv.ParseUint(val, 16, 64)
+		case "CapPrm":
+			st.CapPrm, err = strconv.ParseUint(val, 16, 64)
+		case "CapEff":
+			st.CapEff, err = strconv.ParseUint(val, 16, 64)
+		case "CapBnd":
+			st.CapBnd, err = strconv.ParseUint(val, 16, 64)
+		case "CapAmb":
+			st.CapAmb, err = strconv.ParseUint(val, 16, 64)
+		case "NoNewPrivs":
+			st.NoNewPrivs = val == "1"
+		default:
+			continue
+		}
+		if err != nil {
+			return st, fmt.Errorf("parsing %s line %q: %w", key, val, err)
+		}
+		seen[key] = true
+	}
+	for _, k := range []string{"Uid", "Gid", "CapBnd"} {
+		if !seen[k] {
+			return st, fmt.Errorf("no %s line", k)
+		}
+	}
+	return st, sc.Err()
+}
+
+// readEnviron returns the target's initial environment (NUL-separated /proc/<pid>/environ).
+func readEnviron(pid int) ([]string, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/environ", pid))
+	if err != nil {
+		return nil, err
+	}
+	var env []string
+	for _, kv := range bytes.Split(b, []byte{0}) {
+		if len(kv) > 0 && bytes.IndexByte(kv, '=') > 0 {
+			env = append(env, string(kv))
+		}
+	}
+	return env, nil
+}
+
+// primaryGID looks uid up in the target's /etc/passwd, read as data through the target's
+// root with every path component resolved inside that root (a hostile symlink cannot lead
+// the read onto the host).
+func primaryGID(pid int, uid uint32) (uint32, bool) {
+	root, err := unix.Open(fmt.Sprintf("/proc/%d/root", pid), unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return 0, false
+	}
+	defer unix.Close(root)
+	fd, err := unix.Openat2(root, "etc/passwd", &unix.OpenHow{
+		Flags:   unix.O_RDONLY | unix.O_CLOEXEC | unix.O_NOFOLLOW,
+		Resolve: unix.RESOLVE_IN_ROOT | unix.RESOLVE_NO_MAGICLINKS | unix.RESOLVE_NO_XDEV,
+	})
+	if err != nil {
+		return 0, false
+	}
+	f := os.NewFile(uintptr(fd), "passwd")
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fs := strings.Split(sc.Text(), ":")
+		if len(fs) < 4 {
+			continue
+		}
+		if u, err := strconv.ParseUint(fs[2], 10, 32); err == nil && uint32(u) == uid {
+			if g, err := strconv.ParseUint(fs[3], 10, 32); err == nil {
+				return uint32(g), true
+			}
+		}
+	}
+	return 0, false
+}
+
+// nsInode returns the inode of /proc/<pid>/ns/<kind>, the identity of a namespace.
+func nsInode(pid int, kind string) (uint64, error) {
+	var st unix.Stat_t
+	if err := unix.Stat(fmt.Sprintf("/proc/%d/ns/%s", pid, kind), &st); err != nil {
+		return 0, err
+	}
+	return st.Ino, nil
+}
+
+// procStartTime reads field 22 of /proc/<pid>/stat.
+func procStartTime(pid int) (uint64, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	end := bytes.LastIndexByte(b, ')')
+	if end < 0 {
+		return 0, fmt.Errorf("parsing /proc/%d/stat: no command field", pid)
+	}
+	f := strings.Fields(string(b[end+1:]))
+	if len(f) < 20 {
+		return 0, fmt.Errorf("parsing /proc/%d/stat: too few fields", pid)
+	}
+	return strconv.ParseUint(f[19], 10, 64)
+}

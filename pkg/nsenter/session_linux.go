@@ -1,0 +1,74 @@
+package nsenter
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+// sessionConfigFD is the descriptor Run passes the SessionConfig on.
+const sessionConfigFD = 3
+
+// BeginSession is the first thing a session process does (the toolbox calls it when
+// IsSession(os.Args)): it makes the process non-dumpable (the kernel already started it so;
+// this keeps it so), names it, makes it the reaper of everything it starts, reads its
+// configuration and changes into the target's working directory.
+func BeginSession() (SessionConfig, error) {
+	var cfg SessionConfig
+	if err := unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0); err != nil {
+		return cfg, fmt.Errorf("making the session non-dumpable: %w", err)
+	}
+	// Die with the host-side parent (the thread of Run that started us); if it is already
+	// gone, getppid has changed and the session must not run unattended.
+	ppid := unix.Getppid()
+	if err := unix.Prctl(unix.PR_SET_PDEATHSIG, uintptr(unix.SIGKILL), 0, 0, 0); err != nil {
+		return cfg, fmt.Errorf("setting parent-death signal: %w", err)
+	}
+	if unix.Getppid() != ppid {
+		return cfg, fmt.Errorf("ddebug exited before the session started")
+	}
+	// ps in the container shows this name rather than the memfd's descriptor number.
+	os.WriteFile("/proc/self/comm", []byte("ddebug-session"), 0)
+	if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
+		return cfg, fmt.Errorf("becoming child subreaper: %w", err)
+	}
+	f := os.NewFile(sessionConfigFD, "ddebug-session-config")
+	if f == nil {
+		return cfg, fmt.Errorf("no session configuration on fd %d", sessionConfigFD)
+	}
+	b, err := io.ReadAll(io.LimitReader(f, 1<<20))
+	f.Close()
+	if err != nil {
+		return cfg, fmt.Errorf("reading session configuration: %w", err)
+	}
+	if err := json.Unmarshal(b, &cfg); err != nil {
+		return cfg, fmt.Errorf("decoding session configuration: %w", err)
+	}
+	if cfg.Dir == "" || os.Chdir(cfg.Dir) != nil {
+		os.Chdir("/")
+	}
+	return cfg, nil
+}
+
+// EndSession kills every process the session started that is still running (background
+// jobs, orphans it reaped as subreaper), so nothing of the debugger stays in the target.
+func EndSession() {
+	self := os.Getpid()
+	for round := 0; round < 4; round++ {
+		ds := descendants(self)
+		if len(ds) == 0 {
+			return
+		}
+		for _, p := range ds {
+			syscall.Kill(p, syscall.SIGKILL)
+		}
+		for _, p := range ds {
+			var ws syscall.WaitStatus
+			syscall.Wait4(p, &ws, 0, nil) // reap our own children; others were reparented to us
+		}
+	}
+}

@@ -1,0 +1,100 @@
+package docker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+	"syscall"
+
+	cerrdefs "github.com/containerd/errdefs"
+	"github.com/moby/moby/client"
+
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/target"
+)
+
+// Resolver resolves references through a Docker Engine.
+type Resolver struct {
+	// Opts are extra client options (tests point WithHost at their own daemon).
+	Opts []client.Opt
+	// ProcRoot is the procfs holding the container PIDs ("" = /proc).
+	ProcRoot string
+}
+
+// Resolve finds the running container ref names: an exact name, a full ID or a unique ID prefix.
+func (r Resolver) Resolve(ctx context.Context, ref target.Reference) (target.Target, error) {
+	cli, err := client.New(append([]client.Opt{client.FromEnv}, r.Opts...)...)
+	if err != nil {
+		return target.Target{}, fmt.Errorf("%w: docker: %v", target.ErrUnavailable, err)
+	}
+	defer cli.Close()
+
+	res, err := cli.ContainerInspect(ctx, ref.Name, client.ContainerInspectOptions{})
+	if err != nil {
+		return target.Target{}, r.explain(ctx, cli, ref, err)
+	}
+	c := res.Container
+	name := strings.TrimPrefix(c.Name, "/")
+	if c.State == nil {
+		return target.Target{}, fmt.Errorf("docker: container %s has no state in its inspect answer", name)
+	}
+	st := c.State
+	switch {
+	case st.Paused:
+		return target.Target{}, fmt.Errorf("%w: container %q is paused: its processes are frozen, a session would hang (run 'docker unpause %s' first)", target.ErrNotRunning, name, name)
+	case st.Restarting:
+		return target.Target{}, fmt.Errorf("%w: container %q is restarting (last exit code %d): wait until it runs, or look at 'docker logs %s'", target.ErrNotRunning, name, st.ExitCode, name)
+	case !st.Running || st.Pid <= 0:
+		return target.Target{}, fmt.Errorf("%w: container %q is %s (exit code %d): start it first ('docker start %s'); a stopped container has no processes to enter", target.ErrNotRunning, name, st.Status, st.ExitCode, name)
+	}
+	ps, err := target.ReadProcStat(r.ProcRoot, st.Pid)
+	if err != nil {
+		return target.Target{}, fmt.Errorf("container %q: docker reports PID %d but %w (is ddebug running in another PID namespace than dockerd?)", name, st.Pid, err)
+	}
+	image := ""
+	if c.Config != nil {
+		image = c.Config.Image
+	}
+	return target.Target{PID: st.Pid, StartTime: ps.StartTime, Name: name, ID: c.ID, Runtime: target.SchemeDocker, Image: image}, nil
+}
+
+// explain turns an inspect error into one the user can act on.
+func (r Resolver) explain(ctx context.Context, cli *client.Client, ref target.Reference, err error) error {
+	host := cli.DaemonHost()
+	switch {
+	case errors.Is(err, syscall.EACCES) || strings.Contains(err.Error(), "permission denied"):
+		return fmt.Errorf("%w: permission denied on the Docker socket %s: run ddebug as root (sudo)", target.ErrUnavailable, socketPath(host))
+	case errors.Is(err, fs.ErrNotExist) || strings.Contains(err.Error(), "no such file or directory"):
+		return fmt.Errorf("%w: Docker socket %s does not exist: is dockerd running? (DOCKER_HOST selects another daemon; pid://PID needs no runtime)", target.ErrUnavailable, socketPath(host))
+	case client.IsErrConnectionFailed(err) || errors.Is(err, syscall.ECONNREFUSED):
+		return fmt.Errorf("%w: cannot connect to the Docker daemon at %s: is dockerd running?", target.ErrUnavailable, host)
+	case cerrdefs.IsNotFound(err):
+		hint := "'docker ps' lists the running ones"
+		if s := r.suggest(ctx, cli, ref.Name); len(s) > 0 {
+			hint = "did you mean " + strings.Join(s, ", ") + "?"
+		}
+		return fmt.Errorf("%w %q on docker (%s); %s", target.ErrNotFound, ref.Name, host, hint)
+	case strings.Contains(err.Error(), "multiple") && strings.Contains(err.Error(), "prefix"):
+		return fmt.Errorf("%w: ID prefix %q matches several containers: give more characters or the name", target.ErrAmbiguous, ref.Name)
+	}
+	return fmt.Errorf("docker: inspecting container %q: %w", ref.Name, err)
+}
+
+// suggest lists running containers' names close to name.
+func (r Resolver) suggest(ctx context.Context, cli *client.Client, name string) []string {
+	res, err := cli.ContainerList(ctx, client.ContainerListOptions{All: true})
+	if err != nil {
+		return nil
+	}
+	var names []string
+	for _, c := range res.Items {
+		for _, n := range c.Names {
+			names = append(names, strings.TrimPrefix(n, "/"))
+		}
+	}
+	return target.Suggest(name, names)
+}
+
+// socketPath turns unix:///var/run/docker.sock into /var/run/docker.sock.
+func socketPath(host string) string { return strings.TrimPrefix(host, "unix://") }
