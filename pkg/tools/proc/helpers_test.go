@@ -17,10 +17,10 @@ import (
 // run runs the applet args[0] in-process and returns its stdout, stderr and status.
 func run(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
-	return runEnv(t, nil, args...)
+	return runWith(t, nil, args...)
 }
 
-func runEnv(t *testing.T, environ []string, args ...string) (string, string, int) {
+func runWith(t *testing.T, environ []string, args ...string) (string, string, int) {
 	t.Helper()
 	a, ok := tools.Lookup(args[0])
 	if !ok {

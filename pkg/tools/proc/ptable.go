@@ -21,7 +21,8 @@ const userHZ = 100
 type process struct {
 	PID, PPID, PGRP, Session, TPGID, TTY int
 	Comm, State                          string
-	Nice, NumThreads                     int
+	Nice, Priority, NumThreads           int
+	Shared                               uint64 // pages, read only with need.shared
 	UTime, STime                         uint
 	Starttime                            uint64 // ticks after boot
 	VSize                                uint   // bytes
@@ -33,8 +34,9 @@ type process struct {
 // need says which optional parts of a process listProcesses reads, so that ps reads only
 // the files its columns need.
 type need struct {
-	args bool // /proc/<pid>/cmdline
-	ids  bool // /proc/<pid>/status (effective uid and gid)
+	args   bool // /proc/<pid>/cmdline
+	ids    bool // /proc/<pid>/status (effective uid and gid)
+	shared bool // /proc/<pid>/statm (shared pages, for top)
 }
 
 // sysInfo is what turns ticks and pages into times and percentages.
@@ -86,7 +88,7 @@ func readProcess(p procfs.Proc, n need) (*process, error) {
 	}
 	pr := &process{
 		PID: st.PID, PPID: st.PPID, PGRP: st.PGRP, Session: st.Session, TPGID: st.TPGID, TTY: st.TTY,
-		Comm: st.Comm, State: st.State, Nice: st.Nice, NumThreads: st.NumThreads,
+		Comm: st.Comm, State: st.State, Nice: st.Nice, Priority: st.Priority, NumThreads: st.NumThreads,
 		UTime: st.UTime, STime: st.STime, Starttime: st.Starttime, VSize: st.VSize, RSS: st.RSS,
 		UID: -1, GID: -1,
 	}
@@ -97,6 +99,11 @@ func readProcess(p procfs.Proc, n need) (*process, error) {
 	}
 	if n.args {
 		pr.Args, _ = p.CmdLine()
+	}
+	if n.shared {
+		if sm, err := p.Statm(); err == nil {
+			pr.Shared = sm.Shared
+		}
 	}
 	return pr, nil
 }

@@ -1,0 +1,227 @@
+//go:build linux
+
+package proc
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/proc/gnuflag"
+)
+
+func init() {
+	tools.Register(tools.Applet{Name: "mount", Summary: "list mounts (read-only: no mounting)", Run: runMount})
+	tools.Register(tools.Applet{Name: "findmnt", Summary: "show the mount tree, or find a mount by target or type", Run: runFindmnt})
+}
+
+// mountEntry is one line of /proc/<pid>/mountinfo. It is parsed here rather than with
+// procfs.GetMounts because procfs keeps the options in maps, and mount/findmnt must print
+// them in the kernel's order.
+type mountEntry struct {
+	id, parent         int
+	root, target       string
+	vfsOpts, superOpts string
+	fstype, source     string
+}
+
+// options merges the per-mount and superblock options as util-linux prints them.
+func (m mountEntry) options() string {
+	opts := strings.Split(m.vfsOpts, ",")
+	for _, o := range strings.Split(m.superOpts, ",") {
+		if o != "" && o != "rw" && o != "ro" {
+			opts = append(opts, o)
+		}
+	}
+	return strings.Join(opts, ",")
+}
+
+// unescapeMount undoes the kernel's octal escapes (\040 for a space).
+func unescapeMount(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+3 < len(s) {
+			if n, err := strconv.ParseUint(s[i+1:i+4], 8, 8); err == nil {
+				b.WriteByte(byte(n))
+				i += 3
+				continue
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+func parseMountinfo(data string) ([]mountEntry, error) {
+	var out []mountEntry
+	for _, line := range strings.Split(data, "\n") {
+		if line == "" {
+			continue
+		}
+		f := strings.Fields(line)
+		sep := -1
+		for i := 6; i < len(f); i++ {
+			if f[i] == "-" {
+				sep = i
+				break
+			}
+		}
+		if len(f) < 10 || sep < 0 || sep+3 >= len(f)+1 || sep+2 >= len(f) {
+			return nil, fmt.Errorf("malformed mountinfo line %q", line)
+		}
+		id, err1 := strconv.Atoi(f[0])
+		parent, err2 := strconv.Atoi(f[1])
+		if err1 != nil || err2 != nil {
+			return nil, fmt.Errorf("malformed mountinfo ids in %q", line)
+		}
+		m := mountEntry{id: id, parent: parent, root: unescapeMount(f[3]), target: unescapeMount(f[4]),
+			vfsOpts: f[5], fstype: f[sep+1], source: unescapeMount(f[sep+2])}
+		if sep+3 < len(f) {
+			m.superOpts = f[sep+3]
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+func readMountinfo(pid string) ([]mountEntry, error) {
+	b, err := os.ReadFile(filepath.Join("/proc", pid, "mountinfo"))
+	if err != nil {
+		return nil, fmt.Errorf("reading mounts: %w", err)
+	}
+	return parseMountinfo(string(b))
+}
+
+func runMount(_ context.Context, env *tools.Env, args []string) int {
+	fs := gnuflag.New("mount")
+	types := fs.String('t', "types", "")
+	ops, err := fs.Parse(args[1:])
+	if err == gnuflag.ErrHelp {
+		return tools.Usage(env, "mount [-t TYPE]\nLists mounts like util-linux; mounting is not supported.")
+	}
+	if err != nil || len(ops) > 0 {
+		env.Errorf("mount", "only listing is supported (%v)", err)
+		return 2
+	}
+	ms, err := readMountinfo("self")
+	if err != nil {
+		env.Errorf("mount", "%v", err)
+		return 1
+	}
+	want := typeFilter(*types)
+	var b strings.Builder
+	for _, m := range ms {
+		if want(m.fstype) {
+			fmt.Fprintf(&b, "%s on %s type %s (%s)\n", m.source, m.target, m.fstype, m.options())
+		}
+	}
+	fmt.Fprint(env.Stdout, b.String())
+	return 0
+}
+
+// typeFilter accepts a comma list of types, "no" in front negating the whole list.
+func typeFilter(spec string) func(string) bool {
+	if spec == "" {
+		return func(string) bool { return true }
+	}
+	neg := strings.HasPrefix(spec, "no")
+	set := map[string]bool{}
+	for _, t := range strings.Split(strings.TrimPrefix(spec, "no"), ",") {
+		set[t] = true
+	}
+	return func(t string) bool { return set[t] != neg }
+}
+
+func runFindmnt(_ context.Context, env *tools.Env, args []string) int {
+	fs := gnuflag.New("findmnt")
+	types := fs.String('t', "types", "")
+	list, noHead := fs.Bool('l', "list"), fs.Bool('n', "noheadings")
+	pid := fs.String('N', "task", "self")
+	ops, err := fs.Parse(args[1:])
+	if err == gnuflag.ErrHelp {
+		return tools.Usage(env, "findmnt [-l] [-n] [-t TYPES] [-N PID] [TARGET|SOURCE]")
+	}
+	if err != nil || len(ops) > 1 {
+		env.Errorf("findmnt", "bad arguments (%v)", err)
+		return 2
+	}
+	ms, err := readMountinfo(*pid)
+	if err != nil {
+		env.Errorf("findmnt", "%v", err)
+		return 1
+	}
+	want := typeFilter(*types)
+	var sel []mountEntry
+	for _, m := range ms {
+		if !want(m.fstype) {
+			continue
+		}
+		if len(ops) == 1 && m.target != filepath.Clean(ops[0]) && m.source != ops[0] {
+			continue
+		}
+		sel = append(sel, m)
+	}
+	if len(sel) == 0 {
+		return 1
+	}
+	tree := !*list && *types == "" && len(ops) == 0
+	t := &table{hideHeader: *noHead}
+	t.add("TARGET", "SOURCE", "FSTYPE", "OPTIONS")
+	source := func(m mountEntry) string {
+		if m.root != "/" && !strings.HasPrefix(m.fstype, "cgroup") {
+			return m.source + "[" + m.root + "]"
+		}
+		return m.source
+	}
+	if !tree {
+		for _, m := range sel {
+			t.add(m.target, source(m), m.fstype, m.options())
+		}
+		t.write(env.Stdout)
+		return 0
+	}
+	ids := map[int]bool{}
+	children := map[int][]mountEntry{}
+	for _, m := range sel {
+		ids[m.id] = true
+	}
+	var roots []mountEntry
+	for _, m := range sel {
+		if ids[m.parent] && m.parent != m.id {
+			children[m.parent] = append(children[m.parent], m)
+		} else {
+			roots = append(roots, m)
+		}
+	}
+	var walk func(m mountEntry, prefix, branch string)
+	walk = func(m mountEntry, prefix, branch string) {
+		t.add(prefix+branch+m.target, source(m), m.fstype, m.options())
+		kids := children[m.id]
+		next := prefix
+		switch branch {
+		case "├─":
+			next += "│ "
+		case "└─":
+			next += "  "
+		}
+		for i, c := range kids {
+			b := "├─"
+			if i == len(kids)-1 {
+				b = "└─"
+			}
+			walk(c, next, b)
+		}
+	}
+	for _, r := range roots {
+		walk(r, "", "")
+	}
+	t.write(env.Stdout)
+	return 0
+}
