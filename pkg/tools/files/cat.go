@@ -204,7 +204,7 @@ func countArg(v string) (n int64, plus, minus bool, err error) {
 func legacyCount(args []string) []string {
 	out := make([]string, 0, len(args))
 	for i, a := range args {
-		if len(a) > 1 && (a[0] == '-' || a[0] == '+' && i == 0) && a[1] >= '0' && a[1] <= '9' {
+		if i == 0 && len(a) > 1 && (a[0] == '-' || a[0] == '+') && a[1] >= '0' && a[1] <= '9' {
 			if _, err := strconv.Atoi(a[1:]); err == nil {
 				if a[0] == '+' {
 					out = append(out, "-n", a)

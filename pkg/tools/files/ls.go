@@ -218,9 +218,9 @@ func (o *lsOpts) listDir(ctx context.Context, env *tools.Env, w *bufio.Writer, n
 			}
 			if e.fi.IsDir() && e.name != "." && e.name != ".." {
 				w.WriteByte('\n')
-				sub := filepath.Join(name, e.name)
-				if name == "." {
-					sub = "./" + e.name
+				sub := name + "/" + e.name
+				if strings.HasSuffix(name, "/") {
+					sub = name + e.name
 				}
 				if s := o.listDir(ctx, env, w, sub, e.path, true); s > st {
 					st = s
