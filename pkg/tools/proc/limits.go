@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/proc/columns"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/proc/gnuflag"
 	"golang.org/x/sys/unix"
 )
@@ -88,18 +89,18 @@ func runPrlimit(_ context.Context, env *tools.Env, args []string) int {
 	if len(sel) == 0 {
 		sel = rlimits
 	}
-	t := &table{right: []bool{false, false, true, true, false}, hideHeader: *noHead}
-	t.add("RESOURCE", "DESCRIPTION", "SOFT", "HARD", "UNITS")
+	t := &columns.Table{Right: []bool{false, false, true, true, false}, HideHeader: *noHead}
+	t.Add("RESOURCE", "DESCRIPTION", "SOFT", "HARD", "UNITS")
 	for _, r := range sel {
 		var lim unix.Rlimit
 		if err := unix.Prlimit(pid, r.resource, nil, &lim); err != nil {
 			env.Errorf("prlimit", "failed to get the %s resource limit of pid %d: %v", r.name, pid, err)
 			return 1
 		}
-		t.add(r.name, r.desc, formatRlimit(lim.Cur, 1), formatRlimit(lim.Max, 1), r.units)
+		t.Add(r.name, r.desc, formatRlimit(lim.Cur, 1), formatRlimit(lim.Max, 1), r.units)
 	}
 	if *raw {
-		rows := t.rows
+		rows := t.Rows
 		if *noHead {
 			rows = rows[1:]
 		}
@@ -108,7 +109,7 @@ func runPrlimit(_ context.Context, env *tools.Env, args []string) int {
 		}
 		return 0
 	}
-	t.write(env.Stdout)
+	t.Write(env.Stdout)
 	return 0
 }
 

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/proc/columns"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/proc/gnuflag"
 )
 
@@ -172,8 +173,8 @@ func runFindmnt(_ context.Context, env *tools.Env, args []string) int {
 		return 1
 	}
 	tree := !*list && *types == "" && len(ops) == 0
-	t := &table{hideHeader: *noHead}
-	t.add("TARGET", "SOURCE", "FSTYPE", "OPTIONS")
+	t := &columns.Table{HideHeader: *noHead}
+	t.Add("TARGET", "SOURCE", "FSTYPE", "OPTIONS")
 	source := func(m mountEntry) string {
 		if m.root != "/" && !strings.HasPrefix(m.fstype, "cgroup") {
 			return m.source + "[" + m.root + "]"
@@ -182,9 +183,9 @@ func runFindmnt(_ context.Context, env *tools.Env, args []string) int {
 	}
 	if !tree {
 		for _, m := range sel {
-			t.add(m.target, source(m), m.fstype, m.options())
+			t.Add(m.target, source(m), m.fstype, m.options())
 		}
-		t.write(env.Stdout)
+		t.Write(env.Stdout)
 		return 0
 	}
 	ids := map[int]bool{}
@@ -202,7 +203,7 @@ func runFindmnt(_ context.Context, env *tools.Env, args []string) int {
 	}
 	var walk func(m mountEntry, prefix, branch string)
 	walk = func(m mountEntry, prefix, branch string) {
-		t.add(prefix+branch+m.target, source(m), m.fstype, m.options())
+		t.Add(prefix+branch+m.target, source(m), m.fstype, m.options())
 		kids := children[m.id]
 		next := prefix
 		switch branch {
@@ -222,6 +223,6 @@ func runFindmnt(_ context.Context, env *tools.Env, args []string) int {
 	for _, r := range roots {
 		walk(r, "", "")
 	}
-	t.write(env.Stdout)
+	t.Write(env.Stdout)
 	return 0
 }
