@@ -33,8 +33,8 @@ func (s *Shell) Interactive(ctx context.Context) int {
 
 	fd := -1
 	var saved *term.State
-	if f, ok := s.env.Stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		fd = int(f.Fd())
+	if isTTY(s.stdin) {
+		fd = int(s.stdin.Fd())
 		saved, _ = term.GetState(fd)
 		s.termFd, s.ttySignal = fd, true
 	}
@@ -76,7 +76,7 @@ func (s *Shell) Interactive(ctx context.Context) int {
 	go func() {
 		var b [1]byte
 		for range reqs {
-			n, err := s.env.Stdin.Read(b[:])
+			n, err := s.stdin.Read(b[:])
 			if n == 1 {
 				err = nil
 			} else if err == nil {

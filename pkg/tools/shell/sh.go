@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"golang.org/x/term"
 	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/interp"
 	"mvdan.cc/sh/v3/syntax"
@@ -143,7 +144,7 @@ func Run(ctx context.Context, env *tools.Env, args []string) int {
 		fmt.Fprintln(env.Stderr, "Try 'sh --help'.")
 		return 2
 	}
-	interactive := o.command == nil && o.script == "" && tools.IsTerminal(env.Stdout) && isTerminalReader(env.Stdin)
+	interactive := o.command == nil && o.script == "" && isTerminalStream(env.Stdin) && isTerminalStream(env.Stderr)
 	if o.interactive != nil {
 		interactive = *o.interactive
 	}
@@ -167,13 +168,23 @@ func Run(ctx context.Context, env *tools.Env, args []string) int {
 	case interactive:
 		return s.Interactive(ctx)
 	default:
-		return s.RunStream(ctx, env.Stdin)
+		return s.RunStream(ctx, s.stdin)
 	}
 }
 
-func isTerminalReader(r io.Reader) bool {
+func isTerminalStream(r any) bool {
 	f, ok := r.(*os.File)
-	return ok && tools.IsTerminal(f)
+	return ok && isTTY(f)
+}
+
+// isTTY reports whether f is a terminal. It looks at the file type first: Fd() puts a
+// pipe into blocking mode, which would stop the interpreter from cancelling reads on it.
+func isTTY(f *os.File) bool {
+	fi, err := f.Stat()
+	if err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		return false
+	}
+	return term.IsTerminal(int(f.Fd()))
 }
 
 // Options configure a Shell.
@@ -196,9 +207,11 @@ type Shell struct {
 	bgStmts map[int]*syntax.Stmt // statements started with '&', by bgStmt id
 	nextBg  int
 
-	hist      *history
-	termFd    int  // the terminal of an interactive shell, or -1
-	ttySignal bool // SIGINT reaches foreground children from the terminal
+	hist       *history
+	stdin      *os.File // what commands read; the pipe fed from env.Stdin when that is no file
+	closeStdin bool
+	termFd     int  // the terminal of an interactive shell, or -1
+	ttySignal  bool // SIGINT reaches foreground children from the terminal
 }
 
 // internal command names that the call handler rewrites builtins to; the NUL byte keeps
@@ -208,10 +221,27 @@ const internalPrefix = "\x00ddebug:"
 // New builds a shell over env's streams, directory and environment.
 func New(env *tools.Env, o Options) (*Shell, error) {
 	s := &Shell{env: env, opts: o, jobs: newJobTable(), bgStmts: map[int]*syntax.Stmt{}, hist: &history{}, termFd: -1}
-	stdin := env.Stdin
-	if stdin == nil {
-		stdin = strings.NewReader("")
+	// One *os.File for the commands (programs inherit it) and for reading the script
+	// itself (sh -s), so that neither takes input meant for the other.
+	switch in := env.Stdin.(type) {
+	case *os.File:
+		s.stdin = in
+	default:
+		pr, pw, err := os.Pipe()
+		if err != nil {
+			return nil, fmt.Errorf("starting the shell: %w", err)
+		}
+		if in == nil {
+			pw.Close()
+		} else {
+			go func() {
+				io.Copy(pw, in)
+				pw.Close()
+			}()
+		}
+		s.stdin, s.closeStdin = pr, true
 	}
+	stdin := s.stdin
 	params := append([]string{}, o.SetOpts...)
 	params = append(append(params, "--"), o.Params...)
 	r, err := interp.New(
@@ -234,6 +264,9 @@ func New(env *tools.Env, o Options) (*Shell, error) {
 // running jobs after SIGHUP) and releases the terminal.
 func (s *Shell) Close() {
 	s.jobs.hangup()
+	if s.closeStdin {
+		s.stdin.Close()
+	}
 }
 
 // RunScript parses a whole script and runs it; it returns the exit status.

@@ -1,0 +1,109 @@
+package shell
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
+)
+
+func newTestEnv(dir string) *tools.Env {
+	return &tools.Env{Stdin: strings.NewReader(""), Stdout: &syncBuffer{}, Stderr: &syncBuffer{}, Dir: dir, Environ: hostEnv()}
+}
+
+// runApplet runs a registered applet directly, as `ddebug exec app -- NAME ARGS` does
+// without any shell.
+func runApplet(t *testing.T, args ...string) (string, string, int) {
+	t.Helper()
+	a, ok := tools.Lookup(args[0])
+	if !ok {
+		t.Fatalf("no applet %q", args[0])
+	}
+	env := newTestEnv("/tmp")
+	status := a.Run(context.Background(), env, args)
+	return env.Stdout.(*syncBuffer).String(), env.Stderr.(*syncBuffer).String(), status
+}
+
+func TestBasicApplets(t *testing.T) {
+	tests := []struct {
+		args   []string
+		want   string
+		status int
+	}{
+		{[]string{"true"}, "", 0},
+		{[]string{"false"}, "", 1},
+		{[]string{"echo", "a", "b"}, "a b\n", 0},
+		{[]string{"echo", "-n", "a"}, "a", 0},
+		{[]string{"echo", "-e", `a\tb`}, "a\tb\n", 0},
+		{[]string{"printf", "%s=%03d\\n", "x", "7", "y", "12"}, "x=007\ny=012\n", 0},
+		{[]string{"test", "-d", "/"}, "", 0},
+		{[]string{"test", "-f", "/"}, "", 1},
+		{[]string{"[", "1", "-lt", "2", "]"}, "", 0},
+		{[]string{"[", "a", "=", "b", "]"}, "", 1},
+		{[]string{"[", "a", "="}, "", 2},
+		{[]string{"pwd"}, "/tmp\n", 0},
+		{[]string{"seq", "3"}, "1\n2\n3\n", 0},
+		{[]string{"seq", "2", "4"}, "2\n3\n4\n", 0},
+		{[]string{"seq", "5", "-2", "1"}, "5\n3\n1\n", 0},
+		{[]string{"seq", "-s", ",", "3"}, "1,2,3\n", 0},
+		{[]string{"seq", "-w", "8", "10"}, "08\n09\n10\n", 0},
+		{[]string{"seq", "1", "0.5", "2"}, "1.0\n1.5\n2.0\n", 0},
+		{[]string{"seq", "-f", "%.2f", "1", "2"}, "1.00\n2.00\n", 0},
+		{[]string{"seq", "3", "1"}, "", 0},
+		{[]string{"seq", "x"}, "", 1},
+		{[]string{"which", "seq", "sh"}, "seq: applet\nsh: applet\n", 0},
+		{[]string{"which", "no-such-cmd-xyz"}, "", 1},
+	}
+	for _, tc := range tests {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			out, errOut, status := runApplet(t, tc.args...)
+			if diff := cmp.Diff(tc.want, out); diff != "" {
+				t.Errorf("stdout (-want +got):\n%s\nstderr: %s", diff, errOut)
+			}
+			if status != tc.status {
+				t.Errorf("status = %d, want %d", status, tc.status)
+			}
+		})
+	}
+}
+
+func TestBasicAppletsHelp(t *testing.T) {
+	for _, name := range []string{"true", "false", "echo", "printf", "test", "[", "pwd", "yes", "seq", "which", "sh"} {
+		out, _, status := runApplet(t, name, "--help")
+		if status != 0 || !strings.HasPrefix(out, "Usage: ") {
+			t.Errorf("%s --help: status %d, output %q", name, status, out)
+		}
+	}
+}
+
+func TestYesStopsOnCancel(t *testing.T) {
+	a, _ := tools.Lookup("yes")
+	ctx, cancel := context.WithCancel(context.Background())
+	env := newTestEnv("/")
+	w := &cancelAfter{n: 3, cancel: cancel}
+	env.Stdout = w
+	if status := a.Run(ctx, env, []string{"yes", "abc"}); status != 130 {
+		t.Errorf("status = %d, want 130", status)
+	}
+	if !strings.HasPrefix(w.b.String(), "abc\nabc\n") {
+		t.Errorf("output starts %q", w.b.String()[:20])
+	}
+}
+
+// cancelAfter cancels a context after n writes.
+type cancelAfter struct {
+	b      strings.Builder
+	n      int
+	cancel context.CancelFunc
+}
+
+func (c *cancelAfter) Write(p []byte) (int, error) {
+	c.b.Write(p)
+	if c.n--; c.n == 0 {
+		c.cancel()
+	}
+	return len(p), nil
+}

@@ -1,0 +1,233 @@
+package shell
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
+)
+
+// runSh runs the sh applet in-process with args and stdin, in dir, and returns its
+// stdout, stderr and exit status.
+func runSh(t *testing.T, dir, stdin string, environ []string, args ...string) (string, string, int) {
+	t.Helper()
+	// background jobs write concurrently with the shell, as on a real file
+	var out, errb syncBuffer
+	env := &tools.Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Dir: dir, Environ: environ}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	status := Run(ctx, env, append([]string{"sh"}, args...))
+	return out.String(), errb.String(), status
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func hostEnv() []string {
+	return []string{"PATH=" + os.Getenv("PATH"), "HOME=/nonexistent"}
+}
+
+// fakeBin makes dir/name a script that prints FAKE name, to stand for a target's own binary.
+func fakeBin(t *testing.T, dir, name string) {
+	t.Helper()
+	script := "#!/bin/sh\necho FAKE " + name + "\n"
+	if err := os.WriteFile(filepath.Join(dir, name), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestScripts(t *testing.T) {
+	tmp := t.TempDir()
+	bin := filepath.Join(tmp, "bin")
+	if err := os.Mkdir(bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []string{"echo", "seq", "which", "pwd"} {
+		fakeBin(t, bin, n)
+	}
+	if err := os.WriteFile(filepath.Join(tmp, "noshebang"), []byte("echo no shebang: $1\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	fakePath := []string{"PATH=" + bin + ":" + os.Getenv("PATH")}
+
+	tests := []struct {
+		name    string
+		script  string
+		environ []string
+		stdin   string
+		want    string
+		wantErr string // regexp on stderr, if set
+		status  int
+	}{
+		{name: "pipe of two applets", script: `seq 3 | sh -c 'while read n; do echo "n=$n"; done'`, want: "n=1\nn=2\nn=3\n"},
+		{name: "pipe of three applets", script: `yes ab | sh -c 'read a; read b; echo "$a$b"' | sh -c 'read l; echo "[$l]"'`, want: "[abab]\n"},
+		{name: "redirections into a file", script: `seq 2 > out; echo more >> out; seq 5 6 1>>out 2>/dev/null
+while read l; do printf '<%s>' "$l"; done < out; echo; ls_status=$?`, want: "<1><2><more><5><6>\n"},
+		{name: "stderr redirection", script: `nosuch 2>err; echo $?; while read l; do echo "got: $l"; done <err`,
+			want: "127\ngot: nosuch: command not found (neither a toolbox applet nor on PATH)\n"},
+		{name: "status of last command", script: "false; echo $?; true; echo $?; sh -c 'exit 7'; echo $?", want: "1\n0\n7\n"},
+		{name: "functions", script: `f() { echo "a=$1 n=$#"; return 3; }; f x y; echo "status=$?"`, want: "a=x n=2\nstatus=3\n"},
+		{name: "exit code", script: "echo before; exit 42; echo after", want: "before\n", status: 42},
+		{name: "last command's status", script: "true; false", status: 1},
+		{name: "command not found is 127", script: "no-such-command-xyz", wantErr: `no-such-command-xyz: command not found`, status: 127},
+		{name: "not executable is 126", script: "touch_ok=1; ./out", wantErr: `out:`, status: 127},
+		{name: "globbing", script: "cd " + bin + " && echo *e*", want: "echo seq\n"},
+		{name: "applet wins over PATH (builtin echo)", script: "echo hi", environ: fakePath, want: "hi\n"},
+		{name: "applet wins over PATH (seq)", script: "seq 2", environ: fakePath, want: "1\n2\n"},
+		{name: "applet wins over PATH (which, pwd)", script: "which seq; cd /; pwd", environ: fakePath, want: "seq: applet\n/\n"},
+		{name: "path runs the real program", script: bin + "/seq 2", environ: fakePath, want: "FAKE seq\n"},
+		{name: "command -p runs the real program", script: "command -p seq 2", environ: fakePath, want: "FAKE seq\n"},
+		{name: "which -a shows both", script: "which -a seq", environ: []string{"PATH=" + bin}, want: "seq: applet\n" + bin + "/seq\n"},
+		{name: "type and command -v know applets", script: "type seq; command -v seq echo cd; f() { :; }; type f", want: "seq is a toolbox applet (runs in-process)\nseq\necho\ncd\nf is a function\n"},
+		{name: "exported variables reach applets", script: `export A=1; B=2; sh -c 'echo "A=$A B=$B"'; C=3 sh -c 'echo "C=$C"'`, want: "A=1 B=\nC=3\n"},
+		{name: "script without #! runs in this shell", script: "cd " + tmp + " && ./noshebang x", want: "no shebang: x\n"},
+		{name: "errexit", script: "set -e; false; echo not reached", status: 1},
+		{name: "background job with real PID", script: `/bin/sleep 30 & p=$!; case $p in *[!0-9]*) echo "not a pid: $p";; esac
+kill -0 "$p" && echo alive; jobs; kill %1; wait $p; echo "status=$?"`, want: "alive\n[1] Running  /bin/sleep 30 &\nstatus=143\n"},
+		{name: "background applet job", script: `yes > /dev/null & echo "bg=$!"; kill %1; wait %1; echo "status=$?"`, want: "bg=%1\nstatus=130\n"},
+		{name: "wait for all jobs", script: `sh -c 'exit 3' & sh -c 'exit 4' & wait; echo done`, want: "done\n"},
+		{name: "kill -l", script: "kill -l 143; kill -l 9", want: "TERM\nKILL\n"},
+		{name: "ulimit -n", script: "ulimit -n", want: "{nofile}\n"},
+		{name: "trap on exit", script: `trap 'echo bye' EXIT; echo hi`, want: "hi\nbye\n"},
+	}
+	var rl syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &rl); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			environ := tc.environ
+			if environ == nil {
+				environ = hostEnv()
+			}
+			dir := t.TempDir()
+			out, errOut, status := runSh(t, dir, tc.stdin, environ, "-c", tc.script)
+			want := strings.ReplaceAll(tc.want, "{nofile}", uintString(rl.Cur))
+			if diff := cmp.Diff(want, out); diff != "" {
+				t.Errorf("stdout (-want +got):\n%s\nstderr: %s", diff, errOut)
+			}
+			if status != tc.status {
+				t.Errorf("status = %d, want %d (stderr: %s)", status, tc.status, errOut)
+			}
+			if tc.wantErr != "" && !regexp.MustCompile(tc.wantErr).MatchString(errOut) {
+				t.Errorf("stderr = %q, want match for %q", errOut, tc.wantErr)
+			}
+		})
+	}
+}
+
+func uintString(v uint64) string {
+	if v == ^uint64(0) {
+		return "unlimited"
+	}
+	return strconv.FormatUint(v, 10)
+}
+
+func TestScriptFileAndStdin(t *testing.T) {
+	dir := t.TempDir()
+	script := filepath.Join(dir, "s.sh")
+	if err := os.WriteFile(script, []byte("echo \"$0 $1 $2 $#\"\nexit 5\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		args   []string
+		stdin  string
+		want   string
+		status int
+	}{
+		{"script with args", []string{script, "a", "b"}, "", script + " a b 2\n", 5},
+		{"-c with $0 and args", []string{"-c", `echo "$0 $1"`, "name", "one"}, "", "name one\n", 0},
+		// the rest of stdin is left for the commands of the script, as other shells do
+		{"stdin script reads its own input", []string{"-s", "x"}, "echo \"arg=$1\"; read l; echo \"got [$l]\"; exit 4\nline2\n", "arg=x\ngot [line2]\n", 4},
+		{"stdin multi-line command", nil, "if true\nthen echo yes\nfi\n", "yes\n", 0},
+		{"-x traces to stderr only", []string{"-x", "-c", "echo traced"}, "", "traced\n", 0},
+		{"-e exits on failure", []string{"-e", "-c", "false; echo no"}, "", "", 1},
+		{"-o pipefail", []string{"-o", "pipefail", "-c", "false | true"}, "", "", 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out, errOut, status := runSh(t, dir, tc.stdin, hostEnv(), tc.args...)
+			if diff := cmp.Diff(tc.want, out); diff != "" {
+				t.Errorf("stdout (-want +got):\n%s\nstderr: %s", diff, errOut)
+			}
+			if status != tc.status {
+				t.Errorf("status = %d, want %d", status, tc.status)
+			}
+		})
+	}
+}
+
+func TestHelpDocumentsPrecedence(t *testing.T) {
+	out, _, status := runSh(t, "/", "", nil, "--help")
+	if status != 0 {
+		t.Fatalf("status %d", status)
+	}
+	for _, want := range []string{"WIN over a file of the same name", "command -p", "DDEBUG_TARGET", "in memory only"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("sh --help does not say %q", want)
+		}
+	}
+}
+
+func TestUmask(t *testing.T) {
+	old := syscall.Umask(0o022)
+	t.Cleanup(func() { syscall.Umask(old) })
+	out, errOut, status := runSh(t, t.TempDir(), "", hostEnv(), "-c", "umask; umask 027; umask; umask -S; : > f; ls_mode=1")
+	if status != 0 {
+		t.Fatalf("status %d: %s", status, errOut)
+	}
+	if diff := cmp.Diff("0022\n0027\nu=rwx,g=rx,o=\n", out); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// TestCancelStopsApplet checks that cancelling the context (what Ctrl-C does) ends an
+// in-process applet and an external program.
+func TestCancelStopsCommands(t *testing.T) {
+	for _, script := range []string{"yes > /dev/null", "/bin/sleep 30"} {
+		t.Run(script, func(t *testing.T) {
+			env := &tools.Env{Stdin: strings.NewReader(""), Stdout: &syncBuffer{}, Stderr: &syncBuffer{}, Dir: "/", Environ: hostEnv()}
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan int)
+			go func() { done <- Run(ctx, env, []string{"sh", "-c", script}) }()
+			time.Sleep(200 * time.Millisecond)
+			start := time.Now()
+			cancel()
+			select {
+			case status := <-done:
+				if status != 130 {
+					t.Errorf("status = %d, want 130", status)
+				}
+				t.Logf("stopped %v after cancel", time.Since(start))
+			case <-time.After(5 * time.Second):
+				t.Fatal("command still running 5s after cancel")
+			}
+		})
+	}
+}
