@@ -170,8 +170,10 @@ func (o *ExecOptions) Run(ctx context.Context) error {
 		return err
 	}
 	tty := o.useTTY()
-	if len(o.Command) == 0 && !o.Quiet {
-		fmt.Fprintln(o.streams.ErrOut, Sanitize(o.banner(t)))
+	started := func() {
+		if len(o.Command) == 0 && !o.Quiet {
+			fmt.Fprintln(o.streams.ErrOut, Sanitize(o.banner(t)))
+		}
 	}
 	var terminal *os.File
 	if f, ok := o.streams.In.(*os.File); ok && tty && term.IsTerminal(int(f.Fd())) {
@@ -187,6 +189,7 @@ func (o *ExecOptions) Run(ctx context.Context) error {
 		TermEnv:   os.Getenv("TERM"),
 		Identity:  o.identity,
 		Session:   exe,
+		Started:   started,
 		Stdin:     o.streams.In,
 		Stdout:    o.streams.Out,
 		Stderr:    o.streams.ErrOut,

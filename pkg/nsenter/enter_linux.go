@@ -105,6 +105,9 @@ func Run(ctx context.Context, opts Options) (int, error) {
 	}
 	st.closeChildEnds()
 	cfgR.Close()
+	if opts.Started != nil {
+		opts.Started()
+	}
 	return st.proxy(ctx, cmd.Process.Pid, done)
 }
 

@@ -69,9 +69,12 @@ type Options struct {
 	TermEnv  string
 	Identity Identity
 	Session  Executable
-	Stdin    io.Reader
-	Stdout   io.Writer
-	Stderr   io.Writer
+	// Started, when set, is called once the session process runs (for a banner), before
+	// any of its output is copied.
+	Started func()
+	Stdin   io.Reader
+	Stdout  io.Writer
+	Stderr  io.Writer
 }
 
 // SessionArg0 is argv[0] of a session process: how the toolbox knows it is one, and what

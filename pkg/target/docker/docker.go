@@ -75,7 +75,7 @@ func (r Resolver) explain(ctx context.Context, cli *client.Client, ref target.Re
 			hint = "did you mean " + strings.Join(s, ", ") + "?"
 		}
 		return fmt.Errorf("%w %q on docker (%s); %s", target.ErrNotFound, ref.Name, host, hint)
-	case strings.Contains(err.Error(), "multiple") && strings.Contains(err.Error(), "prefix"):
+	case strings.Contains(strings.ToLower(err.Error()), "multiple ids found"):
 		return fmt.Errorf("%w: ID prefix %q matches several containers: give more characters or the name", target.ErrAmbiguous, ref.Name)
 	}
 	return fmt.Errorf("docker: inspecting container %q: %w", ref.Name, err)
