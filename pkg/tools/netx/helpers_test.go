@@ -1,0 +1,45 @@
+package netx
+
+import (
+	"bytes"
+	"context"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
+)
+
+// run runs the applet args[0] in-process and returns its stdout, stderr and status.
+func run(t *testing.T, args ...string) (string, string, int) {
+	t.Helper()
+	return runIn(t, context.Background(), "", args...)
+}
+
+func runIn(t *testing.T, ctx context.Context, stdin string, args ...string) (string, string, int) {
+	t.Helper()
+	a, ok := tools.Lookup(args[0])
+	if !ok {
+		t.Fatalf("no applet %q", args[0])
+	}
+	var out, errb bytes.Buffer
+	env := &tools.Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Dir: t.TempDir()}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	code := a.Run(ctx, env, args)
+	return out.String(), errb.String(), code
+}
+
+func reference(t *testing.T, name string, args ...string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		t.Skipf("%s not installed (apt-get install iproute2 net-tools lsof): %v", name, err)
+	}
+	out, err := exec.Command(p, args...).Output()
+	if err != nil {
+		t.Fatalf("%s %v: %v", name, args, err)
+	}
+	return string(out)
+}

@@ -1,0 +1,240 @@
+//go:build linux
+
+package netx
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/prometheus/procfs"
+)
+
+// socket is one socket of the network namespace, inet or unix.
+type socket struct {
+	netid    string // tcp, udp, u_str, u_dgr, u_seq
+	family   int    // 4 or 6; 0 for unix
+	state    string
+	recvQ    uint64
+	sendQ    uint64
+	local    net.IP
+	lport    uint64
+	peer     net.IP
+	pport    uint64
+	path     string // unix
+	uid      uint64
+	inode    uint64
+	listener bool // LISTEN, or an unconnected udp/unix socket
+}
+
+// tcpStates are the kernel's TCP states (include/net/tcp_states.h) as ss names them.
+var tcpStates = map[uint64]string{
+	1: "ESTAB", 2: "SYN-SENT", 3: "SYN-RECV", 4: "FIN-WAIT-1", 5: "FIN-WAIT-2", 6: "TIME-WAIT",
+	7: "UNCONN", 8: "CLOSE-WAIT", 9: "LAST-ACK", 10: "LISTEN", 11: "CLOSING", 12: "NEW-SYN-RECV",
+}
+
+// netstatStates are the same states as net-tools netstat prints them.
+var netstatStates = map[string]string{
+	"ESTAB": "ESTABLISHED", "SYN-SENT": "SYN_SENT", "SYN-RECV": "SYN_RECV", "FIN-WAIT-1": "FIN_WAIT1",
+	"FIN-WAIT-2": "FIN_WAIT2", "TIME-WAIT": "TIME_WAIT", "UNCONN": "", "CLOSE-WAIT": "CLOSE_WAIT",
+	"LAST-ACK": "LAST_ACK", "LISTEN": "LISTEN", "CLOSING": "CLOSING",
+}
+
+type socketKinds struct{ tcp, udp, unix bool }
+
+// readSockets reads the sockets of the kinds asked for from /proc/net. A missing file
+// (IPv6 disabled) is not an error.
+func readSockets(fsys procfs.FS, k socketKinds) ([]socket, error) {
+	var out []socket
+	add := func(name string, family int, lines procfs.NetIPSocket, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return fmt.Errorf("reading /proc/net/%s: %w", name, err)
+		}
+		netid := strings.TrimSuffix(name, "6")
+		for _, l := range lines {
+			st := tcpStates[l.St]
+			if st == "" {
+				st = "UNKNOWN"
+			}
+			s := socket{netid: netid, family: family, state: st, recvQ: l.RxQueue, sendQ: l.TxQueue,
+				local: l.LocalAddr, lport: l.LocalPort, peer: l.RemAddr, pport: l.RemPort, uid: l.UID, inode: l.Inode}
+			s.listener = st == "LISTEN" || (netid == "udp" && st == "UNCONN")
+			out = append(out, s)
+		}
+		return nil
+	}
+	if k.tcp {
+		t4, err := fsys.NetTCP()
+		if err := add("tcp", 4, procfs.NetIPSocket(t4), err); err != nil {
+			return nil, err
+		}
+		t6, err := fsys.NetTCP6()
+		if err := add("tcp6", 6, procfs.NetIPSocket(t6), err); err != nil {
+			return nil, err
+		}
+	}
+	if k.udp {
+		u4, err := fsys.NetUDP()
+		if err := add("udp", 4, procfs.NetIPSocket(u4), err); err != nil {
+			return nil, err
+		}
+		u6, err := fsys.NetUDP6()
+		if err := add("udp6", 6, procfs.NetIPSocket(u6), err); err != nil {
+			return nil, err
+		}
+	}
+	if k.unix {
+		u, err := fsys.NetUNIX()
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("reading /proc/net/unix: %w", err)
+		}
+		if u != nil {
+			for _, l := range u.Rows {
+				s := socket{path: l.Path, inode: l.Inode}
+				switch l.Type {
+				case 1:
+					s.netid = "u_str"
+				case 2:
+					s.netid = "u_dgr"
+				default:
+					s.netid = "u_seq"
+				}
+				switch {
+				case l.Flags&(1<<16) != 0: // __SO_ACCEPTCON: listening
+					s.state, s.listener = "LISTEN", true
+				case l.State == 3: // SS_CONNECTED
+					s.state = "ESTAB"
+				default:
+					s.state, s.listener = "UNCONN", l.Type != 1
+				}
+				out = append(out, s)
+			}
+		}
+	}
+	return out, nil
+}
+
+// fdOwner is one file descriptor that refers to a socket.
+type fdOwner struct {
+	pid  int
+	fd   int
+	comm string
+}
+
+// socketOwners scans /proc/*/fd once and maps socket inodes to the descriptors that hold
+// them. It reads the fd directory and its links itself rather than with procfs: procfs
+// FileDescriptors and FileDescriptorTargets would read each directory twice to pair fd
+// numbers with targets. comm is read (via procfs) only for processes that hold a socket.
+func socketOwners(fsys procfs.FS) map[uint64][]fdOwner {
+	owners := map[uint64][]fdOwner{}
+	procs, err := fsys.AllProcs()
+	if err != nil {
+		return owners
+	}
+	buf := make([]byte, 0, 64)
+	for _, p := range procs {
+		dir := "/proc/" + strconv.Itoa(p.PID) + "/fd/"
+		d, err := os.Open(dir)
+		if err != nil {
+			continue
+		}
+		names, _ := d.Readdirnames(-1)
+		d.Close()
+		comm := ""
+		for _, n := range names {
+			target, err := os.Readlink(dir + n)
+			if err != nil || !strings.HasPrefix(target, "socket:[") {
+				continue
+			}
+			buf = append(buf[:0], target[len("socket:["):len(target)-1]...)
+			ino, err := strconv.ParseUint(string(buf), 10, 64)
+			if err != nil {
+				continue
+			}
+			if comm == "" {
+				if comm, err = p.Comm(); err != nil {
+					comm = "?"
+				}
+			}
+			fd, _ := strconv.Atoi(n)
+			owners[ino] = append(owners[ino], fdOwner{pid: p.PID, fd: fd, comm: comm})
+		}
+	}
+	return owners
+}
+
+// usersField is ss's users:(("name",pid=N,fd=M),...).
+func usersField(os []fdOwner) string {
+	if len(os) == 0 {
+		return ""
+	}
+	parts := make([]string, len(os))
+	for i, o := range os {
+		parts[i] = fmt.Sprintf("(%q,pid=%d,fd=%d)", o.comm, o.pid, o.fd)
+	}
+	return "users:(" + strings.Join(parts, ",") + ")"
+}
+
+// hostPort formats an address the way ss does: 127.0.0.1:80, [::1]:80, 0.0.0.0:*.
+func hostPort(ip net.IP, port uint64, family int, services map[uint64]string) string {
+	host := "*"
+	if ip != nil {
+		host = ip.String()
+		if v4 := ip.To4(); v4 != nil && family == 4 {
+			host = v4.String()
+		}
+		if family == 6 {
+			host = "[" + host + "]"
+		}
+	}
+	p := "*"
+	if port != 0 {
+		p = strconv.FormatUint(port, 10)
+		if name, ok := services[port]; ok {
+			p = name
+		}
+	}
+	return host + ":" + p
+}
+
+// loadServices reads port names from the root's /etc/services, for output without -n.
+func loadServices(proto string) map[uint64]string {
+	out := map[uint64]string{}
+	b, err := os.ReadFile("/etc/services")
+	if err != nil {
+		return out
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		f := strings.Fields(l)
+		if len(f) < 2 || strings.HasPrefix(f[0], "#") {
+			continue
+		}
+		port, pr, ok := strings.Cut(f[1], "/")
+		if !ok || pr != proto {
+			continue
+		}
+		if n, err := strconv.ParseUint(port, 10, 16); err == nil {
+			if _, dup := out[n]; !dup {
+				out[n] = f[0]
+			}
+		}
+	}
+	return out
+}
+
+// netIP returns ip as 4 bytes for an IPv4 socket so that it prints as a.b.c.d.
+func netIP(ip net.IP, family int) net.IP {
+	if family == 4 {
+		if v4 := ip.To4(); v4 != nil {
+			return v4
+		}
+	}
+	return ip
+}
