@@ -220,8 +220,10 @@ func (e *editor) handle(k rune) (line string, done bool, err error) {
 	defer func() { e.lastTab = tab }()
 	switch k {
 	case '\r', '\n':
-		e.pos = len(e.buf)
-		e.refresh()
+		if e.pos != len(e.buf) {
+			e.pos = len(e.buf)
+			e.refresh()
+		}
 		io.WriteString(e.out, "\r\n")
 		return string(e.buf), true, nil
 	case 3: // Ctrl-C
