@@ -1,0 +1,644 @@
+//go:build linux
+
+package netx
+
+import (
+	"bufio"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"net"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
+	"golang.org/x/sys/unix"
+)
+
+func init() {
+	tools.Register(tools.Applet{Name: "ip", Summary: "show addresses, links, routes and neighbours (read-only iproute2)", Run: runIP})
+}
+
+const ipUsage = `ip [-4|-6] [-br] { addr | link | route | neigh } [show] [dev IFNAME]
+Read-only: reads the kernel over rtnetlink in the current network namespace and prints
+like iproute2. Changing anything (add, del, set) is not supported.`
+
+// rtattrs splits a netlink attribute stream into type -> value (the last one wins).
+func rtattrs(b []byte) map[uint16][]byte {
+	out := map[uint16][]byte{}
+	for len(b) >= 4 {
+		l := int(binary.NativeEndian.Uint16(b[0:2]))
+		typ := binary.NativeEndian.Uint16(b[2:4]) & 0x3fff // strip NLA_F_NESTED / NET_BYTEORDER
+		if l < 4 || l > len(b) {
+			break
+		}
+		out[typ] = b[4:l]
+		if (l+3)&^3 >= len(b) {
+			break
+		}
+		b = b[(l+3)&^3:]
+	}
+	return out
+}
+
+// dump runs one rtnetlink dump and returns the bodies of its messages of type want.
+func dump(req, family int, want uint16) ([][]byte, error) {
+	rib, err := syscall.NetlinkRIB(req, family)
+	if err != nil {
+		return nil, fmt.Errorf("netlink dump %d: %w", req, err)
+	}
+	msgs, err := syscall.ParseNetlinkMessage(rib)
+	if err != nil {
+		return nil, fmt.Errorf("parsing netlink reply: %w", err)
+	}
+	var out [][]byte
+	for _, m := range msgs {
+		if m.Header.Type == want {
+			out = append(out, m.Data)
+		}
+	}
+	return out, nil
+}
+
+func cstr(b []byte) string {
+	if i := strings.IndexByte(string(b), 0); i >= 0 {
+		return string(b[:i])
+	}
+	return string(b)
+}
+
+func u32(b []byte) uint32 {
+	if len(b) < 4 {
+		return 0
+	}
+	return binary.NativeEndian.Uint32(b)
+}
+
+// link is one network interface.
+type link struct {
+	index, master, parent int
+	name, qdisc           string
+	flags                 uint32
+	typ                   uint16
+	mtu, txqlen, group    uint32
+	operstate, linkmode   uint8
+	addr, brd             net.HardwareAddr
+	netnsid               int
+	hasNetnsid            bool
+}
+
+func readLinks() ([]link, error) {
+	bodies, err := dump(unix.RTM_GETLINK, unix.AF_UNSPEC, unix.RTM_NEWLINK)
+	if err != nil {
+		return nil, err
+	}
+	var out []link
+	for _, b := range bodies {
+		if len(b) < unix.SizeofIfInfomsg {
+			continue
+		}
+		l := link{typ: binary.NativeEndian.Uint16(b[2:4]), index: int(int32(binary.NativeEndian.Uint32(b[4:8]))),
+			flags: binary.NativeEndian.Uint32(b[8:12])}
+		a := rtattrs(b[unix.SizeofIfInfomsg:])
+		l.name, l.qdisc = cstr(a[unix.IFLA_IFNAME]), cstr(a[unix.IFLA_QDISC])
+		l.mtu, l.txqlen, l.group = u32(a[unix.IFLA_MTU]), u32(a[unix.IFLA_TXQLEN]), u32(a[unix.IFLA_GROUP])
+		l.master, l.parent = int(u32(a[unix.IFLA_MASTER])), int(u32(a[unix.IFLA_LINK]))
+		if v := a[unix.IFLA_OPERSTATE]; len(v) > 0 {
+			l.operstate = v[0]
+		}
+		if v := a[unix.IFLA_LINKMODE]; len(v) > 0 {
+			l.linkmode = v[0]
+		}
+		if v, ok := a[unix.IFLA_LINK_NETNSID]; ok {
+			l.netnsid, l.hasNetnsid = int(int32(u32(v))), true
+		}
+		l.addr, l.brd = a[unix.IFLA_ADDRESS], a[unix.IFLA_BROADCAST]
+		out = append(out, l)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].index < out[j].index })
+	return out, nil
+}
+
+var linkFlagNames = []struct {
+	bit  uint32
+	name string
+}{
+	{unix.IFF_LOOPBACK, "LOOPBACK"}, {unix.IFF_BROADCAST, "BROADCAST"}, {unix.IFF_POINTOPOINT, "POINTOPOINT"},
+	{unix.IFF_MULTICAST, "MULTICAST"}, {unix.IFF_NOARP, "NOARP"}, {unix.IFF_ALLMULTI, "ALLMULTI"},
+	{unix.IFF_PROMISC, "PROMISC"}, {unix.IFF_MASTER, "MASTER"}, {unix.IFF_SLAVE, "SLAVE"},
+	{unix.IFF_DEBUG, "DEBUG"}, {unix.IFF_DYNAMIC, "DYNAMIC"}, {unix.IFF_AUTOMEDIA, "AUTOMEDIA"},
+	{unix.IFF_PORTSEL, "PORTSEL"}, {unix.IFF_NOTRAILERS, "NOTRAILERS"}, {unix.IFF_UP, "UP"},
+	{unix.IFF_LOWER_UP, "LOWER_UP"}, {unix.IFF_DORMANT, "DORMANT"}, {unix.IFF_ECHO, "ECHO"},
+}
+
+func linkFlags(f uint32) string {
+	var names []string
+	if f&unix.IFF_UP != 0 && f&unix.IFF_RUNNING == 0 {
+		names = append(names, "NO-CARRIER")
+	}
+	for _, n := range linkFlagNames {
+		if f&n.bit != 0 {
+			names = append(names, n.name)
+		}
+	}
+	return "<" + strings.Join(names, ",") + ">"
+}
+
+var operStates = []string{"UNKNOWN", "NOTPRESENT", "DOWN", "LOWERLAYERDOWN", "TESTING", "DORMANT", "UP"}
+
+func (l link) state() string {
+	if int(l.operstate) < len(operStates) {
+		return operStates[l.operstate]
+	}
+	return strconv.Itoa(int(l.operstate))
+}
+
+func linkType(t uint16) string {
+	switch t {
+	case unix.ARPHRD_ETHER:
+		return "ether"
+	case unix.ARPHRD_LOOPBACK:
+		return "loopback"
+	case unix.ARPHRD_NONE:
+		return "none"
+	case unix.ARPHRD_IPGRE:
+		return "gre"
+	case unix.ARPHRD_TUNNEL:
+		return "ipip"
+	case unix.ARPHRD_SIT:
+		return "sit"
+	case unix.ARPHRD_TUNNEL6:
+		return "tunnel6"
+	case unix.ARPHRD_INFINIBAND:
+		return "infiniband"
+	}
+	return "[" + strconv.Itoa(int(t)) + "]"
+}
+
+func (l link) displayName(byIndex map[int]link) string {
+	if l.parent == 0 || l.parent == l.index {
+		return l.name
+	}
+	if p, ok := byIndex[l.parent]; ok && !l.hasNetnsid {
+		return l.name + "@" + p.name
+	}
+	return l.name + "@if" + strconv.Itoa(l.parent)
+}
+
+// writeLinkHeader prints the lines iproute2 prints for a link: withMode for ip link,
+// withLinkLine unless addresses of one family are asked for.
+func writeLinkHeader(w io.Writer, l link, byIndex map[int]link, withMode, withLinkLine bool) {
+	fmt.Fprintf(w, "%d: %s: %s mtu %d ", l.index, l.displayName(byIndex), linkFlags(l.flags), l.mtu)
+	if l.qdisc != "" {
+		fmt.Fprintf(w, "qdisc %s ", l.qdisc)
+	}
+	if m, ok := byIndex[l.master]; ok && l.master != 0 {
+		fmt.Fprintf(w, "master %s ", m.name)
+	}
+	fmt.Fprintf(w, "state %s ", l.state())
+	if withMode {
+		mode := "DEFAULT"
+		if l.linkmode == 1 {
+			mode = "DORMANT"
+		}
+		fmt.Fprintf(w, "mode %s ", mode)
+	}
+	if l.group == 0 {
+		fmt.Fprint(w, "group default ")
+	} else {
+		fmt.Fprintf(w, "group %d ", l.group)
+	}
+	if l.txqlen > 0 {
+		fmt.Fprintf(w, "qlen %d", l.txqlen)
+	}
+	fmt.Fprintln(w)
+	if !withLinkLine {
+		return
+	}
+	fmt.Fprintf(w, "    link/%s", linkType(l.typ))
+	if len(l.addr) > 0 {
+		fmt.Fprintf(w, " %s", l.addr)
+	}
+	if len(l.brd) > 0 {
+		fmt.Fprintf(w, " brd %s", l.brd)
+	}
+	if l.hasNetnsid {
+		fmt.Fprintf(w, " link-netnsid %d", l.netnsid)
+	}
+	fmt.Fprintln(w)
+}
+
+// address is one IP address of an interface.
+type address struct {
+	family, prefix, scope int
+	index                 int
+	flags                 uint32
+	local, addr, brd      net.IP
+	label                 string
+	valid, preferred      uint32
+}
+
+func readAddrs(family int) ([]address, error) {
+	bodies, err := dump(unix.RTM_GETADDR, family, unix.RTM_NEWADDR)
+	if err != nil {
+		return nil, err
+	}
+	var out []address
+	for _, b := range bodies {
+		if len(b) < unix.SizeofIfAddrmsg {
+			continue
+		}
+		a := address{family: int(b[0]), prefix: int(b[1]), flags: uint32(b[2]), scope: int(b[3]),
+			index: int(binary.NativeEndian.Uint32(b[4:8])), valid: 0xffffffff, preferred: 0xffffffff}
+		at := rtattrs(b[unix.SizeofIfAddrmsg:])
+		a.local, a.addr, a.brd = at[unix.IFA_LOCAL], at[unix.IFA_ADDRESS], at[unix.IFA_BROADCAST]
+		a.label = cstr(at[unix.IFA_LABEL])
+		if f, ok := at[unix.IFA_FLAGS]; ok {
+			a.flags = u32(f)
+		}
+		if ci := at[unix.IFA_CACHEINFO]; len(ci) >= 8 {
+			a.preferred, a.valid = u32(ci[0:4]), u32(ci[4:8])
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+func scopeName(s int) string {
+	switch s {
+	case 0:
+		return "global"
+	case 200:
+		return "site"
+	case 253:
+		return "link"
+	case 254:
+		return "host"
+	case 255:
+		return "nowhere"
+	}
+	return strconv.Itoa(s)
+}
+
+var addrFlagNames = []struct {
+	bit  uint32
+	name string
+}{
+	{unix.IFA_F_NODAD, "nodad"}, {unix.IFA_F_OPTIMISTIC, "optimistic"}, {unix.IFA_F_DADFAILED, "dadfailed"},
+	{unix.IFA_F_HOMEADDRESS, "home"}, {unix.IFA_F_DEPRECATED, "deprecated"}, {unix.IFA_F_TENTATIVE, "tentative"},
+	{unix.IFA_F_MANAGETEMPADDR, "mngtmpaddr"}, {unix.IFA_F_NOPREFIXROUTE, "noprefixroute"},
+	{unix.IFA_F_MCAUTOJOIN, "autojoin"}, {unix.IFA_F_STABLE_PRIVACY, "stable-privacy"},
+}
+
+func lifetime(v uint32) string {
+	if v == 0xffffffff {
+		return "forever"
+	}
+	return strconv.FormatUint(uint64(v), 10) + "sec"
+}
+
+func writeAddr(w io.Writer, a address) {
+	kind := "inet"
+	if a.family == unix.AF_INET6 {
+		kind = "inet6"
+	}
+	local := a.local
+	if local == nil {
+		local = a.addr
+	}
+	fmt.Fprintf(w, "    %s %s", kind, local)
+	if a.addr != nil && a.local != nil && !a.addr.Equal(a.local) {
+		fmt.Fprintf(w, " peer %s", a.addr)
+	}
+	fmt.Fprintf(w, "/%d ", a.prefix)
+	if a.brd != nil {
+		fmt.Fprintf(w, "brd %s ", a.brd)
+	}
+	fmt.Fprintf(w, "scope %s ", scopeName(a.scope))
+	if a.flags&unix.IFA_F_SECONDARY != 0 {
+		if a.family == unix.AF_INET6 {
+			fmt.Fprint(w, "temporary ")
+		} else {
+			fmt.Fprint(w, "secondary ")
+		}
+	}
+	if a.flags&unix.IFA_F_PERMANENT == 0 {
+		fmt.Fprint(w, "dynamic ")
+	}
+	for _, f := range addrFlagNames {
+		if a.flags&f.bit != 0 {
+			fmt.Fprint(w, f.name+" ")
+		}
+	}
+	if a.family == unix.AF_INET && a.label != "" {
+		fmt.Fprint(w, a.label)
+	}
+	fmt.Fprintf(w, "\n       valid_lft %s preferred_lft %s\n", lifetime(a.valid), lifetime(a.preferred))
+}
+
+// route is one route of the main table.
+type route struct {
+	family, dstLen, scope int
+	protocol, typ, table  int
+	dst, gw, src          net.IP
+	oif                   int
+	metric                uint32
+	hasMetric             bool
+	pref                  int
+	hasPref               bool
+}
+
+func readRoutes(family int) ([]route, error) {
+	bodies, err := dump(unix.RTM_GETROUTE, family, unix.RTM_NEWROUTE)
+	if err != nil {
+		return nil, err
+	}
+	var out []route
+	for _, b := range bodies {
+		if len(b) < unix.SizeofRtMsg {
+			continue
+		}
+		r := route{family: int(b[0]), dstLen: int(b[1]), table: int(b[4]), protocol: int(b[5]), scope: int(b[6]), typ: int(b[7])}
+		a := rtattrs(b[unix.SizeofRtMsg:])
+		if t, ok := a[unix.RTA_TABLE]; ok {
+			r.table = int(u32(t))
+		}
+		r.dst, r.gw, r.src = a[unix.RTA_DST], a[unix.RTA_GATEWAY], a[unix.RTA_PREFSRC]
+		r.oif = int(u32(a[unix.RTA_OIF]))
+		if m, ok := a[unix.RTA_PRIORITY]; ok {
+			r.metric, r.hasMetric = u32(m), true
+		}
+		if p, ok := a[unix.RTA_PREF]; ok && len(p) > 0 {
+			r.pref, r.hasPref = int(int8(p[0])), true
+		}
+		if r.table == unix.RT_TABLE_MAIN {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+var routeProtos = map[int]string{0: "unspec", 1: "redirect", 2: "kernel", 4: "static", 8: "gated", 9: "ra",
+	10: "mrt", 11: "zebra", 12: "bird", 13: "dnrouted", 14: "xorp", 15: "ntk", 16: "dhcp", 42: "babel",
+	186: "bgp", 187: "isis", 188: "ospf", 189: "rip", 192: "eigrp"}
+
+var routeTypes = map[int]string{unix.RTN_UNREACHABLE: "unreachable", unix.RTN_PROHIBIT: "prohibit",
+	unix.RTN_BLACKHOLE: "blackhole", unix.RTN_LOCAL: "local", unix.RTN_BROADCAST: "broadcast",
+	unix.RTN_MULTICAST: "multicast", unix.RTN_ANYCAST: "anycast", unix.RTN_THROW: "throw", unix.RTN_NAT: "nat"}
+
+func writeRoute(w io.Writer, r route, byIndex map[int]link) {
+	var b strings.Builder
+	if t, ok := routeTypes[r.typ]; ok {
+		b.WriteString(t + " ")
+	}
+	switch {
+	case r.dstLen == 0:
+		b.WriteString("default ")
+	case r.dst != nil:
+		full := (r.family == unix.AF_INET && r.dstLen == 32) || (r.family == unix.AF_INET6 && r.dstLen == 128)
+		if full {
+			b.WriteString(r.dst.String() + " ")
+		} else {
+			fmt.Fprintf(&b, "%s/%d ", r.dst, r.dstLen)
+		}
+	}
+	if r.gw != nil {
+		fmt.Fprintf(&b, "via %s ", r.gw)
+	}
+	if r.oif != 0 {
+		name := "if" + strconv.Itoa(r.oif)
+		if l, ok := byIndex[r.oif]; ok {
+			name = l.name
+		}
+		fmt.Fprintf(&b, "dev %s ", name)
+	}
+	if r.protocol != 3 { // boot is not printed
+		p, ok := routeProtos[r.protocol]
+		if !ok {
+			p = strconv.Itoa(r.protocol)
+		}
+		fmt.Fprintf(&b, "proto %s ", p)
+	}
+	if r.scope != 0 {
+		fmt.Fprintf(&b, "scope %s ", scopeName(r.scope))
+	}
+	if r.src != nil {
+		fmt.Fprintf(&b, "src %s ", r.src)
+	}
+	if r.hasMetric {
+		fmt.Fprintf(&b, "metric %d ", r.metric)
+	}
+	if r.hasPref {
+		p := map[int]string{0: "medium", 1: "high", -1: "low"}[r.pref]
+		fmt.Fprintf(&b, "pref %s", p)
+	}
+	s := b.String()
+	if r.family == unix.AF_INET6 {
+		s = strings.TrimRight(s, " ")
+	}
+	fmt.Fprintln(w, s)
+}
+
+// neighbour is one ARP / NDP cache entry.
+type neighbour struct {
+	family, index int
+	state         uint16
+	flags         uint8
+	dst           net.IP
+	lladdr        net.HardwareAddr
+}
+
+func readNeighbours(family int) ([]neighbour, error) {
+	bodies, err := dump(unix.RTM_GETNEIGH, family, unix.RTM_NEWNEIGH)
+	if err != nil {
+		return nil, err
+	}
+	const sizeofNdMsg = 12
+	var out []neighbour
+	for _, b := range bodies {
+		if len(b) < sizeofNdMsg {
+			continue
+		}
+		n := neighbour{family: int(b[0]), index: int(int32(binary.NativeEndian.Uint32(b[4:8]))),
+			state: binary.NativeEndian.Uint16(b[8:10]), flags: b[10]}
+		a := rtattrs(b[sizeofNdMsg:])
+		n.dst, n.lladdr = a[unix.NDA_DST], a[unix.NDA_LLADDR]
+		if n.state&unix.NUD_NOARP != 0 || n.dst == nil || n.dst.IsMulticast() {
+			continue
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+var nudNames = []struct {
+	bit  uint16
+	name string
+}{
+	{unix.NUD_INCOMPLETE, "INCOMPLETE"}, {unix.NUD_REACHABLE, "REACHABLE"}, {unix.NUD_STALE, "STALE"},
+	{unix.NUD_DELAY, "DELAY"}, {unix.NUD_PROBE, "PROBE"}, {unix.NUD_FAILED, "FAILED"},
+	{unix.NUD_NOARP, "NOARP"}, {unix.NUD_PERMANENT, "PERMANENT"},
+}
+
+func writeNeighbour(w io.Writer, n neighbour, byIndex map[int]link) {
+	fmt.Fprintf(w, "%s dev %s ", n.dst, byIndex[n.index].name)
+	if len(n.lladdr) > 0 {
+		fmt.Fprintf(w, "lladdr %s ", n.lladdr)
+	}
+	if n.flags&unix.NTF_ROUTER != 0 {
+		fmt.Fprint(w, "router ")
+	}
+	var states []string
+	for _, s := range nudNames {
+		if n.state&s.bit != 0 {
+			states = append(states, s.name)
+		}
+	}
+	fmt.Fprintln(w, strings.Join(states, ",")+" ")
+}
+
+func runIP(_ context.Context, env *tools.Env, args []string) int {
+	family, brief := unix.AF_UNSPEC, false
+	rest := args[1:]
+	for len(rest) > 0 && strings.HasPrefix(rest[0], "-") {
+		switch rest[0] {
+		case "-4":
+			family = unix.AF_INET
+		case "-6":
+			family = unix.AF_INET6
+		case "-br", "-brief", "--brief":
+			brief = true
+		case "--help", "-h", "-help":
+			return tools.Usage(env, ipUsage)
+		case "-n", "-N", "-d", "-details", "-s", "-c", "-color":
+			// accepted and ignored
+		default:
+			env.Errorf("ip", "option %q is not supported", rest[0])
+			return 255
+		}
+		rest = rest[1:]
+	}
+	if len(rest) == 0 {
+		return tools.Usage(env, ipUsage)
+	}
+	object, rest := rest[0], rest[1:]
+	dev := ""
+	for i := 0; i < len(rest); i++ {
+		switch rest[i] {
+		case "show", "list", "ls", "lst":
+		case "dev":
+			if i+1 < len(rest) {
+				dev = rest[i+1]
+				i++
+			}
+		case "add", "del", "delete", "change", "replace", "set", "flush", "append":
+			env.Errorf("ip", "%q is not supported: this ip is read-only", rest[i])
+			return 2
+		default:
+			dev = rest[i]
+		}
+	}
+	links, err := readLinks()
+	if err != nil {
+		env.Errorf("ip", "%v", err)
+		return 1
+	}
+	byIndex := map[int]link{}
+	for _, l := range links {
+		byIndex[l.index] = l
+	}
+	if dev != "" {
+		var sel []link
+		for _, l := range links {
+			if l.name == dev {
+				sel = append(sel, l)
+			}
+		}
+		if len(sel) == 0 {
+			env.Errorf("ip", "Device \"%s\" does not exist.", dev)
+			return 1
+		}
+		links = sel
+	}
+	w := bufio.NewWriter(env.Stdout)
+	defer w.Flush()
+	switch {
+	case strings.HasPrefix("link", object):
+		for _, l := range links {
+			if brief {
+				fmt.Fprintf(w, "%-16s %-14s %s %s \n", l.displayName(byIndex), l.state(), l.addr, linkFlags(l.flags))
+				continue
+			}
+			writeLinkHeader(w, l, byIndex, true, true)
+		}
+	case strings.HasPrefix("address", object) || object == "a" || object == "addr":
+		addrs, err := readAddrs(family)
+		if err != nil {
+			env.Errorf("ip", "%v", err)
+			return 1
+		}
+		for _, l := range links {
+			var mine []address
+			for _, a := range addrs {
+				if a.index == l.index && (family == unix.AF_UNSPEC || a.family == family) {
+					mine = append(mine, a)
+				}
+			}
+			sort.SliceStable(mine, func(i, j int) bool { return mine[i].family < mine[j].family })
+			if brief {
+				fmt.Fprintf(w, "%-16s %-14s ", l.displayName(byIndex), l.state())
+				for _, a := range mine {
+					fmt.Fprintf(w, "%s/%d ", a.local0(), a.prefix)
+				}
+				fmt.Fprintln(w)
+				continue
+			}
+			if family != unix.AF_UNSPEC && len(mine) == 0 {
+				continue
+			}
+			writeLinkHeader(w, l, byIndex, false, family == unix.AF_UNSPEC)
+			for _, a := range mine {
+				writeAddr(w, a)
+			}
+		}
+	case strings.HasPrefix("route", object) || object == "r":
+		if family == unix.AF_UNSPEC {
+			family = unix.AF_INET
+		}
+		routes, err := readRoutes(family)
+		if err != nil {
+			env.Errorf("ip", "%v", err)
+			return 1
+		}
+		for _, r := range routes {
+			if r.family == family && (dev == "" || byIndex[r.oif].name == dev) {
+				writeRoute(w, r, byIndex)
+			}
+		}
+	case strings.HasPrefix("neighbour", object) || strings.HasPrefix("neighbor", object):
+		ns, err := readNeighbours(family)
+		if err != nil {
+			env.Errorf("ip", "%v", err)
+			return 1
+		}
+		for _, n := range ns {
+			if dev == "" || byIndex[n.index].name == dev {
+				writeNeighbour(w, n, byIndex)
+			}
+		}
+	default:
+		env.Errorf("ip", "object %q is unknown or not supported (addr, link, route, neigh)", object)
+		return 255
+	}
+	return 0
+}
+
+func (a address) local0() net.IP {
+	if a.local != nil {
+		return a.local
+	}
+	return a.addr
+}
