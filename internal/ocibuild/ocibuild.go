@@ -19,6 +19,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/empty"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
+	"github.com/google/go-containerregistry/pkg/v1/types"
 )
 
 // ErrBadPath is returned for a file path that is not absolute and clean.
@@ -28,11 +29,15 @@ var ErrBadPath = errors.New("image path must be absolute and clean")
 type File struct {
 	// Path is where the entry appears in the image, e.g. "/app".
 	Path string
-	// Mode holds the permission bits; with fs.ModeDir the entry is a
-	// directory and Data is ignored.
+	// Mode holds the permission bits (and fs.ModeSticky, fs.ModeSetuid,
+	// fs.ModeSetgid); with fs.ModeDir the entry is a
+	// directory and Data is ignored; with fs.ModeSymlink it is a symbolic
+	// link to Link and Data is ignored.
 	Mode fs.FileMode
 	// Data is the content of a regular file.
 	Data []byte
+	// Link is the target of a symbolic link (Mode has fs.ModeSymlink).
+	Link string
 	// UID and GID own the entry (0 when unset).
 	UID, GID int
 }
@@ -62,6 +67,12 @@ type Config struct {
 	Labels     map[string]string
 	// Architecture defaults to the one this program runs on.
 	Architecture string
+	// OCI selects OCI media types for the manifest, config and layer
+	// instead of Docker's (for an OCI image layout or index).
+	OCI bool
+	// Created is the creation time recorded in the config and history;
+	// zero means the Unix epoch.
+	Created time.Time
 }
 
 // Build returns a linux image holding files in one layer, with cfg as its
@@ -72,15 +83,23 @@ func Build(files []File, cfg Config) (v1.Image, error) {
 	if err != nil {
 		return nil, err
 	}
+	var layerOpts []tarball.LayerOption
+	if cfg.OCI {
+		layerOpts = append(layerOpts, tarball.WithMediaType(types.OCILayer))
+	}
 	layer, err := tarball.LayerFromOpener(func() (io.ReadCloser, error) {
 		return io.NopCloser(bytes.NewReader(layerTar)), nil
-	})
+	}, layerOpts...)
 	if err != nil {
 		return nil, fmt.Errorf("making layer: %w", err)
 	}
 	arch := cfg.Architecture
 	if arch == "" {
 		arch = runtime.GOARCH
+	}
+	created := time.Unix(0, 0).UTC()
+	if !cfg.Created.IsZero() {
+		created = cfg.Created.UTC()
 	}
 	cf := &v1.ConfigFile{
 		Architecture: arch,
@@ -95,13 +114,20 @@ func Build(files []File, cfg Config) (v1.Image, error) {
 		},
 		RootFS: v1.RootFS{Type: "layers"},
 	}
-	img, err := mutate.ConfigFile(empty.Image, cf)
+	if !cfg.Created.IsZero() {
+		cf.Created = v1.Time{Time: created}
+	}
+	base := empty.Image
+	if cfg.OCI {
+		base = mutate.ConfigMediaType(mutate.MediaType(base, types.OCIManifestSchema1), types.OCIConfigJSON)
+	}
+	img, err := mutate.ConfigFile(base, cf)
 	if err != nil {
 		return nil, fmt.Errorf("setting image config: %w", err)
 	}
 	img, err = mutate.Append(img, mutate.Addendum{
 		Layer:   layer,
-		History: v1.History{CreatedBy: "ocibuild", Created: v1.Time{Time: time.Unix(0, 0).UTC()}},
+		History: v1.History{CreatedBy: "ocibuild", Created: v1.Time{Time: created}},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("appending layer: %w", err)
@@ -120,6 +146,22 @@ func WriteTarball(path, ref string, img v1.Image) error {
 		return fmt.Errorf("writing image tarball %s: %w", path, err)
 	}
 	return nil
+}
+
+// tarMode is the tar header mode of m: permission bits plus setuid, setgid
+// and sticky.
+func tarMode(m fs.FileMode) int64 {
+	mode := int64(m.Perm())
+	if m&fs.ModeSetuid != 0 {
+		mode |= 0o4000
+	}
+	if m&fs.ModeSetgid != 0 {
+		mode |= 0o2000
+	}
+	if m&fs.ModeSticky != 0 {
+		mode |= 0o1000
+	}
+	return mode
 }
 
 func layerTar(files []File) ([]byte, error) {
@@ -155,21 +197,32 @@ func layerTar(files []File) ([]byte, error) {
 		}
 		hdr := &tar.Header{
 			Name:    strings.TrimPrefix(p, "/"),
-			Mode:    int64(f.Mode.Perm()),
+			Mode:    tarMode(f.Mode),
 			Uid:     f.UID,
 			Gid:     f.GID,
 			ModTime: time.Unix(0, 0),
 			Format:  tar.FormatPAX,
 		}
-		if f.Mode.IsDir() {
+		switch {
+		case f.Mode.IsDir():
 			hdr.Typeflag = tar.TypeDir
 			hdr.Name += "/"
-		} else {
+		case f.Mode&fs.ModeSymlink != 0:
+			if f.Link == "" {
+				return nil, fmt.Errorf("adding %q: symbolic link without a target", p)
+			}
+			hdr.Typeflag = tar.TypeSymlink
+			hdr.Linkname = f.Link
+			hdr.Mode = 0o777
+		default:
 			hdr.Typeflag = tar.TypeReg
 			hdr.Size = int64(len(f.Data))
 		}
 		if err := tw.WriteHeader(hdr); err != nil {
 			return nil, fmt.Errorf("writing layer entry %s: %w", p, err)
+		}
+		if hdr.Typeflag != tar.TypeReg {
+			continue
 		}
 		if _, err := tw.Write(f.Data); err != nil {
 			return nil, fmt.Errorf("writing layer entry %s: %w", p, err)

@@ -7,10 +7,12 @@ import (
 	"io/fs"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
+	"github.com/google/go-containerregistry/pkg/v1/types"
 )
 
 type entry struct {
@@ -156,5 +158,77 @@ func TestFileFromHost(t *testing.T) {
 	}
 	if _, err := FileFromHost("/x", filepath.Join(t.TempDir(), "missing")); err == nil {
 		t.Error("FileFromHost of a missing file succeeded")
+	}
+}
+
+func TestBuildLinksStickyAndOCI(t *testing.T) {
+	created := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	files := []File{
+		{Path: "/bin/tool", Mode: 0o755, Data: []byte("x")},
+		{Path: "/bin/ls", Mode: fs.ModeSymlink, Link: "tool"},
+		{Path: "/run/app", Mode: fs.ModeDir | fs.ModeSticky | 0o777},
+		{Path: "/target", Mode: fs.ModeSymlink | 0o755, Link: "/run/app/target"},
+	}
+	img, err := Build(files, Config{OCI: true, Created: created})
+	if err != nil {
+		t.Fatalf("Build: %v", err)
+	}
+	mt, err := img.MediaType()
+	if err != nil || mt != types.OCIManifestSchema1 {
+		t.Errorf("manifest media type = %q, %v; want %q", mt, err, types.OCIManifestSchema1)
+	}
+	m, err := img.Manifest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Config.MediaType != types.OCIConfigJSON || len(m.Layers) != 1 || m.Layers[0].MediaType != types.OCILayer {
+		t.Errorf("config/layer media types = %q/%v; want OCI ones", m.Config.MediaType, m.Layers)
+	}
+	cf, err := img.ConfigFile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cf.Created.Time.Equal(created) || len(cf.History) != 1 || !cf.History[0].Created.Time.Equal(created) {
+		t.Errorf("created = %v, history = %v; want %v in both", cf.Created, cf.History, created)
+	}
+	layers, err := img.Layers()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc, err := layers[0].Uncompressed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	type link struct {
+		Name, Link string
+		Type       byte
+		Mode       int64
+	}
+	var got []link
+	tr := tar.NewReader(rc)
+	for {
+		hdr, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, link{hdr.Name, hdr.Linkname, hdr.Typeflag, hdr.Mode})
+	}
+	want := []link{
+		{"bin/", "", tar.TypeDir, 0o755},
+		{"bin/ls", "tool", tar.TypeSymlink, 0o777},
+		{"bin/tool", "", tar.TypeReg, 0o755},
+		{"run/", "", tar.TypeDir, 0o755},
+		{"run/app/", "", tar.TypeDir, 0o1777},
+		{"target", "/run/app/target", tar.TypeSymlink, 0o777},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("layer entries (-want +got):\n%s", diff)
+	}
+	if _, err := Build([]File{{Path: "/l", Mode: fs.ModeSymlink}}, Config{}); err == nil {
+		t.Error("Build of a symbolic link without a target succeeded")
 	}
 }
