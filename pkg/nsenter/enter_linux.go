@@ -57,6 +57,7 @@ func Run(ctx context.Context, opts Options) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	defer t.closeNS()
 	cred, err := credentialsFor(opts.Identity, opts.PID, t.status)
 	if err != nil {
 		return 0, err

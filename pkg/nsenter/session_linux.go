@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"syscall"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -55,20 +56,38 @@ func BeginSession() (SessionConfig, error) {
 }
 
 // EndSession kills every process the session started that is still running (background
-// jobs, orphans it reaped as subreaper), so nothing of the debugger stays in the target.
+// jobs, orphans it adopted as subreaper) and reaps them, so nothing of the debugger stays
+// in the target, not even a zombie left to a container init that never reaps.
 func EndSession() {
 	self := os.Getpid()
 	for round := 0; round < 4; round++ {
 		ds := descendants(self)
 		if len(ds) == 0 {
-			return
+			break
 		}
 		for _, p := range ds {
 			syscall.Kill(p, syscall.SIGKILL)
 		}
-		for _, p := range ds {
-			var ws syscall.WaitStatus
-			syscall.Wait4(p, &ws, 0, nil) // reap our own children; others were reparented to us
+		reapChildren(500 * time.Millisecond)
+	}
+	reapChildren(0)
+}
+
+// reapChildren waits for children (killed ones, and orphans reparented to the session)
+// until none is left or wait is over; with wait 0 it only collects those already dead.
+func reapChildren(wait time.Duration) {
+	deadline := time.Now().Add(wait)
+	for {
+		var ws syscall.WaitStatus
+		pid, err := syscall.Wait4(-1, &ws, syscall.WNOHANG, nil)
+		if err != nil { // ECHILD: nothing left
+			return
+		}
+		if pid == 0 {
+			if time.Now().After(deadline) {
+				return
+			}
+			time.Sleep(5 * time.Millisecond)
 		}
 	}
 }

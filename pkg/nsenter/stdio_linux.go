@@ -19,6 +19,9 @@ import (
 // was in flight when it did.
 const outputGrace = 2 * time.Second
 
+// terminateGrace is how long a session asked to end may take before it is killed.
+const terminateGrace = 3 * time.Second
+
 // stdio holds the session's standard streams. The child never gets one of the caller's
 // descriptors: with a TTY it gets a new pty's slave, else pipes; the caller's streams are
 // copied to and from them here.
@@ -154,8 +157,7 @@ func (s *stdio) proxy(ctx context.Context, pid int, done <-chan waitResult) (int
 		case r := <-done:
 			return finish(r)
 		case <-ctx.Done():
-			killTree(pid)
-			return finish(<-done)
+			return finish(terminate(pid, done))
 		case sig := <-sigs:
 			switch sig {
 			case syscall.SIGWINCH:
@@ -166,13 +168,26 @@ func (s *stdio) proxy(ctx context.Context, pid int, done <-chan waitResult) (int
 				}
 			case syscall.SIGHUP:
 				// The user's terminal is gone: nothing of the session may stay behind.
-				killTree(pid)
-				return finish(<-done)
+				return finish(terminate(pid, done))
 			default:
 				syscall.Kill(pid, sig.(syscall.Signal))
 			}
 		}
 	}
+}
+
+// terminate asks the session to end (it kills and reaps what it started, so no zombie is
+// left to a container init that never reaps), and kills the whole tree if it does not
+// within terminateGrace.
+func terminate(pid int, done <-chan waitResult) waitResult {
+	syscall.Kill(pid, syscall.SIGTERM)
+	select {
+	case r := <-done:
+		return r
+	case <-time.After(terminateGrace):
+	}
+	killTree(pid)
+	return <-done
 }
 
 // killTree stops the session and all its descendants (so none can fork or be reparented

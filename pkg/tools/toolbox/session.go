@@ -20,6 +20,15 @@ func runSession() int {
 		return 126
 	}
 	defer nsenter.EndSession()
+	// Asked to end (the user's terminal went away, or ddebug was stopped): take everything
+	// the session started along, then go.
+	ending := make(chan os.Signal, 1)
+	signal.Notify(ending, syscall.SIGTERM, syscall.SIGHUP)
+	go func() {
+		sig := <-ending
+		nsenter.EndSession()
+		os.Exit(128 + int(sig.(syscall.Signal)))
+	}()
 	command := cfg.Command
 	if len(command) == 0 {
 		command = []string{"sh"}
@@ -27,7 +36,7 @@ func runSession() int {
 	ctx := context.Background()
 	if !isShell(command[0]) {
 		var stop context.CancelFunc
-		ctx, stop = signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+		ctx, stop = signal.NotifyContext(ctx, os.Interrupt)
 		defer stop()
 	}
 	return tools.RunCommand(ctx, tools.ProcessEnv(), command)
