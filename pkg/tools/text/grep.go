@@ -1,0 +1,745 @@
+package text
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/flags"
+)
+
+func init() {
+	tools.Register(tools.Applet{Name: "grep", Aliases: []string{"egrep", "fgrep"}, Summary: "print lines that match patterns", Run: runGrep})
+}
+
+const grepUsage = `grep [OPTION]... PATTERN [FILE]...
+  -E extended regexp  -F fixed strings  -G basic regexp (default)  -e PAT  -f FILE
+  -i ignore case  -v invert  -w whole words  -x whole lines
+  -c count  -l files with matches  -L files without  -o only matching  -q quiet  -s no file errors
+  -n line numbers  -b byte offsets  -H/-h with/without file names  -m NUM stop after NUM lines
+  -A/-B/-C NUM context  -r/-R recursive (-R follows symlinks)  -a binary as text  -I skip binary
+  --include=GLOB --exclude=GLOB --exclude-dir=GLOB  --color[=WHEN]  --label=NAME  -Z NUL after names`
+
+// matcher decides whether a line matches and where.
+type matcher struct {
+	re      *regexp.Regexp // nil: plain fixed string search with lit
+	lit     []byte         // every match contains lit (nil: unknown)
+	litOnly bool           // the match is exactly lit (no regexp needed)
+	finder  *litFinder     // finds lit (lower-cased when foldLit) in a buffer
+	foldLit bool           // search lit in an ASCII lower-cased copy of the input
+	litLow  bool           // lit is lower-cased (-i): no byte-exact pre-check
+	word    bool
+	invert  bool
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
+}
+
+// find returns the first match in line at or after from, or -1.
+func (m *matcher) find(line []byte, from int) (int, int) {
+	for from <= len(line) {
+		var s, e int
+		if m.re == nil {
+			i := bytes.Index(line[from:], m.lit)
+			if i < 0 {
+				return -1, -1
+			}
+			s, e = from+i, from+i+len(m.lit)
+		} else {
+			loc := m.re.FindIndex(line[from:])
+			if loc == nil {
+				return -1, -1
+			}
+			s, e = from+loc[0], from+loc[1]
+		}
+		if !m.word || (s == 0 || !isWordByte(line[s-1])) && (e == len(line) || !isWordByte(line[e])) && e > s {
+			return s, e
+		}
+		if m.re != nil && m.word {
+			// Try a shorter match at the same start before moving on, as GNU grep does.
+			for k := e - 1; k > s; k-- {
+				if loc := m.re.FindIndex(line[s:k]); loc != nil && loc[0] == 0 && loc[1] == k-s {
+					if k == len(line) || !isWordByte(line[k]) {
+						if s == 0 || !isWordByte(line[s-1]) {
+							return s, k
+						}
+					}
+				}
+			}
+		}
+		from = s + 1
+	}
+	return -1, -1
+}
+
+func (m *matcher) match(line []byte) bool {
+	var ok bool
+	switch {
+	case m.litOnly && !m.word:
+		ok = bytes.Contains(line, m.lit)
+	case m.lit != nil && !m.litLow && !bytes.Contains(line, m.lit):
+		ok = false
+	case m.word:
+		s, _ := m.find(line, 0)
+		ok = s >= 0
+	default:
+		ok = m.re.Match(line)
+	}
+	return ok != m.invert
+}
+
+type grepper struct {
+	ctx                                    context.Context
+	env                                    *tools.Env
+	m                                      *matcher
+	out                                    *bufio.Writer
+	count, listFiles, listNon, onlyMatch   bool
+	quiet, noMsgs, lineNum, byteOff, names bool
+	nulNames, binText, skipBinary          bool
+	color                                  bool
+	maxCount                               int64
+	after, before                          int
+	includes, excludes, excludeDirs        []string
+	follow                                 bool
+	buf                                    []byte
+	matchedAny, errors                     bool
+	label                                  string
+}
+
+func runGrep(ctx context.Context, env *tools.Env, args []string) int {
+	name := filepath.Base(args[0])
+	g := &grepper{ctx: ctx, env: env, maxCount: -1}
+	fset := flags.New("grep", grepUsage)
+	ere := name == "egrep"
+	fixed := name == "fgrep"
+	fset.BoolFunc('E', "extended-regexp", func() { ere, fixed = true, false })
+	fset.BoolFunc('F', "fixed-strings", func() { fixed, ere = true, false })
+	fset.BoolFunc('G', "basic-regexp", func() { fixed, ere = false, false })
+	fset.BoolFunc('P', "perl-regexp", func() { fixed, ere = false, true })
+	pats := fset.Strings('e', "regexp")
+	patFiles := fset.Strings('f', "file")
+	fold := fset.Bool('i', "ignore-case")
+	fset.BoolFunc('y', "", func() { *fold = true })
+	fset.Bool(0, "no-ignore-case")
+	invert := fset.Bool('v', "invert-match")
+	word := fset.Bool('w', "word-regexp")
+	whole := fset.Bool('x', "line-regexp")
+	fset.BoolFunc('c', "count", func() { g.count = true })
+	fset.BoolFunc('l', "files-with-matches", func() { g.listFiles = true })
+	fset.BoolFunc('L', "files-without-match", func() { g.listNon = true })
+	fset.BoolFunc('o', "only-matching", func() { g.onlyMatch = true })
+	fset.BoolFunc('q', "quiet", func() { g.quiet = true })
+	fset.BoolFunc(0, "silent", func() { g.quiet = true })
+	fset.BoolFunc('s', "no-messages", func() { g.noMsgs = true })
+	fset.BoolFunc('n', "line-number", func() { g.lineNum = true })
+	fset.BoolFunc('b', "byte-offset", func() { g.byteOff = true })
+	withNames, noNames := false, false
+	fset.BoolFunc('H', "with-filename", func() { withNames, noNames = true, false })
+	fset.BoolFunc('h', "no-filename", func() { noNames, withNames = true, false })
+	fset.BoolFunc('Z', "null", func() { g.nulNames = true })
+	fset.BoolFunc('a', "text", func() { g.binText = true })
+	fset.BoolFunc('I', "", func() { g.skipBinary = true })
+	fset.Func(0, "binary-files", func(v string) error {
+		switch v {
+		case "text":
+			g.binText = true
+		case "without-match":
+			g.skipBinary = true
+		case "binary":
+		default:
+			return fmt.Errorf("unknown binary-files type")
+		}
+		return nil
+	})
+	num := func(dst *int) func(string) error {
+		return func(v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				return fmt.Errorf("%s: invalid context length argument", v)
+			}
+			*dst = n
+			return nil
+		}
+	}
+	fset.Func('A', "after-context", num(&g.after))
+	fset.Func('B', "before-context", num(&g.before))
+	ctxBoth := -1
+	fset.Func('C', "context", num(&ctxBoth))
+	fset.Func('m', "max-count", func(v string) error {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return fmt.Errorf("invalid max count")
+		}
+		g.maxCount = n
+		return nil
+	})
+	recursive := false
+	fset.BoolFunc('r', "recursive", func() { recursive = true })
+	fset.BoolFunc('R', "dereference-recursive", func() { recursive, g.follow = true, true })
+	fset.Func(0, "include", func(v string) error { g.includes = append(g.includes, v); return nil })
+	fset.Func(0, "exclude", func(v string) error { g.excludes = append(g.excludes, v); return nil })
+	fset.Func(0, "exclude-dir", func(v string) error { g.excludeDirs = append(g.excludeDirs, v); return nil })
+	fset.Func(0, "label", func(v string) error { g.label = v; return nil })
+	color := "never"
+	fset.Func(0, "color", func(v string) error { color = v; return nil })
+	fset.Func(0, "colour", func(v string) error { color = v; return nil })
+	fset.Bool('U', "binary")
+	fset.Bool(0, "line-buffered")
+	a := args[1:]
+	for i, s := range a {
+		if s == "--color" || s == "--colour" {
+			a[i] = "--color=auto"
+		}
+		// -NUM is -C NUM
+		if len(s) > 1 && s[0] == '-' && s[1] >= '0' && s[1] <= '9' {
+			if _, err := strconv.Atoi(s[1:]); err == nil {
+				a[i] = "-C" + s[1:]
+			}
+		}
+	}
+	ops, rc := fset.Parse(env, a)
+	if rc >= 0 {
+		return rc
+	}
+	if ctxBoth >= 0 {
+		if g.after == 0 {
+			g.after = ctxBoth
+		}
+		if g.before == 0 {
+			g.before = ctxBoth
+		}
+	}
+	patterns := *pats
+	for _, pf := range *patFiles {
+		var b []byte
+		var err error
+		if pf == "-" {
+			b, err = io.ReadAll(env.Stdin)
+		} else {
+			b, err = os.ReadFile(env.Abs(pf))
+		}
+		if err != nil {
+			env.Errorf("grep", "%s: %s", pf, flags.Reason(err))
+			return 2
+		}
+		s := strings.TrimSuffix(string(b), "\n")
+		if s != "" || len(b) > 0 {
+			patterns = append(patterns, strings.Split(s, "\n")...)
+		}
+	}
+	if len(*pats) == 0 && len(*patFiles) == 0 {
+		if len(ops) == 0 {
+			fmt.Fprintf(env.Stderr, "Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n")
+			return 2
+		}
+		patterns = strings.Split(ops[0], "\n")
+		ops = ops[1:]
+	}
+	m, err := newMatcher(patterns, fixed, ere, *fold, *word, *whole)
+	if err != nil {
+		env.Errorf("grep", "%v", err)
+		return 2
+	}
+	m.invert = *invert
+	g.m = m
+	switch color {
+	case "always", "yes", "force":
+		g.color = true
+	case "auto", "tty", "if-tty":
+		g.color = tools.IsTerminal(env.Stdout)
+	}
+	if len(ops) == 0 {
+		if recursive {
+			ops = []string{"."}
+			g.names = !noNames
+			g.out = bufio.NewWriterSize(env.Stdout, 64<<10)
+			defer g.out.Flush()
+			g.walk(".", env.Abs("."), true, "")
+			return g.status()
+		}
+		ops = []string{"-"}
+	}
+	g.names = (len(ops) > 1 || recursive || withNames) && !noNames
+	g.out = bufio.NewWriterSize(env.Stdout, 64<<10)
+	defer g.out.Flush()
+	g.buf = make([]byte, 256<<10)
+	for _, op := range ops {
+		if ctx.Err() != nil || g.quiet && g.matchedAny {
+			break
+		}
+		if op == "-" {
+			label := "(standard input)"
+			if g.label != "" {
+				label = g.label
+			}
+			g.searchReader(env.Stdin, label)
+			continue
+		}
+		p := env.Abs(op)
+		fi, err := os.Stat(p)
+		if err != nil {
+			g.fileErr(op, err)
+			continue
+		}
+		if fi.IsDir() {
+			if recursive {
+				g.walk(op, p, true, op)
+				continue
+			}
+			if !g.noMsgs {
+				g.out.Flush()
+				env.Errorf("grep", "%s: Is a directory", op)
+			}
+			continue
+		}
+		g.searchFile(p, op)
+	}
+	return g.status()
+}
+
+func (g *grepper) status() int {
+	switch {
+	case g.errors && !(g.quiet && g.matchedAny):
+		return 2
+	case g.matchedAny:
+		return 0
+	}
+	return 1
+}
+
+func (g *grepper) fileErr(name string, err error) {
+	g.errors = true
+	if !g.noMsgs {
+		g.out.Flush()
+		g.env.Errorf("grep", "%s: %s", name, flags.Reason(err))
+	}
+}
+
+func newMatcher(patterns []string, fixed, ere, fold, word, whole bool) (*matcher, error) {
+	m := &matcher{word: word}
+	if fixed && len(patterns) == 1 && !fold && !whole && patterns[0] != "" {
+		m.lit, m.litOnly = []byte(patterns[0]), true
+		m.finder = newLitFinder(m.lit)
+		return m, nil
+	}
+	var parts []string
+	for _, p := range patterns {
+		var expr string
+		if fixed {
+			expr = regexp.QuoteMeta(p)
+		} else {
+			var err error
+			if ere {
+				expr, err = ereFix(p)
+			} else {
+				expr, err = breToERE(p)
+			}
+			if err != nil {
+				return nil, err
+			}
+		}
+		if whole {
+			expr = "^(?:" + expr + ")$"
+		}
+		parts = append(parts, expr)
+	}
+	plain := strings.Join(parts, "|")
+	if len(parts) > 1 {
+		plain = "(?:" + strings.Join(parts, ")|(?:") + ")"
+	}
+	expr := plain
+	if fold {
+		expr = "(?i)" + plain
+	}
+	re, err := regexp.Compile(expr)
+	if err != nil {
+		return nil, fmt.Errorf("%s", cleanRegexpErr(err))
+	}
+	re.Longest()
+	m.re = re
+	if len(parts) == 1 {
+		l := requiredLiteral(plain)
+		if fold {
+			if bytes.IndexFunc(l, func(r rune) bool { return r >= 0x80 || r == 'k' || r == 'K' || r == 's' || r == 'S' }) >= 0 {
+				l = nil // letters with non-ASCII case variants (K: Kelvin sign, S: long s)
+			}
+			l = lowerASCII(nil, l)
+			m.foldLit = len(l) > 0
+			m.litLow = true
+		}
+		if len(l) > 0 {
+			m.lit, m.finder = l, newLitFinder(l)
+			if fold {
+				if f := newFoldFinder(l); f != nil {
+					m.finder, m.foldLit = f, false
+				}
+			}
+		}
+		if lp, complete := re.LiteralPrefix(); !fold && complete && lp != "" && !whole {
+			m.lit, m.litOnly = []byte(lp), true
+			m.finder = newLitFinder(m.lit)
+			m.re = nil
+		}
+	}
+	return m, nil
+}
+
+func (g *grepper) selected(name string, isDir bool) bool {
+	base := path.Base(name)
+	if isDir {
+		for _, p := range g.excludeDirs {
+			if ok, _ := path.Match(p, base); ok {
+				return false
+			}
+		}
+		return true
+	}
+	for _, p := range g.excludes {
+		if ok, _ := path.Match(p, base); ok {
+			return false
+		}
+	}
+	if len(g.includes) == 0 {
+		return true
+	}
+	for _, p := range g.includes {
+		if ok, _ := path.Match(p, base); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// walk searches a directory tree. shown is the prefix for names ("" for the implicit ".").
+func (g *grepper) walk(shown, abs string, top bool, prefix string) {
+	if g.ctx.Err() != nil || g.quiet && g.matchedAny {
+		return
+	}
+	if !top && !g.selected(shown, true) {
+		return
+	}
+	d, err := os.Open(abs)
+	if err != nil {
+		g.fileErr(shown, err)
+		return
+	}
+	ents, err := d.ReadDir(-1)
+	d.Close()
+	if err != nil {
+		g.fileErr(shown, err)
+	}
+	sortDirEntries(ents)
+	for _, e := range ents {
+		if g.ctx.Err() != nil || g.quiet && g.matchedAny {
+			return
+		}
+		n := e.Name()
+		childShown := n
+		if prefix != "" {
+			childShown = strings.TrimSuffix(prefix, "/") + "/" + n
+		}
+		childAbs := abs + "/" + n
+		t := e.Type()
+		if t&fs.ModeSymlink != 0 {
+			if !g.follow {
+				continue
+			}
+			fi, err := os.Stat(childAbs)
+			if err != nil {
+				g.fileErr(childShown, err)
+				continue
+			}
+			t = fi.Mode().Type()
+		}
+		switch {
+		case t.IsDir():
+			g.walk(childShown, childAbs, false, childShown)
+		case t.IsRegular():
+			if g.selected(n, false) {
+				g.searchFile(childAbs, childShown)
+			}
+		}
+	}
+}
+
+func (g *grepper) searchFile(abs, shown string) {
+	f, err := os.Open(abs)
+	if err != nil {
+		g.fileErr(shown, err)
+		return
+	}
+	defer f.Close()
+	g.searchReader(f, shown)
+}
+
+func (g *grepper) writeName(name string, sep byte) {
+	if g.color {
+		g.out.WriteString("\x1b[35m" + name + "\x1b[m")
+	} else {
+		g.out.WriteString(name)
+	}
+	if g.nulNames {
+		g.out.WriteByte(0)
+	} else {
+		g.out.WriteByte(sep)
+	}
+}
+
+func (g *grepper) prefix(name string, lineNo, off int64, sep byte) {
+	if g.names {
+		g.writeName(name, sep)
+	}
+	if g.lineNum {
+		g.out.WriteString(strconv.FormatInt(lineNo, 10))
+		g.out.WriteByte(sep)
+	}
+	if g.byteOff {
+		g.out.WriteString(strconv.FormatInt(off, 10))
+		g.out.WriteByte(sep)
+	}
+}
+
+func (g *grepper) emitLine(name string, line []byte, lineNo, off int64) {
+	if g.onlyMatch {
+		if g.m.invert {
+			return
+		}
+		for from := 0; from <= len(line); {
+			s, e := g.m.find(line, from)
+			if s < 0 {
+				break
+			}
+			if e > s {
+				g.prefix(name, lineNo, off+int64(s), ':')
+				g.writeMatch(line[s:e])
+				g.out.WriteByte('\n')
+				from = e
+			} else {
+				from = e + 1
+			}
+		}
+		return
+	}
+	g.prefix(name, lineNo, off, ':')
+	if g.color && !g.m.invert {
+		last := 0
+		for from := 0; from < len(line); {
+			s, e := g.m.find(line, from)
+			if s < 0 || e == s {
+				break
+			}
+			g.out.Write(line[last:s])
+			g.writeMatch(line[s:e])
+			last, from = e, e
+		}
+		g.out.Write(line[last:])
+	} else {
+		g.out.Write(line)
+	}
+	g.out.WriteByte('\n')
+}
+
+func (g *grepper) writeMatch(b []byte) {
+	if g.color {
+		g.out.WriteString("\x1b[01;31m\x1b[K")
+		g.out.Write(b)
+		g.out.WriteString("\x1b[m\x1b[K")
+		return
+	}
+	g.out.Write(b)
+}
+
+// searchReader searches one input. Whole buffers are scanned: with a literal the next
+// candidate is found with bytes.Index over the buffer and only its line is checked, so
+// lines that cannot match are never looked at one by one.
+func (g *grepper) searchReader(r io.Reader, name string) {
+	if g.buf == nil {
+		g.buf = make([]byte, 256<<10)
+	}
+	buf := g.buf
+	var (
+		count     int64
+		lineNo    int64 = 1 // number of the first line at buf[0]
+		off       int64     // byte offset of buf[0]
+		filled    int
+		eof       bool
+		binary    bool
+		checked   bool
+		lastPrint int64 = -1 // last line printed (context)
+		afterLeft int
+		beforeQ   [][]byte
+		beforeNo  []int64
+		beforeOff []int64
+		low       []byte
+	)
+	stopAt := g.maxCount
+	summary := g.count || g.listFiles || g.listNon || g.quiet
+	simple := !g.m.invert && g.after == 0 && g.before == 0 && g.m.lit != nil
+	done := false
+	for !eof && !done {
+		if g.ctx.Err() != nil {
+			return
+		}
+		n, err := io.ReadFull(r, buf[filled:])
+		filled += n
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			eof = true
+		} else if err != nil {
+			g.fileErr(name, err)
+			return
+		}
+		if !checked {
+			checked = true
+			if bytes.IndexByte(buf[:min(filled, 32<<10)], 0) >= 0 && !g.binText {
+				if g.skipBinary {
+					return
+				}
+				binary = true
+			}
+		}
+		// Work on complete lines; the tail waits for the next read.
+		end := filled
+		if !eof {
+			nl := bytes.LastIndexByte(buf[:filled], '\n')
+			if nl < 0 {
+				// A line longer than the buffer: grow it.
+				nb := make([]byte, len(buf)*2)
+				copy(nb, buf[:filled])
+				buf, g.buf = nb, nb
+				continue
+			}
+			end = nl + 1
+		}
+		chunk := buf[:end]
+		if simple && g.m.foldLit {
+			low = lowerASCII(low, chunk)
+		}
+		counted := 0 // lines of chunk[:counted] are included in lineNo
+		pos := 0
+		for pos < len(chunk) && !done {
+			var ls, le int
+			if simple {
+				hay := chunk
+				if g.m.foldLit {
+					hay = low
+				}
+				i := g.m.finder.index(hay[pos:])
+				if i < 0 {
+					break
+				}
+				ls = bytes.LastIndexByte(chunk[:pos+i], '\n') + 1
+				le = bytes.IndexByte(chunk[pos+i:], '\n')
+				if le < 0 {
+					le = len(chunk)
+				} else {
+					le += pos + i
+				}
+			} else {
+				ls = pos
+				le = bytes.IndexByte(chunk[pos:], '\n')
+				if le < 0 {
+					le = len(chunk)
+				} else {
+					le += pos
+				}
+			}
+			pos = le + 1
+			line := chunk[ls:le]
+			// A literal found by the simple path is already a match.
+			if !(simple && g.m.litOnly && !g.m.word) && !g.m.match(line) {
+				if !simple && (g.after > 0 || g.before > 0) {
+					no := lineNo + int64(bytes.Count(chunk[counted:ls], []byte{'\n'}))
+					lineNo, counted = no, ls
+					if afterLeft > 0 && !summary && !binary {
+						g.prefix(name, no, off+int64(ls), '-')
+						g.out.Write(line)
+						g.out.WriteByte('\n')
+						lastPrint = no
+						afterLeft--
+					} else if g.before > 0 {
+						beforeQ = append(beforeQ, append([]byte(nil), line...))
+						beforeNo = append(beforeNo, no)
+						beforeOff = append(beforeOff, off+int64(ls))
+						if len(beforeQ) > g.before {
+							beforeQ, beforeNo, beforeOff = beforeQ[1:], beforeNo[1:], beforeOff[1:]
+						}
+					}
+				}
+				continue
+			}
+			if !g.listNon {
+				g.matchedAny = true
+			}
+			count++
+			if g.quiet || g.listFiles || g.listNon {
+				done = true
+				break
+			}
+			if binary {
+				if !g.count {
+					g.out.Flush()
+					fmt.Fprintf(g.env.Stderr, "grep: %s: binary file matches\n", name)
+					done = true
+					break
+				}
+			} else if !g.count {
+				if g.lineNum || g.before > 0 || g.after > 0 {
+					lineNo += int64(bytes.Count(chunk[counted:ls], []byte{'\n'}))
+					counted = ls
+				}
+				if g.before > 0 || g.after > 0 {
+					if lastPrint >= 0 && len(beforeNo) > 0 && beforeNo[0] > lastPrint+1 || lastPrint >= 0 && len(beforeNo) == 0 && lineNo > lastPrint+1 {
+						g.out.WriteString("--\n")
+					}
+					for i, b := range beforeQ {
+						g.prefix(name, beforeNo[i], beforeOff[i], '-')
+						g.out.Write(b)
+						g.out.WriteByte('\n')
+					}
+					beforeQ, beforeNo, beforeOff = beforeQ[:0], beforeNo[:0], beforeOff[:0]
+					lastPrint = lineNo
+					afterLeft = g.after
+				}
+				g.emitLine(name, line, lineNo, off+int64(ls))
+			}
+			if stopAt >= 0 && count >= stopAt {
+				done = true
+			}
+		}
+		if g.lineNum || g.before > 0 || g.after > 0 {
+			lineNo += int64(bytes.Count(chunk[counted:], []byte{'\n'}))
+		}
+		off += int64(end)
+		copy(buf, buf[end:filled])
+		filled -= end
+	}
+	switch {
+	case g.quiet:
+	case g.listFiles:
+		if count > 0 {
+			g.writeName(name, '\n')
+		}
+	case g.listNon:
+		if count == 0 {
+			g.writeName(name, '\n')
+			g.matchedAny = true // -L succeeds when it lists a file
+		}
+	case g.count:
+		if g.names {
+			g.writeName(name, ':')
+		}
+		g.out.WriteString(strconv.FormatInt(count, 10))
+		g.out.WriteByte('\n')
+	}
+}
