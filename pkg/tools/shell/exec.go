@@ -69,6 +69,9 @@ func (s *Shell) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandlerFu
 			if j := jobOf(ctx); j != nil {
 				j.markStarted()
 			}
+			if f, ok := hc.Stdin.(*os.File); ok && s.ttySignal && f == s.stdin {
+				env.Stdin = &ttyReader{ctx: ctx, f: f}
+			}
 			return exitError(a.Run(ctx, env, args))
 		}
 		return exitError(s.runProgram(ctx, env, args, false))
@@ -163,6 +166,9 @@ func (s *Shell) runProgram(ctx context.Context, env *tools.Env, args []string, d
 	if job != nil {
 		job.addProcess(cmd.Process.Pid)
 		defer job.removeProcess(cmd.Process.Pid)
+	} else {
+		s.foreground(cmd.Process.Pid, true)
+		defer s.foreground(cmd.Process.Pid, false)
 	}
 	done := make(chan struct{})
 	defer close(done)
@@ -262,4 +268,29 @@ func (s *Shell) prepare(node syntax.Node) {
 
 func lit(s string) *syntax.Word {
 	return &syntax.Word{Parts: []syntax.WordPart{&syntax.Lit{Value: s}}}
+}
+
+// foreground records the programs running in the foreground (for Ctrl-Z, see Interactive).
+func (s *Shell) foreground(pid int, running bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.fgPids == nil {
+		s.fgPids = map[int]bool{}
+	}
+	if running {
+		s.fgPids[pid] = true
+	} else {
+		delete(s.fgPids, pid)
+	}
+}
+
+// continueForeground resumes the foreground programs that a Ctrl-Z stopped: this shell
+// has no job control, and a stopped foreground program would hang the session.
+func (s *Shell) continueForeground() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for pid := range s.fgPids {
+		syscall.Kill(pid, syscall.SIGCONT)
+	}
+	return len(s.fgPids)
 }

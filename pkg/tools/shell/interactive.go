@@ -13,6 +13,7 @@ import (
 	"sync"
 	"syscall"
 
+	"golang.org/x/sys/unix"
 	"golang.org/x/term"
 	"mvdan.cc/sh/v3/syntax"
 
@@ -57,6 +58,10 @@ func (s *Shell) Interactive(ctx context.Context) int {
 			case syscall.SIGINT:
 				if c != nil {
 					c()
+				}
+			case syscall.SIGTSTP:
+				if s.continueForeground() > 0 {
+					io.WriteString(s.env.Stderr, "\nsh: no job control here: Ctrl-Z ignored (Ctrl-C stops the command; use 'cmd &' to run it in the background)\n")
 				}
 			case syscall.SIGTERM, syscall.SIGHUP:
 				if c != nil {
@@ -162,9 +167,13 @@ func (s *Shell) Interactive(ctx context.Context) int {
 			term.Restore(fd, saved) // whatever the program did to the terminal
 		}
 		if interrupted {
-			io.WriteString(out, "\n")
 			status = 130
 			s.setStatus(base, status)
+		}
+		if status == 130 {
+			// killed by Ctrl-C (the terminal's SIGINT may reach a program before the
+			// shell): end the line that shows ^C
+			io.WriteString(out, "\n")
 		}
 		if s.runner.Exited() {
 			s.jobs.hangup()
@@ -194,6 +203,9 @@ func (s *Shell) readCommand(ed *editor, fd int, saved *term.State, next func() (
 		var line string
 		var err error
 		if ed != nil {
+			if src.Len() == 0 {
+				freshLine(s.env.Stderr, fd)
+			}
 			if _, rerr := term.MakeRaw(fd); rerr != nil {
 				return "", fmt.Errorf("terminal: %w", rerr)
 			}
@@ -384,4 +396,16 @@ func expandTilde(dir string, env *tools.Env) string {
 		return "."
 	}
 	return dir
+}
+
+// freshLine makes sure the prompt starts at the beginning of a line without erasing what
+// a command printed without a final newline (zsh's PROMPT_SP): it prints a marker and
+// enough spaces to wrap to a new line unless the cursor was already at column 0, where
+// the carriage return and erase leave a clean line.
+func freshLine(w io.Writer, fd int) {
+	ws, err := unix.IoctlGetWinsize(fd, unix.TIOCGWINSZ)
+	if err != nil || ws.Col < 2 {
+		return
+	}
+	io.WriteString(w, "\x1b[7m%\x1b[m"+strings.Repeat(" ", int(ws.Col)-1)+"\r\x1b[K")
 }

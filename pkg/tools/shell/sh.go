@@ -205,6 +205,7 @@ type Shell struct {
 
 	mu      sync.Mutex
 	bgStmts map[int]*syntax.Stmt // statements started with '&', by bgStmt id
+	fgPids  map[int]bool         // programs running in the foreground
 	nextBg  int
 
 	hist       *history

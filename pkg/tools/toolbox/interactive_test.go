@@ -202,6 +202,24 @@ func TestInteractiveShell(t *testing.T) {
 		t.Logf("applet %s: prompt back %v after Ctrl-C", cmd, took)
 	}
 
+	// An applet reading the terminal (cat typed by mistake) stops on Ctrl-C too.
+	p.send("cat\r")
+	p.waitCount("cat\r\n", 1, 5*time.Second)
+	time.Sleep(300 * time.Millisecond)
+	m = p.mark()
+	p.send("\x03")
+	t.Logf("applet cat reading the terminal: prompt back %v after Ctrl-C", p.waitAfter(m, prompt, 2*time.Second))
+
+	// Ctrl-Z cannot stop the session: the shell has no job control and resumes the program.
+	p.send("/bin/sleep 1; echo slept\r")
+	childOf(t, p.cmd.Process.Pid, "sleep")
+	p.send("\x1a")
+	p.waitCount("slept\r\n", 1, 5*time.Second)
+
+	// Tab completes applet names.
+	p.send("ech\ttab-completed\r")
+	p.waitCount("\r\ntab-completed\r\n", 1, 5*time.Second)
+
 	// Ctrl-C at the prompt drops the line; the shell lives on.
 	p.send("echo never")
 	p.waitCount("echo never", 1, 5*time.Second)
