@@ -261,10 +261,13 @@ func New(env *tools.Env, o Options) (*Shell, error) {
 	return s, nil
 }
 
-// Close ends what the shell started in the background (like a shell that exits with
-// running jobs after SIGHUP) and releases the terminal.
+// Close releases the shell. An interactive shell also ends the jobs it started (SIGHUP,
+// as when a terminal closes): a debugging session leaves nothing running behind it. A
+// script's background programs keep running after it, as with any POSIX shell.
 func (s *Shell) Close() {
-	s.jobs.hangup()
+	if s.opts.Interactive {
+		s.jobs.hangup()
+	}
 	if s.closeStdin {
 		s.stdin.Close()
 	}

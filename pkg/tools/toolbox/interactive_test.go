@@ -2,8 +2,10 @@ package toolbox_test
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -127,8 +129,9 @@ func (p *ptyShell) exitStatus(timeout time.Duration) int {
 	return 0
 }
 
-// childOf waits for a process whose parent is ppid and whose command is comm.
-func childOf(t *testing.T, ppid int, comm string) int {
+// childOf waits for a process whose parent is ppid and whose command is comm, other than
+// the pids in not.
+func childOf(t *testing.T, ppid int, comm string, not ...int) int {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for time.Now().Before(deadline) {
@@ -149,7 +152,9 @@ func childOf(t *testing.T, ppid int, comm string) int {
 			if _, err := fmtSscan(s[close+2:], &state, &pp); err == nil && pp == ppid {
 				var pid int
 				fmtSscan(e.Name(), &pid)
-				return pid
+				if !slices.Contains(not, pid) {
+					return pid
+				}
 			}
 		}
 		time.Sleep(10 * time.Millisecond)
@@ -177,10 +182,15 @@ func TestInteractiveShell(t *testing.T) {
 	p.send("\x1b[A\r")
 	p.waitCount("history-42\r\n", 2, 5*time.Second)
 
+	// A background job is in its own process group: Ctrl-C below must not reach it.
+	p.send("/bin/sleep 100 &\r")
+	bgSleeper := childOf(t, p.cmd.Process.Pid, "sleep")
+	p.waitCount(fmt.Sprintf("[1] %d\r\n", bgSleeper), 1, 5*time.Second)
+
 	// Ctrl-C on an external program in the foreground: SIGINT comes from the terminal
 	// (the shell does not forward it on a tty), the program dies of it, and $? says so.
 	p.send("/bin/sleep 10\r")
-	sleeper := childOf(t, p.cmd.Process.Pid, "sleep")
+	sleeper := childOf(t, p.cmd.Process.Pid, "sleep", bgSleeper)
 	m := p.mark()
 	p.send("\x03")
 	took := p.waitAfter(m, prompt, 2*time.Second)
@@ -202,6 +212,9 @@ func TestInteractiveShell(t *testing.T) {
 		t.Logf("applet %s: prompt back %v after Ctrl-C", cmd, took)
 	}
 
+	p.send("jobs -l\r")
+	p.waitCount(fmt.Sprintf("[1] %d Running  /bin/sleep 100 &\r\n", bgSleeper), 1, 5*time.Second)
+
 	// An applet reading the terminal (cat typed by mistake) stops on Ctrl-C too.
 	p.send("cat\r")
 	p.waitCount("cat\r\n", 1, 5*time.Second)
@@ -212,7 +225,7 @@ func TestInteractiveShell(t *testing.T) {
 
 	// Ctrl-Z cannot stop the session: the shell has no job control and resumes the program.
 	p.send("/bin/sleep 1; echo slept\r")
-	childOf(t, p.cmd.Process.Pid, "sleep")
+	childOf(t, p.cmd.Process.Pid, "sleep", bgSleeper)
 	p.send("\x1a")
 	p.waitCount("slept\r\n", 1, 5*time.Second)
 
@@ -232,7 +245,13 @@ func TestInteractiveShell(t *testing.T) {
 		t.Errorf("the line dropped by Ctrl-C ran")
 	}
 
-	// Ctrl-D on an empty line exits 0 (whatever $? was).
+	// Ctrl-D on an empty line exits 0 (whatever $? was), and ends the shell's jobs.
+	defer func() {
+		if err := syscall.Kill(bgSleeper, 0); err == nil {
+			t.Errorf("background job (pid %d) still runs after the shell exited", bgSleeper)
+			syscall.Kill(bgSleeper, syscall.SIGKILL)
+		}
+	}()
 	p.send("false\r")
 	p.waitCount("false\r\n", 1, 5*time.Second)
 	time.Sleep(100 * time.Millisecond)
