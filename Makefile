@@ -1,0 +1,73 @@
+# kubectl-ddebug. `make install` builds and installs the binary; `make test` runs every
+# test (as root: the end-to-end suites enter namespaces and run real Docker and Kubernetes).
+SHELL := /bin/bash
+export PATH := /usr/local/go/bin:$(PATH)
+export CGO_ENABLED := 0
+export GOFLAGS := -mod=mod
+
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null)
+IMAGE   ?= ghcr.io/kubectl-ddebug/toolbox:$(VERSION)
+PREFIX  ?= /usr/local
+LDFLAGS := -s -w \
+	-X github.com/kubectl-ddebug/kubectl-ddebug/internal/cli.Version=$(VERSION) \
+	-X github.com/kubectl-ddebug/kubectl-ddebug/internal/cli.GitCommit=$(COMMIT) \
+	-X github.com/kubectl-ddebug/kubectl-ddebug/internal/cli.DefaultImage=$(IMAGE)
+GO_BUILD := go build -trimpath -ldflags '$(LDFLAGS)'
+
+.PHONY: all build install uninstall demo test unit e2e e2e-docker e2e-cluster bench vet fmt clean
+
+all: build
+
+# The toolbox is built first and embedded into the plugin: a session copies it into a
+# sealed memfd, and a 7 MB toolbox copies in a fraction of the time a 60 MB plugin would.
+build:
+	$(GO_BUILD) -o bin/ddebug-toolbox ./cmd/ddebug-toolbox
+	cp bin/ddebug-toolbox internal/sessionbin/toolbox.bin
+	$(GO_BUILD) -tags ddebug_embed -o bin/kubectl-ddebug ./cmd/kubectl-ddebug
+	ln -sf kubectl-ddebug bin/ddebug
+
+install: build
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 bin/kubectl-ddebug $(DESTDIR)$(PREFIX)/bin/kubectl-ddebug
+	ln -sf kubectl-ddebug $(DESTDIR)$(PREFIX)/bin/ddebug
+	@echo "installed $(DESTDIR)$(PREFIX)/bin/kubectl-ddebug and ddebug"
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/kubectl-ddebug $(DESTDIR)$(PREFIX)/bin/ddebug
+
+# A distroless-like demo container: a static Go program FROM scratch, no shell, no ls.
+demo:
+	@docker info >/dev/null 2>&1 || { echo "make demo needs a running Docker (apt-get install docker.io; dockerd &)"; exit 1; }
+	rm -rf _output/demo && mkdir -p _output/demo
+	go build -o _output/demo/app ./test/e2e/targetapp
+	printf 'FROM scratch\nCOPY app /app\nENTRYPOINT ["/app"]\n' > _output/demo/Dockerfile
+	docker build -q -t ddebug-demo _output/demo
+	docker rm -f ddebug-demo >/dev/null 2>&1 || true
+	docker run -d --name ddebug-demo ddebug-demo -listen :8080 -child
+	@echo "now: sudo ddebug exec ddebug-demo"
+
+vet:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
+	go vet ./...
+	go vet -tags e2e ./test/...
+	GOOS=darwin GOARCH=arm64 go build -o /dev/null ./cmd/kubectl-ddebug
+
+unit:
+	go test ./...
+
+test: vet unit e2e
+
+e2e: e2e-docker e2e-cluster
+
+e2e-docker: build
+	DDEBUG_E2E_BIN=$(CURDIR)/bin/ddebug go test -tags e2e -count=1 -timeout 20m ./test/e2e/...
+
+e2e-cluster: build
+	test/cluster/e2e.sh
+
+bench: build
+	bench/exec.sh
+
+clean:
+	rm -rf bin _output internal/sessionbin/toolbox.bin
