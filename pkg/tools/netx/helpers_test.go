@@ -31,6 +31,23 @@ func runIn(t *testing.T, ctx context.Context, stdin string, args ...string) (str
 	return out.String(), errb.String(), code
 }
 
+var timingZero time.Time
+
+// lookup returns a runner for the applet name that uses dir as the working directory.
+func lookup(t *testing.T, name string) (func(t *testing.T, dir string, out, errw *strings.Builder, args []string) int, bool) {
+	t.Helper()
+	a, ok := tools.Lookup(name)
+	if !ok {
+		t.Fatalf("no applet %q", name)
+	}
+	return func(t *testing.T, dir string, out, errw *strings.Builder, args []string) int {
+		env := &tools.Env{Stdin: strings.NewReader(""), Stdout: out, Stderr: errw, Dir: dir}
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		return a.Run(ctx, env, args)
+	}, true
+}
+
 func reference(t *testing.T, name string, args ...string) string {
 	t.Helper()
 	p, err := exec.LookPath(name)
