@@ -38,7 +38,9 @@ uninstall:
 
 # A distroless-like demo container: a static Go program FROM scratch, no shell, no ls.
 demo:
-	@docker info >/dev/null 2>&1 || { echo "make demo needs a running Docker (apt-get install docker.io; dockerd &)"; exit 1; }
+	@docker info >/dev/null 2>&1 || { command -v dockerd >/dev/null || { echo "make demo needs Docker: apt-get install docker.io"; exit 1; }; \
+		echo "starting dockerd (log: /tmp/ddebug-demo-dockerd.log)"; (dockerd >/tmp/ddebug-demo-dockerd.log 2>&1 &); \
+		for i in $$(seq 60); do docker info >/dev/null 2>&1 && break; sleep 0.5; done; }
 	rm -rf _output/demo && mkdir -p _output/demo
 	go build -o _output/demo/app ./test/e2e/targetapp
 	printf 'FROM scratch\nCOPY app /app\nENTRYPOINT ["/app"]\n' > _output/demo/Dockerfile
