@@ -196,3 +196,12 @@ func selfComm(t *testing.T) string {
 	}
 	return strings.TrimSpace(string(b))
 }
+
+func TestHelp(t *testing.T) {
+	for _, a := range []string{"ss", "netstat", "lsof", "ip", "nslookup", "dig", "curl", "wget", "nc"} {
+		out, _, code := run(t, a, "--help")
+		if code != 0 || !strings.HasPrefix(out, "Usage: ") {
+			t.Errorf("%s --help = %d %q", a, code, out)
+		}
+	}
+}
