@@ -68,6 +68,9 @@ func isShell(name string) bool {
 }
 
 func runHelp(_ context.Context, env *tools.Env, args []string) int {
+	if tools.WantsHelp(args) {
+		return tools.Usage(env, "help [APPLET]: list the applets, or show APPLET's flags")
+	}
 	if len(args) > 1 {
 		if a, ok := tools.Lookup(args[1]); ok {
 			return a.Run(context.Background(), env, []string{a.Name, "--help"})
