@@ -1,0 +1,67 @@
+package toolboximage
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// ToolboxPackage is the small main that goes into the image.
+const ToolboxPackage = "./cmd/ddebug-toolbox"
+
+// BuildFlags make a static, reproducible binary: no cgo, no local paths, no build ID,
+// no VCS stamp (which would change with unrelated edits in the work tree).
+var BuildFlags = []string{"-trimpath", "-buildvcs=false", "-ldflags=-s -w -buildid="}
+
+// Compile builds pkg (a main package, e.g. ToolboxPackage) of the module in moduleDir
+// for linux/goarch into out.
+func Compile(ctx context.Context, moduleDir, pkg, goarch, out string) error {
+	args := append([]string{"build"}, BuildFlags...)
+	args = append(args, "-o", out, pkg)
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = moduleDir
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+goarch)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("go build %s for linux/%s: %w: %s", pkg, goarch, err, strings.TrimSpace(stderr.String()))
+	}
+	return nil
+}
+
+// CompileToolboxes builds the toolbox for each architecture into dir and returns the
+// binaries by architecture.
+func CompileToolboxes(ctx context.Context, moduleDir, dir string, archs []string) (map[string][]byte, error) {
+	bins := map[string][]byte{}
+	for _, arch := range archs {
+		out := filepath.Join(dir, "linux_"+arch, "ddebug-toolbox")
+		if err := Compile(ctx, moduleDir, ToolboxPackage, arch, out); err != nil {
+			return nil, err
+		}
+		data, err := os.ReadFile(out)
+		if err != nil {
+			return nil, fmt.Errorf("reading toolbox: %w", err)
+		}
+		bins[arch] = data
+	}
+	return bins, nil
+}
+
+// ModuleRoot returns the directory of the main module containing dir.
+func ModuleRoot(ctx context.Context, dir string) (string, error) {
+	cmd := exec.CommandContext(ctx, "go", "env", "GOMOD")
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("go env GOMOD: %w", err)
+	}
+	mod := strings.TrimSpace(string(out))
+	if mod == "" || mod == os.DevNull {
+		return "", fmt.Errorf("%s is not inside a Go module", dir)
+	}
+	return filepath.Dir(mod), nil
+}
