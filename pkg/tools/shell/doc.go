@@ -1,4 +1,11 @@
 // Package shell is the toolbox's POSIX shell (mvdan.cc/sh), registered as the applet sh:
 // scripts, -c, pipes and redirections, with every applet run in-process and an interactive
 // prompt with line editing and history.
+//
+// Commands that are neither functions nor builtins go through one exec handler: a toolbox
+// applet by that name runs in-process (it wins over a same-named file on PATH); anything
+// else is found on PATH and exec'd. The shell adds the builtins the interpreter lacks
+// (kill, jobs, wait with real PIDs, umask, ulimit, history, type) and the small applets
+// that make `ddebug exec app -- true` work without a shell (true, false, echo, printf,
+// test, pwd, yes, seq, which).
 package shell

@@ -237,8 +237,7 @@ func doneWord(status int) string {
 func builtinBgStmt(ctx context.Context, s *Shell, hc interp.HandlerContext, env *tools.Env, args []string) int {
 	id, _ := strconv.Atoi(args[1])
 	s.mu.Lock()
-	st := s.bgStmts[id]
-	delete(s.bgStmts, id)
+	st := s.bgStmts[id] // kept: a loop or a function starts the same statement again
 	s.mu.Unlock()
 	if st == nil {
 		return 1

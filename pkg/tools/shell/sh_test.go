@@ -111,6 +111,9 @@ while read l; do printf '<%s>' "$l"; done < out; echo; ls_status=$?`, want: "<1>
 kill -0 "$p" && echo alive; jobs; kill %1; wait $p; echo "status=$?"`, want: "alive\n[1] Running  /bin/sleep 30 &\nstatus=143\n"},
 		{name: "background applet job", script: `yes > /dev/null & echo "bg=$!"; kill %1; wait %1; echo "status=$?"`, want: "bg=%1\nstatus=130\n"},
 		{name: "wait for all jobs", script: `sh -c 'exit 3' & sh -c 'exit 4' & wait; echo done`, want: "done\n"},
+		{name: "jobs started in a loop and a function", script: `for i in 1 2 3; do (echo "j$i" > "f$i") & done; wait
+f() { echo "$1" > "g$1" & }; f a; f b; wait
+for n in f1 f2 f3 ga gb; do read l < "$n"; printf '%s ' "$l"; done`, want: "j1 j2 j3 a b "},
 		{name: "kill -l", script: "kill -l 143; kill -l 9", want: "TERM\nKILL\n"},
 		{name: "ulimit -n", script: "ulimit -n", want: "{nofile}\n"},
 		{name: "trap on exit", script: `trap 'echo bye' EXIT; echo hi`, want: "hi\nbye\n"},
