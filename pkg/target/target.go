@@ -146,7 +146,8 @@ func Suggest(name string, names []string) []string {
 	limit := len(name)/3 + 1
 	for _, n := range names {
 		d := editDistance(strings.ToLower(name), strings.ToLower(n))
-		if d <= limit || strings.Contains(strings.ToLower(n), strings.ToLower(name)) {
+		// Close in spelling (but not a rewrite of a short name), or containing what was typed.
+		if (d <= limit && d < len(n)) || strings.Contains(strings.ToLower(n), strings.ToLower(name)) {
 			cs = append(cs, cand{n, d})
 		}
 	}

@@ -1,0 +1,150 @@
+package nsenter_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/nsenter"
+)
+
+var toolbox string // built by TestMain: the session program
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "nsenter-test-")
+	if err != nil {
+		panic(err)
+	}
+	toolbox = filepath.Join(dir, "ddebug-toolbox")
+	_, file, _, _ := runtime.Caller(0)
+	cmd := exec.Command("go", "build", "-o", toolbox, "./cmd/ddebug-toolbox")
+	cmd.Dir = filepath.Join(filepath.Dir(file), "..", "..")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "building the toolbox: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func requireRoot(t *testing.T) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("needs root: joins namespaces (CI runs as root)")
+	}
+}
+
+// isolated starts a process in new uts, net, ipc, pid and mount namespaces with hostname
+// "nstest" and returns its PID.
+func isolated(t *testing.T) int {
+	t.Helper()
+	if _, err := exec.LookPath("unshare"); err != nil {
+		t.Fatal("util-linux unshare is needed (apt-get install util-linux)")
+	}
+	cmd := exec.Command("unshare", "--uts", "--net", "--ipc", "--pid", "--mount", "--fork", "--mount-proc",
+		"sh", "-c", "hostname nstest && exec sleep 60")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	// The sleep is the child of unshare; wait until it runs in its new namespace.
+	for i := 0; i < 100; i++ {
+		b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", cmd.Process.Pid, cmd.Process.Pid))
+		if f := strings.Fields(string(b)); len(f) == 1 {
+			var pid int
+			fmt.Sscan(f[0], &pid)
+			if comm, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid)); strings.TrimSpace(string(comm)) == "sleep" {
+				return pid
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatal("the isolated process did not start")
+	return 0
+}
+
+func run(t *testing.T, pid int, cmd ...string) (string, int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	status, err := nsenter.Run(context.Background(), nsenter.Options{
+		PID: pid, Name: "nstest", Command: cmd, Session: nsenter.Executable{Path: toolbox},
+		Stdout: &out, Stderr: &errb,
+	})
+	if err != nil {
+		t.Fatalf("Run %v: %v", cmd, err)
+	}
+	return out.String() + errb.String(), status
+}
+
+func nsLink(t *testing.T, pid int, kind string) string {
+	l, err := os.Readlink(fmt.Sprintf("/proc/%d/ns/%s", pid, kind))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+// TestRunJoinsEveryNamespace compares namespace identities by inode, as seen from inside.
+func TestRunJoinsEveryNamespace(t *testing.T) {
+	requireRoot(t)
+	pid := isolated(t)
+	for _, kind := range []string{"uts", "net", "ipc", "mnt", "cgroup"} {
+		out, status := run(t, pid, "readlink", "/proc/self/ns/"+kind)
+		if want := nsLink(t, pid, kind); status != 0 || strings.TrimSpace(out) != want {
+			t.Errorf("%s namespace: %q (exit %d), want %q", kind, out, status, want)
+		}
+	}
+	// pid: the session is a child born in the target's pid namespace.
+	out, _ := run(t, pid, "readlink", "/proc/self/ns/pid")
+	if want := nsLink(t, pid, "pid"); strings.TrimSpace(out) != want {
+		t.Errorf("pid namespace: %q, want %q", out, want)
+	}
+	if out, _ := run(t, pid, "hostname"); strings.TrimSpace(out) != "nstest" {
+		t.Errorf("hostname %q, want nstest", out)
+	}
+	// With its own /proc mounted, the target is PID 1 and the session sees it.
+	if out, _ := run(t, pid, "cat", "/proc/1/comm"); strings.TrimSpace(out) != "sleep" {
+		t.Errorf("/proc/1/comm = %q, want sleep", out)
+	}
+}
+
+func TestRunExitStatus(t *testing.T) {
+	requireRoot(t)
+	pid := isolated(t)
+	for cmd, want := range map[string]int{"exit 0": 0, "exit 42": 42, "kill -TERM $$": 128 + 15} {
+		if _, status := run(t, pid, "sh", "-c", cmd); status != want {
+			t.Errorf("%s: status %d, want %d", cmd, status, want)
+		}
+	}
+}
+
+func TestRunRefusesAReusedPID(t *testing.T) {
+	requireRoot(t)
+	pid := isolated(t)
+	_, err := nsenter.Run(context.Background(), nsenter.Options{
+		PID: pid, StartTime: 1, Session: nsenter.Executable{Path: toolbox}, Command: []string{"true"},
+	})
+	if !errors.Is(err, nsenter.ErrTargetGone) {
+		t.Errorf("Run with a wrong start time: %v, want ErrTargetGone", err)
+	}
+}
+
+func TestRunSessionIsNonDumpableAndSealed(t *testing.T) {
+	requireRoot(t)
+	pid := isolated(t)
+	// The session inspects itself: its exe is the memfd, and it is not dumpable.
+	out, status := run(t, pid, "sh", "-c", "readlink /proc/self/exe; grep -c . /proc/self/environ >/dev/null && echo environ-readable-by-self")
+	if status != 0 || !strings.HasPrefix(out, "/memfd:ddebug-toolbox (deleted)\n") {
+		t.Errorf("session exe: %q (exit %d), want the sealed memfd", out, status)
+	}
+}

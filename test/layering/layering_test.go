@@ -1,0 +1,59 @@
+// Package layering holds the import-rule test that keeps the architecture honest: which
+// package may depend on what.
+package layering
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/kubectl-ddebug/kubectl-ddebug"
+
+// deps lists every package pkg depends on, test files excluded.
+func deps(t *testing.T, pkg string) []string {
+	t.Helper()
+	out, err := exec.Command("go", "list", "-deps", "-f", "{{if not .Standard}}{{.ImportPath}}{{end}}", pkg).CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list -deps %s: %v\n%s", pkg, err, out)
+	}
+	return strings.Fields(string(out))
+}
+
+func TestImportRules(t *testing.T) {
+	rules := []struct {
+		pkg     string
+		allowed func(dep string) bool
+		why     string
+	}{
+		{module + "/pkg/nsenter", func(d string) bool {
+			return d == module+"/pkg/nsenter" || strings.HasPrefix(d, "golang.org/x/sys/")
+		}, "pkg/nsenter runs in the most sensitive place: the standard library and golang.org/x/sys only"},
+		{module + "/cmd/ddebug-toolbox", func(d string) bool {
+			return !strings.HasPrefix(d, "k8s.io/") && !strings.HasPrefix(d, "github.com/moby/") &&
+				!strings.HasPrefix(d, "github.com/containerd/") && !strings.HasPrefix(d, "github.com/spf13/")
+		}, "the toolbox image holds the toolbox alone: no Kubernetes, runtime clients or cobra"},
+		{module + "/pkg/tools/...", func(d string) bool {
+			return !strings.HasPrefix(d, "k8s.io/") && !strings.HasPrefix(d, module+"/pkg/ephemeral") &&
+				!strings.HasPrefix(d, module+"/internal/cli")
+		}, "pkg/tools depends on nothing Kubernetes"},
+		{module + "/pkg/...", func(d string) bool { return !strings.HasPrefix(d, module+"/internal/cli") }, "pkg/ never imports the CLI layer"},
+	}
+	for _, r := range rules {
+		for _, d := range deps(t, r.pkg) {
+			if !r.allowed(d) {
+				t.Errorf("%s depends on %s: %s", r.pkg, d, r.why)
+			}
+		}
+	}
+	// pkg/ephemeral never imports pkg/nsenter (when it exists).
+	if out, err := exec.Command("go", "list", module+"/pkg/ephemeral").CombinedOutput(); err == nil {
+		for _, d := range deps(t, module+"/pkg/ephemeral") {
+			if d == module+"/pkg/nsenter" {
+				t.Errorf("pkg/ephemeral depends on pkg/nsenter: the Kubernetes face never enters namespaces on the host")
+			}
+		}
+	} else if !strings.Contains(string(out), "cannot find package") && !strings.Contains(string(out), "no Go files") && !strings.Contains(string(out), "is not in std") {
+		t.Fatalf("go list pkg/ephemeral: %v\n%s", err, out)
+	}
+}
