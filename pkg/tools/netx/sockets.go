@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/prometheus/procfs"
+	"golang.org/x/sys/unix"
 )
 
 // socket is one socket of the network namespace, inet or unix.
@@ -46,8 +47,9 @@ var netstatStates = map[string]string{
 
 type socketKinds struct{ tcp, udp, unix bool }
 
-// readSockets reads the sockets of the kinds asked for from /proc/net. A missing file
-// (IPv6 disabled) is not an error.
+// readSockets reads the sockets of the kinds asked for: inet sockets over sock_diag or
+// from /proc/net, unix sockets from /proc/net/unix. A missing file (IPv6 disabled) is not
+// an error.
 func readSockets(fsys procfs.FS, k socketKinds) ([]socket, error) {
 	var out []socket
 	add := func(name string, family int, lines procfs.NetIPSocket, err error) error {
@@ -69,6 +71,29 @@ func readSockets(fsys procfs.FS, k socketKinds) ([]socket, error) {
 			out = append(out, s)
 		}
 		return nil
+	}
+	// sock_diag first (fast, and it knows listener backlogs); /proc/net when netlink is
+	// not available (e.g. a seccomp profile that refuses it).
+	if k.tcp || k.udp {
+		var diag []socket
+		var err error
+		for _, q := range []struct {
+			on            bool
+			family, proto int
+		}{{k.tcp, unix.AF_INET, unix.IPPROTO_TCP}, {k.tcp, unix.AF_INET6, unix.IPPROTO_TCP},
+			{k.udp, unix.AF_INET, unix.IPPROTO_UDP}, {k.udp, unix.AF_INET6, unix.IPPROTO_UDP}} {
+			if !q.on || err != nil {
+				continue
+			}
+			var part []socket
+			if part, err = readInetDiag(q.family, q.proto); err == nil {
+				diag = append(diag, part...)
+			}
+		}
+		if err == nil {
+			out = append(out, diag...)
+			k.tcp, k.udp = false, false
+		}
 	}
 	if k.tcp {
 		t4, err := fsys.NetTCP()

@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/prometheus/procfs"
+	"golang.org/x/sys/unix"
 )
 
 func listenTCP(t *testing.T, network, addr string) net.Listener {
@@ -203,5 +205,59 @@ func TestHelp(t *testing.T) {
 		if code != 0 || !strings.HasPrefix(out, "Usage: ") {
 			t.Errorf("%s --help = %d %q", a, code, out)
 		}
+	}
+}
+
+// TestDiagMatchesProc checks the sock_diag reader against /proc/net/tcp (via procfs) for
+// the sockets this test opens: a listener, and both ends of a connection.
+func TestDiagMatchesProc(t *testing.T) {
+	ln := listenTCP(t, "tcp4", "127.0.0.1:0")
+	c, err := net.Dial("tcp4", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	s, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	port := uint64(ln.Addr().(*net.TCPAddr).Port)
+	type key struct {
+		state, local, peer string
+		inode              uint64
+	}
+	mine := func(socks []socket) []key {
+		var out []key
+		for _, s := range socks {
+			if s.lport == port || s.pport == port {
+				out = append(out, key{s.state, hostPort(s.local, s.lport, 4, nil), hostPort(s.peer, s.pport, 4, nil), s.inode})
+			}
+		}
+		sort.Slice(out, func(i, j int) bool { return out[i].inode < out[j].inode })
+		return out
+	}
+	diag, err := readInetDiag(unix.AF_INET, unix.IPPROTO_TCP)
+	if err != nil {
+		t.Skipf("sock_diag not available: %v", err)
+	}
+	fsys, err := procfs.NewFS("/proc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines, err := fsys.NetTCP()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fromProc []socket
+	for _, l := range lines {
+		fromProc = append(fromProc, socket{state: tcpStates[l.St], local: l.LocalAddr, lport: l.LocalPort, peer: l.RemAddr, pport: l.RemPort, inode: l.Inode})
+	}
+	got, want := mine(diag), mine(fromProc)
+	if len(want) != 3 {
+		t.Fatalf("/proc/net/tcp has %d sockets on port %d, want 3: %v", len(want), port, want)
+	}
+	if diff := cmp.Diff(want, got, cmp.AllowUnexported(key{})); diff != "" {
+		t.Errorf("sock_diag vs /proc/net/tcp (-proc +diag):\n%s", diff)
 	}
 }
