@@ -28,7 +28,9 @@ func (p PIDResolver) Resolve(_ context.Context, ref Reference) (Target, error) {
 	if st.State == "Z" || st.State == "X" {
 		return Target{}, fmt.Errorf("%w: process %d is a zombie (it exited; its parent has not reaped it)", ErrNotRunning, pid)
 	}
-	return Target{PID: pid, StartTime: st.StartTime, Name: fmt.Sprintf("pid/%d(%s)", pid, st.Comm), Runtime: SchemePID}, nil
+	// The name is the PID alone: the command name is chosen by the process and may hold
+	// terminal escape sequences, and the name ends up in prompts and banners.
+	return Target{PID: pid, StartTime: st.StartTime, Name: fmt.Sprintf("pid/%d", pid), Runtime: SchemePID}, nil
 }
 
 // ProcStat is what the session needs of /proc/<pid>/stat.
