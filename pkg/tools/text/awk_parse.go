@@ -1,0 +1,918 @@
+package text
+
+import (
+	"fmt"
+	"regexp"
+)
+
+// AST of the awk subset.
+type (
+	awkExpr interface{}
+	awkStmt interface{}
+
+	exNum   struct{ v float64 }
+	exStr   struct{ v string }
+	exRegex struct{ re *regexp.Regexp } // /re/ alone: matches $0
+	exVar   struct {
+		name  string
+		local int
+	} // local >= 0: function parameter
+	exIndex struct {
+		arr *exVar
+		idx []awkExpr
+	}
+	exField struct{ e awkExpr }
+	exUnary struct {
+		op string
+		e  awkExpr
+	}
+	exBinary struct {
+		op   string
+		l, r awkExpr
+	}
+	exAssign struct {
+		op    string
+		lv, e awkExpr
+	}
+	exIncDec struct {
+		op  string
+		pre bool
+		lv  awkExpr
+	}
+	exCond  struct{ c, a, b awkExpr }
+	exMatch struct {
+		neg  bool
+		l, r awkExpr
+	}
+	exIn struct {
+		idx []awkExpr
+		arr *exVar
+	}
+	exCall struct {
+		name string
+		args []awkExpr
+	}
+	exUser struct {
+		name string
+		args []awkExpr
+	}
+	exGroup   struct{ e awkExpr }
+	exGetline struct {
+		lv   awkExpr
+		file awkExpr
+	}
+
+	stPrint struct {
+		printf bool
+		args   []awkExpr
+		redir  string
+		dest   awkExpr
+	}
+	stExpr struct{ e awkExpr }
+	stIf   struct {
+		c    awkExpr
+		a, b awkStmt
+	}
+	stWhile struct {
+		c    awkExpr
+		body awkStmt
+		do   bool
+	}
+	stFor struct {
+		init, post awkStmt
+		c          awkExpr
+		body       awkStmt
+	}
+	stForIn struct {
+		v    *exVar
+		arr  *exVar
+		body awkStmt
+	}
+	stBlock    []awkStmt
+	stNext     struct{}
+	stNextFile struct{}
+	stExit     struct{ e awkExpr }
+	stReturn   struct{ e awkExpr }
+	stBreak    struct{}
+	stContinue struct{}
+	stDelete   struct {
+		arr *exVar
+		idx []awkExpr
+	}
+)
+
+type awkItem struct {
+	begin, end bool
+	pat, pat2  awkExpr // pat2: range
+	inRange    bool
+	body       stBlock // nil: print $0
+}
+
+type awkFunc struct {
+	name   string
+	params []string
+	body   stBlock
+}
+
+type awkProgram struct {
+	items []*awkItem
+	funcs map[string]*awkFunc
+}
+
+type awkParser struct {
+	toks   []awkTok
+	i      int
+	locals map[string]int
+	noIn   bool // inside for (... in ...) header
+	noGT   bool // inside print arguments: '>' is a redirection
+}
+
+func (p *awkParser) tok() awkTok { return p.toks[p.i] }
+func (p *awkParser) is(s string) bool {
+	t := p.toks[p.i]
+	return (t.kind == tPunct || t.kind == tKeyword) && t.s == s
+}
+func (p *awkParser) errf(format string, a ...any) error {
+	return fmt.Errorf("syntax error at source offset %d: %s", p.tok().pos, fmt.Sprintf(format, a...))
+}
+func (p *awkParser) expect(s string) error {
+	if !p.is(s) {
+		return p.errf("expected '%s'", s)
+	}
+	p.i++
+	return nil
+}
+func (p *awkParser) optNewlines() {
+	for p.tok().kind == tNewline {
+		p.i++
+	}
+}
+func (p *awkParser) skipTerms() {
+	for p.tok().kind == tNewline || p.is(";") {
+		p.i++
+	}
+}
+
+func parseAwk(src string) (*awkProgram, error) {
+	toks, err := awkLex(src)
+	if err != nil {
+		return nil, err
+	}
+	p := &awkParser{toks: toks}
+	prog := &awkProgram{funcs: map[string]*awkFunc{}}
+	for {
+		p.skipTerms()
+		if p.tok().kind == tEOF {
+			break
+		}
+		if p.is("function") {
+			p.i++
+			name := p.tok().s
+			p.i++
+			if err := p.expect("("); err != nil {
+				return nil, err
+			}
+			f := &awkFunc{name: name}
+			p.locals = map[string]int{}
+			for !p.is(")") {
+				if p.tok().kind != tName {
+					return nil, p.errf("bad parameter")
+				}
+				p.locals[p.tok().s] = len(f.params)
+				f.params = append(f.params, p.tok().s)
+				p.i++
+				if p.is(",") {
+					p.i++
+					p.optNewlines()
+				}
+			}
+			p.i++
+			p.optNewlines()
+			body, err := p.block()
+			if err != nil {
+				return nil, err
+			}
+			f.body = body
+			prog.funcs[name] = f
+			p.locals = nil
+			continue
+		}
+		it := &awkItem{}
+		switch {
+		case p.is("BEGIN"):
+			it.begin = true
+			p.i++
+		case p.is("END"):
+			it.end = true
+			p.i++
+		case !p.is("{"):
+			e, err := p.expr()
+			if err != nil {
+				return nil, err
+			}
+			it.pat = e
+			if p.is(",") {
+				p.i++
+				p.optNewlines()
+				if it.pat2, err = p.expr(); err != nil {
+					return nil, err
+				}
+			}
+		}
+		if p.is("{") {
+			body, err := p.block()
+			if err != nil {
+				return nil, err
+			}
+			it.body = body
+			if body == nil {
+				it.body = stBlock{}
+			}
+		} else if it.begin || it.end {
+			return nil, p.errf("BEGIN and END need an action")
+		}
+		prog.items = append(prog.items, it)
+	}
+	return prog, nil
+}
+
+func (p *awkParser) block() (stBlock, error) {
+	if err := p.expect("{"); err != nil {
+		return nil, err
+	}
+	var b stBlock
+	for {
+		p.skipTerms()
+		if p.is("}") {
+			p.i++
+			return b, nil
+		}
+		if p.tok().kind == tEOF {
+			return nil, p.errf("missing '}'")
+		}
+		s, err := p.stmt()
+		if err != nil {
+			return nil, err
+		}
+		b = append(b, s)
+	}
+}
+
+func (p *awkParser) simpleOrBlock() (awkStmt, error) {
+	p.optNewlines()
+	if p.is(";") {
+		p.i++
+		return stBlock{}, nil
+	}
+	return p.stmt()
+}
+
+func (p *awkParser) endStmt() error {
+	switch {
+	case p.is(";"), p.tok().kind == tNewline:
+		p.i++
+	case p.is("}"), p.tok().kind == tEOF:
+	default:
+		return p.errf("unexpected '%s'", p.tok().s)
+	}
+	return nil
+}
+
+func (p *awkParser) stmt() (awkStmt, error) {
+	t := p.tok()
+	if t.kind == tPunct && t.s == "{" {
+		return p.block()
+	}
+	if t.kind == tKeyword {
+		switch t.s {
+		case "if":
+			p.i++
+			if err := p.expect("("); err != nil {
+				return nil, err
+			}
+			c, err := p.expr()
+			if err != nil {
+				return nil, err
+			}
+			if err := p.expect(")"); err != nil {
+				return nil, err
+			}
+			a, err := p.simpleOrBlock()
+			if err != nil {
+				return nil, err
+			}
+			// "else" may follow after newlines or a semicolon
+			save := p.i
+			p.skipTerms()
+			if p.is("else") {
+				p.i++
+				b, err := p.simpleOrBlock()
+				if err != nil {
+					return nil, err
+				}
+				return &stIf{c, a, b}, nil
+			}
+			p.i = save
+			return &stIf{c, a, nil}, nil
+		case "while":
+			p.i++
+			if err := p.expect("("); err != nil {
+				return nil, err
+			}
+			c, err := p.expr()
+			if err != nil {
+				return nil, err
+			}
+			if err := p.expect(")"); err != nil {
+				return nil, err
+			}
+			if p.is(";") {
+				p.i++
+				return &stWhile{c: c, body: stBlock{}}, nil
+			}
+			body, err := p.simpleOrBlock()
+			if err != nil {
+				return nil, err
+			}
+			return &stWhile{c: c, body: body}, nil
+		case "do":
+			p.i++
+			body, err := p.simpleOrBlock()
+			if err != nil {
+				return nil, err
+			}
+			p.skipTerms()
+			if err := p.expect("while"); err != nil {
+				return nil, err
+			}
+			if err := p.expect("("); err != nil {
+				return nil, err
+			}
+			c, err := p.expr()
+			if err != nil {
+				return nil, err
+			}
+			if err := p.expect(")"); err != nil {
+				return nil, err
+			}
+			return &stWhile{c: c, body: body, do: true}, p.endStmt()
+		case "for":
+			p.i++
+			if err := p.expect("("); err != nil {
+				return nil, err
+			}
+			// for (k in arr)
+			if p.tok().kind == tName && p.toks[p.i+1].kind == tKeyword && p.toks[p.i+1].s == "in" && p.toks[p.i+2].kind == tName && p.toks[p.i+3].s == ")" {
+				v := p.varRef(p.tok().s)
+				arr := p.varRef(p.toks[p.i+2].s)
+				p.i += 4
+				body, err := p.simpleOrBlock()
+				if err != nil {
+					return nil, err
+				}
+				return &stForIn{v: v, arr: arr, body: body}, nil
+			}
+			var init, post awkStmt
+			var c awkExpr
+			if !p.is(";") {
+				e, err := p.expr()
+				if err != nil {
+					return nil, err
+				}
+				init = &stExpr{e}
+			}
+			if err := p.expect(";"); err != nil {
+				return nil, err
+			}
+			p.optNewlines()
+			if !p.is(";") {
+				e, err := p.expr()
+				if err != nil {
+					return nil, err
+				}
+				c = e
+			}
+			if err := p.expect(";"); err != nil {
+				return nil, err
+			}
+			p.optNewlines()
+			if !p.is(")") {
+				e, err := p.expr()
+				if err != nil {
+					return nil, err
+				}
+				post = &stExpr{e}
+			}
+			if err := p.expect(")"); err != nil {
+				return nil, err
+			}
+			if p.is(";") {
+				p.i++
+				return &stFor{init, post, c, stBlock{}}, nil
+			}
+			body, err := p.simpleOrBlock()
+			if err != nil {
+				return nil, err
+			}
+			return &stFor{init, post, c, body}, nil
+		case "next":
+			p.i++
+			return stNext{}, p.endStmt()
+		case "nextfile":
+			p.i++
+			return stNextFile{}, p.endStmt()
+		case "break":
+			p.i++
+			return stBreak{}, p.endStmt()
+		case "continue":
+			p.i++
+			return stContinue{}, p.endStmt()
+		case "exit", "return":
+			p.i++
+			var e awkExpr
+			if !p.is(";") && !p.is("}") && p.tok().kind != tNewline && p.tok().kind != tEOF {
+				var err error
+				if e, err = p.expr(); err != nil {
+					return nil, err
+				}
+			}
+			if t.s == "exit" {
+				return &stExit{e}, p.endStmt()
+			}
+			return &stReturn{e}, p.endStmt()
+		case "delete":
+			p.i++
+			if p.tok().kind != tName {
+				return nil, p.errf("delete needs an array")
+			}
+			arr := p.varRef(p.tok().s)
+			p.i++
+			var idx []awkExpr
+			if p.is("[") {
+				p.i++
+				var err error
+				if idx, err = p.exprList("]"); err != nil {
+					return nil, err
+				}
+			}
+			return &stDelete{arr, idx}, p.endStmt()
+		case "print", "printf":
+			p.i++
+			st := &stPrint{printf: t.s == "printf"}
+			p.noGT = true
+			if p.is("(") {
+				// print (a, b) > "f"  or  print (a)(b)
+				save := p.i
+				p.i++
+				args, err := p.exprList(")")
+				if err == nil && (p.is(";") || p.is("}") || p.is(">") || p.is(">>") || p.is("|") || p.tok().kind == tNewline || p.tok().kind == tEOF) {
+					st.args = args
+				} else {
+					p.i = save
+					st.args = nil
+					if st.args, err = p.printArgs(); err != nil {
+						p.noGT = false
+						return nil, err
+					}
+				}
+			} else if !p.is(";") && !p.is("}") && p.tok().kind != tNewline && p.tok().kind != tEOF && !p.is(">") && !p.is(">>") && !p.is("|") {
+				var err error
+				if st.args, err = p.printArgs(); err != nil {
+					p.noGT = false
+					return nil, err
+				}
+			}
+			p.noGT = false
+			if p.is(">") || p.is(">>") || p.is("|") {
+				st.redir = p.tok().s
+				p.i++
+				d, err := p.concat()
+				if err != nil {
+					return nil, err
+				}
+				st.dest = d
+			}
+			return st, p.endStmt()
+		}
+	}
+	e, err := p.expr()
+	if err != nil {
+		return nil, err
+	}
+	return &stExpr{e}, p.endStmt()
+}
+
+func (p *awkParser) printArgs() ([]awkExpr, error) {
+	var out []awkExpr
+	for {
+		e, err := p.expr()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+		if !p.is(",") {
+			return out, nil
+		}
+		p.i++
+		p.optNewlines()
+	}
+}
+
+func (p *awkParser) exprList(end string) ([]awkExpr, error) {
+	var out []awkExpr
+	saveGT := p.noGT
+	p.noGT = false
+	defer func() { p.noGT = saveGT }()
+	p.optNewlines()
+	for !p.is(end) {
+		e, err := p.expr()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+		p.optNewlines()
+		if p.is(",") {
+			p.i++
+			p.optNewlines()
+		} else if !p.is(end) {
+			return nil, p.errf("expected ',' or '%s'", end)
+		}
+	}
+	p.i++
+	return out, nil
+}
+
+func (p *awkParser) varRef(name string) *exVar {
+	if i, ok := p.locals[name]; ok {
+		return &exVar{name: name, local: i}
+	}
+	return &exVar{name: name, local: -1}
+}
+
+func (p *awkParser) expr() (awkExpr, error) { return p.ternary() }
+
+func isLvalue(e awkExpr) bool {
+	switch e.(type) {
+	case *exVar, *exIndex, *exField:
+		return true
+	}
+	return false
+}
+
+func (p *awkParser) ternary() (awkExpr, error) {
+	c, err := p.or()
+	if err != nil {
+		return nil, err
+	}
+	if p.is("?") {
+		p.i++
+		p.optNewlines()
+		a, err := p.ternary()
+		if err != nil {
+			return nil, err
+		}
+		p.optNewlines()
+		if err := p.expect(":"); err != nil {
+			return nil, err
+		}
+		p.optNewlines()
+		b, err := p.ternary()
+		if err != nil {
+			return nil, err
+		}
+		return &exCond{c, a, b}, nil
+	}
+	if isLvalue(c) {
+		for _, op := range []string{"=", "+=", "-=", "*=", "/=", "%=", "^="} {
+			if p.is(op) {
+				p.i++
+				p.optNewlines()
+				r, err := p.ternary()
+				if err != nil {
+					return nil, err
+				}
+				return &exAssign{op, c, r}, nil
+			}
+		}
+	}
+	return c, nil
+}
+
+func (p *awkParser) or() (awkExpr, error) {
+	l, err := p.and()
+	if err != nil {
+		return nil, err
+	}
+	for p.is("||") {
+		p.i++
+		p.optNewlines()
+		r, err := p.and()
+		if err != nil {
+			return nil, err
+		}
+		l = &exBinary{"||", l, r}
+	}
+	return l, nil
+}
+
+func (p *awkParser) and() (awkExpr, error) {
+	l, err := p.in()
+	if err != nil {
+		return nil, err
+	}
+	for p.is("&&") {
+		p.i++
+		p.optNewlines()
+		r, err := p.in()
+		if err != nil {
+			return nil, err
+		}
+		l = &exBinary{"&&", l, r}
+	}
+	return l, nil
+}
+
+func (p *awkParser) in() (awkExpr, error) {
+	l, err := p.match()
+	if err != nil {
+		return nil, err
+	}
+	for p.is("in") && !p.noIn {
+		p.i++
+		if p.tok().kind != tName {
+			return nil, p.errf("expected array after 'in'")
+		}
+		arr := p.varRef(p.tok().s)
+		p.i++
+		idx := []awkExpr{l}
+		if g, ok := l.(*exGroup); ok {
+			if lst, ok := g.e.([]awkExpr); ok {
+				idx = lst
+			}
+		}
+		l = &exIn{idx, arr}
+	}
+	return l, nil
+}
+
+func (p *awkParser) match() (awkExpr, error) {
+	l, err := p.compare()
+	if err != nil {
+		return nil, err
+	}
+	for p.is("~") || p.is("!~") {
+		neg := p.is("!~")
+		p.i++
+		r, err := p.compare()
+		if err != nil {
+			return nil, err
+		}
+		l = &exMatch{neg, l, r}
+	}
+	return l, nil
+}
+
+func (p *awkParser) compare() (awkExpr, error) {
+	l, err := p.concat()
+	if err != nil {
+		return nil, err
+	}
+	for _, op := range []string{"<", "<=", "==", "!=", ">", ">="} {
+		if p.is(op) && !(p.noGT && op == ">") {
+			p.i++
+			r, err := p.concat()
+			if err != nil {
+				return nil, err
+			}
+			return &exBinary{op, l, r}, nil
+		}
+	}
+	return l, nil
+}
+
+// startsOperand reports whether the current token can begin an operand of an implicit
+// concatenation.
+func (p *awkParser) startsOperand() bool {
+	t := p.tok()
+	switch t.kind {
+	case tNumber, tString, tRegex, tName, tFuncName, tBuiltin:
+		return true
+	case tPunct:
+		return t.s == "$" || t.s == "(" || t.s == "!" || t.s == "++" || t.s == "--" || t.s == "-"
+	case tKeyword:
+		return t.s == "getline"
+	}
+	return false
+}
+
+func (p *awkParser) concat() (awkExpr, error) {
+	l, err := p.additive()
+	if err != nil {
+		return nil, err
+	}
+	for p.startsOperand() && !p.is("-") && !(p.is("in")) {
+		r, err := p.additive()
+		if err != nil {
+			return nil, err
+		}
+		l = &exBinary{"concat", l, r}
+	}
+	return l, nil
+}
+
+func (p *awkParser) additive() (awkExpr, error) {
+	l, err := p.mult()
+	if err != nil {
+		return nil, err
+	}
+	for p.is("+") || p.is("-") {
+		op := p.tok().s
+		p.i++
+		r, err := p.mult()
+		if err != nil {
+			return nil, err
+		}
+		l = &exBinary{op, l, r}
+	}
+	return l, nil
+}
+
+func (p *awkParser) mult() (awkExpr, error) {
+	l, err := p.unary()
+	if err != nil {
+		return nil, err
+	}
+	for p.is("*") || p.is("/") || p.is("%") {
+		op := p.tok().s
+		p.i++
+		r, err := p.unary()
+		if err != nil {
+			return nil, err
+		}
+		l = &exBinary{op, l, r}
+	}
+	return l, nil
+}
+
+func (p *awkParser) unary() (awkExpr, error) {
+	if p.is("!") || p.is("-") || p.is("+") {
+		op := p.tok().s
+		p.i++
+		e, err := p.unary()
+		if err != nil {
+			return nil, err
+		}
+		return &exUnary{op, e}, nil
+	}
+	return p.power()
+}
+
+func (p *awkParser) power() (awkExpr, error) {
+	l, err := p.postfix()
+	if err != nil {
+		return nil, err
+	}
+	if p.is("^") {
+		p.i++
+		r, err := p.unary() // right associative, binds tighter than unary minus on the left
+		if err != nil {
+			return nil, err
+		}
+		return &exBinary{"^", l, r}, nil
+	}
+	return l, nil
+}
+
+func (p *awkParser) postfix() (awkExpr, error) {
+	if p.is("++") || p.is("--") {
+		op := p.tok().s
+		p.i++
+		e, err := p.postfix()
+		if err != nil {
+			return nil, err
+		}
+		if !isLvalue(e) {
+			return nil, p.errf("%s needs a variable", op)
+		}
+		return &exIncDec{op, true, e}, nil
+	}
+	e, err := p.primary()
+	if err != nil {
+		return nil, err
+	}
+	if isLvalue(e) && (p.is("++") || p.is("--")) {
+		op := p.tok().s
+		p.i++
+		return &exIncDec{op, false, e}, nil
+	}
+	return e, nil
+}
+
+func (p *awkParser) primary() (awkExpr, error) {
+	t := p.tok()
+	switch t.kind {
+	case tNumber:
+		p.i++
+		return &exNum{t.n}, nil
+	case tString:
+		p.i++
+		return &exStr{t.s}, nil
+	case tRegex:
+		p.i++
+		re, err := awkRegex(t.s)
+		if err != nil {
+			return nil, err
+		}
+		return &exRegex{re}, nil
+	case tName:
+		p.i++
+		v := p.varRef(t.s)
+		if p.is("[") {
+			p.i++
+			idx, err := p.exprList("]")
+			if err != nil {
+				return nil, err
+			}
+			return &exIndex{v, idx}, nil
+		}
+		return v, nil
+	case tFuncName:
+		p.i += 2
+		args, err := p.exprList(")")
+		if err != nil {
+			return nil, err
+		}
+		return &exUser{t.s, args}, nil
+	case tBuiltin:
+		p.i++
+		var args []awkExpr
+		if p.is("(") {
+			p.i++
+			var err error
+			if args, err = p.exprList(")"); err != nil {
+				return nil, err
+			}
+		} else if t.s != "length" {
+			return nil, p.errf("%s needs arguments", t.s)
+		}
+		return &exCall{t.s, args}, nil
+	case tKeyword:
+		if t.s == "getline" {
+			p.i++
+			g := &exGetline{}
+			if p.tok().kind == tName || p.is("$") {
+				lv, err := p.primary()
+				if err != nil {
+					return nil, err
+				}
+				g.lv = lv
+			}
+			if p.is("<") {
+				p.i++
+				f, err := p.primary()
+				if err != nil {
+					return nil, err
+				}
+				g.file = f
+			}
+			return g, nil
+		}
+	case tPunct:
+		switch t.s {
+		case "$":
+			p.i++
+			e, err := p.postfixNoIncField()
+			if err != nil {
+				return nil, err
+			}
+			return &exField{e}, nil
+		case "(":
+			p.i++
+			saveIn, saveGT := p.noIn, p.noGT
+			p.noIn, p.noGT = false, false
+			list, err := p.exprList(")")
+			p.noIn, p.noGT = saveIn, saveGT
+			if err != nil {
+				return nil, err
+			}
+			if len(list) == 1 {
+				return &exGroup{list[0]}, nil
+			}
+			if p.is("in") {
+				return &exGroup{list}, nil
+			}
+			return nil, p.errf("unexpected list")
+		case "-", "+", "!":
+			return p.unary()
+		}
+	}
+	return nil, p.errf("unexpected '%s'", t.s)
+}
+
+// postfixNoIncField parses the operand of $: $i++ increments the field, not i.
+func (p *awkParser) postfixNoIncField() (awkExpr, error) {
+	if p.is("++") || p.is("--") || p.is("-") || p.is("!") {
+		return p.postfix()
+	}
+	return p.primary()
+}
