@@ -261,3 +261,16 @@ func TestDiagMatchesProc(t *testing.T) {
 		t.Errorf("sock_diag vs /proc/net/tcp (-proc +diag):\n%s", diff)
 	}
 }
+
+func TestSSFilterLive(t *testing.T) {
+	ln := listenTCP(t, "tcp4", "127.0.0.1:0")
+	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+	out, stderr, code := run(t, "ss", "-tn", "state", "listening", "sport", "=", ":"+port)
+	if code != 0 {
+		t.Fatalf("ss with a filter = %d %q", code, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 2 || !strings.Contains(lines[1], "127.0.0.1:"+port) {
+		t.Errorf("ss -tn state listening sport = :%s =\n%s\nwant the header and exactly our listener", port, out)
+	}
+}

@@ -20,10 +20,12 @@ func init() {
 	tools.Register(tools.Applet{Name: "netstat", Summary: "list sockets the net-tools way (netstat -tlnp)", Run: runNetstat})
 }
 
-const ssUsage = `ss [-t] [-u] [-x] [-l|-a] [-n] [-p] [-e] [-4|-6] [-H] [-r]
+const ssUsage = `ss [-t] [-u] [-x] [-l|-a] [-n] [-p] [-e] [-4|-6] [-H] [-r] [FILTER]
 Reads /proc/net of the current network namespace; -p maps sockets to processes by scanning
-/proc/*/fd once. Without -t/-u/-x all kinds are shown. Send-Q of a listener is 0 (the
-backlog size is only in sock_diag). Filter expressions are not supported.`
+/proc/*/fd once. Without -t/-u/-x all kinds are shown. Inet sockets come from sock_diag
+(/proc/net when netlink is refused; then Send-Q of a listener is 0).
+FILTER: state STATE (established, listening, connected, time-wait, ...), sport/dport OP :PORT
+(OP = != < > <= >=), src/dst ADDR[/LEN][:PORT], joined by and/or, "not" to negate.`
 
 // sockOpts is what ss and netstat have in common.
 type sockOpts struct {
@@ -32,10 +34,14 @@ type sockOpts struct {
 	numeric, processes bool
 	extended           bool
 	only4, only6       bool
+	filter             *ssFilter
 }
 
 func (o sockOpts) keep(s socket) bool {
 	if o.only4 && s.family != 4 || o.only6 && s.family != 6 {
+		return false
+	}
+	if !o.filter.match(s) {
 		return false
 	}
 	switch {
@@ -90,23 +96,28 @@ func runSS(_ context.Context, env *tools.Env, args []string) int {
 		env.Errorf("ss", "%v", err)
 		return 2
 	}
-	if len(ops) > 0 {
-		env.Errorf("ss", "filter expressions are not supported: %q", strings.Join(ops, " "))
+	filter, err := parseSSFilter(ops)
+	if err != nil {
+		env.Errorf("ss", "%v", err)
 		return 2
 	}
 	o = sockOpts{kinds: socketKinds{*t, *u, *x}, listening: *l, all: *a, numeric: *n, processes: *p, extended: *e, only4: *v4, only6: *v6}
 	if !*t && !*u && !*x {
 		o.kinds = socketKinds{tcp: true, udp: true, unix: !*v4 && !*v6}
 	}
+	if filter != nil && filter.states != nil {
+		o.all = true // the state filter decides
+	}
+	o.filter = filter
 	socks, owners, err := o.collect()
 	if err != nil {
 		env.Errorf("ss", "%v", err)
 		return 1
 	}
 	showNetid := 0
-	for _, k := range []bool{o.kinds.tcp, o.kinds.udp, o.kinds.unix} {
+	for _, k := range []bool{o.kinds.tcp, o.kinds.udp, o.kinds.unix, o.kinds.unix} {
 		if k {
-			showNetid++
+			showNetid++ // unix counts twice: it has three netids of its own
 		}
 	}
 	services := map[string]map[uint64]string{}
