@@ -51,14 +51,18 @@ func runChrooted(t *testing.T, root, script string) (stdout, stderr string, pid 
 func TestShellInEmptyRoot(t *testing.T) {
 	requireRoot(t)
 	root := emptyRoot(t)
-	out, errOut, _, err := runChrooted(t, root, `echo hello; pwd; test -e /sh && echo has-sh; test -e /bin || echo no-bin
+	// A #!/bin/sh script, in a root with no /bin/sh: the toolbox shell runs it itself.
+	if err := os.WriteFile(filepath.Join(root, "s.sh"), []byte("#!/bin/sh\necho \"script $1\"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, _, err := runChrooted(t, root, `/s.sh arg; echo hello; pwd; test -e /sh && echo has-sh; test -e /bin || echo no-bin
 which echo; x=$(seq 3 | while read n; do printf '%s,' "$n"; done); echo "$x"
 ls-free-check() { for f in /*; do echo "entry $f"; done; }; ls-free-check
 no-such-program; echo "status=$?"`)
 	if err != nil {
 		t.Fatalf("%v\nstdout: %s\nstderr: %s", err, out, errOut)
 	}
-	want := "hello\n/\nhas-sh\nno-bin\necho: applet\n1,2,3,\nentry /sh\nstatus=127\n"
+	want := "script arg\nhello\n/\nhas-sh\nno-bin\necho: applet\n1,2,3,\nentry /s.sh\nentry /sh\nstatus=127\n"
 	if out != want {
 		t.Errorf("stdout = %q, want %q (stderr: %s)", out, want, errOut)
 	}
