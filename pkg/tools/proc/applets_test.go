@@ -98,7 +98,7 @@ func TestGoldenSystem(t *testing.T) {
 	tests := [][]string{
 		{"uname", "-a"}, {"uname", "-srm"}, {"hostname"}, {"nproc"}, {"nproc", "--all"},
 		{"id"}, {"id", "-u"}, {"id", "-Gn"}, {"whoami"}, {"groups"},
-		{"prlimit", "-p", "1"}, {"prlimit", "--nofile", "--noheadings"},
+		{"prlimit", "-p", strconv.Itoa(os.Getpid())}, {"prlimit", "--nofile", "--noheadings"},
 		{"mount"}, {"findmnt"}, {"findmnt", "-t", "proc"}, {"findmnt", "/proc"},
 	}
 	for _, args := range tests {

@@ -359,13 +359,19 @@ func usableCPUs(fsys procfs.FS) (int, error) {
 	}
 	n := set.Count()
 	if v, err := resolveCgroups(fsys, os.Getpid()); err == nil {
-		if q, p, ok := v.cpuQuota(); ok {
-			if c := int(math.Ceil(float64(q) / float64(p))); c < n {
-				n = max(c, 1)
-			}
-		}
+		n = limitByQuota(n, v)
 	}
 	return n, nil
+}
+
+// limitByQuota lowers n to the cgroup cpu quota rounded up (at least 1).
+func limitByQuota(n int, v *cgroupView) int {
+	if q, p, ok := v.cpuQuota(); ok {
+		if c := int(math.Ceil(float64(q) / float64(p))); c < n {
+			return max(c, 1)
+		}
+	}
+	return n
 }
 
 func runNproc(_ context.Context, env *tools.Env, args []string) int {
