@@ -43,12 +43,18 @@ func run(netns, listen, connect string) error {
 		return fmt.Errorf("listening: %w", err)
 	}
 	log.Printf("forwarding %s to %s in %s", listen, connect, netns)
+	return serve(l, int(nsFile.Fd()), connect)
+}
+
+// serve forwards every connection accepted on l to addr in the network
+// namespace nsFD, until l fails.
+func serve(l net.Listener, nsFD int, addr string) error {
 	for {
 		c, err := l.Accept()
 		if err != nil {
 			return fmt.Errorf("accepting: %w", err)
 		}
-		go forward(c, int(nsFile.Fd()), connect)
+		go forward(c, nsFD, addr)
 	}
 }
 
