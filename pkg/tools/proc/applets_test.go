@@ -280,3 +280,45 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+func TestUptime(t *testing.T) {
+	tests := []struct {
+		d      time.Duration
+		pretty bool
+		want   string
+	}{
+		{8 * time.Minute, false, "up 8 min"},
+		{3*time.Hour + 5*time.Minute, false, "up  3:05"},
+		{50*time.Hour + 1*time.Minute, false, "up 2 days,  2:01"},
+		{24 * time.Hour, false, "up 1 day, 0 min"},
+		{8*24*time.Hour + time.Hour + time.Minute, true, "up 1 week, 1 day, 1 hour, 1 minute"},
+		{30 * time.Second, true, "up 0 minutes"},
+	}
+	for _, tt := range tests {
+		if got := formatUptime(tt.d, tt.pretty); got != tt.want {
+			t.Errorf("formatUptime(%v, %v) = %q, want %q", tt.d, tt.pretty, got, tt.want)
+		}
+	}
+	out, _, code := run(t, "uptime")
+	if code != 0 || !strings.Contains(out, " up ") || !strings.Contains(out, "load average: ") {
+		t.Errorf("uptime = %d %q", code, out)
+	}
+}
+
+func TestUlimit(t *testing.T) {
+	var lim syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
+		t.Fatal(err)
+	}
+	out, _, code := run(t, "ulimit", "-n")
+	if code != 0 || strings.TrimSpace(out) != strconv.FormatUint(lim.Cur, 10) {
+		t.Errorf("ulimit -n = %d %q, want %d", code, out, lim.Cur)
+	}
+	out, _, _ = run(t, "ulimit", "-a")
+	if !strings.Contains(out, "open files                          (-n) "+strconv.FormatUint(lim.Cur, 10)) {
+		t.Errorf("ulimit -a lacks the open files line:\n%s", out)
+	}
+	if _, _, code := run(t, "ulimit", "-n", "10"); code != 2 {
+		t.Errorf("ulimit -n 10 (setting) = %d, want 2", code)
+	}
+}
