@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/prometheus/procfs"
@@ -127,19 +128,24 @@ func TestSSGoldenListeningPorts(t *testing.T) {
 		sort.Strings(ps)
 		return ps
 	}
-	want := ports(reference(t, "ss", "-tln"), 3)
-	if len(want) == 0 {
-		t.Fatal("ss -tln lists no listener, not even the test's")
+	// Other tests open and close listeners meanwhile: retry before calling a difference real.
+	compare := func(tool string) {
+		var diff string
+		for attempt := 0; attempt < 5; attempt++ {
+			want := ports(reference(t, tool, "-tln"), 3)
+			if len(want) == 0 {
+				t.Fatalf("%s -tln lists no listener, not even the test's", tool)
+			}
+			got, _, _ := run(t, tool, "-tln")
+			if diff = cmp.Diff(want, ports(got, 3)); diff == "" {
+				return
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+		t.Errorf("%s -tln listening sockets (-reference +ours):\n%s", tool, diff)
 	}
-	got, _, _ := run(t, "ss", "-tln")
-	if diff := cmp.Diff(want, ports(got, 3)); diff != "" {
-		t.Errorf("listening sockets (-ss +ours):\n%s", diff)
-	}
-	wantNS := ports(reference(t, "netstat", "-tln"), 3)
-	gotNS, _, _ := run(t, "netstat", "-tln")
-	if diff := cmp.Diff(wantNS, ports(gotNS, 3)); diff != "" {
-		t.Errorf("netstat listening sockets (-net-tools +ours):\n%s", diff)
-	}
+	compare("ss")
+	compare("netstat")
 }
 
 func TestParseInetFilter(t *testing.T) {
