@@ -1573,4 +1573,3 @@ func (vm *awkVM) selected(it *awkItem) (bool, error) {
 	it.inRange = !truthy(e)
 	return true, nil
 }
-
