@@ -4,9 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"net"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 )
 
 // Target is a running process to debug, as resolved through its runtime.
@@ -24,10 +28,16 @@ type Target struct {
 	// Runtime is the scheme that resolved it: "docker", "pid", ...
 	Runtime string
 	Image   string
+	// Canonical is the reference to pass back to `ddebug exec` when runtime://Name does
+	// not say it (containerd://namespace/id, k8s://namespace/pod/container); "" otherwise.
+	Canonical string
 }
 
 // Ref returns the canonical reference of t, the one to pass back to `ddebug exec`.
 func (t Target) Ref() string {
+	if t.Canonical != "" {
+		return t.Canonical
+	}
 	if t.Runtime == SchemePID {
 		return SchemePID + "://" + strconv.Itoa(t.PID)
 	}
@@ -36,9 +46,16 @@ func (t Target) Ref() string {
 
 // Schemes of a reference.
 const (
-	SchemeDocker = "docker"
-	SchemePID    = "pid"
+	SchemeDocker     = "docker"
+	SchemePID        = "pid"
+	SchemeContainerd = "containerd"
+	SchemeCRI        = "cri"
+	SchemeK8s        = "k8s"
+	SchemePodman     = "podman"
 )
+
+// refSyntax is the TARGET syntax, for error messages.
+const refSyntax = "NAME, docker://NAME|ID, containerd://[NAMESPACE/]ID, cri://ID, k8s://NAMESPACE/POD[/CONTAINER], podman://NAME|ID or pid://PID"
 
 // Sentinel errors callers branch on with errors.Is. Resolvers wrap them with the detail.
 var (
@@ -48,12 +65,17 @@ var (
 	ErrAmbiguous    = errors.New("ambiguous reference")
 	// ErrUnavailable means the runtime could not be reached (socket missing, refused, no permission).
 	ErrUnavailable = errors.New("container runtime unavailable")
+	// ErrAbsent, wrapped beside ErrUnavailable, says nothing suggests the runtime is used on
+	// this host at all (its socket does not exist): a bare-name lookup does not report it.
+	ErrAbsent = errors.New("runtime not present on this host")
 )
 
 // Reference is a parsed TARGET argument.
 type Reference struct {
-	Scheme string // "docker", "pid"; "" for a bare name
-	Name   string // name, ID or ID prefix, or the PID for pid://
+	Scheme string // "docker", "pid", "containerd", "cri", "k8s", "podman"; "" for a bare name
+	// Name is the name, ID or ID prefix, or the PID for pid://; containerd's may be
+	// NAMESPACE/ID, k8s's is NAMESPACE/POD[/CONTAINER].
+	Name string
 }
 
 func (r Reference) String() string {
@@ -66,12 +88,12 @@ func (r Reference) String() string {
 // ParseReference parses TARGET: `name`, `id-prefix`, `docker://name|id`, `pid://N`.
 func ParseReference(s string) (Reference, error) {
 	if s == "" {
-		return Reference{}, fmt.Errorf("%w: empty (want NAME, docker://NAME|ID or pid://PID)", ErrBadReference)
+		return Reference{}, fmt.Errorf("%w: empty (want %s)", ErrBadReference, refSyntax)
 	}
 	scheme, name, found := strings.Cut(s, "://")
 	if !found {
 		if strings.ContainsAny(s, " \t\n/:") {
-			return Reference{}, fmt.Errorf("%w %q: a container name has no spaces, slashes or colons (want NAME, docker://NAME|ID or pid://PID)", ErrBadReference, s)
+			return Reference{}, fmt.Errorf("%w %q: a container name has no spaces, slashes or colons (want %s)", ErrBadReference, s, refSyntax)
 		}
 		return Reference{Name: s}, nil
 	}
@@ -85,10 +107,34 @@ func ParseReference(s string) (Reference, error) {
 		if n, err := strconv.Atoi(name); err != nil || n <= 0 {
 			return Reference{}, fmt.Errorf("%w %q: want pid://N with N a positive process ID", ErrBadReference, s)
 		}
+	case SchemeContainerd:
+		parts := strings.Split(name, "/")
+		if len(parts) > 2 || hasEmpty(parts) || strings.ContainsAny(name, " \t\n") {
+			return Reference{}, fmt.Errorf("%w %q: want containerd://ID or containerd://NAMESPACE/ID", ErrBadReference, s)
+		}
+	case SchemeCRI, SchemePodman:
+		name = strings.TrimPrefix(name, "/")
+		if name == "" || strings.ContainsAny(name, " \t\n/") {
+			return Reference{}, fmt.Errorf("%w %q: want %s://NAME or %s://ID", ErrBadReference, s, scheme, scheme)
+		}
+	case SchemeK8s:
+		parts := strings.Split(name, "/")
+		if len(parts) < 2 || len(parts) > 3 || hasEmpty(parts) || strings.ContainsAny(name, " \t\n") {
+			return Reference{}, fmt.Errorf("%w %q: want k8s://NAMESPACE/POD or k8s://NAMESPACE/POD/CONTAINER", ErrBadReference, s)
+		}
 	default:
 		return Reference{}, fmt.Errorf("%w %q: unknown runtime %q (known: %s)", ErrBadReference, s, scheme, strings.Join(KnownSchemes(), ", "))
 	}
 	return Reference{Scheme: scheme, Name: name}, nil
+}
+
+func hasEmpty(parts []string) bool {
+	for _, p := range parts {
+		if p == "" {
+			return true
+		}
+	}
+	return false
 }
 
 // Resolver resolves references of one runtime.
@@ -97,10 +143,20 @@ type Resolver interface {
 	Resolve(ctx context.Context, ref Reference) (Target, error)
 }
 
-// Registry maps schemes to resolvers; the bare-name default is DefaultScheme.
+// Lister is a Resolver that can also list the running containers of its runtime.
+type Lister interface {
+	List(ctx context.Context) ([]Target, error)
+}
+
+// Registry maps schemes to resolvers. A bare name goes to every runtime of BareSchemes
+// when it is set, else to DefaultScheme.
 type Registry struct {
 	resolvers     map[string]Resolver
+	order         []string
 	DefaultScheme string
+	// BareSchemes are the runtimes a bare name is looked up in, in this order (the first
+	// one's view of a container wins when two runtimes show the same process).
+	BareSchemes []string
 }
 
 // NewRegistry returns an empty registry whose bare names go to defaultScheme.
@@ -109,9 +165,15 @@ func NewRegistry(defaultScheme string) *Registry {
 }
 
 // Register adds the resolver of scheme.
-func (r *Registry) Register(scheme string, res Resolver) { r.resolvers[scheme] = res }
+func (r *Registry) Register(scheme string, res Resolver) {
+	if _, ok := r.resolvers[scheme]; !ok {
+		r.order = append(r.order, scheme)
+	}
+	r.resolvers[scheme] = res
+}
 
-// Resolve parses s and asks the resolver of its scheme.
+// Resolve parses s and asks the resolver of its scheme; a bare name is asked of every
+// runtime of BareSchemes (see ResolveBare).
 func (r *Registry) Resolve(ctx context.Context, s string) (Target, error) {
 	ref, err := ParseReference(s)
 	if err != nil {
@@ -119,6 +181,9 @@ func (r *Registry) Resolve(ctx context.Context, s string) (Target, error) {
 	}
 	scheme := ref.Scheme
 	if scheme == "" {
+		if len(r.BareSchemes) > 0 {
+			return r.resolveBare(ctx, ref)
+		}
 		scheme = r.DefaultScheme
 	}
 	res, ok := r.resolvers[scheme]
@@ -128,9 +193,166 @@ func (r *Registry) Resolve(ctx context.Context, s string) (Target, error) {
 	return res.Resolve(ctx, ref)
 }
 
+// answer is one runtime's reply to a bare name or a listing.
+type answer struct {
+	scheme  string
+	target  Target
+	targets []Target
+	err     error
+}
+
+// ask runs f for every scheme of BareSchemes at once and returns the answers in that order.
+func (r *Registry) ask(ctx context.Context, f func(scheme string, res Resolver) answer) []answer {
+	out := make([]answer, len(r.BareSchemes))
+	var wg sync.WaitGroup
+	for i, scheme := range r.BareSchemes {
+		res, ok := r.resolvers[scheme]
+		if !ok {
+			out[i] = answer{scheme: scheme, err: fmt.Errorf("%w: runtime %q is not supported by this build", ErrUnavailable, scheme)}
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			a := f(scheme, res)
+			a.scheme = scheme
+			out[i] = a
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// resolveBare looks ref up in every runtime of BareSchemes. One running container found
+// is the target (a process two runtimes both show, as Docker's containers in containerd's
+// moby namespace, counts once); two are an error naming both references. When none is
+// found, the most telling errors are returned: a container found but not running, else
+// every runtime's "not found" or "unreachable" reason, leaving out the runtimes that are
+// absent from this host.
+func (r *Registry) resolveBare(ctx context.Context, ref Reference) (Target, error) {
+	answers := r.ask(ctx, func(_ string, res Resolver) answer {
+		t, err := res.Resolve(ctx, ref)
+		return answer{target: t, err: err}
+	})
+	var found []Target
+	seen := map[string]bool{}
+	for _, a := range answers {
+		if a.err != nil {
+			continue
+		}
+		if k := processKey(a.target); !seen[k] {
+			seen[k] = true
+			found = append(found, a.target)
+		}
+	}
+	switch len(found) {
+	case 1:
+		return found[0], nil
+	case 0:
+	default:
+		refs := make([]string, len(found))
+		for i, t := range found {
+			refs[i] = t.Ref()
+		}
+		return Target{}, fmt.Errorf("%w: %q names a running container in %d runtimes: %s; pass one of these references", ErrAmbiguous, ref.Name, len(found), strings.Join(refs, " and "))
+	}
+	return Target{}, bareError(r.DefaultScheme, answers)
+}
+
+// bareError picks and joins the errors of a bare-name lookup that found nothing running.
+func bareError(defaultScheme string, answers []answer) error {
+	var telling, rest []error
+	for _, a := range answers {
+		switch {
+		case errors.Is(a.err, ErrAbsent) && a.scheme != defaultScheme:
+		case errors.Is(a.err, ErrNotFound) || errors.Is(a.err, ErrUnavailable):
+			rest = append(rest, a.err)
+		default:
+			telling = append(telling, a.err)
+		}
+	}
+	if len(telling) > 0 {
+		return telling[0]
+	}
+	if len(rest) == 0 {
+		// No runtime is present: say what the default one said.
+		for _, a := range answers {
+			if a.scheme == defaultScheme {
+				return a.err
+			}
+		}
+		if len(answers) == 0 {
+			return fmt.Errorf("%w: no container runtime is configured", ErrUnavailable)
+		}
+		return answers[0].err
+	}
+	// A "not found" leads (it carries the "did you mean"), then the others.
+	sort.SliceStable(rest, func(i, j int) bool {
+		return errors.Is(rest[i], ErrNotFound) && !errors.Is(rest[j], ErrNotFound)
+	})
+	if len(rest) == 1 {
+		return rest[0]
+	}
+	msgs := make([]string, len(rest)-1)
+	for i, e := range rest[1:] {
+		msgs[i] = e.Error()
+	}
+	return fmt.Errorf("%w; %s", rest[0], strings.Join(msgs, "; "))
+}
+
+// processKey identifies the process of a target, so two runtimes' views of one container
+// count once.
+func processKey(t Target) string {
+	return strconv.Itoa(t.PID) + "@" + strconv.FormatUint(t.StartTime, 10)
+}
+
+// Listing is what List found: the running containers of every runtime that answered,
+// and why the others did not.
+type Listing struct {
+	Targets []Target
+	// Answered are the runtimes that listed (maybe nothing), in BareSchemes order.
+	Answered []string
+	// Errors are the runtimes that could not list, by scheme; absent runtimes are left out.
+	Errors map[string]error
+}
+
+// List lists the running containers of every runtime of BareSchemes that can list. A
+// process two runtimes show is listed once, as the first runtime of BareSchemes sees it.
+func (r *Registry) List(ctx context.Context) Listing {
+	answers := r.ask(ctx, func(scheme string, res Resolver) answer {
+		l, ok := res.(Lister)
+		if !ok {
+			return answer{err: fmt.Errorf("%w: cannot list%w", ErrUnavailable, AbsentMark)}
+		}
+		ts, err := l.List(ctx)
+		return answer{targets: ts, err: err}
+	})
+	out := Listing{Errors: map[string]error{}}
+	seen := map[string]bool{}
+	for _, a := range answers {
+		if a.err != nil {
+			if !errors.Is(a.err, ErrAbsent) {
+				out.Errors[a.scheme] = a.err
+			}
+			continue
+		}
+		out.Answered = append(out.Answered, a.scheme)
+		for _, t := range a.targets {
+			if k := processKey(t); !seen[k] {
+				seen[k] = true
+				out.Targets = append(out.Targets, t)
+			}
+		}
+	}
+	return out
+}
+
 // KnownSchemes lists the schemes ParseReference accepts.
 func KnownSchemes() []string {
-	s := []string{SchemeDocker + "://", SchemePID + "://"}
+	var s []string
+	for _, k := range []string{SchemeDocker, SchemePID, SchemeContainerd, SchemeCRI, SchemeK8s, SchemePodman} {
+		s = append(s, k+"://")
+	}
 	sort.Strings(s)
 	return s
 }
@@ -178,3 +400,34 @@ func editDistance(a, b string) int {
 	}
 	return prev[len(b)]
 }
+
+// ProbeSocket connects once to the unix socket path of the runtime called what, so the
+// usual failures are told apart before a client hides them behind retries. It returns
+// nil, or an error wrapping ErrUnavailable (and ErrAbsent when the socket does not exist)
+// that says what to do; startHint says how to start the runtime.
+func ProbeSocket(ctx context.Context, what, path, startHint string) error {
+	var d net.Dialer
+	c, err := d.DialContext(ctx, "unix", path)
+	if err == nil {
+		c.Close()
+		return nil
+	}
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("%w: %s socket %s does not exist: %s%w", ErrUnavailable, what, path, startHint, AbsentMark)
+	case errors.Is(err, fs.ErrPermission):
+		return fmt.Errorf("%w: permission denied on the %s socket %s: run ddebug as root (sudo)", ErrUnavailable, what, path)
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return fmt.Errorf("%w: cannot connect to %s at %s (connection refused): %s", ErrUnavailable, what, path, startHint)
+	}
+	return fmt.Errorf("%w: connecting to %s at %s: %v", ErrUnavailable, what, path, err)
+}
+
+// AbsentMark, wrapped with %w at the end of a message, makes an error match ErrAbsent
+// without adding text to it.
+var AbsentMark error = absent{}
+
+type absent struct{}
+
+func (absent) Error() string        { return "" }
+func (absent) Is(target error) bool { return target == ErrAbsent }

@@ -1,0 +1,298 @@
+package containerd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	tasksapi "github.com/containerd/containerd/api/services/tasks/v1"
+	tasktypes "github.com/containerd/containerd/api/types/task"
+	"github.com/containerd/containerd/v2/client"
+	"github.com/containerd/containerd/v2/core/containers"
+	"github.com/containerd/containerd/v2/pkg/namespaces"
+	cerrdefs "github.com/containerd/errdefs"
+
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/target"
+)
+
+// DefaultAddress is containerd's socket when $CONTAINERD_ADDRESS is unset.
+const DefaultAddress = "/run/containerd/containerd.sock"
+
+// DefaultNamespace is the namespace of ctr and of references without one.
+const DefaultNamespace = "default"
+
+// minVersion is the oldest containerd this resolver was checked against (Debian's 1.6).
+var minVersion = [2]int{1, 6}
+
+// Labels that give a container a name or mark a pod sandbox.
+const (
+	labelNerdctlName = "nerdctl/name"
+	labelCRIKind     = "io.cri-containerd.kind"
+)
+
+// Resolver resolves references through a containerd daemon.
+type Resolver struct {
+	// Address is the socket; "" means $CONTAINERD_ADDRESS, else DefaultAddress.
+	Address string
+	// Namespace is where references without one are looked up first; "" means
+	// $CONTAINERD_NAMESPACE, else DefaultNamespace.
+	Namespace string
+	// ProcRoot is the procfs holding the task PIDs ("" = /proc).
+	ProcRoot string
+}
+
+func (r Resolver) address() string {
+	if r.Address != "" {
+		return r.Address
+	}
+	if a := os.Getenv("CONTAINERD_ADDRESS"); a != "" {
+		return strings.TrimPrefix(a, "unix://")
+	}
+	return DefaultAddress
+}
+
+func (r Resolver) namespace() string {
+	if r.Namespace != "" {
+		return r.Namespace
+	}
+	if n := os.Getenv("CONTAINERD_NAMESPACE"); n != "" {
+		return n
+	}
+	return DefaultNamespace
+}
+
+// connect checks the socket and the daemon's version and returns a client.
+func (r Resolver) connect(ctx context.Context) (*client.Client, error) {
+	addr := r.address()
+	if err := target.ProbeSocket(ctx, "containerd", addr, "is containerd running? ($CONTAINERD_ADDRESS selects another socket)"); err != nil {
+		return nil, err
+	}
+	c, err := client.New(addr)
+	if err != nil {
+		return nil, fmt.Errorf("%w: containerd at %s: %v", target.ErrUnavailable, addr, err)
+	}
+	v, err := c.Version(ctx)
+	if err != nil {
+		c.Close()
+		return nil, fmt.Errorf("%w: containerd at %s does not answer its version: %v", target.ErrUnavailable, addr, err)
+	}
+	if !atLeast(v.Version, minVersion) {
+		c.Close()
+		return nil, fmt.Errorf("%w: containerd at %s is version %s, too old: ddebug needs %d.%d or newer", target.ErrUnavailable, addr, v.Version, minVersion[0], minVersion[1])
+	}
+	return c, nil
+}
+
+// atLeast reports whether version (1.6.20~ds1, v2.1.0, 2.0.0-rc.1) is min or newer; a
+// version it cannot read passes (a development build).
+func atLeast(version string, min [2]int) bool {
+	m := regexp.MustCompile(`^v?(\d+)\.(\d+)`).FindStringSubmatch(version)
+	if m == nil {
+		return true
+	}
+	major, _ := strconv.Atoi(m[1])
+	minor, _ := strconv.Atoi(m[2])
+	return major > min[0] || (major == min[0] && minor >= min[1])
+}
+
+// entry is one container of a namespace with its task, if any.
+type entry struct {
+	ns   string
+	info containers.Container
+	task *tasktypes.Process // nil: created, never started
+}
+
+func (e entry) name() string {
+	if n := e.info.Labels[labelNerdctlName]; n != "" {
+		return n
+	}
+	return e.info.ID
+}
+
+// list returns the containers of namespace ns with their tasks.
+func list(ctx context.Context, c *client.Client, ns string) ([]entry, error) {
+	ctx = namespaces.WithNamespace(ctx, ns)
+	cs, err := c.ContainerService().List(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("containerd: listing containers of namespace %s: %w", ns, err)
+	}
+	ts, err := c.TaskService().List(ctx, &tasksapi.ListTasksRequest{})
+	if err != nil {
+		return nil, fmt.Errorf("containerd: listing tasks of namespace %s: %w", ns, err)
+	}
+	tasks := map[string]*tasktypes.Process{}
+	for _, t := range ts.Tasks {
+		tasks[t.ID] = t
+	}
+	out := make([]entry, 0, len(cs))
+	for _, ci := range cs {
+		out = append(out, entry{ns: ns, info: ci, task: tasks[ci.ID]})
+	}
+	return out, nil
+}
+
+// match returns the entries name designates: the exact ID or nerdctl name, else the
+// containers whose ID starts with it.
+func match(entries []entry, name string) []entry {
+	var prefixed []entry
+	for _, e := range entries {
+		if e.info.ID == name || e.info.Labels[labelNerdctlName] == name {
+			return []entry{e}
+		}
+		if strings.HasPrefix(e.info.ID, name) {
+			prefixed = append(prefixed, e)
+		}
+	}
+	return prefixed
+}
+
+// Resolve finds the running task ref names. containerd://NS/ID looks in NS only; a
+// reference without a namespace looks in the resolver's namespace first, then in the
+// others, so a container of k8s.io or moby is found too (its reference says where).
+func (r Resolver) Resolve(ctx context.Context, ref target.Reference) (target.Target, error) {
+	ns, name, explicit := strings.Cut(ref.Name, "/")
+	if !explicit {
+		ns, name = r.namespace(), ref.Name
+	}
+	c, err := r.connect(ctx)
+	if err != nil {
+		return target.Target{}, err
+	}
+	defer c.Close()
+
+	entries, err := list(ctx, c, ns)
+	if err != nil && !cerrdefs.IsNotFound(err) {
+		return target.Target{}, err
+	}
+	found := match(entries, name)
+	searched := []string{ns}
+	if len(found) == 0 && !explicit {
+		others, err := c.NamespaceService().List(ctx)
+		if err != nil {
+			return target.Target{}, fmt.Errorf("containerd: listing namespaces: %w", err)
+		}
+		sort.Strings(others)
+		for _, o := range others {
+			if o == ns {
+				continue
+			}
+			searched = append(searched, o)
+			es, err := list(ctx, c, o)
+			if err != nil {
+				return target.Target{}, err
+			}
+			entries = append(entries, es...)
+			found = append(found, match(es, name)...)
+		}
+	}
+	switch {
+	case len(found) == 0:
+		hint := "'ctr -n NAMESPACE containers ls' lists them"
+		if s := target.Suggest(name, names(entries)); len(s) > 0 {
+			hint = "did you mean " + strings.Join(s, ", ") + "?"
+		}
+		return target.Target{}, fmt.Errorf("%w %q on containerd (%s, namespaces %s); %s", target.ErrNotFound, name, r.address(), strings.Join(searched, ", "), hint)
+	case len(found) > 1:
+		refs := make([]string, len(found))
+		for i, e := range found {
+			refs[i] = reference(e)
+		}
+		sort.Strings(refs)
+		if len(refs) > 4 {
+			refs = append(refs[:4], "...")
+		}
+		return target.Target{}, fmt.Errorf("%w: containerd ID prefix %q matches several containers (%s): give more characters or the namespace", target.ErrAmbiguous, name, strings.Join(refs, ", "))
+	}
+	return r.running(found[0])
+}
+
+// running turns an entry into a Target, or says why its task cannot be entered.
+func (r Resolver) running(e entry) (target.Target, error) {
+	ref := reference(e)
+	ctr := fmt.Sprintf("ctr -n %s", e.ns)
+	if e.task == nil {
+		return target.Target{}, fmt.Errorf("%w: containerd container %s has no task (created, never started): start it first ('%s task start %s')", target.ErrNotRunning, ref, ctr, e.info.ID)
+	}
+	switch e.task.Status {
+	case tasktypes.Status_RUNNING:
+	case tasktypes.Status_PAUSED, tasktypes.Status_PAUSING:
+		return target.Target{}, fmt.Errorf("%w: containerd container %s is paused: its processes are frozen, a session would hang (run '%s task resume %s' first)", target.ErrNotRunning, ref, ctr, e.info.ID)
+	case tasktypes.Status_STOPPED:
+		return target.Target{}, fmt.Errorf("%w: containerd container %s is stopped (exit code %d): start it first; a stopped task has no processes to enter", target.ErrNotRunning, ref, e.task.ExitStatus)
+	default:
+		return target.Target{}, fmt.Errorf("%w: containerd container %s is %s", target.ErrNotRunning, ref, strings.ToLower(e.task.Status.String()))
+	}
+	pid := int(e.task.Pid)
+	ps, err := target.ReadProcStat(r.ProcRoot, pid)
+	if err != nil {
+		return target.Target{}, fmt.Errorf("containerd container %s: containerd reports PID %d but %w (is ddebug running in another PID namespace than containerd?)", ref, pid, err)
+	}
+	return target.Target{PID: pid, StartTime: ps.StartTime, Name: e.name(), ID: e.info.ID, Runtime: target.SchemeContainerd, Image: e.info.Image, Canonical: ref}, nil
+}
+
+// List returns the running tasks of every namespace, pod sandboxes (pause) left out.
+func (r Resolver) List(ctx context.Context) ([]target.Target, error) {
+	c, err := r.connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer c.Close()
+	nss, err := c.NamespaceService().List(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("containerd: listing namespaces: %w", err)
+	}
+	sort.Strings(nss)
+	var out []target.Target
+	for _, ns := range nss {
+		es, err := list(ctx, c, ns)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range es {
+			if e.info.Labels[labelCRIKind] == "sandbox" || e.task == nil || e.task.Status != tasktypes.Status_RUNNING {
+				continue
+			}
+			t, err := r.running(e)
+			if errors.Is(err, target.ErrNotFound) {
+				continue // exited since listed
+			}
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+// reference is the containerd:// reference of e: its namespace and its name, a 64-hex ID
+// shortened to 12 characters as docker ps does.
+func reference(e entry) string {
+	n := e.name()
+	if len(n) == 64 && isHex(n) {
+		n = n[:12]
+	}
+	return target.SchemeContainerd + "://" + e.ns + "/" + n
+}
+
+func isHex(s string) bool {
+	for _, r := range s {
+		if !strings.ContainsRune("0123456789abcdef", r) {
+			return false
+		}
+	}
+	return true
+}
+
+func names(es []entry) []string {
+	out := make([]string, 0, len(es))
+	for _, e := range es {
+		out = append(out, e.name())
+	}
+	return out
+}

@@ -1,0 +1,37 @@
+package docker
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/moby/moby/client"
+
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/target"
+)
+
+// List returns the running containers of the Docker Engine, for `ddebug ps`.
+func (r Resolver) List(ctx context.Context) ([]target.Target, error) {
+	cli, err := client.New(append([]client.Opt{client.FromEnv}, r.Opts...)...)
+	if err != nil {
+		return nil, fmt.Errorf("%w: docker: %v", target.ErrUnavailable, err)
+	}
+	defer cli.Close()
+	res, err := cli.ContainerList(ctx, client.ContainerListOptions{})
+	if err != nil {
+		return nil, r.explain(ctx, cli, target.Reference{}, err)
+	}
+	var out []target.Target
+	for _, c := range res.Items {
+		// The list has no PID: inspect each running container, as Resolve does.
+		t, err := r.Resolve(ctx, target.Reference{Scheme: target.SchemeDocker, Name: c.ID})
+		if err != nil {
+			continue // stopped or removed since listed
+		}
+		if t.Name == "" && len(c.Names) > 0 {
+			t.Name = strings.TrimPrefix(c.Names[0], "/")
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
