@@ -65,7 +65,8 @@ func NewRootCommand(name string, streams Streams) *cobra.Command {
 	root.SetErr(streams.ErrOut)
 	root.CompletionOptions.HiddenDefaultCmd = true
 	addKubernetesFace(root, streams)
-	root.AddCommand(newExecCommand(streams), newVersionCommand(streams), newToolCommand(streams))
+	root.AddCommand(newExecCommand(streams), newPsCommand(streams), newVersionCommand(streams), newToolCommand(streams))
+	addCompletion(root, streams)
 	return root
 }
 
