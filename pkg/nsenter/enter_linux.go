@@ -47,6 +47,9 @@ func Run(ctx context.Context, opts Options) (int, error) {
 	if err := checkPrivileges(); err != nil {
 		return 0, err
 	}
+	if err := closeInheritedOnExec(); err != nil {
+		return 0, err
+	}
 	pidfd, err := pinTarget(opts.PID, opts.StartTime)
 	if err != nil {
 		return 0, err
@@ -166,6 +169,29 @@ func enterNamespaces(pidfd int, t targetInfo) error {
 		}
 		if err := unix.Setns(fd, ns.flag); err != nil {
 			return fmt.Errorf("joining the %s namespace of pid %d: %w", ns.kind, t.pid, err)
+		}
+	}
+	return nil
+}
+
+// closeInheritedOnExec marks every descriptor above stderr close-on-exec. Go opens its own
+// that way, but ddebug may have inherited others from whoever started it (a shell's
+// redirections, a CI runner's pipes): without this they would cross into the container,
+// as runc's leaked host directory did (CVE-2024-21626).
+func closeInheritedOnExec() error {
+	err := unix.CloseRange(3, ^uint(0), unix.CLOSE_RANGE_CLOEXEC)
+	if err == nil {
+		return nil
+	}
+	// Kernels before 5.11: walk the descriptor table.
+	ents, rerr := os.ReadDir("/proc/self/fd")
+	if rerr != nil {
+		return fmt.Errorf("marking inherited descriptors close-on-exec: %w", err)
+	}
+	for _, e := range ents {
+		var fd int
+		if _, serr := fmt.Sscan(e.Name(), &fd); serr == nil && fd > 2 {
+			unix.CloseOnExec(fd)
 		}
 	}
 	return nil
