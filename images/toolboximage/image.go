@@ -1,6 +1,7 @@
 package toolboximage
 
 import (
+	"compress/gzip"
 	"fmt"
 	"sort"
 	"strings"
@@ -84,6 +85,8 @@ func ImageConfig(arch string, o Options) ocibuild.Config {
 		Architecture: arch,
 		OCI:          true,
 		Created:      createdOrEpoch(o.Created),
+		// Pulls are what the size budget is about: pay the compression once, here.
+		CompressionLevel: gzip.BestCompression,
 	}
 }
 

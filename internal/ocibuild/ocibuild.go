@@ -73,6 +73,9 @@ type Config struct {
 	// Created is the creation time recorded in the config and history;
 	// zero means the Unix epoch.
 	Created time.Time
+	// CompressionLevel is the gzip level of the layer (compress/gzip's
+	// constants); zero keeps go-containerregistry's default (BestSpeed).
+	CompressionLevel int
 }
 
 // Build returns a linux image holding files in one layer, with cfg as its
@@ -84,6 +87,9 @@ func Build(files []File, cfg Config) (v1.Image, error) {
 		return nil, err
 	}
 	var layerOpts []tarball.LayerOption
+	if cfg.CompressionLevel != 0 {
+		layerOpts = append(layerOpts, tarball.WithCompressionLevel(cfg.CompressionLevel))
+	}
 	if cfg.OCI {
 		layerOpts = append(layerOpts, tarball.WithMediaType(types.OCILayer))
 	}

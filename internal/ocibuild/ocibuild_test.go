@@ -2,10 +2,12 @@ package ocibuild
 
 import (
 	"archive/tar"
+	"compress/gzip"
 	"errors"
 	"io"
 	"io/fs"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -230,5 +232,24 @@ func TestBuildLinksStickyAndOCI(t *testing.T) {
 	}
 	if _, err := Build([]File{{Path: "/l", Mode: fs.ModeSymlink}}, Config{}); err == nil {
 		t.Error("Build of a symbolic link without a target succeeded")
+	}
+}
+
+func TestBuildCompressionLevel(t *testing.T) {
+	data := []byte(strings.Repeat("compressible text, compressible text; ", 4000))
+	size := func(level int) int64 {
+		t.Helper()
+		img, err := Build([]File{{Path: "/f", Mode: 0o644, Data: data}}, Config{CompressionLevel: level})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := img.Manifest()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m.Layers[0].Size
+	}
+	if fast, best := size(gzip.BestSpeed), size(gzip.BestCompression); best >= fast {
+		t.Errorf("BestCompression layer %d bytes, BestSpeed %d: the level was not applied", best, fast)
 	}
 }
