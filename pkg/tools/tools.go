@@ -75,6 +75,8 @@ type Applet struct {
 	// Summary is one line for `help`.
 	Summary string
 	Run     RunFunc
+	// Hidden applets (internal ones, such as ddebug-agent) are left out of 'help'.
+	Hidden bool
 }
 
 var (

@@ -2,6 +2,7 @@
 package all
 
 import (
+	_ "github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/agent"
 	_ "github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/archive"
 	_ "github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/files"
 	_ "github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/netx"

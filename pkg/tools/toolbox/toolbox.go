@@ -83,6 +83,9 @@ func runHelp(_ context.Context, env *tools.Env, args []string) int {
 	fmt.Fprintln(env.Stdout)
 	tw := tabwriter.NewWriter(env.Stdout, 0, 8, 2, ' ', 0)
 	for _, a := range tools.Applets() {
+		if a.Hidden {
+			continue
+		}
 		name := a.Name
 		if len(a.Aliases) > 0 {
 			name += " (" + strings.Join(a.Aliases, ", ") + ")"

@@ -1,0 +1,346 @@
+package ephemeral
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/remotecommand"
+	uexec "k8s.io/client-go/util/exec"
+
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/agent"
+)
+
+// DefaultContainerAnnotation names the container kubectl picks by default.
+const DefaultContainerAnnotation = "kubectl.kubernetes.io/default-container"
+
+// Request is one `kubectl ddebug` invocation, after flags and resource resolution.
+type Request struct {
+	// Pod is the target pod as just read from the API.
+	Pod *corev1.Pod
+	// Container is the target container; "" picks the default-container annotation, then
+	// the first container.
+	Container string
+	Image     string
+	// PullPolicy defaults to IfNotPresent.
+	PullPolicy corev1.PullPolicy
+	Profile    Profile
+	// Idle is the agent's idle time; ToolboxPath the toolbox in the image.
+	Idle        time.Duration
+	ToolboxPath string
+	// For is who asks; Version the plugin's version (both recorded in the container).
+	For, Version string
+	// NoReuse always adds a new container.
+	NoReuse bool
+}
+
+// Step is a progress report while preparing.
+type Step struct {
+	// What is a short phrase such as "adding", "waiting", "reusing".
+	What string
+	// Detail is one line for the user.
+	Detail string
+}
+
+// Target is a debug container ready for sessions.
+type Target struct {
+	Namespace, Pod string
+	// Container is the target container, Debug the ddebug container.
+	Container, Debug string
+	Profile          Profile
+	// Identity is the agent.EnvIdentity of the debug container.
+	Identity string
+	Reused   bool
+	// Toolbox is the toolbox binary in the debug container's image.
+	Toolbox string
+}
+
+// ExecRequest is one exec into a container.
+type ExecRequest struct {
+	Namespace, Pod, Container string
+	Command                   []string
+	Stdin                     io.Reader
+	Stdout, Stderr            io.Writer
+	TTY                       bool
+	// Resize delivers terminal sizes (nil: none).
+	Resize remotecommand.TerminalSizeQueue
+}
+
+// ExecFunc runs an exec; its error carries a non-zero exit status as
+// k8s.io/client-go/util/exec.CodeExitError.
+type ExecFunc func(ctx context.Context, r ExecRequest) error
+
+// Debugger adds debug containers and runs sessions in them. Fields are seams for tests.
+type Debugger struct {
+	Client kubernetes.Interface
+	// Exec runs a command in a container (RemoteExec in the plugin).
+	Exec ExecFunc
+	// NameSuffix returns the random part of a new container's name.
+	NameSuffix func() string
+	// Progress, when set, receives progress reports.
+	Progress func(Step)
+	// Timeout bounds every wait (60s when 0).
+	Timeout time.Duration
+}
+
+func (d *Debugger) progress(what, format string, args ...any) {
+	if d.Progress != nil {
+		d.Progress(Step{What: what, Detail: fmt.Sprintf(format, args...)})
+	}
+}
+
+func (d *Debugger) timeout() time.Duration {
+	if d.Timeout > 0 {
+		return d.Timeout
+	}
+	return 60 * time.Second
+}
+
+// ChooseContainer returns the target container's name: want if given (it must exist),
+// else the default-container annotation, else the first container.
+func ChooseContainer(pod *corev1.Pod, want string) (string, error) {
+	var names []string
+	for _, c := range pod.Spec.Containers {
+		names = append(names, c.Name)
+	}
+	for _, c := range pod.Spec.InitContainers {
+		if c.RestartPolicy != nil && *c.RestartPolicy == corev1.ContainerRestartPolicyAlways {
+			names = append(names, c.Name) // sidecars run alongside
+		}
+	}
+	if want == "" {
+		want = pod.Annotations[DefaultContainerAnnotation]
+		if want == "" && len(names) > 0 {
+			want = names[0]
+		}
+	}
+	for _, n := range names {
+		if n == want {
+			return n, nil
+		}
+	}
+	return "", &Error{
+		Kind:   ErrNoSuchContainer,
+		Msg:    fmt.Sprintf("pod %s has no container %q", pod.Name, want),
+		Advice: "its containers are: " + strings.Join(names, ", ") + " (pick one with -c)",
+	}
+}
+
+// targetStatus checks that container runs and returns its runtime ID.
+func targetStatus(pod *corev1.Pod, container string) (string, error) {
+	if pod.Spec.OS != nil && pod.Spec.OS.Name == corev1.Windows {
+		return "", &Error{Kind: ErrWindows, Msg: fmt.Sprintf("pod %s runs on Windows: ddebug debugs Linux containers only", pod.Name)}
+	}
+	statuses := append(append([]corev1.ContainerStatus{}, pod.Status.ContainerStatuses...), pod.Status.InitContainerStatuses...)
+	for _, cs := range statuses {
+		if cs.Name != container {
+			continue
+		}
+		if cs.State.Running != nil && cs.ContainerID != "" {
+			return cs.ContainerID, nil
+		}
+		state := "not started"
+		switch {
+		case cs.State.Waiting != nil:
+			state = "waiting: " + cs.State.Waiting.Reason
+			if cs.State.Waiting.Message != "" {
+				state += " (" + cs.State.Waiting.Message + ")"
+			}
+		case cs.State.Terminated != nil:
+			state = fmt.Sprintf("terminated: %s, exit code %d", cs.State.Terminated.Reason, cs.State.Terminated.ExitCode)
+		}
+		return "", &Error{
+			Kind:   ErrTargetNotRunning,
+			Msg:    fmt.Sprintf("container %s of pod %s is not running (%s)", container, pod.Name, state),
+			Advice: "a debug container shares the processes of a running container; look at 'kubectl describe pod " + pod.Name + "' and 'kubectl logs --previous'",
+		}
+	}
+	return "", &Error{
+		Kind:   ErrTargetNotRunning,
+		Msg:    fmt.Sprintf("container %s of pod %s has not started (pod phase %s)", container, pod.Name, pod.Status.Phase),
+		Advice: "wait until the pod runs, or look at 'kubectl describe pod " + pod.Name + "'",
+	}
+}
+
+// Prepare finds or adds a running debug container for req and returns it.
+func (d *Debugger) Prepare(ctx context.Context, req Request) (*Target, error) {
+	pod := req.Pod
+	ctx, cancel := context.WithTimeout(ctx, d.timeout())
+	defer cancel()
+	container, err := ChooseContainer(pod, req.Container)
+	if err != nil {
+		return nil, err
+	}
+	targetID, err := targetStatus(pod, container)
+	if err != nil {
+		return nil, err
+	}
+	id := TargetIdentity(pod, container)
+	spec := SpecOptions{
+		Image: req.Image, PullPolicy: req.PullPolicy, Target: container, TargetID: targetID,
+		Pod: pod.Name, Namespace: pod.Namespace, Identity: id, For: req.For, Version: req.Version,
+		Idle: req.Idle, ToolboxPath: req.ToolboxPath,
+	}
+	build := func(p Profile) (*corev1.EphemeralContainer, error) {
+		s := spec
+		s.Profile, s.Name = p, "probe"
+		return BuildDebugContainer(s)
+	}
+
+	profile, candidates := req.Profile, []Profile{req.Profile}
+	if profile == ProfileAuto {
+		candidates = autoOrder
+		if ns, err := d.Client.CoreV1().Namespaces().Get(ctx, pod.Namespace, metav1.GetOptions{}); err == nil {
+			level := LevelOfNamespace(ns.Labels)
+			p, _, err := ChooseProfile(level, pod, build)
+			if err != nil {
+				return nil, err
+			}
+			profile, candidates = p, []Profile{p}
+		} else {
+			profile = ProfileGeneral // the namespace is not readable: learn the level from a rejection
+		}
+	}
+
+	if !req.NoReuse {
+		if t := findReusable(pod, spec, candidates); t != nil {
+			d.progress("reusing", "reusing debug container %s (%s, uid:gid %s)", t.Debug, t.Profile, t.Identity)
+			return t, nil
+		}
+	}
+
+	spec.Name = NamePrefix + d.suffix()
+	spec.Profile = profile
+	ec, err := BuildDebugContainer(spec)
+	if err != nil {
+		return nil, explainBuild(err, profile)
+	}
+	d.progress("adding", "adding debug container %s to pod %s (profile %s, runs as %s)", spec.Name, pod.Name, profile, describeIdentity(ec))
+	patched, err := d.add(ctx, pod, ec)
+	if err != nil && req.Profile == ProfileAuto && errors.Is(err, ErrPodSecurity) {
+		// The namespace was not readable: the rejection names the level; pick again.
+		if level, ok := levelFromError(err); ok {
+			if p, _, cerr := ChooseProfile(level, pod, build); cerr == nil && p != profile {
+				spec.Profile = p
+				if ec, err = BuildDebugContainer(spec); err != nil {
+					return nil, explainBuild(err, p)
+				}
+				d.progress("adding", "namespace enforces %s: retrying with profile %s", level, p)
+				profile = p
+				patched, err = d.add(ctx, pod, ec)
+			}
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if _, err := d.waitRunning(ctx, patched, spec.Name); err != nil {
+		return nil, err
+	}
+	return &Target{
+		Namespace: pod.Namespace, Pod: pod.Name, Container: container, Debug: spec.Name,
+		Profile: profile, Identity: envOf(ec, agent.EnvIdentity), Toolbox: ec.Command[0],
+	}, nil
+}
+
+func explainBuild(err error, p Profile) error {
+	if errors.Is(err, ErrProfileRefused) {
+		return &Error{Kind: ErrPodSecurity, Msg: fmt.Sprintf("profile %s: %v", p, err), Err: err}
+	}
+	return err
+}
+
+func describeIdentity(ec *corev1.EphemeralContainer) string {
+	switch k := envOf(ec, agent.EnvIdentity); k {
+	case agent.IdentityRoot:
+		return "root"
+	case agent.IdentitySwitch:
+		return "root, switching to the target's uid"
+	default:
+		return "uid:gid " + k
+	}
+}
+
+func (d *Debugger) suffix() string {
+	if d.NameSuffix != nil {
+		return d.NameSuffix()
+	}
+	const letters = "bcdfghjklmnpqrstvwxz2456789"
+	b := make([]byte, 5)
+	rand.Read(b)
+	for i := range b {
+		b[i] = letters[int(b[i])%len(letters)]
+	}
+	return string(b)
+}
+
+// findReusable returns a running ddebug container of pod with the same target (name and
+// runtime ID, so not one from before a restart), image, identity and a profile among
+// profiles.
+func findReusable(pod *corev1.Pod, spec SpecOptions, profiles []Profile) *Target {
+	running := map[string]bool{}
+	for _, s := range pod.Status.EphemeralContainerStatuses {
+		running[s.Name] = s.State.Running != nil
+	}
+	for _, p := range profiles {
+		key := IdentityKey(p, spec.Identity)
+		for i := len(pod.Spec.EphemeralContainers) - 1; i >= 0; i-- {
+			ec := &pod.Spec.EphemeralContainers[i]
+			if !IsDebugContainer(ec) || !running[ec.Name] || ec.Image != spec.Image ||
+				ec.TargetContainerName != spec.Target ||
+				envOf(ec, agent.EnvContainerID) != spec.TargetID ||
+				envOf(ec, agent.EnvProfile) != string(p) || envOf(ec, agent.EnvIdentity) != key {
+				continue
+			}
+			toolbox := ""
+			if len(ec.Command) > 0 {
+				toolbox = ec.Command[0]
+			}
+			return &Target{Namespace: pod.Namespace, Pod: pod.Name, Container: spec.Target, Debug: ec.Name,
+				Profile: p, Identity: key, Reused: true, Toolbox: toolbox}
+		}
+	}
+	return nil
+}
+
+// add appends ec to the pod through the ephemeralcontainers subresource (a strategic
+// merge patch, so nothing else of the pod is sent back).
+func (d *Debugger) add(ctx context.Context, pod *corev1.Pod, ec *corev1.EphemeralContainer) (*corev1.Pod, error) {
+	patch, err := json.Marshal(map[string]any{"spec": map[string]any{"ephemeralContainers": []*corev1.EphemeralContainer{ec}}})
+	if err != nil {
+		return nil, fmt.Errorf("encoding patch: %w", err)
+	}
+	out, err := d.Client.CoreV1().Pods(pod.Namespace).Patch(ctx, pod.Name, types.StrategicMergePatchType, patch, metav1.PatchOptions{}, "ephemeralcontainers")
+	if err != nil {
+		return nil, TranslateAPIError(err, OpPatchEphemeral, pod.Namespace, pod.Name)
+	}
+	return out, nil
+}
+
+// Session runs command (the shell when empty) in t and returns its exit status.
+func (d *Debugger) Session(ctx context.Context, t *Target, command []string, quiet bool, r ExecRequest) (int, error) {
+	r.Namespace, r.Pod, r.Container = t.Namespace, t.Pod, t.Debug
+	r.Command = agent.SessionCommand(t.Toolbox, quiet, command)
+	err := d.Exec(ctx, r)
+	if err == nil {
+		return 0, nil
+	}
+	var ce uexec.CodeExitError
+	if errors.As(err, &ce) {
+		return ce.Code, nil
+	}
+	var cep *uexec.CodeExitError
+	if errors.As(err, &cep) {
+		return cep.Code, nil
+	}
+	return 0, TranslateAPIError(err, OpExec, t.Namespace, t.Pod)
+}

@@ -1,0 +1,141 @@
+package ephemeral
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// Sentinels for errors.Is on an *Error.
+var (
+	ErrPodNotFound      = errors.New("pod not found")
+	ErrTargetNotRunning = errors.New("target container not running")
+	ErrWindows          = errors.New("windows pods are not supported")
+	ErrForbidden        = errors.New("forbidden")
+	ErrPodSecurity      = errors.New("rejected by pod security admission")
+	ErrUnsupported      = errors.New("ephemeral containers not available")
+	ErrImagePull        = errors.New("image pull failed")
+	ErrCreateContainer  = errors.New("debug container could not be created")
+	ErrContainerExited  = errors.New("debug container exited")
+	ErrTimeout          = errors.New("timed out")
+	ErrNoSuchContainer  = errors.New("no such container in the pod")
+)
+
+// Error is a failure explained in plain words, with what to do about it.
+type Error struct {
+	// Kind is one of the sentinel errors above (errors.Is matches it).
+	Kind error
+	// Msg says what happened; Advice what to do (may be empty).
+	Msg, Advice string
+	// Err is the underlying error, if any.
+	Err error
+}
+
+func (e *Error) Error() string { return e.Msg }
+
+// Unwrap gives errors.Is/As both the kind and the cause.
+func (e *Error) Unwrap() []error {
+	if e.Err != nil {
+		return []error{e.Kind, e.Err}
+	}
+	return []error{e.Kind}
+}
+
+// Op is an API operation, to name in a 403: the verb and the resource.
+type Op struct {
+	Verb, Resource string
+}
+
+// The operations ddebug needs.
+var (
+	OpGetPod         = Op{"get", "pods"}
+	OpPatchEphemeral = Op{"patch", "pods/ephemeralcontainers"}
+	OpExec           = Op{"create", "pods/exec"}
+	OpWatchPods      = Op{"watch", "pods"}
+)
+
+var psaRE = regexp.MustCompile(`violates PodSecurity "([a-z]+):([^"]+)": (.*)$`)
+
+// TranslateAPIError turns an API error from op on pod ns/name into an *Error with advice;
+// other errors come back wrapped with what was being done.
+func TranslateAPIError(err error, op Op, ns, pod string) error {
+	if err == nil {
+		return nil
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return err
+	}
+	msg := err.Error()
+	if m := psaRE.FindStringSubmatch(msg); m != nil {
+		return &Error{
+			Kind:   ErrPodSecurity,
+			Msg:    fmt.Sprintf("pod security admission (%s:%s in namespace %s) refused the debug container: %s", m[1], m[2], ns, m[3]),
+			Advice: fmt.Sprintf("use --profile=%s (or --profile=auto), which passes the %s level", profileForLevel(m[1]), m[1]),
+			Err:    err,
+		}
+	}
+	var status apierrors.APIStatus
+	hasStatus := errors.As(err, &status)
+	switch {
+	case apierrors.IsForbidden(err) || (!hasStatus && strings.Contains(msg, "forbidden")):
+		who := ""
+		if m := regexp.MustCompile(`User "([^"]*)" cannot`).FindStringSubmatch(msg); m != nil {
+			who = " (" + m[1] + ")"
+		}
+		return &Error{
+			Kind: ErrForbidden,
+			Msg:  fmt.Sprintf("you%s may not %s %s in namespace %s", who, op.Verb, op.Resource, ns),
+			Advice: fmt.Sprintf("ask for a Role granting verb %q on %q (kubectl auth can-i %s %s -n %s)",
+				op.Verb, op.Resource, op.Verb, op.Resource, ns),
+			Err: err,
+		}
+	case apierrors.IsNotFound(err) && op == OpPatchEphemeral && isUnservedSubresource(status):
+		return &Error{
+			Kind:   ErrUnsupported,
+			Msg:    "this cluster does not serve pods/ephemeralcontainers: ephemeral containers are disabled or not supported",
+			Advice: "ephemeral containers need Kubernetes 1.23 or later with the EphemeralContainers feature on",
+			Err:    err,
+		}
+	case apierrors.IsNotFound(err):
+		return &Error{Kind: ErrPodNotFound, Msg: fmt.Sprintf("pod %s not found in namespace %s", pod, ns), Err: err}
+	}
+	return fmt.Errorf("%s %s %s/%s: %w", op.Verb, op.Resource, ns, pod, err)
+}
+
+// isUnservedSubresource: a 404 from a missing subresource carries no details naming the
+// pod, unlike a 404 for a missing pod.
+func isUnservedSubresource(status apierrors.APIStatus) bool {
+	if status == nil {
+		return false
+	}
+	s := status.Status()
+	return s.Reason == metav1.StatusReasonNotFound && (s.Details == nil || s.Details.Name == "")
+}
+
+func profileForLevel(level string) Profile {
+	switch level {
+	case "restricted":
+		return ProfileRestricted
+	case "baseline":
+		return ProfileBaseline
+	}
+	return ProfileGeneral
+}
+
+// levelFromError returns the Pod Security level named in a rejection, if any.
+func levelFromError(err error) (Level, bool) {
+	var e *Error
+	if errors.As(err, &e) && e.Err != nil {
+		err = e.Err
+	}
+	m := psaRE.FindStringSubmatch(err.Error())
+	if m == nil {
+		return Level{}, false
+	}
+	return Level{Level: m[1], Version: m[2]}, true
+}

@@ -1,0 +1,195 @@
+package ephemeral
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/fields"
+	"k8s.io/apimachinery/pkg/watch"
+)
+
+// Waiting reasons of a container that will not start without someone changing something.
+var fatalWaiting = map[string]error{
+	"ErrImagePull":               ErrImagePull,
+	"ImagePullBackOff":           ErrImagePull,
+	"ErrImageNeverPull":          ErrImagePull,
+	"InvalidImageName":           ErrImagePull,
+	"RegistryUnavailable":        ErrImagePull,
+	"CreateContainerConfigError": ErrCreateContainer,
+	"CreateContainerError":       ErrCreateContainer,
+	"RunContainerError":          ErrCreateContainer,
+	"PreStartHookError":          ErrCreateContainer,
+}
+
+// ContainerState says whether the debug container name of pod runs (done), failed (err),
+// or is still on its way (detail says how).
+func ContainerState(pod *corev1.Pod, name string) (done bool, detail string, err error) {
+	for _, s := range pod.Status.EphemeralContainerStatuses {
+		if s.Name != name {
+			continue
+		}
+		switch {
+		case s.State.Running != nil:
+			return true, "running", nil
+		case s.State.Terminated != nil:
+			t := s.State.Terminated
+			msg := strings.TrimSpace(t.Message)
+			if msg != "" {
+				msg = ": " + msg
+			}
+			return false, "", &Error{
+				Kind:   ErrContainerExited,
+				Msg:    fmt.Sprintf("debug container %s exited at once (%s, exit code %d)%s", name, t.Reason, t.ExitCode, msg),
+				Advice: fmt.Sprintf("is --image a ddebug toolbox image? see 'kubectl logs %s -c %s -n %s'", pod.Name, name, pod.Namespace),
+			}
+		case s.State.Waiting != nil:
+			w := s.State.Waiting
+			if kind, ok := fatalWaiting[w.Reason]; ok {
+				return false, "", failure(kind, name, s.Image, w.Reason+": "+w.Message)
+			}
+			return false, w.Reason, nil
+		}
+	}
+	return false, "pending", nil
+}
+
+func failure(kind error, name, image, msg string) error {
+	switch kind {
+	case ErrImagePull:
+		return &Error{
+			Kind:   ErrImagePull,
+			Msg:    fmt.Sprintf("the node cannot get image %s for debug container %s: %s", image, name, msg),
+			Advice: "check --image (the default is the toolbox image of this plugin version), or load the image on the node and use --image-pull-policy=IfNotPresent",
+		}
+	default:
+		adv := "see 'kubectl describe pod'"
+		if strings.Contains(msg, "runAsNonRoot") {
+			adv = "the image runs as root where the pod requires non-root; ddebug copies the target's uid unless --profile=sysadmin/netadmin"
+		}
+		return &Error{Kind: ErrCreateContainer, Msg: fmt.Sprintf("the kubelet cannot create debug container %s: %s", name, msg), Advice: adv}
+	}
+}
+
+// eventFailure interprets a Warning event about the debug container.
+func eventFailure(ev *corev1.Event, name, image string) error {
+	if ev.Type != corev1.EventTypeWarning {
+		return nil
+	}
+	msg := ev.Message
+	lower := strings.ToLower(msg + " " + ev.Reason)
+	switch {
+	case strings.Contains(lower, "pull") || ev.Reason == "InspectFailed" || strings.Contains(lower, "invalidimagename"):
+		return failure(ErrImagePull, name, image, ev.Reason+": "+msg)
+	case ev.Reason == "Failed" || ev.Reason == "BackOff" || strings.Contains(lower, "error"):
+		return failure(ErrCreateContainer, name, image, ev.Reason+": "+msg)
+	}
+	return nil
+}
+
+// waitRunning watches pod (as returned by the patch) until debug container name runs,
+// fails, or ctx ends; warning events about the container fail it at once, before the
+// status catches up.
+func (d *Debugger) waitRunning(ctx context.Context, pod *corev1.Pod, name string) (*corev1.Pod, error) {
+	image := ""
+	for _, ec := range pod.Spec.EphemeralContainers {
+		if ec.Name == name {
+			image = ec.Image
+		}
+	}
+	done, detail, err := ContainerState(pod, name)
+	if done || err != nil {
+		return pod, err
+	}
+	pods := d.Client.CoreV1().Pods(pod.Namespace)
+	rv := pod.ResourceVersion
+	pw, err := pods.Watch(ctx, metav1.ListOptions{
+		FieldSelector:   fields.OneTermEqualSelector("metadata.name", pod.Name).String(),
+		ResourceVersion: rv,
+	})
+	if err != nil {
+		return nil, TranslateAPIError(err, OpWatchPods, pod.Namespace, pod.Name)
+	}
+	defer func() { pw.Stop() }()
+	var evc <-chan watch.Event
+	ew, err := d.Client.CoreV1().Events(pod.Namespace).Watch(ctx, metav1.ListOptions{
+		FieldSelector: fields.AndSelectors(
+			fields.OneTermEqualSelector("involvedObject.name", pod.Name),
+			fields.OneTermEqualSelector("involvedObject.fieldPath", "spec.ephemeralContainers{"+name+"}"),
+		).String(),
+		ResourceVersion: rv,
+	})
+	if err == nil { // without the right to watch events, the status alone will tell
+		defer ew.Stop()
+		evc = ew.ResultChan()
+	}
+	d.progress("waiting", "waiting for debug container %s: %s", name, detail)
+	last := detail
+	for {
+		select {
+		case <-ctx.Done():
+			return nil, &Error{
+				Kind:   ErrTimeout,
+				Msg:    fmt.Sprintf("debug container %s did not start within the timeout (last state: %s)", name, last),
+				Advice: "raise --timeout, or look at 'kubectl describe pod " + pod.Name + "'",
+				Err:    ctx.Err(),
+			}
+		case ev, ok := <-evc:
+			if !ok {
+				evc = nil
+				continue
+			}
+			if e, isEvent := ev.Object.(*corev1.Event); isEvent && ev.Type != watch.Error {
+				if e.InvolvedObject.Name == pod.Name && e.InvolvedObject.FieldPath == "spec.ephemeralContainers{"+name+"}" {
+					if err := eventFailure(e, name, image); err != nil {
+						return nil, err
+					}
+					if e.Reason != "" && e.Message != "" {
+						d.progress("waiting", "%s: %s", e.Reason, e.Message)
+					}
+				}
+			}
+		case ev, ok := <-pw.ResultChan():
+			if !ok {
+				// The server ended the watch: start again where it stopped.
+				pw, err = pods.Watch(ctx, metav1.ListOptions{
+					FieldSelector:   fields.OneTermEqualSelector("metadata.name", pod.Name).String(),
+					ResourceVersion: rv,
+				})
+				if err != nil {
+					return nil, TranslateAPIError(err, OpWatchPods, pod.Namespace, pod.Name)
+				}
+				continue
+			}
+			switch ev.Type {
+			case watch.Deleted:
+				return nil, &Error{Kind: ErrPodNotFound, Msg: fmt.Sprintf("pod %s was deleted while its debug container started", pod.Name)}
+			case watch.Error:
+				return nil, fmt.Errorf("watching pod %s: %w", pod.Name, errorFromWatch(ev))
+			}
+			p, isPod := ev.Object.(*corev1.Pod)
+			if !isPod || p.Name != pod.Name {
+				continue
+			}
+			rv = p.ResourceVersion
+			done, detail, err := ContainerState(p, name)
+			if done || err != nil {
+				return p, err
+			}
+			if detail != last {
+				d.progress("waiting", "debug container %s: %s", name, detail)
+				last = detail
+			}
+		}
+	}
+}
+
+func errorFromWatch(ev watch.Event) error {
+	if st, ok := ev.Object.(*metav1.Status); ok {
+		return errors.New(st.Message)
+	}
+	return fmt.Errorf("watch error %v", ev.Object)
+}
