@@ -66,6 +66,7 @@ func NewRootCommand(name string, streams Streams) *cobra.Command {
 	root.CompletionOptions.HiddenDefaultCmd = true
 	addKubernetesFace(root, streams)
 	root.AddCommand(newExecCommand(streams), newPsCommand(streams), newVersionCommand(streams), newToolCommand(streams))
+	addCompletion(root, streams)
 	return root
 }
 
