@@ -176,11 +176,11 @@ func (s *stdio) proxy(ctx context.Context, pid int, done <-chan waitResult) (int
 	}
 }
 
-// terminate asks the session to end (it kills and reaps what it started, so no zombie is
-// left to a container init that never reaps), and kills the whole tree if it does not
-// within terminateGrace.
+// terminate asks the session to end with a hang-up (it kills and reaps what it started,
+// so no zombie is left to a container init that never reaps), and kills the whole tree if
+// it does not within terminateGrace.
 func terminate(pid int, done <-chan waitResult) waitResult {
-	syscall.Kill(pid, syscall.SIGTERM)
+	syscall.Kill(pid, syscall.SIGHUP)
 	select {
 	case r := <-done:
 		return r

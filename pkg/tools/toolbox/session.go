@@ -20,10 +20,11 @@ func runSession() int {
 		return 126
 	}
 	defer nsenter.EndSession()
-	// Asked to end (the user's terminal went away, or ddebug was stopped): take everything
-	// the session started along, then go.
+	// Hung up (the user's terminal went away, or ddebug was stopped): take everything the
+	// session started along, then go. SIGTERM keeps its default action, so `kill $$` in the
+	// session ends it with 143 like any process.
 	ending := make(chan os.Signal, 1)
-	signal.Notify(ending, syscall.SIGTERM, syscall.SIGHUP)
+	signal.Notify(ending, syscall.SIGHUP)
 	go func() {
 		sig := <-ending
 		nsenter.EndSession()
