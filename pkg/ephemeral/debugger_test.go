@@ -118,7 +118,9 @@ func TestPrepareReusesRunningContainer(t *testing.T) {
 		{"--new", func(_ *corev1.Pod, r *Request) { r.NoReuse = true }, false},
 		{"other image", func(_ *corev1.Pod, r *Request) { r.Image = "toolbox:2" }, false},
 		{"other profile", func(_ *corev1.Pod, r *Request) { r.Profile = ProfileBaseline }, false},
-		{"target restarted since", func(p *corev1.Pod, _ *Request) { p.Status.ContainerStatuses[0].ContainerID = "containerd://1111111111111111" }, false},
+		{"target restarted since", func(p *corev1.Pod, _ *Request) {
+			p.Status.ContainerStatuses[0].ContainerID = "containerd://1111111111111111"
+		}, false},
 		{"other uid", func(p *corev1.Pod, _ *Request) { p.Status.ContainerStatuses[0].User.Linux.UID = 1000 }, false},
 		{"it exited", func(p *corev1.Pod, _ *Request) {
 			p.Status.EphemeralContainerStatuses[0].State = corev1.ContainerState{Terminated: &corev1.ContainerStateTerminated{}}

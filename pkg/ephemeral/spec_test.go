@@ -132,7 +132,7 @@ func TestBuildDebugContainerRequiresFields(t *testing.T) {
 func TestTargetIdentity(t *testing.T) {
 	pod := func(psc *corev1.PodSecurityContext, csc *corev1.SecurityContext, user *corev1.ContainerUser) *corev1.Pod {
 		return &corev1.Pod{
-			Spec: corev1.PodSpec{SecurityContext: psc, Containers: []corev1.Container{{Name: "app", SecurityContext: csc}}},
+			Spec:   corev1.PodSpec{SecurityContext: psc, Containers: []corev1.Container{{Name: "app", SecurityContext: csc}}},
 			Status: corev1.PodStatus{ContainerStatuses: []corev1.ContainerStatus{{Name: "app", User: user}}},
 		}
 	}
