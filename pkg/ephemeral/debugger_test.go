@@ -157,9 +157,9 @@ func TestPrepareFailsFast(t *testing.T) {
 	event := func(reason, msg string) func(*fake.Clientset) {
 		return func(c *fake.Clientset) {
 			_, err := c.CoreV1().Events("ns").Create(context.Background(), &corev1.Event{
-				ObjectMeta:     metav1.ObjectMeta{Name: "ev1", Namespace: "ns"},
+				ObjectMeta:     metav1.ObjectMeta{Name: "ev-" + strings.ToLower(reason), Namespace: "ns"},
 				InvolvedObject: corev1.ObjectReference{Kind: "Pod", Name: "web", Namespace: "ns", FieldPath: "spec.ephemeralContainers{ddebug-abcde}"},
-				Type:           corev1.EventTypeWarning, Reason: reason, Message: msg,
+				Type:           evType(reason), Reason: reason, Message: msg,
 			}, metav1.CreateOptions{})
 			if err != nil {
 				panic(err)
@@ -181,6 +181,7 @@ func TestPrepareFailsFast(t *testing.T) {
 			setEphemeralState(nil, c, corev1.ContainerState{Terminated: &corev1.ContainerStateTerminated{Reason: "StartError", ExitCode: 128, Message: "exec: /bin/ddebug-toolbox: not found"}})
 		}, ErrContainerExited, "not found"},
 		{"timeout", nil, ErrTimeout, "did not start"},
+		{"normal events are progress, not failures", func(c *fake.Clientset) { event("Pulled", "image already present")(c); event("Created", "created")(c) }, ErrTimeout, "did not start"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -196,6 +197,36 @@ func TestPrepareFailsFast(t *testing.T) {
 				t.Errorf("failure reported after %v, want at once", time.Since(start))
 			}
 		})
+	}
+}
+
+func evType(reason string) string {
+	switch reason {
+	case "Pulled", "Created", "Started":
+		return corev1.EventTypeNormal
+	}
+	return corev1.EventTypeWarning
+}
+
+func TestPrepareReadyOnStartedEvent(t *testing.T) {
+	pod := runningPod(t, 65532, 0)
+	d, _, _ := newDebugger(t, func(c *fake.Clientset) {
+		_, err := c.CoreV1().Events("ns").Create(context.Background(), &corev1.Event{
+			ObjectMeta:     metav1.ObjectMeta{Name: "started", Namespace: "ns"},
+			InvolvedObject: corev1.ObjectReference{Kind: "Pod", Name: "web", Namespace: "ns", FieldPath: "spec.ephemeralContainers{ddebug-abcde}"},
+			Type:           corev1.EventTypeNormal, Reason: "Started", Message: "Started container ddebug-abcde",
+		}, metav1.CreateOptions{})
+		if err != nil {
+			panic(err)
+		}
+	}, pod, namespace(nil))
+	d.Timeout = 2 * time.Second
+	start := time.Now()
+	if _, err := d.Prepare(context.Background(), Request{Pod: pod, Image: "toolbox:1", Profile: ProfileGeneral}); err != nil {
+		t.Fatal(err)
+	}
+	if time.Since(start) > time.Second {
+		t.Errorf("ready after %v, want at the Started event", time.Since(start))
 	}
 }
 

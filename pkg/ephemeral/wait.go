@@ -147,6 +147,11 @@ func (d *Debugger) waitRunning(ctx context.Context, pod *corev1.Pod, name string
 					if err := eventFailure(e, name, image); err != nil {
 						return nil, err
 					}
+					if e.Type == corev1.EventTypeNormal && e.Reason == "Started" {
+						// The kubelet reports Started right after the runtime started the
+						// container; the status follows only at its next relist (up to 1s).
+						return pod, nil
+					}
 					if e.Reason != "" && e.Message != "" {
 						d.progress("waiting", "%s: %s", e.Reason, e.Message)
 					}
