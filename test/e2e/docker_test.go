@@ -121,7 +121,7 @@ func TestExecIdentity(t *testing.T) {
 			"65532\n65532\n/home/nonroot\nCapEff:\t0000000000000000\ndenied\n"},
 		{"user", []string{"--user", "1234:5678", ctrScratch}, "id -u; id -g; cat /etc/secret 2>/dev/null || echo denied", "1234\n5678\ndenied\n"},
 		{"privileged", []string{"--privileged", ctrReadonly}, "grep '^CapEff' /proc/self/status | grep -v 0000000000000000 >/dev/null && echo full", "full\n"},
-		{"read-only root stays read-only", []string{ctrReadonly}, "touch /x 2>&1 >/dev/null | grep -c 'read-only file system'", "1\n"},
+		{"read-only root stays read-only", []string{ctrReadonly}, "touch /x 2>&1 >/dev/null | grep -ci 'read-only file system'", "1\n"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

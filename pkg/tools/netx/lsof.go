@@ -264,17 +264,20 @@ func runLsof(_ context.Context, env *tools.Env, args []string) int {
 				}
 			}
 		}
-		d, err := os.Open(dir + "/fd")
-		if err != nil {
-			continue
+		names, links := readFDLinks(p.PID, dir+"/fd/")
+		order := make([]int, len(names))
+		for i := range order {
+			order[i] = i
 		}
-		names, _ := d.Readdirnames(-1)
-		d.Close()
-		sort.Slice(names, func(i, j int) bool { a, _ := strconv.Atoi(names[i]); b, _ := strconv.Atoi(names[j]); return a < b })
-		for _, n := range names {
+		sort.Slice(order, func(i, j int) bool {
+			a, _ := strconv.Atoi(names[order[i]])
+			b, _ := strconv.Atoi(names[order[j]])
+			return a < b
+		})
+		for _, i := range order {
+			n, target := names[i], links[i]
 			link := dir + "/fd/" + n
-			target, err := os.Readlink(link)
-			if err != nil {
+			if target == "" {
 				continue
 			}
 			fd := n + fdMode(link)

@@ -13,6 +13,8 @@ import (
 
 	"github.com/prometheus/procfs"
 	"golang.org/x/sys/unix"
+
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 )
 
 // socket is one socket of the network namespace, inet or unix.
@@ -166,16 +168,11 @@ func socketOwners(fsys procfs.FS) map[uint64][]fdOwner {
 	buf := make([]byte, 0, 64)
 	for _, p := range procs {
 		dir := "/proc/" + strconv.Itoa(p.PID) + "/fd/"
-		d, err := os.Open(dir)
-		if err != nil {
-			continue
-		}
-		names, _ := d.Readdirnames(-1)
-		d.Close()
+		names, links := readFDLinks(p.PID, dir)
 		comm := ""
-		for _, n := range names {
-			target, err := os.Readlink(dir + n)
-			if err != nil || !strings.HasPrefix(target, "socket:[") {
+		for i, n := range names {
+			target := links[i]
+			if !strings.HasPrefix(target, "socket:[") {
 				continue
 			}
 			buf = append(buf[:0], target[len("socket:["):len(target)-1]...)
@@ -193,6 +190,31 @@ func socketOwners(fsys procfs.FS) map[uint64][]fdOwner {
 		}
 	}
 	return owners
+}
+
+// readFDLinks lists the descriptors of pid and where they lead ("" where unreadable). When
+// the session may not read them as itself (another user's process, no CAP_SYS_PTRACE), it
+// reads them with the process's own ids.
+func readFDLinks(pid int, dir string) (names, links []string) {
+	read := func() {
+		d, err := os.Open(dir)
+		if err != nil {
+			return
+		}
+		names, _ = d.Readdirnames(-1)
+		d.Close()
+		links = make([]string, len(names))
+		for i, n := range names {
+			links[i], _ = os.Readlink(dir + n)
+		}
+	}
+	read()
+	if names != nil && (len(links) == 0 || links[0] != "") {
+		return names, links
+	}
+	names, links = nil, nil
+	tools.AsOwnerOf(pid, read)
+	return names, links
 }
 
 // usersField is ss's users:(("name",pid=N,fd=M),...).
