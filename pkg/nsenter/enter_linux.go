@@ -2,7 +2,6 @@ package nsenter
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -338,11 +337,11 @@ func validTerm(s string) bool {
 	return true
 }
 
-// configPipe returns the read end of a pipe holding cfg as JSON; the session reads it as fd 3.
+// configPipe returns the read end of a pipe holding cfg; the session reads it as fd 3.
 func configPipe(cfg SessionConfig) (*os.File, error) {
-	b, err := json.Marshal(cfg)
+	b, err := cfg.marshal()
 	if err != nil {
-		return nil, fmt.Errorf("encoding session config: %w", err)
+		return nil, err
 	}
 	r, w, err := os.Pipe()
 	if err != nil {

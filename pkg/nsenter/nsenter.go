@@ -83,11 +83,11 @@ const SessionArg0 = "ddebug-session"
 
 // SessionConfig is what Run hands the session process (through a pipe, not argv or env).
 type SessionConfig struct {
-	Target  string   `json:"target"`
-	Command []string `json:"command,omitempty"`
-	TTY     bool     `json:"tty,omitempty"`
+	Target  string
+	Command []string
+	TTY     bool
 	// Dir is the target's working directory, where the session starts when it can.
-	Dir string `json:"dir,omitempty"`
+	Dir string
 }
 
 // IsSession reports whether args are those of a session process started by Run.

@@ -1,7 +1,6 @@
 package nsenter
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -46,7 +45,7 @@ func BeginSession() (SessionConfig, error) {
 	if err != nil {
 		return cfg, fmt.Errorf("reading session configuration: %w", err)
 	}
-	if err := json.Unmarshal(b, &cfg); err != nil {
+	if err := cfg.unmarshal(b); err != nil {
 		return cfg, fmt.Errorf("decoding session configuration: %w", err)
 	}
 	if cfg.Dir == "" || os.Chdir(cfg.Dir) != nil {
