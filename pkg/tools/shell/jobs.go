@@ -3,6 +3,7 @@ package shell
 import (
 	"context"
 	"fmt"
+	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -514,9 +515,25 @@ func builtinKill(_ context.Context, s *Shell, _ interp.HandlerContext, env *tool
 			status = 1
 			continue
 		}
+		if pid == os.Getpid() || pid == 0 || pid == -1 {
+			// A shell that signals itself dies before kill returns; the Go runtime delivers
+			// the signal on another thread, so wait for it rather than run on (and exit 0).
+			// A signal the shell catches (interactive SIGHUP/SIGTERM) ends the wait early.
+			waitForOwnSignal(sig)
+		}
 		if j := s.jobs.find(ref); j != nil && (sig == syscall.SIGINT || sig == syscall.SIGTERM || sig == syscall.SIGKILL || sig == syscall.SIGHUP) {
 			j.cancel() // the applets of the job too
 		}
 	}
 	return status
+}
+
+// waitForOwnSignal gives a signal sent to the shell itself the time to act: a terminating
+// one kills the process during the wait.
+func waitForOwnSignal(sig syscall.Signal) {
+	switch sig {
+	case syscall.SIGHUP, syscall.SIGINT, syscall.SIGQUIT, syscall.SIGTERM, syscall.SIGKILL,
+		syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGALRM, syscall.SIGABRT, syscall.SIGPIPE:
+		time.Sleep(200 * time.Millisecond)
+	}
 }
