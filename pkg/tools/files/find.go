@@ -324,9 +324,9 @@ func (p *findParser) parsePrimary() (findNode, error) {
 			st := sysStat(fi)
 			switch kind {
 			case 'a':
-				t = time.Unix(st.Atim.Unix())
+				t = tsTime(atim(st))
 			case 'c':
-				t = time.Unix(st.Ctim.Unix())
+				t = tsTime(ctim(st))
 			}
 			age := f.now.Sub(t)
 			if unit == time.Minute {

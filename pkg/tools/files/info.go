@@ -180,19 +180,19 @@ func statFormat(format, name, p string, fi fs.FileInfo, db *userdb.DB) string {
 		case 'T':
 			v = strconv.FormatUint(minor(uint64(s.Rdev)), 16)
 		case 'x':
-			v = statTime(s.Atim)
+			v = statTime(atim(s))
 		case 'y':
-			v = statTime(s.Mtim)
+			v = statTime(mtim(s))
 		case 'z':
-			v = statTime(s.Ctim)
+			v = statTime(ctim(s))
 		case 'w':
 			v = "-"
 		case 'X':
-			v = strconv.FormatInt(s.Atim.Sec, 10)
+			v = strconv.FormatInt(atim(s).Sec, 10)
 		case 'Y':
-			v = strconv.FormatInt(s.Mtim.Sec, 10)
+			v = strconv.FormatInt(mtim(s).Sec, 10)
 		case 'Z':
-			v = strconv.FormatInt(s.Ctim.Sec, 10)
+			v = strconv.FormatInt(ctim(s).Sec, 10)
 		case 'W':
 			v = "0"
 		case 'm':
@@ -606,10 +606,7 @@ func runDf(_ context.Context, env *tools.Env, args []string) int {
 			used := s.Files - s.Ffree
 			r = append(r, fmt.Sprint(s.Files), fmt.Sprint(used), fmt.Sprint(s.Ffree), pct(used, s.Ffree))
 		} else {
-			bs := uint64(s.Bsize)
-			if s.Frsize != 0 {
-				bs = uint64(s.Frsize)
-			}
+			bs := fsBlockSize(&s)
 			size, free, avail := s.Blocks*bs, s.Bfree*bs, s.Bavail*bs
 			used := size - free
 			f := func(n uint64) string {

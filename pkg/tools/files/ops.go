@@ -111,7 +111,7 @@ func (c *copier) copyPath(ctx context.Context, src, dst, name string) error {
 			return c.copyFile(src, dst, name, fi)
 		}
 		st := sysStat(fi)
-		if err := syscall.Mknod(dst, st.Mode, int(st.Rdev)); err != nil {
+		if err := syscall.Mknod(dst, uint32(st.Mode), int(st.Rdev)); err != nil {
 			return fmt.Errorf("cannot create special file '%s': %s", dst, flags.Reason(err))
 		}
 		c.attrs(dst, fi, false)
@@ -163,7 +163,7 @@ func (c *copier) attrs(dst string, fi fs.FileInfo, link bool) {
 	}
 	_ = os.Chown(dst, int(st.Uid), int(st.Gid))
 	_ = os.Chmod(dst, goMode(unixMode(fi.Mode())))
-	_ = os.Chtimes(dst, time.Unix(st.Atim.Unix()), fi.ModTime())
+	_ = os.Chtimes(dst, tsTime(atim(st)), fi.ModTime())
 }
 
 func isDir(p string) bool {
