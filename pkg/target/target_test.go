@@ -3,6 +3,8 @@ package target
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net"
 	"os"
 	"strconv"
 	"strings"
@@ -114,3 +116,191 @@ func TestRegistryDefaultScheme(t *testing.T) {
 type resolverFunc func(context.Context, Reference) (Target, error)
 
 func (f resolverFunc) Resolve(ctx context.Context, r Reference) (Target, error) { return f(ctx, r) }
+
+func TestParseReferenceRuntimes(t *testing.T) {
+	cases := []struct {
+		in   string
+		want Reference
+		err  string
+	}{
+		{"containerd://app", Reference{Scheme: "containerd", Name: "app"}, ""},
+		{"containerd://k8s.io/4f3a", Reference{Scheme: "containerd", Name: "k8s.io/4f3a"}, ""},
+		{"containerd://a/b/c", Reference{}, "want containerd://ID or containerd://NAMESPACE/ID"},
+		{"containerd:///x", Reference{}, "want containerd://ID"},
+		{"cri://4f3a", Reference{Scheme: "cri", Name: "4f3a"}, ""},
+		{"cri://a/b", Reference{}, "want cri://NAME or cri://ID"},
+		{"k8s://default/web", Reference{Scheme: "k8s", Name: "default/web"}, ""},
+		{"k8s://default/web/app", Reference{Scheme: "k8s", Name: "default/web/app"}, ""},
+		{"k8s://web", Reference{}, "want k8s://NAMESPACE/POD"},
+		{"k8s://default//app", Reference{}, "want k8s://NAMESPACE/POD"},
+		{"podman://web", Reference{Scheme: "podman", Name: "web"}, ""},
+		{"podman://", Reference{}, "want podman://NAME"},
+	}
+	for _, c := range cases {
+		got, err := ParseReference(c.in)
+		if c.err != "" {
+			if err == nil || !errors.Is(err, ErrBadReference) || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("ParseReference(%q) error %v, want ErrBadReference containing %q", c.in, err, c.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("ParseReference(%q): %v", c.in, err)
+			continue
+		}
+		if d := cmp.Diff(c.want, got); d != "" {
+			t.Errorf("ParseReference(%q) (-want +got):\n%s", c.in, d)
+		}
+	}
+}
+
+func TestTargetRef(t *testing.T) {
+	cases := map[string]Target{
+		"docker://web":            {Runtime: "docker", Name: "web", PID: 3},
+		"pid://42":                {Runtime: "pid", Name: "pid/42(sleep)", PID: 42},
+		"containerd://k8s.io/4f3": {Runtime: "containerd", Name: "4f3", Canonical: "containerd://k8s.io/4f3"},
+	}
+	for want, tg := range cases {
+		if got := tg.Ref(); got != want {
+			t.Errorf("%+v.Ref() = %q, want %q", tg, got, want)
+		}
+	}
+}
+
+// fakeRuntime answers a bare name from a fixed set of targets, or with a fixed error.
+type fakeRuntime struct {
+	targets map[string]Target
+	err     error
+}
+
+func (f fakeRuntime) Resolve(_ context.Context, ref Reference) (Target, error) {
+	if f.err != nil {
+		return Target{}, f.err
+	}
+	if t, ok := f.targets[ref.Name]; ok {
+		return t, nil
+	}
+	return Target{}, fmt.Errorf("%w %q on fake", ErrNotFound, ref.Name)
+}
+
+func (f fakeRuntime) List(context.Context) ([]Target, error) {
+	if f.err != nil {
+		return nil, f.err
+	}
+	var out []Target
+	for _, t := range f.targets {
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+func TestRegistryBareName(t *testing.T) {
+	web := Target{PID: 10, StartTime: 1, Name: "web", Runtime: "docker"}
+	webInPodman := Target{PID: 20, StartTime: 2, Name: "web", Runtime: "podman"}
+	webSeenByContainerd := Target{PID: 10, StartTime: 1, Name: "0123abc", Runtime: "containerd", Canonical: "containerd://moby/0123abc"}
+	absent := fmt.Errorf("%w: socket /x does not exist%w", ErrUnavailable, AbsentMark)
+	down := fmt.Errorf("%w: docker socket /var/run/docker.sock does not exist: is dockerd running?", ErrUnavailable)
+	stopped := fmt.Errorf("%w: container \"web\" is exited (exit code 0)", ErrNotRunning)
+	cases := []struct {
+		name     string
+		runtimes map[string]Resolver
+		want     Target
+		err      error  // sentinel the error wraps
+		msg      string // text it contains
+		not      string // text it must not contain
+	}{
+		{"found in one", map[string]Resolver{"docker": fakeRuntime{targets: map[string]Target{"web": web}}, "podman": fakeRuntime{}, "containerd": fakeRuntime{err: absent}},
+			web, nil, "", ""},
+		{"found in another", map[string]Resolver{"docker": fakeRuntime{}, "podman": fakeRuntime{targets: map[string]Target{"web": webInPodman}}, "containerd": fakeRuntime{err: absent}},
+			webInPodman, nil, "", ""},
+		{"found in two", map[string]Resolver{"docker": fakeRuntime{targets: map[string]Target{"web": web}}, "podman": fakeRuntime{targets: map[string]Target{"web": webInPodman}}, "containerd": fakeRuntime{}},
+			Target{}, ErrAmbiguous, "docker://web and podman://web", ""},
+		{"one process seen by two runtimes counts once", map[string]Resolver{"docker": fakeRuntime{targets: map[string]Target{"web": web}}, "podman": fakeRuntime{}, "containerd": fakeRuntime{targets: map[string]Target{"web": webSeenByContainerd}}},
+			web, nil, "", ""},
+		{"not running beats not found", map[string]Resolver{"docker": fakeRuntime{err: stopped}, "podman": fakeRuntime{}, "containerd": fakeRuntime{}},
+			Target{}, ErrNotRunning, "is exited", "on fake"},
+		{"not found anywhere: absent runtimes are not named", map[string]Resolver{"docker": fakeRuntime{}, "podman": fakeRuntime{err: absent}, "containerd": fakeRuntime{err: absent}},
+			Target{}, ErrNotFound, `no such container "web" on fake`, "/x"},
+		{"not found and a runtime down: both said, not found first", map[string]Resolver{"docker": fakeRuntime{err: down}, "podman": fakeRuntime{}, "containerd": fakeRuntime{err: absent}},
+			Target{}, ErrNotFound, `no such container "web" on fake; container runtime unavailable: docker socket`, "/x"},
+		{"nothing present: the default runtime's reason", map[string]Resolver{"docker": fakeRuntime{err: down}, "podman": fakeRuntime{err: absent}, "containerd": fakeRuntime{err: absent}},
+			Target{}, ErrUnavailable, "is dockerd running?", "/x"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := NewRegistry("docker")
+			for _, s := range []string{"docker", "podman", "containerd"} {
+				r.Register(s, c.runtimes[s])
+			}
+			r.BareSchemes = []string{"docker", "podman", "containerd"}
+			got, err := r.Resolve(context.Background(), "web")
+			if c.err == nil {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if d := cmp.Diff(c.want, got); d != "" {
+					t.Errorf("(-want +got):\n%s", d)
+				}
+				return
+			}
+			if !errors.Is(err, c.err) || !strings.Contains(err.Error(), c.msg) || (c.not != "" && strings.Contains(err.Error(), c.not)) {
+				t.Errorf("error %v, want %v containing %q and not %q", err, c.err, c.msg, c.not)
+			}
+			if strings.Contains(err.Error(), "\n") {
+				t.Errorf("error spans lines: %q", err)
+			}
+		})
+	}
+}
+
+func TestRegistryList(t *testing.T) {
+	web := Target{PID: 10, StartTime: 1, Name: "web", Runtime: "docker"}
+	r := NewRegistry("docker")
+	r.Register("docker", fakeRuntime{targets: map[string]Target{"web": web}})
+	r.Register("podman", fakeRuntime{err: fmt.Errorf("%w: permission denied on the Podman API socket", ErrUnavailable)})
+	r.Register("cri", fakeRuntime{err: fmt.Errorf("%w: no CRI socket%w", ErrUnavailable, AbsentMark)})
+	r.Register("containerd", fakeRuntime{targets: map[string]Target{"x": {PID: 10, StartTime: 1, Name: "0123", Runtime: "containerd"}, "y": {PID: 11, StartTime: 5, Name: "y", Runtime: "containerd"}}})
+	r.Register("nolist", resolverFunc(func(context.Context, Reference) (Target, error) { return Target{}, nil }))
+	r.BareSchemes = []string{"docker", "podman", "cri", "containerd", "nolist"}
+	l := r.List(context.Background())
+	var got []string
+	for _, tg := range l.Targets {
+		got = append(got, tg.Ref())
+	}
+	if d := cmp.Diff([]string{"docker://web", "containerd://y"}, got); d != "" {
+		t.Errorf("targets (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff([]string{"docker", "containerd"}, l.Answered); d != "" {
+		t.Errorf("answered (-want +got):\n%s", d)
+	}
+	if len(l.Errors) != 1 || l.Errors["podman"] == nil {
+		t.Errorf("errors = %v, want podman's only", l.Errors)
+	}
+}
+
+func TestProbeSocket(t *testing.T) {
+	dir := t.TempDir()
+	err := ProbeSocket(context.Background(), "Thing", dir+"/none.sock", "start it")
+	if !errors.Is(err, ErrUnavailable) || !errors.Is(err, ErrAbsent) || err.Error() != "container runtime unavailable: Thing socket "+dir+"/none.sock does not exist: start it" {
+		t.Errorf("missing socket: %v", err)
+	}
+	// A socket file nobody listens on: refused.
+	l, err := net.Listen("unix", dir+"/dead.sock")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.(*net.UnixListener).SetUnlinkOnClose(false)
+	l.Close()
+	err = ProbeSocket(context.Background(), "Thing", dir+"/dead.sock", "start it")
+	if !errors.Is(err, ErrUnavailable) || errors.Is(err, ErrAbsent) || !strings.Contains(err.Error(), "connection refused") {
+		t.Errorf("dead socket: %v", err)
+	}
+	live, err := net.Listen("unix", dir+"/live.sock")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { live.Close() })
+	if err := ProbeSocket(context.Background(), "Thing", dir+"/live.sock", ""); err != nil {
+		t.Errorf("live socket: %v", err)
+	}
+}

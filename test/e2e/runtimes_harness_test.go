@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -152,6 +153,22 @@ func (c *ownContainerd) ctr(t *testing.T, ns string, args ...string) string {
 	return strings.TrimSpace(string(out))
 }
 
+// taskPID is the PID ctr shows for the task id of namespace ns.
+func (c *ownContainerd) taskPID(t *testing.T, ns, id string) int {
+	t.Helper()
+	for _, l := range strings.Split(c.ctr(t, ns, "tasks", "ls"), "\n") {
+		if f := strings.Fields(l); len(f) == 3 && f[0] == id {
+			pid, err := strconv.Atoi(f[1])
+			if err != nil {
+				t.Fatalf("ctr tasks ls: PID %q", f[1])
+			}
+			return pid
+		}
+	}
+	t.Fatalf("ctr -n %s tasks ls has no task %s", ns, id)
+	return 0
+}
+
 // env points ddebug at this containerd, for containerd:// and for CRI.
 func (c *ownContainerd) env() []string {
 	return []string{"CONTAINERD_ADDRESS=" + c.socket, "CONTAINER_RUNTIME_ENDPOINT=unix://" + c.socket}
@@ -190,7 +207,6 @@ func runCRIPod(t *testing.T, c *ownContainerd, p *criPod, image string, args []s
 	}
 	sandboxCfg := &runtimeapi.PodSandboxConfig{
 		Metadata:     &runtimeapi.PodSandboxMetadata{Name: p.name, Namespace: p.namespace, Uid: p.name + "-uid"},
-		Hostname:     p.name,
 		LogDirectory: logDir,
 		Labels:       labels,
 		Linux: &runtimeapi.LinuxPodSandboxConfig{SecurityContext: &runtimeapi.LinuxSandboxSecurityContext{
@@ -209,7 +225,7 @@ func runCRIPod(t *testing.T, c *ownContainerd, p *criPod, image string, args []s
 	}
 	var envs []*runtimeapi.KeyValue
 	for k, v := range env {
-		envs = append(envs, &runtimeapi.KeyValue{Key: k, Value: v})
+		envs = append(envs, &runtimeapi.KeyValue{Key: k, Value: []byte(v)})
 	}
 	cr, err := rs.CreateContainer(ctx, &runtimeapi.CreateContainerRequest{
 		PodSandboxId:  sb.PodSandboxId,
