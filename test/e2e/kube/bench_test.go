@@ -1,0 +1,92 @@
+//go:build e2e
+
+package kube_test
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestSessionBenchmark prints, in one run, the time of `kubectl ddebug pod/x -- true` for a
+// first session (a new debug container) and a reused one, against `kubectl debug -i` with
+// the same preloaded image and against `kubectl exec` into the running debug container.
+// Targets: first <= 1.2x kubectl debug, reused <= 1.5x kubectl exec. It runs only when
+// DDEBUG_E2E_BENCH=1 (N rounds, DDEBUG_E2E_BENCH_N, default 5), and fails, as a benchmark,
+// when a target is missed.
+func TestSessionBenchmark(t *testing.T) {
+	if os.Getenv("DDEBUG_E2E_BENCH") != "1" {
+		t.Skip("set DDEBUG_E2E_BENCH=1 to run the benchmark")
+	}
+	e := setup(t)
+	n := 5
+	if v, err := strconv.Atoi(os.Getenv("DDEBUG_E2E_BENCH_N")); err == nil && v > 0 {
+		n = v
+	}
+	ns := e.c.Namespace(t, "kube-bench", nil)
+	e.pod(t, ns, "web", rootSpec)
+	kubectl := filepath.Join(e.c.Bin, "kubectl")
+	run := func(name string, args ...string) time.Duration {
+		t.Helper()
+		cmd := exec.Command(name, args...)
+		start := time.Now()
+		out, err := cmd.CombinedOutput()
+		took := time.Since(start)
+		if err != nil {
+			t.Fatalf("%s %s: %v\n%s", filepath.Base(name), strings.Join(args, " "), err, out)
+		}
+		return took
+	}
+	kc := []string{"--kubeconfig", e.c.Kubeconfig, "-n", ns}
+	// The kubelet relists once a second: leave the pod alone between first sessions so
+	// each tool meets the same kubelet state.
+	settle := func() { time.Sleep(3 * time.Second) }
+	// Warm the discovery cache and the image for both tools.
+	run(e.plugin, append(kc, "--image", e.image, "-q", "pod/web", "--", "true")...)
+	debugName := e.ephemeralNames(t, ns, "web")[0]
+
+	var first, reused, kdebug, kexec []time.Duration
+	for i := range n {
+		settle()
+		first = append(first, run(e.plugin, append(kc, "--image", e.image, "-q", "--new", "pod/web", "--", "true")...))
+		settle()
+		kdebug = append(kdebug, run(kubectl, append(kc, "debug", "-i", "-q", "pod/web", "--image", e.image,
+			"--image-pull-policy", "IfNotPresent", "--target", "app", "-c", fmt.Sprintf("kdebug-%d", i), "--", "true")...))
+	}
+	// Reuse: the last ddebug container of this identity is the one to reuse.
+	for range n {
+		reused = append(reused, run(e.plugin, append(kc, "--image", e.image, "-q", "pod/web", "--", "true")...))
+		kexec = append(kexec, run(kubectl, append(kc, "exec", "pod/web", "-c", debugName, "--", "/bin/true")...))
+	}
+	med := func(d []time.Duration) time.Duration {
+		s := slices.Clone(d)
+		slices.Sort(s)
+		return s[len(s)/2]
+	}
+	rFirst := float64(med(first)) / float64(med(kdebug))
+	rReused := float64(med(reused)) / float64(med(kexec))
+	report := fmt.Sprintf(`kubectl ddebug session benchmark (%d rounds, medians; min..max)
+  ddebug first session   %6.3fs  (%.3f..%.3f)
+  kubectl debug -i       %6.3fs  (%.3f..%.3f)   ratio %.2fx (target <= 1.2x)
+  ddebug reused session  %6.3fs  (%.3f..%.3f)
+  kubectl exec           %6.3fs  (%.3f..%.3f)   ratio %.2fx (target <= 1.5x)
+`, n,
+		med(first).Seconds(), slices.Min(first).Seconds(), slices.Max(first).Seconds(),
+		med(kdebug).Seconds(), slices.Min(kdebug).Seconds(), slices.Max(kdebug).Seconds(), rFirst,
+		med(reused).Seconds(), slices.Min(reused).Seconds(), slices.Max(reused).Seconds(),
+		med(kexec).Seconds(), slices.Min(kexec).Seconds(), slices.Max(kexec).Seconds(), rReused)
+	fmt.Print(report)
+	t.Log("\n" + report)
+	if rFirst > 1.2 {
+		t.Errorf("first session %.2fx kubectl debug, target <= 1.2x", rFirst)
+	}
+	if rReused > 1.5 {
+		t.Errorf("reused session %.2fx kubectl exec, target <= 1.5x", rReused)
+	}
+}
