@@ -301,7 +301,8 @@ func TestRootFS(t *testing.T) {
 }
 
 func TestNormalizeVersion(t *testing.T) {
-	for in, want := range map[string]string{"0.1.0": "v0.1.0", "v0.1.0": "v0.1.0", "dev": "dev", "": ""} {
+	for in, want := range map[string]string{"0.1.0": "v0.1.0", "v0.1.0": "v0.1.0", "1.0.0-rc.1": "v1.0.0-rc.1",
+		"dev": "dev", "": "", "5a8b320": "5a8b320", "5a8b320-dirty": "5a8b320-dirty"} {
 		if got := normalizeVersion(in); got != want {
 			t.Errorf("normalizeVersion(%q) = %q, want %q", in, got, want)
 		}

@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
@@ -118,9 +119,13 @@ func toolboxes(ctx context.Context, moduleDir, binDir string, archs []string) (m
 	return bins, nil
 }
 
-// normalizeVersion turns a bare x.y.z into vx.y.z, as tags and krew want.
+// bareSemver is x.y.z without the v (what `make release VERSION=x.y.z` passes).
+var bareSemver = regexp.MustCompile(`^\d+\.\d+\.\d+([-+].*)?$`)
+
+// normalizeVersion turns a bare x.y.z into vx.y.z, as the release and krew spell it;
+// anything else (dev, a git describe) is the tag as given.
 func normalizeVersion(v string) string {
-	if v != "" && v[0] >= '0' && v[0] <= '9' {
+	if bareSemver.MatchString(v) {
 		return "v" + v
 	}
 	return v
