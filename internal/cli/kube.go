@@ -48,9 +48,15 @@ type KubeOptions struct {
 	ResolvePod  func(ctx context.Context) (*corev1.Pod, error)
 }
 
+// kubeTestHook, when set by a test, gets the options before the command runs.
+var kubeTestHook func(*KubeOptions)
+
 // addKubernetesFace makes the root command debug pods: `kubectl ddebug pod/x [-- cmd]`.
 func addKubernetesFace(root *cobra.Command, streams Streams) {
 	o := &KubeOptions{ConfigFlags: genericclioptions.NewConfigFlags(true), streams: streams}
+	if kubeTestHook != nil {
+		kubeTestHook(o)
+	}
 	root.Use += " [pod/]NAME [-c CONTAINER] [-- COMMAND [args...]]"
 	root.Long = `Add an ephemeral debug container running the ddebug toolbox to a running pod, next to one of its
 containers, and open a shell in it (or run one command). The debugger sees the container's

@@ -1,0 +1,152 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/kubernetes/fake"
+	uexec "k8s.io/client-go/util/exec"
+
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/ephemeral"
+)
+
+const testContainerID = "containerd://0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
+func testPod() *corev1.Pod {
+	return &corev1.Pod{
+		ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: "default"},
+		Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "app"}}},
+		Status: corev1.PodStatus{ContainerStatuses: []corev1.ContainerStatus{{
+			Name: "app", ContainerID: testContainerID, State: corev1.ContainerState{Running: &corev1.ContainerStateRunning{}},
+			User: &corev1.ContainerUser{Linux: &corev1.LinuxContainerUser{UID: 0, GID: 0}},
+		}}},
+	}
+}
+
+// kubeRun runs `kubectl ddebug args...` with a fake cluster holding a running pod web
+// whose debug container is already running (so it is reused), exec answering with
+// execErr, and returns the exit status, stderr and the exec requests.
+func kubeRun(t *testing.T, execErr error, resolveErr error, args ...string) (int, string, []ephemeral.ExecRequest) {
+	t.Helper()
+	pod := testPod()
+	ec, err := ephemeral.BuildDebugContainer(ephemeral.SpecOptions{Name: "ddebug-aaaaa", Image: DefaultImage, Profile: ephemeral.ProfileGeneral,
+		Target: "app", TargetID: testContainerID, Identity: ephemeral.TargetIdentity(pod, "app")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pod.Spec.EphemeralContainers = []corev1.EphemeralContainer{*ec}
+	pod.Status.EphemeralContainerStatuses = []corev1.ContainerStatus{{Name: ec.Name, State: corev1.ContainerState{Running: &corev1.ContainerStateRunning{}}}}
+	client := fake.NewClientset(pod, &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "web-2", Namespace: "default"}})
+	var execs []ephemeral.ExecRequest
+	kubeTestHook = func(o *KubeOptions) {
+		o.NewDebugger = func() (*ephemeral.Debugger, error) {
+			return &ephemeral.Debugger{Client: client, Exec: func(_ context.Context, r ephemeral.ExecRequest) error {
+				execs = append(execs, r)
+				return execErr
+			}}, nil
+		}
+		o.ResolvePod = func(context.Context) (*corev1.Pod, error) {
+			if resolveErr != nil {
+				return nil, resolveErr
+			}
+			return pod, nil
+		}
+	}
+	t.Cleanup(func() { kubeTestHook = nil })
+	var out, errOut bytes.Buffer
+	root := NewRootCommand("kubectl-ddebug", Streams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
+	kubeconfig := filepath.Join(t.TempDir(), "kubeconfig")
+	// Never contacted: the seams answer instead of the API server.
+	if err := os.WriteFile(kubeconfig, []byte(`apiVersion: v1
+kind: Config
+clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]
+users: [{name: alice, user: {token: t}}]
+contexts: [{name: ctx, context: {cluster: c, user: alice}}]
+current-context: ctx
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	root.SetArgs(append([]string{"--kubeconfig", kubeconfig}, args...))
+	err = root.ExecuteContext(context.Background())
+	var ee exitError
+	switch {
+	case errors.As(err, &ee):
+		return ee.status, errOut.String(), execs
+	case err != nil:
+		return ExitFailure, errOut.String() + err.Error(), execs
+	}
+	return 0, errOut.String(), execs
+}
+
+func TestKubeCommandLine(t *testing.T) {
+	tests := []struct {
+		name       string
+		args       []string
+		execErr    error
+		resolveErr error
+		wantStatus int
+		wantCmd    []string
+		wantStdin  bool
+		wantErr    string
+	}{
+		{"command after --", []string{"web", "--", "ss", "-ltn"}, nil, nil, 0,
+			[]string{"/bin/ddebug-toolbox", "ddebug-agent", "--session", "--", "ss", "-ltn"}, false, ""},
+		{"flags after NAME, -q", []string{"pod/web", "-q", "-c", "app", "--", "true"}, nil, nil, 0,
+			[]string{"/bin/ddebug-toolbox", "ddebug-agent", "--session", "-q", "--", "true"}, false, ""},
+		{"-i passes stdin", []string{"web", "-i", "--", "cat"}, nil, nil, 0,
+			[]string{"/bin/ddebug-toolbox", "ddebug-agent", "--session", "--", "cat"}, true, ""},
+		{"no command: the shell, with stdin", []string{"web"}, nil, nil, 0,
+			[]string{"/bin/ddebug-toolbox", "ddebug-agent", "--session", "--"}, true, ""},
+		{"exit status passed through", []string{"web", "--", "false"}, uexec.CodeExitError{Err: errors.New("exit 7"), Code: 7}, nil, 7, nil, false, ""},
+		{"command without --", []string{"web", "ls"}, nil, nil, ExitFailure, nil, false, "put the command after --"},
+		{"bad profile", []string{"web", "--profile=legacy", "--", "true"}, nil, nil, ExitFailure, nil, false, "unknown profile"},
+		{"bad pull policy", []string{"web", "--image-pull-policy=Sometimes", "--", "true"}, nil, nil, ExitFailure, nil, false, "--image-pull-policy"},
+		{"pod not found suggests", []string{"wbe", "--", "true"}, nil, apierrors.NewNotFound(schema.GroupResource{Resource: "pods"}, "wbe"),
+			ExitFailure, nil, false, "hint: did you mean web"},
+		{"exec forbidden", []string{"web", "--", "true"}, apierrors.NewForbidden(schema.GroupResource{Resource: "pods"}, "web", fmt.Errorf(`User "bob" cannot create resource "pods/exec"`)), nil,
+			ExitFailure, nil, false, "kubectl ddebug: you (bob) may not create pods/exec in namespace default\nhint: ask for a Role"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			status, stderr, execs := kubeRun(t, tt.execErr, tt.resolveErr, tt.args...)
+			if status != tt.wantStatus {
+				t.Fatalf("status %d, want %d; stderr:\n%s", status, tt.wantStatus, stderr)
+			}
+			if tt.wantErr != "" && !strings.Contains(stderr, tt.wantErr) {
+				t.Errorf("stderr lacks %q:\n%s", tt.wantErr, stderr)
+			}
+			if tt.wantCmd == nil {
+				return
+			}
+			if len(execs) != 1 {
+				t.Fatalf("%d execs, want 1", len(execs))
+			}
+			if diff := cmp.Diff(tt.wantCmd, execs[0].Command); diff != "" {
+				t.Errorf("exec command (-want +got):\n%s", diff)
+			}
+			if execs[0].Container != "ddebug-aaaaa" || (execs[0].Stdin != nil) != tt.wantStdin {
+				t.Errorf("exec into %q with stdin %v, want the reused ddebug-aaaaa with stdin %v", execs[0].Container, execs[0].Stdin != nil, tt.wantStdin)
+			}
+		})
+	}
+}
+
+func TestPodName(t *testing.T) {
+	for ref, want := range map[string]string{"web": "web", "pod/web": "web", "pods/web": "web", "po/web": "web", "deploy/web": ""} {
+		got, ok := podName(ref)
+		if got != want || ok != (want != "") {
+			t.Errorf("podName(%q) = %q, %v", ref, got, ok)
+		}
+	}
+}
