@@ -92,8 +92,17 @@ func (c sessionCred) applyToThread() error {
 	if err := unix.Capget(&hdr, &data[0]); err != nil {
 		return fmt.Errorf("reading thread capabilities: %w", err)
 	}
+	// Between fork and exec the child is already in the target's PID namespace, visible to
+	// its processes: it must hold no more than the session will, so the thread's permitted
+	// and effective sets shrink to the bounding set too (exec then gives root exactly that).
+	keep := c.bounding
+	if c.keepAll {
+		keep = ^uint64(0)
+	}
 	for i := range data {
 		data[i].Inheritable = 0
+		data[i].Permitted &= uint32(keep >> (32 * i))
+		data[i].Effective &= data[i].Permitted
 	}
 	for _, cp := range []uint{unix.CAP_DAC_OVERRIDE, unix.CAP_DAC_READ_SEARCH} {
 		data[cp/32].Effective &^= 1 << (cp % 32)

@@ -49,6 +49,12 @@ func Run(ctx context.Context, opts Options) (int, error) {
 	if err := closeInheritedOnExec(); err != nil {
 		return 0, err
 	}
+	// The child shares this process's memory until it execs (Go forks with CLONE_VM), and
+	// it does so inside the target's PID namespace: this process must be non-dumpable, so
+	// the container's processes cannot read or ptrace it through that child.
+	if err := unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0); err != nil {
+		return 0, fmt.Errorf("making ddebug non-dumpable: %w", err)
+	}
 	pidfd, err := pinTarget(opts.PID, opts.StartTime)
 	if err != nil {
 		return 0, err
