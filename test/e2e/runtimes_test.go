@@ -116,10 +116,7 @@ func TestRuntimes(t *testing.T) {
 		}
 	})
 
-	t.Run("podman rootless", func(t *testing.T) {
-		t.Skip("rootless Podman is not set up by this suite (it needs a user with /etc/subuid ranges, uidmap and a login session's runtime dir); " +
-			"ddebug refuses a rootless container with the session's user namespace error, checked by TestExecErrors/user_namespace on an unshare'd process")
-	})
+	t.Run("podman rootless", func(t *testing.T) { testPodmanRootless(t, images) })
 
 	t.Run("bare names", func(t *testing.T) {
 		for _, ref := range []string{prefix + "pm", prefix + "ctr", pod.container} {
