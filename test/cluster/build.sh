@@ -45,7 +45,7 @@ build_bins() {
 	(cd "$here/modules/etcd" && go build -trimpath -ldflags "-s -w" -o "$tmp/etcd" .)
 
 	log "building containerd $CONTAINERD_VERSION"
-	GOBIN="$tmp" GOFLAGS= go install -trimpath -ldflags "-s -w" \
+	GOBIN="$tmp" GOFLAGS="" go install -trimpath -ldflags "-s -w" \
 		"github.com/containerd/containerd/v2/cmd/containerd@$CONTAINERD_VERSION" \
 		"github.com/containerd/containerd/v2/cmd/containerd-shim-runc-v2@$CONTAINERD_VERSION" \
 		"github.com/containerd/containerd/v2/cmd/ctr@$CONTAINERD_VERSION"

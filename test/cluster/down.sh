@@ -13,30 +13,20 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 RUN=$STATE/run
 
-# kill_pidfiles SIGNAL sends SIGNAL to every process up.sh recorded.
-kill_pidfiles() {
-	local f pid
+# pidfile_pids lists the live processes up.sh recorded.
+pidfile_pids() {
+	local f
 	for f in "$RUN"/*.pid; do
 		[[ -f $f ]] || continue
-		pid=$(cat "$f")
-		[[ $pid =~ ^[0-9]+$ ]] && kill "-$1" "$pid" 2>/dev/null
+		f=${f##*/}
+		pid_of "${f%.pid}"
 	done
-}
-
-alive_pidfiles() {
-	local f pid
-	for f in "$RUN"/*.pid; do
-		[[ -f $f ]] || continue
-		pid=$(cat "$f")
-		[[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null && return 0
-	done
-	return 1
 }
 
 # cgroup_pids lists the processes in the kubelet's cgroup tree (every
 # container of every pod).
 cgroup_pids() {
-	find /sys/fs/cgroup/*/ddebug-e2e -name cgroup.procs -exec cat {} + 2>/dev/null | sort -u
+	find /sys/fs/cgroup/*/"$CGROUP_ROOT" -name cgroup.procs -exec cat {} + 2>/dev/null | sort -u
 }
 
 # netns_pids lists the processes in the cluster's network namespace (the
@@ -52,21 +42,24 @@ netns_pids() {
 			echo "$pid"
 			continue
 		fi
-		cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || continue
+		cmd=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") || continue
 		[[ $cmd == *containerd-shim*"-address $STATE/containerd/"* ]] && echo "$pid"
 	done
 }
 
 kill_all() {
 	local i pids
-	kill_pidfiles TERM
-	for ((i = 0; i < 20; i++)); do
-		alive_pidfiles || break
-		sleep 0.1
-	done
-	kill_pidfiles KILL
+	pids=$(pidfile_pids | tr '\n' ' ')
+	if [[ -n ${pids// /} ]]; then
+		# shellcheck disable=SC2086
+		kill -TERM $pids 2>/dev/null
+		for ((i = 0; i < 20; i++)); do
+			[[ -z $(pidfile_pids) ]] && break
+			sleep 0.1
+		done
+	fi
 	for ((i = 0; i < 50; i++)); do
-		pids=$( (cgroup_pids; netns_pids) | sort -u | tr '\n' ' ')
+		pids=$( (pidfile_pids; cgroup_pids; netns_pids) | sort -u | tr '\n' ' ')
 		[[ -z ${pids// /} ]] && return 0
 		# shellcheck disable=SC2086
 		kill -KILL $pids 2>/dev/null
@@ -102,8 +95,9 @@ clean_host_paths() {
 	for l in /var/log/containers/*.log; do
 		[[ -L $l && $(readlink "$l") == "$STATE/"* ]] && rm -f "$l"
 	done
-	for id in $(ls "$STATE/containerd/root/io.containerd.grpc.v1.cri/sandboxes" 2>/dev/null); do
-		rm -f /var/lib/cni/results/*-"$id"-*
+	for id in "$STATE"/containerd/root/io.containerd.grpc.v1.cri/sandboxes/*; do
+		id=${id##*/}
+		[[ $id == "*" ]] || rm -f /var/lib/cni/results/*-"$id"-*
 	done
 	[[ -f $STATE/created-host-dirs ]] || return 0
 	if grep -qx /var/lib/kubelet "$STATE/created-host-dirs"; then
@@ -112,15 +106,15 @@ clean_host_paths() {
 			/var/lib/kubelet/device-plugins/DEPRECATION
 	fi
 	local d
-	for d in $(cat "$STATE/created-host-dirs"); do
+	while read -r d; do
 		find "$d" -depth -type d -empty -delete 2>/dev/null
-	done
+	done <"$STATE/created-host-dirs"
 	return 0
 }
 
 remove_cgroups() {
 	local d
-	for d in /sys/fs/cgroup/*/ddebug-e2e; do
+	for d in /sys/fs/cgroup/*/"$CGROUP_ROOT"; do
 		[[ -d $d ]] || continue
 		find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
 		[[ -d $d ]] && log "cgroup $d still busy"

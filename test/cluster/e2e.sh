@@ -36,7 +36,9 @@ main() {
 	# shellcheck disable=SC1091
 	. "$STATE/env"
 	export DDEBUG_E2E_CLUSTER_REQUIRED=1
-	local pkgs=(./test/cluster/... ${DDEBUG_E2E_PKGS:-})
+	local pkgs=(./test/cluster/...)
+	read -r -a extra <<<"${DDEBUG_E2E_PKGS:-}"
+	pkgs+=("${extra[@]}")
 	(cd "$repo" && go test -tags e2e -count=1 -timeout 15m "$@" "${pkgs[@]}")
 	local rc=$?
 	((rc == 0)) || dump_logs

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034
 # lib.sh: settings and helpers shared by the e2e cluster scripts. Sourced,
 # not run.
 
@@ -12,6 +13,9 @@ PAUSE_IMAGE=registry.k8s.io/pause:3.10.2
 # lives in the network namespace NETNS (see README.md).
 STATE=${DDEBUG_E2E_STATE:-/var/lib/ddebug-e2e}
 NETNS=${DDEBUG_E2E_NETNS:-ddebug-e2e}
+# The kubelet's cgroup root, in every hierarchy, is named after NETNS too;
+# a second cluster on one machine needs its own STATE, NETNS and port.
+CGROUP_ROOT=$NETNS
 # NODE_IP is the node and apiserver address inside NETNS: the kubelet
 # refuses a 127.x node IP.
 NODE_IP=10.250.0.1
@@ -54,4 +58,15 @@ lock_cluster() {
 		flock -w 1800 9 || die "gave up waiting for /run/lock/ddebug-e2e-$NETNS.lock"
 	fi
 	export DDEBUG_E2E_LOCK_HELD=1
+}
+
+# pid_of NAME prints the recorded pid of component NAME if that process
+# still runs one of our binaries (a stale pidfile may name a reused pid).
+pid_of() {
+	local pid exe
+	pid=$(cat "$STATE/run/$1.pid" 2>/dev/null) || return 1
+	[[ $pid =~ ^[0-9]+$ ]] || return 1
+	exe=$(readlink "/proc/$pid/exe" 2>/dev/null) || return 1
+	[[ $exe == "$(bin_dir)/"* || $exe == "$STATE/"* ]] || return 1
+	echo "$pid"
 }

@@ -45,7 +45,7 @@ healthy() {
 	local c
 	[[ -f $STATE/env && -e /run/netns/$NETNS ]] || return 1
 	for c in etcd kube-apiserver kube-controller-manager kube-scheduler containerd kubelet netns-forward; do
-		[[ -f $RUN/$c.pid ]] && kill -0 "$(cat "$RUN/$c.pid")" 2>/dev/null || return 1
+		pid_of "$c" >/dev/null || return 1
 	done
 	"$BIN/kubectl" --kubeconfig "$STATE/admin.kubeconfig" get --raw /readyz >/dev/null 2>&1
 }
@@ -248,7 +248,7 @@ tlsCertFile: $PKI/kubelet-serving.crt
 tlsPrivateKeyFile: $PKI/kubelet-serving.key
 containerRuntimeEndpoint: unix://$SOCK
 cgroupDriver: cgroupfs
-cgroupRoot: /ddebug-e2e
+cgroupRoot: /$CGROUP_ROOT
 failCgroupV1: false
 failSwapOn: false
 resolvConf: ""
@@ -274,7 +274,7 @@ make_cgroups() {
 	local h
 	for h in /sys/fs/cgroup/*/; do
 		[[ -f $h/cgroup.procs ]] || continue
-		mkdir -p "$h/ddebug-e2e"
+		mkdir -p "$h/$CGROUP_ROOT"
 	done
 }
 
