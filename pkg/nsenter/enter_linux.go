@@ -102,6 +102,7 @@ func Run(ctx context.Context, opts Options) (int, error) {
 			Setctty:    opts.TTY,
 			Ctty:       0,
 			Credential: cred.credential,
+			Ptrace:     true,
 		},
 	}
 	cmd.SysProcAttr.AmbientCaps = cred.ambient
@@ -145,9 +146,40 @@ func enterAndStart(pidfd int, t targetInfo, cred sessionCred, cmd *exec.Cmd, sta
 		started <- explainStart(err, cmd)
 		return
 	}
+	// The child asked to be traced by this thread just before its exec (Ptrace), so from
+	// then until the toolbox runs nothing in the container can ptrace it: a process has
+	// one tracer. It stops at the exec; let it go.
+	if err := detachAfterExec(cmd.Process.Pid); err != nil {
+		cmd.Process.Kill()
+		cmd.Wait()
+		started <- err
+		return
+	}
 	started <- nil
 	err := cmd.Wait()
 	done <- waitResult{status: exitStatus(cmd.ProcessState), err: nonExitError(err)}
+}
+
+// detachAfterExec waits for the traced child's stop at its exec and detaches from it.
+func detachAfterExec(pid int) error {
+	var ws unix.WaitStatus
+	for {
+		_, err := unix.Wait4(pid, &ws, unix.WALL|unix.WSTOPPED, nil)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("waiting for the session to start: %w", err)
+		}
+		break
+	}
+	if !ws.Stopped() {
+		return fmt.Errorf("the session ended before it started (wait status %#x)", uint32(ws))
+	}
+	if err := unix.PtraceDetach(pid); err != nil {
+		return fmt.Errorf("releasing the session after its exec: %w", err)
+	}
+	return nil
 }
 
 func enterNamespaces(pidfd int, t targetInfo) error {
