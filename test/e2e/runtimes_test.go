@@ -140,6 +140,12 @@ func TestRuntimes(t *testing.T) {
 	})
 
 	t.Run("ps", func(t *testing.T) {
+		// A Docker container of this test's own: the suite's may be gone if another run of
+		// the suite shares this Docker (its cleanup removes every ddebug-e2e- container).
+		dk := prefix + "ps-docker"
+		exec.Command("docker", "rm", "-f", dk).Run()
+		docker(t, "run", "-d", "--name", dk, "ddebug-e2e/nonroot")
+		t.Cleanup(func() { exec.Command("docker", "rm", "-f", dk).Run() })
 		out := mustDdebugEnv(t, env, "ps")
 		t.Logf("ddebug ps:\n%s", out)
 		rows := map[string][]string{}
@@ -156,8 +162,7 @@ func TestRuntimes(t *testing.T) {
 		want := []struct {
 			ref, runtime, image, uid, pid string
 		}{
-			{"docker://" + ctrScratch, "docker", "ddebug-e2e/scratch", "0", docker(t, "inspect", "-f", "{{.State.Pid}}", ctrScratch)},
-			{"docker://" + ctrNonroot, "docker", "ddebug-e2e/nonroot", "65532", docker(t, "inspect", "-f", "{{.State.Pid}}", ctrNonroot)},
+			{"docker://" + dk, "docker", "ddebug-e2e/nonroot", "65532", docker(t, "inspect", "-f", "{{.State.Pid}}", dk)},
 			{"podman://" + prefix + "pm", "podman", "localhost/ddebug-e2e/scratch:latest", "0", strconv.Itoa(pmPID)},
 			{"podman://" + prefix + "pm-nonroot", "podman", "localhost/ddebug-e2e/nonroot:latest", "65532", strconv.Itoa(podmanPID(prefix + "pm-nonroot"))},
 			{"k8s://ddebug-e2e/" + pod.name + "/" + pod.container, "cri", "docker.io/ddebug-e2e/scratch:latest", "0", strconv.Itoa(criPID)},
@@ -302,6 +307,7 @@ func checkErrors(t *testing.T, cases []errorCase) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			r := ddebug(t, c.env, "exec", c.ref, "--", "true")
+			t.Logf("%s: %s", c.ref, strings.TrimSpace(r.stderr))
 			if !strings.Contains(r.stderr, c.want) {
 				t.Errorf("stderr %q, want it to contain %q", r.stderr, c.want)
 			}
