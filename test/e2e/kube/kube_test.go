@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kubectl-ddebug/kubectl-ddebug/test/cluster/clustertest"
 )
 
 const (
@@ -215,6 +217,27 @@ func TestExitCodeAndOutput(t *testing.T) {
 	contains(t, "missing pod", r.stderr, "not found")
 	r = e.ddebug(t, "-n", ns, "wbe", "--", "true")
 	contains(t, "close name", r.stderr, "did you mean web")
+}
+
+// The agent exits after --idle without a session; the next run adds a new container
+// instead of reusing the exited one.
+func TestIdleExit(t *testing.T) {
+	e := setup(t)
+	ns := e.c.Namespace(t, "kube-idle", nil)
+	e.pod(t, ns, "web", rootSpec)
+	e.mustDdebug(t, "-n", ns, "web", "--idle", "2s", "--", "true")
+	name := e.ephemeralNames(t, ns, "web")[0]
+	clustertest.Eventually(t, 30*time.Second, "the idle agent to exit", func() (bool, error) {
+		state := e.c.MustKubectl(t, "-n", ns, "get", "pod", "web", "-o", "jsonpath={.status.ephemeralContainerStatuses[?(@.name=='"+name+"')].state}")
+		return strings.Contains(state, `"terminated"`) && strings.Contains(state, `"exitCode":0`), nil
+	})
+	r := e.mustDdebug(t, "-n", ns, "web", "--", "true")
+	if strings.Contains(r.stderr, "reusing") {
+		t.Errorf("an exited debug container was reused:\n%s", r.stderr)
+	}
+	if names := e.ephemeralNames(t, ns, "web"); len(names) != 2 {
+		t.Errorf("ephemeral containers: %v, want the exited one and a new one", names)
+	}
 }
 
 func TestMain(m *testing.M) {

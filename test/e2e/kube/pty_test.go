@@ -74,6 +74,13 @@ func TestInteractivePTY(t *testing.T) {
 	f.Write([]byte("ls /\r"))
 	at = expect(t, out, at, "etc", 10*time.Second)
 	at = expect(t, out, at, "# ", 10*time.Second)
+	// Ctrl-C reaches the remote command through the raw terminal, not the local plugin.
+	f.Write([]byte("sleep 30\r"))
+	time.Sleep(500 * time.Millisecond)
+	interrupted := time.Now()
+	f.Write([]byte{3})
+	at = expect(t, out, at, "# ", 5*time.Second)
+	t.Logf("Ctrl-C ended sleep 30 after %v", time.Since(interrupted).Round(time.Millisecond))
 	f.Write([]byte("exit 3\r"))
 
 	done := make(chan error, 1)
