@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -19,7 +20,7 @@ import (
 func main() {
 	once := flag.Bool("once", false, "print the process list and exit")
 	flag.Parse()
-	if err := printProcesses(); err != nil {
+	if err := printProcesses(os.Stdout, "/proc"); err != nil {
 		fmt.Fprintln(os.Stderr, "ps:", err)
 		os.Exit(1)
 	}
@@ -31,10 +32,12 @@ func main() {
 	}
 }
 
-func printProcesses() error {
-	dirs, err := os.ReadDir("/proc")
+// printProcesses writes one line per process found in the proc file
+// system mounted at proc.
+func printProcesses(w io.Writer, proc string) error {
+	dirs, err := os.ReadDir(proc)
 	if err != nil {
-		return fmt.Errorf("listing /proc: %w", err)
+		return fmt.Errorf("listing %s: %w", proc, err)
 	}
 	var pids []int
 	for _, d := range dirs {
@@ -43,9 +46,9 @@ func printProcesses() error {
 		}
 	}
 	sort.Ints(pids)
-	fmt.Printf("%5s %6s %s\n", "PID", "UID", "CMD")
+	fmt.Fprintf(w, "%5s %6s %s\n", "PID", "UID", "CMD")
 	for _, pid := range pids {
-		dir := filepath.Join("/proc", strconv.Itoa(pid))
+		dir := filepath.Join(proc, strconv.Itoa(pid))
 		var st syscall.Stat_t
 		if err := syscall.Stat(dir, &st); err != nil {
 			continue // the process is gone
@@ -55,7 +58,7 @@ func printProcesses() error {
 			continue
 		}
 		cmd := strings.TrimSpace(string(bytes.ReplaceAll(cmdline, []byte{0}, []byte{' '})))
-		fmt.Printf("%5d %6d %s\n", pid, st.Uid, cmd)
+		fmt.Fprintf(w, "%5d %6d %s\n", pid, st.Uid, cmd)
 	}
 	return nil
 }
