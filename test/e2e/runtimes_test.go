@@ -109,7 +109,7 @@ func TestRuntimes(t *testing.T) {
 			{"no such container", nil, "podman://" + prefix + "pn", `no such container "` + prefix + `pn" on podman (/run/podman/podman.sock); did you mean ` + prefix + "pm"},
 			{"paused", nil, "podman://" + prefix + "pm-paused", `container "` + prefix + `pm-paused" is paused: its processes are frozen, a session would hang (run 'podman unpause ` + prefix + `pm-paused' first)`},
 			{"exited", nil, "podman://" + prefix + "pm-exited", `container "` + prefix + `pm-exited" is exited (exit code 0): start it first ('podman start ` + prefix + `pm-exited')`},
-			{"socket missing", []string{"CONTAINER_HOST=unix:///tmp/ddebug-e2e-nothing.sock"}, "podman://x", "the Podman API socket /tmp/ddebug-e2e-nothing.sock does not exist: start the Podman API: 'systemctl start podman.socket'"},
+			{"socket missing", []string{"CONTAINER_HOST=unix:///tmp/ddebug-e2e-nothing.sock"}, "podman://x", "the Podman API socket /tmp/ddebug-e2e-nothing.sock does not exist: start it: 'systemctl start podman.socket' (rootless: 'systemctl --user start podman.socket') or 'podman system service --time=0 &'"},
 		})
 		if st := podman(t, "inspect", "-f", "{{.State.Status}}", prefix+"pm-paused"); st != "paused" {
 			t.Errorf("the paused container is %s after ddebug", st)

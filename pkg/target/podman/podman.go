@@ -29,7 +29,7 @@ const apiPrefix = "/v4.0.0/libpod"
 var minAPI = [2]int{3, 0}
 
 // startHint says how to get the API socket Podman only has when asked.
-const startHint = "start the Podman API: 'systemctl start podman.socket' (rootless: 'systemctl --user start podman.socket'), or 'podman system service --time=0 unix:///run/podman/podman.sock &'"
+const startHint = "start it: 'systemctl start podman.socket' (rootless: 'systemctl --user start podman.socket') or 'podman system service --time=0 &'"
 
 // Resolver resolves references through Podman's REST API.
 type Resolver struct {
