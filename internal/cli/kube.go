@@ -256,10 +256,11 @@ func (o *KubeOptions) Run(ctx context.Context) error {
 		}
 		return ephemeral.TranslateAPIError(err, ephemeral.OpGetPod, o.namespace, o.Ref)
 	}
-	t, err := d.Prepare(ctx, ephemeral.Request{
+	req := ephemeral.Request{
 		Pod: pod, Container: o.Container, Image: o.Image, PullPolicy: corev1.PullPolicy(o.PullPolicy),
 		Profile: o.profile, Idle: o.Idle, For: o.forWhom(), Version: Version, NoReuse: o.NoReuse,
-	})
+	}
+	t, err := d.Prepare(ctx, req)
 	if err != nil {
 		return err
 	}
@@ -267,6 +268,13 @@ func (o *KubeOptions) Run(ctx context.Context) error {
 		fmt.Fprintf(o.streams.ErrOut, "ddebug: %s ready in %.1fs (profile %s)\n", t.Debug, time.Since(start).Seconds(), t.Profile)
 	}
 	status, err := o.session(ctx, d, t)
+	if t.Reused && errors.Is(err, ephemeral.ErrContainerExited) {
+		req.NoReuse = true
+		if t, err = d.Prepare(ctx, req); err != nil {
+			return err
+		}
+		status, err = o.session(ctx, d, t)
+	}
 	if err != nil {
 		return err
 	}

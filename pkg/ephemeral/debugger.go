@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"time"
 
@@ -326,6 +327,8 @@ func (d *Debugger) add(ctx context.Context, pod *corev1.Pod, ec *corev1.Ephemera
 	return out, nil
 }
 
+var goneRE = regexp.MustCompile(`(?i)container .*(not found|not running|is terminated)|cannot exec in a stopped`)
+
 // Session runs command (the shell when empty) in t and returns its exit status.
 func (d *Debugger) Session(ctx context.Context, t *Target, command []string, quiet bool, r ExecRequest) (int, error) {
 	r.Namespace, r.Pod, r.Container = t.Namespace, t.Pod, t.Debug
@@ -341,6 +344,10 @@ func (d *Debugger) Session(ctx context.Context, t *Target, command []string, qui
 	var cep *uexec.CodeExitError
 	if errors.As(err, &cep) {
 		return cep.Code, nil
+	}
+	if t.Reused && goneRE.MatchString(err.Error()) {
+		// The agent reached its idle time between the check and the exec.
+		return 0, &Error{Kind: ErrContainerExited, Msg: fmt.Sprintf("debug container %s exited before the session started", t.Debug), Err: err}
 	}
 	return 0, TranslateAPIError(err, OpExec, t.Namespace, t.Pod)
 }

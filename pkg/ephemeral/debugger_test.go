@@ -293,7 +293,7 @@ func TestPrepareAutoLearnsLevelFromRejection(t *testing.T) {
 }
 
 func TestSessionExitStatusAndErrors(t *testing.T) {
-	tgt := &Target{Namespace: "ns", Pod: "web", Container: "app", Debug: "ddebug-abcde", Toolbox: "/bin/ddebug-toolbox"}
+	tgt := &Target{Namespace: "ns", Pod: "web", Container: "app", Debug: "ddebug-abcde", Toolbox: "/bin/ddebug-toolbox", Reused: true}
 	tests := []struct {
 		name     string
 		execErr  error
@@ -302,6 +302,7 @@ func TestSessionExitStatusAndErrors(t *testing.T) {
 	}{
 		{"success", nil, 0, nil},
 		{"exit 7", uexec.CodeExitError{Err: fmt.Errorf("command terminated with exit code 7"), Code: 7}, 7, nil},
+		{"reused container gone", errors.New(`container "ddebug-abcde" not found in pod "web"`), 0, ErrContainerExited},
 		{"forbidden", apierrors.NewForbidden(schema.GroupResource{Resource: "pods/exec"}, "web", errors.New(`User "bob" cannot create resource "pods/exec"`)), 0, ErrForbidden},
 	}
 	for _, tt := range tests {

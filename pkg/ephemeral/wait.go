@@ -54,7 +54,7 @@ func ContainerState(pod *corev1.Pod, name string) (done bool, detail string, err
 			return false, w.Reason, nil
 		}
 	}
-	return false, "pending", nil
+	return false, "not started yet", nil
 }
 
 func failure(kind error, name, image, msg string) error {
@@ -126,7 +126,7 @@ func (d *Debugger) waitRunning(ctx context.Context, pod *corev1.Pod, name string
 		defer ew.Stop()
 		evc = ew.ResultChan()
 	}
-	d.progress("waiting", "waiting for debug container %s: %s", name, detail)
+	d.progress("waiting", "waiting for debug container %s to start", name)
 	last := detail
 	for {
 		select {

@@ -54,6 +54,9 @@ func runSession(ctx context.Context, env *tools.Env, quiet bool, command []strin
 			return 125
 		}
 	}
+	if os.Geteuid() == 0 {
+		nonDumpable()
+	}
 	os.Chdir(view.Dir) // programs of the target started from here see the same directory
 	senv := &tools.Env{Stdin: env.Stdin, Stdout: env.Stdout, Stderr: env.Stderr, Dir: view.Dir, Environ: sessionEnviron(env.Environ, view)}
 	if len(command) == 0 {

@@ -32,3 +32,10 @@ func switchTo(t Target) error {
 	}
 	return nil
 }
+
+// nonDumpable keeps processes of the target (which share the PID namespace) from
+// ptrace-attaching to or reading the memory of a root session.
+func nonDumpable() {
+	const prSetDumpable = 4
+	syscall.RawSyscall(syscall.SYS_PRCTL, prSetDumpable, 0, 0)
+}

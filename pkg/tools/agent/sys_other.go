@@ -9,3 +9,5 @@ var errNotLinux = errors.New("not supported on this OS: the ddebug agent runs in
 func chroot(string) error { return errNotLinux }
 
 func switchTo(Target) error { return errNotLinux }
+
+func nonDumpable() {}
