@@ -33,18 +33,17 @@ cgroup_pids() {
 # control plane, containerd's shims), and the shims of our containerd
 # (found by the socket they name) should the namespace be gone already.
 netns_pids() {
-	local ns pid cmd
-	ns=$(stat -L -c %i "/run/netns/$NETNS" 2>/dev/null) || ns=
-	for pid in /proc/[0-9]*; do
-		pid=${pid#/proc/}
-		[[ $pid == "$$" ]] && continue
-		if [[ -n $ns && $(stat -L -c %i "/proc/$pid/ns/net" 2>/dev/null) == "$ns" ]]; then
-			echo "$pid"
-			continue
-		fi
-		cmd=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") || continue
-		[[ $cmd == *containerd-shim*"-address $STATE/containerd/"* ]] && echo "$pid"
-	done
+	local f args
+	if [[ -e /run/netns/$NETNS ]]; then
+		find -L /proc/[0-9]*/ns/net -maxdepth 0 -samefile "/run/netns/$NETNS" 2>/dev/null |
+			awk -F/ -v self=$$ '$3 != self { print $3 }'
+	fi
+	grep -laF -- "$STATE/containerd/containerd.sock" /proc/[0-9]*/cmdline 2>/dev/null |
+		while read -r f; do
+			mapfile -d '' args 2>/dev/null <"$f" || continue
+			[[ ${args[0]:-} == *containerd-shim* ]] && echo "${f//[^0-9]/}"
+		done
+	return 0
 }
 
 kill_all() {

@@ -19,6 +19,11 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// init keeps the main goroutine on the main thread, so that the threads
+// dialIn moves into the namespace (and discards) are never the main one,
+// which the runtime cannot discard.
+func init() { runtime.LockOSThread() }
+
 func main() {
 	netns := flag.String("netns", "", "network namespace file, e.g. /run/netns/NAME")
 	listen := flag.String("listen", "127.0.0.1:16443", "host address to listen on")

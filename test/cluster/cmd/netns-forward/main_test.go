@@ -66,6 +66,10 @@ func listenIn(t *testing.T, ns *os.File) net.Listener {
 
 func TestForwardReachesTheNamespace(t *testing.T) {
 	requireRoot(t)
+	hostNS, err := os.Readlink("/proc/self/ns/net")
+	if err != nil {
+		t.Fatal(err)
+	}
 	ns := newNetns(t)
 	inner := listenIn(t, ns)
 	go func() {
@@ -107,5 +111,9 @@ func TestForwardReachesTheNamespace(t *testing.T) {
 		if want := fmt.Sprintf("echo hello %d\n", i); got != want || err != nil {
 			t.Errorf("round trip %d = %q, %v; want %q", i, got, err, want)
 		}
+	}
+	// The process (its main thread) stays in the host's namespace.
+	if now, err := os.Readlink("/proc/self/ns/net"); err != nil || now != hostNS {
+		t.Errorf("process network namespace = %s, %v; want %s", now, err, hostNS)
 	}
 }
