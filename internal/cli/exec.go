@@ -34,6 +34,8 @@ type ExecOptions struct {
 	TTY        bool
 	NoTTY      bool
 	Quiet      bool
+	// TrustTarget enters containers whose processes may ptrace (nsenter.ErrTargetCanPtrace).
+	TrustTarget bool
 
 	identity nsenter.Identity
 	streams  Streams
@@ -78,6 +80,7 @@ Exit status: the command's own; 128+N if it died of signal N; 125 when ddebug it
 	f.BoolVarP(&o.TTY, "tty", "t", false, "allocate a terminal even when stdin or stdout is not one")
 	f.BoolVarP(&o.NoTTY, "no-tty", "T", false, "never allocate a terminal")
 	f.BoolVarP(&o.Quiet, "quiet", "q", false, "no banner")
+	f.BoolVar(&o.TrustTarget, "trust-target", false, "enter a container that holds CAP_SYS_PTRACE (see README, Security model)")
 	f.SetInterspersed(false)
 	return cmd
 }
@@ -191,19 +194,20 @@ func (o *ExecOptions) Run(ctx context.Context) error {
 		terminal = f
 	}
 	status, err := nsenter.Run(ctx, nsenter.Options{
-		PID:       t.PID,
-		StartTime: t.StartTime,
-		Name:      t.Name,
-		Command:   o.Command,
-		TTY:       tty,
-		Terminal:  terminal,
-		TermEnv:   os.Getenv("TERM"),
-		Identity:  o.identity,
-		Session:   exe,
-		Started:   started,
-		Stdin:     o.streams.In,
-		Stdout:    o.streams.Out,
-		Stderr:    o.streams.ErrOut,
+		PID:         t.PID,
+		StartTime:   t.StartTime,
+		Name:        t.Name,
+		Command:     o.Command,
+		TTY:         tty,
+		Terminal:    terminal,
+		TermEnv:     os.Getenv("TERM"),
+		Identity:    o.identity,
+		Session:     exe,
+		Started:     started,
+		TrustTarget: o.TrustTarget,
+		Stdin:       o.streams.In,
+		Stdout:      o.streams.Out,
+		Stderr:      o.streams.ErrOut,
 	})
 	if err != nil {
 		return fmt.Errorf("%s: %w", t.Ref(), err)

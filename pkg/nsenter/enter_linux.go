@@ -66,6 +66,9 @@ func Run(ctx context.Context, opts Options) (int, error) {
 		return 0, err
 	}
 	defer t.closeNS()
+	if err := checkPtraceRisk(t, opts.TrustTarget); err != nil {
+		return 0, err
+	}
 	cred, err := credentialsFor(opts.Identity, opts.PID, t.status)
 	if err != nil {
 		return 0, err
@@ -271,6 +274,25 @@ func pinTarget(pid int, startTime uint64) (int, error) {
 		}
 	}
 	return fd, nil
+}
+
+// checkPtraceRisk refuses a target in another PID namespace whose bounding set holds
+// CAP_SYS_PTRACE (a --cap-add SYS_PTRACE or --privileged container). Go starts the session
+// with vfork semantics: from the fork until the exec, the child is already visible in the
+// target's PID namespace and shares ddebug's memory; with CAP_SYS_PTRACE a process there
+// could read it (the caller's environment) or write it (/proc/<pid>/mem) in that instant.
+// Processes in the caller's own PID namespace gain nothing from that, so pid:// targets
+// on the host are entered as usual.
+func checkPtraceRisk(t targetInfo, trusted bool) error {
+	if trusted || t.status.CapBnd&(1<<unix.CAP_SYS_PTRACE) == 0 {
+		return nil
+	}
+	mine, err1 := nsInode(os.Getpid(), "pid")
+	theirs, err2 := nsInode(t.pid, "pid")
+	if err1 == nil && err2 == nil && mine == theirs {
+		return nil
+	}
+	return fmt.Errorf("%w: its capability bounding set includes CAP_SYS_PTRACE, so while the session starts a process in it could read or write ddebug's memory; enter it only if you trust it, with --trust-target", ErrTargetCanPtrace)
 }
 
 // targetInfo is what is read of the target on the host before any namespace is joined.

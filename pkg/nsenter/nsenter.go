@@ -17,6 +17,9 @@ var (
 	ErrUserNamespace = errors.New("target runs in its own user namespace")
 	// ErrUnsupported: not on Linux.
 	ErrUnsupported = errors.New("entering namespaces is only supported on Linux")
+	// ErrTargetCanPtrace: the target's processes may hold CAP_SYS_PTRACE, and so could read
+	// and write ddebug's memory in the instant between its fork and the session's exec.
+	ErrTargetCanPtrace = errors.New("target's processes may ptrace")
 )
 
 // IdentityMode says which credentials the session gets.
@@ -66,9 +69,11 @@ type Options struct {
 	TTY      bool
 	Terminal *os.File
 	// TermEnv is the caller's TERM, passed to the session with a TTY (validated).
-	TermEnv  string
-	Identity Identity
-	Session  Executable
+	TermEnv string
+	// TrustTarget enters a target whose processes may hold CAP_SYS_PTRACE.
+	TrustTarget bool
+	Identity    Identity
+	Session     Executable
 	// Started, when set, is called once the session process runs (for a banner), before
 	// any of its output is copied.
 	Started func()

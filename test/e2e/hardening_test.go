@@ -115,19 +115,37 @@ func fileSum(t *testing.T, path string) [32]byte {
 var allowedFD = regexp.MustCompile(`^\d+=(pipe:\[\d+\]|anon_inode:.*|/dev/pts/\d+|/sys/fs/cgroup/[^ ]*)$`)
 
 // TestHostileContainer runs sessions in a container whose PID 1 attacks every process that
-// appears beside it, with Docker's default capabilities and again with SYS_PTRACE.
+// appears beside it, with Docker's default capabilities; with SYS_PTRACE ddebug refuses.
 func TestHostileContainer(t *testing.T) {
 	secret := "DDEBUG_TEST_HOST_SECRET=hunter2-" + strconv.Itoa(os.Getpid())
+	t.Run("sys-ptrace refused", func(t *testing.T) {
+		// With CAP_SYS_PTRACE a process of the container could read and write ddebug's
+		// memory between the fork and the exec of the session: ddebug refuses by default.
+		ctr := startHostile(t, "hostile-ptrace", "--cap-add", "SYS_PTRACE")
+		before := fileSum(t, ddebugBin)
+		r := ddebug(t, []string{secret}, "exec", ctr, "--", "true")
+		if r.status != 125 || !strings.Contains(r.stderr, "includes CAP_SYS_PTRACE") || !strings.Contains(r.stderr, "--trust-target") {
+			t.Errorf("exec into a SYS_PTRACE container: exit %d, stderr %q; want 125 and the --trust-target advice", r.status, r.stderr)
+		}
+		time.Sleep(200 * time.Millisecond)
+		if rs := attackReports(t, ctr); len(rs) != 0 {
+			t.Errorf("the attacker met a process of ddebug although it refused: %+v", rs[0])
+		}
+		if after := fileSum(t, ddebugBin); after != before {
+			t.Fatal("the host's ddebug binary changed")
+		}
+	})
 	for _, v := range []struct {
 		name  string
 		extra []string
-	}{{"default-caps", nil}, {"sys-ptrace", []string{"--cap-add", "SYS_PTRACE"}}} {
+	}{{"default-caps", nil}} {
 		t.Run(v.name, func(t *testing.T) {
 			ctr := startHostile(t, "hostile-"+v.name, v.extra...)
 			before := fileSum(t, ddebugBin)
 			// A command session and an interactive one, each living long enough to be attacked.
 			if r := ddebug(t, []string{secret}, "exec", ctr, "--", "sleep", "1.5"); r.status != 0 {
-				t.Fatalf("session: exit %d: %s", r.status, r.stderr)
+				logs, _ := exec.Command("docker", "logs", ctr).CombinedOutput()
+				t.Fatalf("session: exit %d: %s\nthe attacker's log:\n%s", r.status, r.stderr, tail(string(logs), 30))
 			}
 			c := startConsole(t, "exec", ctr)
 			c.expect("ddebug:" + ctr)
