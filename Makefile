@@ -15,7 +15,7 @@ LDFLAGS := -s -w \
 	-X github.com/kubectl-ddebug/kubectl-ddebug/internal/cli.DefaultImage=$(IMAGE)
 GO_BUILD := go build -trimpath -ldflags '$(LDFLAGS)'
 
-.PHONY: all build install uninstall demo test unit e2e e2e-docker e2e-cluster bench vet fmt clean
+.PHONY: all build install uninstall demo test unit e2e e2e-docker e2e-cluster cluster-up cluster-down bench vet fmt clean
 
 all: build
 
@@ -65,11 +65,21 @@ e2e: e2e-docker e2e-cluster
 e2e-docker: build
 	DDEBUG_E2E_BIN=$(CURDIR)/bin/ddebug go test -tags e2e -count=1 -timeout 20m ./test/e2e/...
 
+# A real single-node Kubernetes built from Go modules (test/cluster/README.md): up, the
+# cluster and Kubernetes-face suites, down (also on failure).
+E2E_KUBE_PKGS ?= $(wildcard ./test/e2e/kube)
 e2e-cluster: build
-	test/cluster/e2e.sh
+	DDEBUG_E2E_BIN=$(CURDIR)/bin/kubectl-ddebug DDEBUG_E2E_PKGS="$(E2E_KUBE_PKGS)" test/cluster/e2e.sh $(E2E_FLAGS)
+
+cluster-up:
+	test/cluster/up.sh
+
+cluster-down:
+	test/cluster/down.sh
 
 bench: build
 	bench/exec.sh
+	bench/toolbox.sh
 
 clean:
 	rm -rf bin _output internal/sessionbin/toolbox.bin
