@@ -1,3 +1,5 @@
+//go:build !ddebug_host
+
 package cli
 
 import (
@@ -253,6 +255,8 @@ func (o *KubeOptions) Run(ctx context.Context) error {
 	if err != nil {
 		if name, ok := podName(o.Ref); ok && apierrors.IsNotFound(err) {
 			return ephemeral.PodNotFound(ctx, d.Client, o.namespace, name)
+		} else if apierrors.IsNotFound(err) {
+			return &ephemeral.Error{Kind: ephemeral.ErrPodNotFound, Msg: fmt.Sprintf("%s not found in namespace %s", o.Ref, o.namespace), Err: err}
 		}
 		return ephemeral.TranslateAPIError(err, ephemeral.OpGetPod, o.namespace, o.Ref)
 	}

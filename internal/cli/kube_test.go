@@ -1,3 +1,5 @@
+//go:build !ddebug_host
+
 package cli
 
 import (
@@ -114,6 +116,8 @@ func TestKubeCommandLine(t *testing.T) {
 		{"bad pull policy", []string{"web", "--image-pull-policy=Sometimes", "--", "true"}, nil, nil, ExitFailure, nil, false, "--image-pull-policy"},
 		{"pod not found suggests", []string{"wbe", "--", "true"}, nil, apierrors.NewNotFound(schema.GroupResource{Resource: "pods"}, "wbe"),
 			ExitFailure, nil, false, "hint: did you mean web"},
+		{"workload not found", []string{"sts/nope", "--", "true"}, nil, apierrors.NewNotFound(schema.GroupResource{Group: "apps", Resource: "statefulsets"}, "nope"),
+			ExitFailure, nil, false, "kubectl ddebug: sts/nope not found in namespace default\n"},
 		{"exec forbidden", []string{"web", "--", "true"}, apierrors.NewForbidden(schema.GroupResource{Resource: "pods"}, "web", fmt.Errorf(`User "bob" cannot create resource "pods/exec"`)), nil,
 			ExitFailure, nil, false, "kubectl ddebug: you (bob) may not create pods/exec in namespace default\nhint: ask for a Role"},
 	}
