@@ -79,6 +79,8 @@ func run(t *testing.T, pid int, cmd ...string) (string, int) {
 	status, err := nsenter.Run(context.Background(), nsenter.Options{
 		PID: pid, Name: "nstest", Command: cmd, Session: nsenter.Executable{Path: toolbox},
 		Stdout: &out, Stderr: &errb,
+		// The test's target is root with every capability; it is the test's own process.
+		TrustTarget: true,
 	})
 	if err != nil {
 		t.Fatalf("Run %v: %v", cmd, err)
@@ -132,7 +134,7 @@ func TestRunRefusesAReusedPID(t *testing.T) {
 	requireRoot(t)
 	pid := isolated(t)
 	_, err := nsenter.Run(context.Background(), nsenter.Options{
-		PID: pid, StartTime: 1, Session: nsenter.Executable{Path: toolbox}, Command: []string{"true"},
+		PID: pid, StartTime: 1, Session: nsenter.Executable{Path: toolbox}, Command: []string{"true"}, TrustTarget: true,
 	})
 	if !errors.Is(err, nsenter.ErrTargetGone) {
 		t.Errorf("Run with a wrong start time: %v, want ErrTargetGone", err)
@@ -146,5 +148,18 @@ func TestRunSessionIsNonDumpableAndSealed(t *testing.T) {
 	out, status := run(t, pid, "sh", "-c", "readlink /proc/self/exe; grep -c . /proc/self/environ >/dev/null && echo environ-readable-by-self")
 	if status != 0 || !strings.HasPrefix(out, "/memfd:ddebug-toolbox (deleted)\n") {
 		t.Errorf("session exe: %q (exit %d), want the sealed memfd", out, status)
+	}
+}
+
+// TestRunRefusesATargetThatCanPtrace: a target in another PID namespace whose bounding set
+// holds CAP_SYS_PTRACE is not entered unless trusted.
+func TestRunRefusesATargetThatCanPtrace(t *testing.T) {
+	requireRoot(t)
+	pid := isolated(t) // root with every capability, in its own PID namespace
+	_, err := nsenter.Run(context.Background(), nsenter.Options{
+		PID: pid, Session: nsenter.Executable{Path: toolbox}, Command: []string{"true"},
+	})
+	if !errors.Is(err, nsenter.ErrTargetCanPtrace) {
+		t.Errorf("Run on a target that can ptrace: %v, want ErrTargetCanPtrace", err)
 	}
 }
