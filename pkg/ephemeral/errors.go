@@ -23,6 +23,7 @@ var (
 	ErrContainerExited  = errors.New("debug container exited")
 	ErrTimeout          = errors.New("timed out")
 	ErrNoSuchContainer  = errors.New("no such container in the pod")
+	ErrInvalid          = errors.New("debug container refused by the API server")
 )
 
 // Error is a failure explained in plain words, with what to do about it.
@@ -94,6 +95,13 @@ func TranslateAPIError(err error, op Op, ns, pod string) error {
 				op.Verb, op.Resource, op.Verb, op.Resource, ns),
 			Err: err,
 		}
+	case apierrors.IsInvalid(err) && op == OpPatchEphemeral:
+		e := &Error{Kind: ErrInvalid, Msg: "the API server refused the debug container: " + msg, Err: err}
+		if strings.Contains(msg, "privileged") && strings.Contains(msg, "disallowed by cluster policy") {
+			e.Advice = "this cluster forbids privileged containers (kube-apiserver --allow-privileged=false): " +
+				"use --profile=netadmin (root with NET_ADMIN, NET_RAW and SYS_PTRACE, not privileged)"
+		}
+		return e
 	case apierrors.IsNotFound(err) && op == OpPatchEphemeral && isUnservedSubresource(status):
 		return &Error{
 			Kind:   ErrUnsupported,

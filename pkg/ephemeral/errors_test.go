@@ -8,6 +8,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
 func TestTranslateAPIError(t *testing.T) {
@@ -31,6 +32,9 @@ func TestTranslateAPIError(t *testing.T) {
 			[]string{"bob", "create pods/exec"}, nil},
 		{"pod security", psa, OpPatchEphemeral, ErrPodSecurity,
 			[]string{"restricted:latest", "allowPrivilegeEscalation != false", "runAsNonRoot != true"}, []string{"--profile=restricted"}},
+		{"privileged disallowed", apierrors.NewInvalid(schema.GroupKind{Kind: "Pod"}, "web", field.ErrorList{
+			field.Forbidden(field.NewPath("spec", "ephemeralContainers").Index(0).Child("securityContext", "privileged"), "disallowed by cluster policy")}),
+			OpPatchEphemeral, ErrInvalid, []string{"privileged"}, []string{"--profile=netadmin"}},
 		{"subresource not served", unserved, OpPatchEphemeral, ErrUnsupported, []string{"ephemeral containers"}, nil},
 		{"pod gone", apierrors.NewNotFound(pods, "web"), OpPatchEphemeral, ErrPodNotFound, []string{"pod web not found in namespace ns"}, nil},
 	}

@@ -77,6 +77,37 @@ func TestRestrictedNonRootTarget(t *testing.T) {
 	contains(t, "rejection", r.stderr, "restricted", "SYS_PTRACE", "--profile=restricted")
 }
 
+// Each explicit profile on a uid 65532 target in an unlabeled namespace: those that copy the
+// ids show /target; sysadmin and netadmin are root with SYS_PTRACE and chroot.
+func TestProfiles(t *testing.T) {
+	e := setup(t)
+	ns := e.c.Namespace(t, "kube-profiles", nil)
+	e.pod(t, ns, "app", "  securityContext: {runAsUser: 65532}\n  containers:\n  - {name: app, image: "+nonRootTarget+", imagePullPolicy: Never}\n")
+	tests := []struct {
+		profile, want string
+	}{
+		{"general", "65532 0 /target nonroot-target"},
+		{"baseline", "65532 0 /target nonroot-target"},
+		{"restricted", "65532 0 /target nonroot-target"},
+		{"sysadmin", "0 0 / nonroot-target"},
+		{"netadmin", "0 0 / nonroot-target"},
+	}
+	for _, tt := range tests {
+		r := e.ddebug(t, "-n", ns, "app", "--profile", tt.profile, "-q", "--", "sh", "-c", `echo $(id -u) $(id -g) $PWD $(cat etc/marker)`)
+		if tt.profile == "sysadmin" && r.code == 125 && strings.Contains(r.stderr, "allow-privileged=false") {
+			t.Logf("--profile=sysadmin: this cluster forbids privileged containers, said so: %s", strings.TrimSpace(r.stderr))
+			continue
+		}
+		if r.code != 0 {
+			t.Errorf("--profile=%s: exit %d\n%s", tt.profile, r.code, r.stderr)
+			continue
+		}
+		if got := strings.TrimSpace(r.stdout); got != tt.want {
+			t.Errorf("--profile=%s: %q, want %q", tt.profile, got, tt.want)
+		}
+	}
+}
+
 // shareProcessNamespace: PID 1 is the pause process; the target is found by its cgroup.
 func TestSharedProcessNamespace(t *testing.T) {
 	e := setup(t)
