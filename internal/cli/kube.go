@@ -93,6 +93,7 @@ Exit status: the command's own; 125 when ddebug itself failed.`
 	f.BoolVarP(&o.Stdin, "stdin", "i", false, "pass stdin to the command (the default without a command)")
 	f.BoolVarP(&o.TTY, "tty", "t", false, "allocate a terminal for the command (the default without a command, when stdin is one)")
 	f.BoolVar(&o.NoReuse, "new", false, "always add a new debug container instead of reusing a running one")
+	addBeyondDebug(root, o, streams) // list, cp (kube_beyond.go)
 	root.RunE = func(cmd *cobra.Command, args []string) error {
 		if len(args) == 0 {
 			return cmd.Help()
