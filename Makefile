@@ -15,7 +15,7 @@ LDFLAGS := -s -w \
 	-X github.com/kubectl-ddebug/kubectl-ddebug/internal/cli.DefaultImage=$(IMAGE)
 GO_BUILD := go build -trimpath -ldflags '$(LDFLAGS)'
 
-.PHONY: all build install uninstall demo test unit e2e e2e-docker e2e-cluster cluster-up cluster-down bench vet fmt clean
+.PHONY: image release all build install uninstall demo test unit e2e e2e-docker e2e-cluster cluster-up cluster-down bench vet fmt clean
 
 all: build
 
@@ -25,7 +25,7 @@ all: build
 # command line built without the Kubernetes client (tag ddebug_host), whose initialisation
 # alone would cost `ddebug exec` more than entering the container does.
 build:
-	$(GO_BUILD) -o bin/ddebug-toolbox ./cmd/ddebug-toolbox
+	$(GO_BUILD) -tags nethttpomithttp2 -o bin/ddebug-toolbox ./cmd/ddebug-toolbox
 	cp bin/ddebug-toolbox internal/sessionbin/toolbox.bin
 	$(GO_BUILD) -tags ddebug_embed -o bin/kubectl-ddebug ./cmd/kubectl-ddebug
 	$(GO_BUILD) -tags 'ddebug_embed ddebug_host' -o bin/ddebug ./cmd/kubectl-ddebug
@@ -34,10 +34,23 @@ install: build
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 bin/kubectl-ddebug $(DESTDIR)$(PREFIX)/bin/kubectl-ddebug
 	install -m 0755 bin/ddebug $(DESTDIR)$(PREFIX)/bin/ddebug
+	install -m 0755 hack/kubectl_complete-ddebug $(DESTDIR)$(PREFIX)/bin/kubectl_complete-ddebug
 	@echo "installed $(DESTDIR)$(PREFIX)/bin/kubectl-ddebug and ddebug"
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/kubectl-ddebug $(DESTDIR)$(PREFIX)/bin/ddebug
+	rm -f $(DESTDIR)$(PREFIX)/bin/kubectl-ddebug $(DESTDIR)$(PREFIX)/bin/ddebug $(DESTDIR)$(PREFIX)/bin/kubectl_complete-ddebug
+
+# The toolbox image, daemonless and reproducible: OCI layout + docker-loadable tarballs,
+# linux/amd64 and linux/arm64, in images/out.
+image:
+	go run ./images/build -version $(VERSION) -out images/out
+
+# make release VERSION=x.y.z: the plugin for linux/darwin x amd64/arm64, archives, sums,
+# the krew manifest, and the image of the same version, in dist/.
+release:
+	@test "$(origin VERSION)" = "command line" || { echo "usage: make release VERSION=x.y.z"; exit 1; }
+	go run ./hack/release -version $(VERSION) -out dist
+	go run ./images/build -version $(VERSION) -out dist/image
 
 # A distroless-like demo container: a static Go program FROM scratch, no shell, no ls.
 demo:
@@ -75,7 +88,7 @@ e2e-docker: build
 # cluster and Kubernetes-face suites, down (also on failure).
 E2E_KUBE_PKGS ?= $(wildcard ./test/e2e/kube)
 e2e-cluster: build
-	DDEBUG_E2E_BIN=$(CURDIR)/bin/kubectl-ddebug DDEBUG_E2E_PKGS="$(E2E_KUBE_PKGS)" test/cluster/e2e.sh $(E2E_FLAGS)
+	DDEBUG_E2E_PKGS="$(E2E_KUBE_PKGS)" test/cluster/e2e.sh $(E2E_FLAGS)
 
 cluster-up:
 	test/cluster/up.sh
@@ -86,6 +99,7 @@ cluster-down:
 bench: build
 	bench/exec.sh
 	bench/toolbox.sh
+	bench/image-size.sh
 
 clean:
-	rm -rf bin _output internal/sessionbin/toolbox.bin
+	rm -rf bin _output dist images/out internal/sessionbin/toolbox.bin

@@ -3,7 +3,6 @@ package files
 import (
 	"bytes"
 	"context"
-	"debug/elf"
 	"fmt"
 	"io"
 	"io/fs"
@@ -174,88 +173,60 @@ func textKind(b []byte) string {
 }
 
 func describeELF(r io.ReaderAt) string {
-	f, err := elf.NewFile(r)
+	f, err := readELF(r)
 	if err != nil {
 		return "ELF (corrupt: " + err.Error() + ")"
 	}
-	defer f.Close()
 	var b strings.Builder
 	bits := "32-bit"
-	if f.Class == elf.ELFCLASS64 {
+	if f.is64 {
 		bits = "64-bit"
 	}
 	order := "LSB"
-	if f.Data == elf.ELFDATA2MSB {
+	if f.msb {
 		order = "MSB"
 	}
-	var interp string
-	dynamic := false
-	for _, p := range f.Progs {
-		switch p.Type {
-		case elf.PT_INTERP:
-			data := make([]byte, p.Filesz)
-			if _, err := p.ReadAt(data, 0); err == nil {
-				interp = strings.TrimRight(string(data), "\x00")
-			}
-		case elf.PT_DYNAMIC:
-			dynamic = true
-		}
-	}
+	interp, dynamic := f.interp, f.dynamic
 	kind := "executable"
-	switch f.Type {
-	case elf.ET_DYN:
+	switch f.typ {
+	case etDyn:
 		kind = "shared object"
-		if interp != "" {
-			kind = "pie executable"
-		} else if hasFlagPIE(f) {
+		if f.pie {
 			kind = "pie executable"
 		}
-	case elf.ET_REL:
+	case etRel:
 		kind = "relocatable"
-	case elf.ET_CORE:
+	case etCore:
 		kind = "core file"
 	}
-	arch := map[elf.Machine]string{
-		elf.EM_X86_64: "x86-64", elf.EM_386: "Intel 80386", elf.EM_AARCH64: "ARM aarch64", elf.EM_ARM: "ARM",
-		elf.EM_RISCV: "UCB RISC-V", elf.EM_S390: "IBM S/390", elf.EM_PPC64: "64-bit PowerPC or cisco 7500",
-		elf.EM_MIPS: "MIPS", elf.EM_LOONGARCH: "LoongArch",
-	}[f.Machine]
+	arch := map[uint16]string{
+		62: "x86-64", 3: "Intel 80386", 183: "ARM aarch64", 40: "ARM",
+		243: "UCB RISC-V", 22: "IBM S/390", 21: "64-bit PowerPC or cisco 7500",
+		8: "MIPS", 258: "LoongArch",
+	}[f.machine]
 	if arch == "" {
-		arch = strings.TrimPrefix(f.Machine.String(), "EM_")
+		arch = fmt.Sprintf("machine %d", f.machine)
 	}
-	fmt.Fprintf(&b, "ELF %s %s %s, %s, version %d (%s)", bits, order, kind, arch, f.Version,
-		map[elf.OSABI]string{elf.ELFOSABI_NONE: "SYSV", elf.ELFOSABI_LINUX: "GNU/Linux"}[f.OSABI])
+	fmt.Fprintf(&b, "ELF %s %s %s, %s, version %d (%s)", bits, order, kind, arch, f.version,
+		map[byte]string{0: "SYSV", 3: "GNU/Linux"}[f.osabi])
 	switch {
-	case interp != "" || dynamic && f.Type == elf.ET_DYN && kind == "shared object":
+	case interp != "" || dynamic && f.typ == etDyn && kind == "shared object":
 		b.WriteString(", dynamically linked")
-	case dynamic && interp == "" && f.Type == elf.ET_DYN:
+	case dynamic && interp == "" && f.typ == etDyn:
 		b.WriteString(", static-pie linked")
-	case f.Type == elf.ET_EXEC || f.Type == elf.ET_DYN:
+	case f.typ == etExec || f.typ == etDyn:
 		b.WriteString(", statically linked")
 	}
 	if interp != "" {
 		b.WriteString(", interpreter " + interp)
 	}
-	if s := f.Section(".note.go.buildid"); s != nil {
+	if f.sections[".note.go.buildid"] {
 		b.WriteString(", Go BuildID")
 	}
-	if f.Section(".symtab") != nil {
+	if f.sections[".symtab"] {
 		b.WriteString(", not stripped")
-	} else if f.Type != elf.ET_REL {
+	} else if f.typ != etRel {
 		b.WriteString(", stripped")
 	}
 	return b.String()
-}
-
-func hasFlagPIE(f *elf.File) bool {
-	ds, err := f.DynValue(elf.DT_FLAGS_1)
-	if err != nil {
-		return false
-	}
-	for _, v := range ds {
-		if elf.DynFlag1(v)&elf.DF_1_PIE != 0 {
-			return true
-		}
-	}
-	return false
 }

@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
-	"golang.org/x/net/http/httpproxy"
 )
 
 // caBundles are where distributions keep their CA bundle; /etc/ssl/certs/*.pem is read too.
@@ -124,18 +123,17 @@ func newHTTPClient(env *tools.Env, o httpOptions) (*http.Client, error) {
 		}
 		tlsConf.RootCAs = pool
 	}
-	pc := &httpproxy.Config{
-		HTTPProxy:  firstEnv(env, "http_proxy", "HTTP_PROXY"),
-		HTTPSProxy: firstEnv(env, "https_proxy", "HTTPS_PROXY"),
-		NoProxy:    firstEnv(env, "no_proxy", "NO_PROXY"),
+	pc := proxyConfig{
+		httpProxy:  firstEnv(env, "http_proxy", "HTTP_PROXY"),
+		httpsProxy: firstEnv(env, "https_proxy", "HTTPS_PROXY"),
+		noProxy:    firstEnv(env, "no_proxy", "NO_PROXY"),
 	}
-	proxy := pc.ProxyFunc()
 	connectTimeout := o.connectTimeout
 	if connectTimeout == 0 {
 		connectTimeout = 30 * time.Second
 	}
 	tr := &http.Transport{
-		Proxy:               func(r *http.Request) (*url.URL, error) { return proxy(r.URL) },
+		Proxy:               func(r *http.Request) (*url.URL, error) { return pc.proxyFor(r.URL) },
 		DialContext:         (&net.Dialer{Timeout: connectTimeout}).DialContext,
 		TLSClientConfig:     tlsConf,
 		TLSHandshakeTimeout: connectTimeout,
