@@ -232,7 +232,7 @@ func tarCreate(ctx context.Context, env *tools.Env, o *tarOpts, ops []string) in
 	return st
 }
 
-func addTarEntry(tw *tar.Writer, p, name string, links map[[2]uint64]string) error {
+func addTarEntry(tw headerWriter, p, name string, links map[[2]uint64]string) error {
 	fi, err := os.Lstat(p)
 	if err != nil {
 		return fmt.Errorf("Cannot stat: %s", flags.Reason(err))
