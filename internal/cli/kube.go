@@ -18,7 +18,9 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/tools/remotecommand"
+	cmdutil "k8s.io/kubectl/pkg/cmd/util"
 	"k8s.io/kubectl/pkg/polymorphichelpers"
+	"k8s.io/kubectl/pkg/util/completion"
 	kterm "k8s.io/kubectl/pkg/util/term"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/ephemeral"
@@ -93,6 +95,14 @@ Exit status: the command's own; 125 when ddebug itself failed.`
 	f.BoolVarP(&o.Stdin, "stdin", "i", false, "pass stdin to the command (the default without a command)")
 	f.BoolVarP(&o.TTY, "tty", "t", false, "allocate a terminal for the command (the default without a command, when stdin is one)")
 	f.BoolVar(&o.NoReuse, "new", false, "always add a new debug container instead of reusing a running one")
+	// kubectl ddebug <TAB>: pods (and TYPE/NAME), -c containers of that pod, -n namespaces,
+	// --context contexts, through kubectl's own completion helpers.
+	factory := cmdutil.NewFactory(o.ConfigFlags)
+	completion.SetFactoryForCompletion(factory)
+	root.ValidArgsFunction = completion.PodResourceNameCompletionFunc(factory)
+	_ = root.RegisterFlagCompletionFunc("container", completion.ContainerCompletionFunc(factory))
+	_ = root.RegisterFlagCompletionFunc("namespace", completion.ResourceNameCompletionFunc(factory, "namespace"))
+	_ = root.RegisterFlagCompletionFunc("context", completion.ContextCompletionFunc)
 	addBeyondDebug(root, o, streams) // list, cp (kube_beyond.go)
 	root.RunE = func(cmd *cobra.Command, args []string) error {
 		if len(args) == 0 {
