@@ -103,7 +103,6 @@ Exit status: the command's own; 125 when ddebug itself failed.`
 	_ = root.RegisterFlagCompletionFunc("container", completion.ContainerCompletionFunc(factory))
 	_ = root.RegisterFlagCompletionFunc("namespace", completion.ResourceNameCompletionFunc(factory, "namespace"))
 	_ = root.RegisterFlagCompletionFunc("context", completion.ContextCompletionFunc)
-	addBeyondDebug(root, o, streams) // list, cp (kube_beyond.go)
 	root.RunE = func(cmd *cobra.Command, args []string) error {
 		if len(args) == 0 {
 			return cmd.Help()
@@ -122,6 +121,7 @@ Exit status: the command's own; 125 when ddebug itself failed.`
 		printKubeError(o.streams.ErrOut, err)
 		return exitError{ExitFailure}
 	}
+	addBeyondDebug(root, o, streams) // list, cp, --all-pods (kube_beyond.go)
 }
 
 // printKubeError prints err and, for an *ephemeral.Error, its advice on a second line.

@@ -5,7 +5,9 @@ package cli
 import "github.com/spf13/cobra"
 
 // addBeyondDebug adds what kubectl debug has no answer for to the Kubernetes face: the
-// list and cp subcommands.
-func addBeyondDebug(root *cobra.Command, _ *KubeOptions, streams Streams) {
+// list and cp subcommands, and --all-pods. It is called once the root's RunE is set (the
+// fan-out wraps it).
+func addBeyondDebug(root *cobra.Command, o *KubeOptions, streams Streams) {
 	root.AddCommand(newListCommand(streams), newCpCommand(streams))
+	addFanOut(root, o)
 }
