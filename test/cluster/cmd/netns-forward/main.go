@@ -48,7 +48,12 @@ func run(netns, listen, connect string) error {
 		return fmt.Errorf("listening: %w", err)
 	}
 	log.Printf("forwarding %s to %s in %s", listen, connect, netns)
-	return serve(l, int(nsFile.Fd()), connect)
+	err = serve(l, int(nsFile.Fd()), connect)
+	// serve holds only the fd number: without this the file is collected, its finalizer
+	// closes the fd, and every later dial does setns on whatever reuses the number
+	// (EINVAL), which a burst of connections (kubectl ddebug --all-pods) brought about.
+	runtime.KeepAlive(nsFile)
+	return err
 }
 
 // serve forwards every connection accepted on l to addr in the network

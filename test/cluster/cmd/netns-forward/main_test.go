@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"runtime"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -115,5 +116,51 @@ func TestForwardReachesTheNamespace(t *testing.T) {
 	// The process (its main thread) stays in the host's namespace.
 	if now, err := os.Readlink("/proc/self/ns/net"); err != nil || now != hostNS {
 		t.Errorf("process network namespace = %s, %v; want %s", now, err, hostNS)
+	}
+}
+
+// run keeps the namespace file open while it serves: the file was once collected, its fd
+// closed by the finalizer, and every later connection failed with setns EINVAL/EBADF.
+func TestRunKeepsTheNamespaceOpen(t *testing.T) {
+	requireRoot(t)
+	ns := newNetns(t)
+	inner := listenIn(t, ns)
+	go func() {
+		for {
+			c, err := inner.Accept()
+			if err != nil {
+				return
+			}
+			fmt.Fprintln(c, "hi")
+			c.Close()
+		}
+	}()
+	free, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := free.Addr().String()
+	free.Close()
+	go func() { _ = run(ns.Name(), addr, inner.Addr().String()) }()
+	dial := func() (string, error) {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			return "", err
+		}
+		defer c.Close()
+		return bufio.NewReader(c).ReadString('\n')
+	}
+	for range 50 { // until run listens
+		if _, err = dial(); err == nil {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	for i := range 3 {
+		runtime.GC()
+		time.Sleep(20 * time.Millisecond) // finalizers run
+		if got, err := dial(); got != "hi\n" {
+			t.Fatalf("connection %d after a GC: %q, %v", i, got, err)
+		}
 	}
 }
