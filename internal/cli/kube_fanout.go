@@ -18,6 +18,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/cli-runtime/pkg/resource"
 	"k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/rest"
 	"k8s.io/kubectl/pkg/polymorphichelpers"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/ephemeral"
@@ -103,6 +104,16 @@ func (fan *FanOptions) complete(cmd *cobra.Command, args []string) error {
 		return fmt.Errorf("reading kubeconfig: %w", err)
 	}
 	o.namespace = ns
+	if o.ConfigFlags.WrapConfigFn == nil {
+		// Each pod costs a few requests (namespace, patch, watches, exec): client-go's
+		// default of 5 per second would have 50 pods wait seconds on the client's own
+		// throttle. The server's priority and fairness still applies.
+		perSecond := float32(20 * fan.MaxParallel)
+		o.ConfigFlags.WrapConfigFn = func(c *rest.Config) *rest.Config {
+			c.QPS, c.Burst = max(c.QPS, perSecond), max(c.Burst, int(2*perSecond))
+			return c
+		}
+	}
 	if o.NewDebugger == nil {
 		o.NewDebugger = o.newDebugger
 	}
