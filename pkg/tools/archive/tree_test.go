@@ -58,6 +58,11 @@ func TestCreateExtract(t *testing.T) {
 	if b, err := os.ReadFile(filepath.Join(dst, "copy/hard")); err != nil || string(b) != "alpha" {
 		t.Errorf("copy/hard: %q, %v", b, err)
 	}
+	a, errA := os.Stat(filepath.Join(dst, "copy/a"))
+	h, errH := os.Stat(filepath.Join(dst, "copy/hard"))
+	if errA != nil || errH != nil || !os.SameFile(a, h) {
+		t.Errorf("copy/hard is not a hard link of copy/a (%v, %v)", errA, errH)
+	}
 
 	// A hostile stream: an absolute name, '..', and a file written through a symlink
 	// that leaves the destination. The good entry still lands.

@@ -107,6 +107,11 @@ func TestCopyRoundTrip(t *testing.T) {
 	if diff := cmp.Diff(want, digest(t, out)); diff != "" {
 		t.Errorf("tree copied in and out (-want +got):\n%s", diff)
 	}
+	a, errA := os.Stat(filepath.Join(out, "hard"))
+	h, errH := os.Stat(filepath.Join(out, "conf/app.yaml"))
+	if errA != nil || errH != nil || !os.SameFile(a, h) {
+		t.Errorf("the hard link did not survive the round trip (%v, %v)", errA, errH)
+	}
 	// Into an existing local directory, a file and a link of the target's own.
 	into := t.TempDir()
 	e.mustDdebug(t, "cp", "-n", ns, "web:app:/etc/marker", into)
