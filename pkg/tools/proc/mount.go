@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -200,6 +201,12 @@ func runFindmnt(_ context.Context, env *tools.Env, args []string) int {
 		} else {
 			roots = append(roots, m)
 		}
+	}
+	// util-linux (libmount's mnt_table_next_child_fs) lists children by mount ID, which is
+	// not always their order in mountinfo (propagation and moves reorder the file).
+	for id := range children {
+		kids := children[id]
+		sort.SliceStable(kids, func(i, j int) bool { return kids[i].id < kids[j].id })
 	}
 	var walk func(m mountEntry, prefix, branch string)
 	walk = func(m mountEntry, prefix, branch string) {
