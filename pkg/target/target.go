@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+
+	"github.com/kubectl-ddebug/kubectl-ddebug/internal/spelling"
 )
 
 // Target is a running process to debug, as resolved through its runtime.
@@ -357,48 +359,10 @@ func KnownSchemes() []string {
 	return s
 }
 
-// Suggest returns up to three of names closest to name (edit distance at most a third of
-// its length, or sharing it as a prefix/substring), best first: the "did you mean" of errors.
+// Suggest returns up to three of names closest to name, best first: the "did you mean"
+// of not-found errors.
 func Suggest(name string, names []string) []string {
-	type cand struct {
-		n string
-		d int
-	}
-	var cs []cand
-	limit := len(name)/3 + 1
-	for _, n := range names {
-		d := editDistance(strings.ToLower(name), strings.ToLower(n))
-		// Close in spelling (but not a rewrite of a short name), or containing what was typed.
-		if (d <= limit && d < len(n)) || strings.Contains(strings.ToLower(n), strings.ToLower(name)) {
-			cs = append(cs, cand{n, d})
-		}
-	}
-	sort.SliceStable(cs, func(i, j int) bool { return cs[i].d < cs[j].d })
-	var out []string
-	for i := 0; i < len(cs) && i < 3; i++ {
-		out = append(out, cs[i].n)
-	}
-	return out
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	return spelling.Suggest(name, names, 3)
 }
 
 // ProbeSocket connects once to the unix socket path of the runtime called what, so the
