@@ -68,10 +68,11 @@ func renameTop(name, top, to string) string {
 // followed, device nodes are not created, owners are not copied.
 func (d *Debugger) CopyFrom(ctx context.Context, t *Target, src, dst string, o CopyOptions) error {
 	rel := TargetPath(src)
-	dir, top := path.Dir(rel), path.Base(rel)
 	if rel == "." {
-		dir, top = ".", "."
+		return &Error{Kind: ErrCopy, Msg: "copying the target's whole root would walk its /proc and /sys: refused",
+			Advice: "name the directories you want (kubectl ddebug POD -- ls / lists them)"}
 	}
+	dir, top := path.Dir(rel), path.Base(rel)
 	into, newTop := dst, top
 	if fi, err := os.Stat(dst); err != nil || !fi.IsDir() {
 		into, newTop = filepath.Dir(dst), filepath.Base(dst)

@@ -143,6 +143,13 @@ func TestCopyFrom(t *testing.T) {
 			t.Errorf("missing file: %v", err)
 		}
 	})
+	t.Run("the whole root", func(t *testing.T) {
+		d := &Debugger{Exec: func(context.Context, ExecRequest) error { t.Fatal("exec called"); return nil }}
+		err := d.CopyFrom(context.Background(), tg, "/", t.TempDir(), CopyOptions{})
+		if !errors.Is(err, ErrCopy) || !strings.Contains(err.Error(), "/proc") {
+			t.Errorf("copy of /: %v", err)
+		}
+	})
 	t.Run("local parent missing", func(t *testing.T) {
 		d := &Debugger{Exec: func(context.Context, ExecRequest) error { t.Fatal("exec called"); return nil }}
 		err := d.CopyFrom(context.Background(), tg, "/etc/app", filepath.Join(t.TempDir(), "no/where"), CopyOptions{})
