@@ -75,7 +75,7 @@ vet:
 # One package at a time: several tests (namespaces, chroots with a /proc, the cluster's
 # network namespace) change the mount table that the toolbox's golden tests compare.
 unit:
-	go test -p 1 ./...
+	go test -p 1 -count=1 ./...
 
 test: vet unit e2e
 
