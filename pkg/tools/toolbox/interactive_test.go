@@ -247,10 +247,15 @@ func TestInteractiveShell(t *testing.T) {
 
 	// Ctrl-D on an empty line exits 0 (whatever $? was), and ends the shell's jobs.
 	defer func() {
-		if err := syscall.Kill(bgSleeper, 0); err == nil {
-			t.Errorf("background job (pid %d) still runs after the shell exited", bgSleeper)
-			syscall.Kill(bgSleeper, syscall.SIGKILL)
+		// Killed, it may linger a moment as a zombie until its new parent reaps it.
+		for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", bgSleeper))
+			if err != nil || strings.Contains(string(b), ") Z ") {
+				return
+			}
 		}
+		t.Errorf("background job (pid %d) still runs after the shell exited", bgSleeper)
+		syscall.Kill(bgSleeper, syscall.SIGKILL)
 	}()
 	p.send("false\r")
 	p.waitCount("false\r\n", 1, 5*time.Second)
