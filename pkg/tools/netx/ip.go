@@ -349,6 +349,7 @@ type route struct {
 	hasMetric             bool
 	pref                  int
 	hasPref               bool
+	flags                 uint32
 }
 
 func readRoutes(family int) ([]route, error) {
@@ -361,7 +362,8 @@ func readRoutes(family int) ([]route, error) {
 		if len(b) < unix.SizeofRtMsg {
 			continue
 		}
-		r := route{family: int(b[0]), dstLen: int(b[1]), table: int(b[4]), protocol: int(b[5]), scope: int(b[6]), typ: int(b[7])}
+		r := route{family: int(b[0]), dstLen: int(b[1]), table: int(b[4]), protocol: int(b[5]), scope: int(b[6]), typ: int(b[7]),
+			flags: binary.NativeEndian.Uint32(b[8:12])}
 		a := rtattrs(b[unix.SizeofRtMsg:])
 		if t, ok := a[unix.RTA_TABLE]; ok {
 			r.table = int(u32(t))
@@ -430,6 +432,18 @@ func writeRoute(w io.Writer, r route, byIndex map[int]link) {
 	}
 	if r.hasMetric {
 		fmt.Fprintf(&b, "metric %d ", r.metric)
+	}
+	// The route's flags, in iproute2's order (linkdown: the device has no carrier, as a
+	// bridge without ports).
+	for _, f := range []struct {
+		bit  uint32
+		name string
+	}{{unix.RTNH_F_DEAD, "dead"}, {unix.RTNH_F_ONLINK, "onlink"}, {unix.RTNH_F_PERVASIVE, "pervasive"},
+		{unix.RTNH_F_OFFLOAD, "offload"}, {unix.RTM_F_NOTIFY, "notify"}, {unix.RTNH_F_LINKDOWN, "linkdown"},
+		{unix.RTNH_F_UNRESOLVED, "unresolved"}} {
+		if r.flags&f.bit != 0 {
+			b.WriteString(f.name + " ")
+		}
 	}
 	if r.hasPref {
 		p := map[int]string{0: "medium", 1: "high", -1: "low"}[r.pref]
