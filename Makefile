@@ -82,7 +82,7 @@ test: vet unit e2e
 e2e: e2e-docker e2e-cluster
 
 e2e-docker: build
-	DDEBUG_E2E_BIN=$(CURDIR)/bin/ddebug go test -tags e2e -count=1 -timeout 20m ./test/e2e/...
+	DDEBUG_E2E_BIN=$(CURDIR)/bin/ddebug go test -tags e2e -count=1 -timeout 20m ./test/e2e/
 
 # A real single-node Kubernetes built from Go modules (test/cluster/README.md): up, the
 # cluster and Kubernetes-face suites, down (also on failure).
