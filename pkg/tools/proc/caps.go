@@ -75,14 +75,9 @@ func runCaps(_ context.Context, env *tools.Env, args []string) int {
 	if tools.WantsHelp(args) || len(args) > 2 {
 		return tools.Usage(env, "caps [PID]\nDecodes CapInh/CapPrm/CapEff/CapBnd/CapAmb of PID (default: this process) into names, with NoNewPrivs and the seccomp mode.")
 	}
-	pid := os.Getpid()
-	if len(args) == 2 {
-		n, err := strconv.Atoi(args[1])
-		if err != nil {
-			env.Errorf("caps", "%q is not a pid", args[1])
-			return 2
-		}
-		pid = n
+	pid, ok := pidArg(env, args)
+	if !ok {
+		return 2
 	}
 	fsys, err := procfs.NewFS("/proc")
 	if err != nil {
@@ -134,4 +129,18 @@ func describeCaps(mask uint64) string {
 		return "(all) except " + strings.Join(decodeCaps(all&^mask), ",")
 	}
 	return strings.Join(d, ",")
+}
+
+// pidArg is the optional PID operand of caps and cgroup (args[1]), this process's without
+// one; it reports a usage error itself.
+func pidArg(env *tools.Env, args []string) (int, bool) {
+	if len(args) < 2 {
+		return os.Getpid(), true
+	}
+	n, err := strconv.Atoi(args[1])
+	if err != nil {
+		env.Errorf(args[0], "%q is not a pid", args[1])
+		return 0, false
+	}
+	return n, true
 }

@@ -169,14 +169,9 @@ func runCgroup(_ context.Context, env *tools.Env, args []string) int {
 	if tools.WantsHelp(args) || len(args) > 2 {
 		return tools.Usage(env, "cgroup [PID]\nShows the cgroups of PID (default: this process), v1, v2 or hybrid, with memory, cpu and pids limits and usage.")
 	}
-	pid := os.Getpid()
-	if len(args) == 2 {
-		n, err := strconv.Atoi(args[1])
-		if err != nil {
-			env.Errorf("cgroup", "%q is not a pid", args[1])
-			return 2
-		}
-		pid = n
+	pid, ok := pidArg(env, args)
+	if !ok {
+		return 2
 	}
 	fsys, err := procfs.NewFS("/proc")
 	if err != nil {
