@@ -65,7 +65,6 @@ func Run(ctx context.Context, opts Options) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	defer t.closeNS()
 	if err := checkPtraceRisk(t, opts.TrustTarget); err != nil {
 		return 0, err
 	}
@@ -202,8 +201,19 @@ func enterNamespaces(pidfd int, t targetInfo) error {
 		return fmt.Errorf("joining the namespaces of pid %d: %w", t.pid, err)
 	}
 	// Kernels before 5.8 cannot setns through a pidfd: join one namespace file at a time.
+	// The pidfd call joins all or none, so the thread is still in the caller's namespaces
+	// and /proc is still the host's while the files are opened.
+	files, err := openNamespaceFiles(t.pid)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		for _, fd := range files {
+			unix.Close(fd)
+		}
+	}()
 	for _, ns := range joinedNamespaces {
-		fd, ok := t.nsFiles[ns.kind]
+		fd, ok := files[ns.kind]
 		if !ok {
 			continue
 		}
@@ -212,6 +222,28 @@ func enterNamespaces(pidfd int, t targetInfo) error {
 		}
 	}
 	return nil
+}
+
+// openNamespaceFiles opens /proc/<pid>/ns/<kind> of every joined namespace.
+func openNamespaceFiles(pid int) (map[string]int, error) {
+	files := map[string]int{}
+	for _, ns := range joinedNamespaces {
+		fd, err := unix.Open(fmt.Sprintf("/proc/%d/ns/%s", pid, ns.kind), unix.O_RDONLY|unix.O_CLOEXEC, 0)
+		if err != nil {
+			if errors.Is(err, unix.ENOENT) && ns.kind == "cgroup" {
+				continue // kernels without cgroup namespaces
+			}
+			for _, fd := range files {
+				unix.Close(fd)
+			}
+			if errors.Is(err, unix.ENOENT) || errors.Is(err, unix.ESRCH) {
+				return nil, fmt.Errorf("%w: pid %d exited", ErrTargetGone, pid)
+			}
+			return nil, fmt.Errorf("opening the %s namespace of pid %d: %w", ns.kind, pid, err)
+		}
+		files[ns.kind] = fd
+	}
+	return files, nil
 }
 
 // closeInheritedOnExec marks every descriptor above stderr close-on-exec. Go opens its own
@@ -301,11 +333,10 @@ type targetInfo struct {
 	status  procStatus
 	environ []string
 	cwd     string
-	nsFiles map[string]int
 }
 
 func inspectTarget(pid int) (targetInfo, error) {
-	t := targetInfo{pid: pid, nsFiles: map[string]int{}}
+	t := targetInfo{pid: pid}
 	gone := func(err error) error {
 		if errors.Is(err, os.ErrNotExist) || errors.Is(err, unix.ESRCH) {
 			return fmt.Errorf("%w: pid %d exited", ErrTargetGone, pid)
@@ -335,24 +366,7 @@ func inspectTarget(pid int) (targetInfo, error) {
 	if cwd, err := os.Readlink(fmt.Sprintf("/proc/%d/cwd", pid)); err == nil && strings.HasPrefix(cwd, "/") && !strings.HasSuffix(cwd, " (deleted)") {
 		t.cwd = cwd
 	}
-	for _, ns := range joinedNamespaces {
-		fd, err := unix.Open(fmt.Sprintf("/proc/%d/ns/%s", pid, ns.kind), unix.O_RDONLY|unix.O_CLOEXEC, 0)
-		if err != nil {
-			if errors.Is(err, unix.ENOENT) && ns.kind == "cgroup" {
-				continue // kernels without cgroup namespaces
-			}
-			t.closeNS()
-			return t, gone(err)
-		}
-		t.nsFiles[ns.kind] = fd
-	}
 	return t, nil
-}
-
-func (t targetInfo) closeNS() {
-	for _, fd := range t.nsFiles {
-		unix.Close(fd)
-	}
 }
 
 // sessionEnv is the target's environment, never the caller's, plus DDEBUG_TARGET, a PATH
