@@ -7,6 +7,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 )
 
 // PIDResolver resolves pid://N to a host process, with no container runtime involved.
@@ -48,7 +49,7 @@ func ReadProcStat(procRoot string, pid int) (ProcStat, error) {
 	}
 	b, err := os.ReadFile(fmt.Sprintf("%s/%d/stat", procRoot, pid))
 	if err != nil {
-		if errors.Is(err, os.ErrNotExist) || errors.Is(err, errESRCH) {
+		if errors.Is(err, os.ErrNotExist) || errors.Is(err, syscall.ESRCH) {
 			return ProcStat{}, fmt.Errorf("%w: no process with PID %d", ErrNotFound, pid)
 		}
 		return ProcStat{}, fmt.Errorf("reading process %d: %w", pid, err)
