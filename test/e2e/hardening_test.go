@@ -182,6 +182,12 @@ func TestHostileContainer(t *testing.T) {
 					// where they lead takes ptrace access, which a non-dumpable session denies.
 					for _, l := range r.Data {
 						denied := strings.HasSuffix(l, ": permission denied")
+						// A descriptor closed (or a session gone) between the listing and the
+						// readlink led nowhere: the session closes its config fd early on.
+						gone := strings.HasSuffix(l, ": no such file or directory") || strings.HasSuffix(l, ": no such process")
+						if gone {
+							continue
+						}
 						if !denied && v.name == "default-caps" {
 							t.Errorf("pid %d (%s): descriptor resolved without SYS_PTRACE: %s", r.PID, r.Comm, l)
 						}
