@@ -14,7 +14,7 @@ import (
 
 func main() {
 	name := filepath.Base(os.Args[0])
-	if nsenter.IsSession(os.Args) || name == "ddebug-toolbox" || toolbox.IsApplet(name) {
+	if nsenter.IsSession(os.Args) || nsenter.IsLauncher(os.Args) || name == "ddebug-toolbox" || toolbox.IsApplet(name) {
 		os.Exit(toolbox.Main(os.Args))
 	}
 	if name != "kubectl-ddebug" {

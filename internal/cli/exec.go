@@ -34,8 +34,6 @@ type ExecOptions struct {
 	TTY        bool
 	NoTTY      bool
 	Quiet      bool
-	// TrustTarget enters containers whose processes may ptrace (nsenter.ErrTargetCanPtrace).
-	TrustTarget bool
 
 	identity nsenter.Identity
 	streams  Streams
@@ -83,7 +81,6 @@ Exit status: the command's own; 128+N if it died of signal N; 125 when ddebug it
 	f.BoolVarP(&o.TTY, "tty", "t", false, "allocate a terminal even when stdin or stdout is not one")
 	f.BoolVarP(&o.NoTTY, "no-tty", "T", false, "never allocate a terminal")
 	f.BoolVarP(&o.Quiet, "quiet", "q", false, "no banner")
-	f.BoolVar(&o.TrustTarget, "trust-target", false, "enter a container that holds CAP_SYS_PTRACE (see README, Security model)")
 	f.SetInterspersed(false)
 	return cmd
 }
@@ -197,20 +194,20 @@ func (o *ExecOptions) Run(ctx context.Context) error {
 		terminal = f
 	}
 	status, err := nsenter.Run(ctx, nsenter.Options{
-		PID:         t.PID,
-		StartTime:   t.StartTime,
-		Name:        t.Name,
-		Command:     o.Command,
-		TTY:         tty,
-		Terminal:    terminal,
-		TermEnv:     os.Getenv("TERM"),
-		Identity:    o.identity,
-		Session:     exe,
-		Started:     started,
-		TrustTarget: o.TrustTarget,
-		Stdin:       o.streams.In,
-		Stdout:      o.streams.Out,
-		Stderr:      o.streams.ErrOut,
+		PauseBeforeExec: testPauseBeforeExec(),
+		PID:             t.PID,
+		StartTime:       t.StartTime,
+		Name:            t.Name,
+		Command:         o.Command,
+		TTY:             tty,
+		Terminal:        terminal,
+		TermEnv:         os.Getenv("TERM"),
+		Identity:        o.identity,
+		Session:         exe,
+		Started:         started,
+		Stdin:           o.streams.In,
+		Stdout:          o.streams.Out,
+		Stderr:          o.streams.ErrOut,
 	})
 	if err != nil {
 		return fmt.Errorf("%s: %w", t.Ref(), err)
@@ -252,4 +249,15 @@ func (o *ExecOptions) banner(t target.Target) string {
 		what += " (image " + strconv.Quote(t.Image) + ")"
 	}
 	return fmt.Sprintf("ddebug: in %s, pid %d, as %s; its files are at /. 'help' lists the tools, Ctrl-D leaves.", what, t.PID, who)
+}
+
+// testPauseBeforeExec reads DDEBUG_TEST_PAUSE_BEFORE_EXEC (milliseconds, at most 5000): the
+// hardening tests hold the session's child between its fork and its exec with it, to attack
+// it in that instant for sure. It only delays the session.
+func testPauseBeforeExec() time.Duration {
+	ms, err := strconv.Atoi(os.Getenv("DDEBUG_TEST_PAUSE_BEFORE_EXEC"))
+	if err != nil || ms <= 0 {
+		return 0
+	}
+	return time.Duration(min(ms, 5000)) * time.Millisecond
 }

@@ -45,3 +45,101 @@ func boolField(b bool) string {
 	}
 	return "0"
 }
+
+// launchConfig is what Run hands the launcher (on launchConfigFD): how to enter the target
+// and how to start the session in it. It travels like SessionConfig, as NUL-separated
+// fields: version, pid, terminal, keep-all, bounding set, no_new_privs, has-credential, uid,
+// gid, groups (comma-separated), ambient capabilities (comma-separated), the pause before
+// exec in milliseconds, argc, then the session's argv and its environment.
+type launchConfig struct {
+	PID        int
+	PauseMS    int
+	TTY        bool
+	KeepAll    bool
+	Bounding   uint64
+	NoNewPrivs bool
+	HasCred    bool
+	UID, GID   uint32
+	Groups     []uint32
+	Ambient    []uintptr
+	Argv       []string
+	Env        []string
+}
+
+const launchVersion = "ddebug-launch-v1"
+
+func (c launchConfig) marshal() ([]byte, error) {
+	var groups, ambient []string
+	for _, g := range c.Groups {
+		groups = append(groups, strconv.FormatUint(uint64(g), 10))
+	}
+	for _, a := range c.Ambient {
+		ambient = append(ambient, strconv.FormatUint(uint64(a), 10))
+	}
+	fields := []string{launchVersion, strconv.Itoa(c.PID), boolField(c.TTY), boolField(c.KeepAll),
+		strconv.FormatUint(c.Bounding, 16), boolField(c.NoNewPrivs), boolField(c.HasCred),
+		strconv.FormatUint(uint64(c.UID), 10), strconv.FormatUint(uint64(c.GID), 10),
+		strings.Join(groups, ","), strings.Join(ambient, ","), strconv.Itoa(c.PauseMS), strconv.Itoa(len(c.Argv))}
+	fields = append(append(fields, c.Argv...), c.Env...)
+	for _, f := range fields {
+		if strings.IndexByte(f, 0) >= 0 {
+			return nil, fmt.Errorf("launch configuration field %q holds a NUL byte", f)
+		}
+	}
+	return []byte(strings.Join(fields, "\x00")), nil
+}
+
+func (c *launchConfig) unmarshal(b []byte) error {
+	f := strings.Split(string(b), "\x00")
+	if len(f) < 13 || f[0] != launchVersion {
+		return errors.New("launch configuration is not of this version of ddebug")
+	}
+	var err error
+	num := func(s string, base, bits int) uint64 {
+		v, e := strconv.ParseUint(s, base, bits)
+		if e != nil && err == nil {
+			err = fmt.Errorf("launch configuration: bad number %q", s)
+		}
+		return v
+	}
+	flag := func(s string) bool {
+		if s != "0" && s != "1" && err == nil {
+			err = fmt.Errorf("launch configuration: bad flag %q", s)
+		}
+		return s == "1"
+	}
+	list := func(s string) []uint64 {
+		var out []uint64
+		for _, x := range strings.Split(s, ",") {
+			if x != "" {
+				out = append(out, num(x, 10, 32))
+			}
+		}
+		return out
+	}
+	*c = launchConfig{
+		PID: int(num(f[1], 10, 31)), TTY: flag(f[2]), KeepAll: flag(f[3]), Bounding: num(f[4], 16, 64),
+		NoNewPrivs: flag(f[5]), HasCred: flag(f[6]), UID: uint32(num(f[7], 10, 32)), GID: uint32(num(f[8], 10, 32)),
+	}
+	for _, g := range list(f[9]) {
+		c.Groups = append(c.Groups, uint32(g))
+	}
+	for _, a := range list(f[10]) {
+		c.Ambient = append(c.Ambient, uintptr(a))
+	}
+	c.PauseMS = int(num(f[11], 10, 16))
+	argc := int(num(f[12], 10, 16))
+	if err != nil {
+		return err
+	}
+	if argc < 1 || 13+argc > len(f) {
+		return fmt.Errorf("launch configuration: %d arguments announced, %d fields left", argc, len(f)-13)
+	}
+	c.Argv = f[13 : 13+argc]
+	for _, kv := range f[13+argc:] {
+		if kv != "" {
+			c.Env = append(c.Env, kv)
+		}
+	}
+	return nil
+}

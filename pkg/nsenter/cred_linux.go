@@ -50,6 +50,15 @@ func credentialsFor(id Identity, pid int, st procStatus) (sessionCred, error) {
 	return c, nil
 }
 
+// launchConfig carries the credentials to the launcher, which applies them.
+func (c sessionCred) launchConfig(pid int, tty bool) launchConfig {
+	lc := launchConfig{PID: pid, TTY: tty, KeepAll: c.keepAll, Bounding: c.bounding, NoNewPrivs: c.noNewPrivs, Ambient: c.ambient}
+	if cr := c.credential; cr != nil {
+		lc.HasCred, lc.UID, lc.GID, lc.Groups = true, cr.Uid, cr.Gid, cr.Groups
+	}
+	return lc
+}
+
 func capList(set uint64) []uintptr {
 	var out []uintptr
 	for c := uintptr(0); c <= unix.CAP_LAST_CAP; c++ {

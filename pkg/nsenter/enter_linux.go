@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strings"
 	"syscall"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -42,6 +43,10 @@ var requiredCaps = []struct {
 // Run starts a session in the namespaces of opts.PID, proxies its input and output, and
 // returns its exit status (128+N when it died of signal N). ctx cancelled ends the session
 // and every process it started.
+//
+// The session is not started from this process: ddebug holds the caller's environment and
+// more, and a child Go starts shares its memory until it execs. A launcher does it (see
+// Launch), exec'd from a sealed memfd in the host's PID namespace with nothing of ours.
 func Run(ctx context.Context, opts Options) (int, error) {
 	if err := checkPrivileges(); err != nil {
 		return 0, err
@@ -49,9 +54,6 @@ func Run(ctx context.Context, opts Options) (int, error) {
 	if err := closeInheritedOnExec(); err != nil {
 		return 0, err
 	}
-	// The child shares this process's memory until it execs (Go forks with CLONE_VM), and
-	// it does so inside the target's PID namespace: this process must be non-dumpable, so
-	// the container's processes cannot read or ptrace it through that child.
 	if err := unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0); err != nil {
 		return 0, fmt.Errorf("making ddebug non-dumpable: %w", err)
 	}
@@ -59,31 +61,50 @@ func Run(ctx context.Context, opts Options) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	defer unix.Close(pidfd)
+	pidf := os.NewFile(uintptr(pidfd), "pidfd")
+	defer pidf.Close()
 
 	t, err := inspectTarget(opts.PID)
 	if err != nil {
-		return 0, err
-	}
-	if err := checkPtraceRisk(t, opts.TrustTarget); err != nil {
 		return 0, err
 	}
 	cred, err := credentialsFor(opts.Identity, opts.PID, t.status)
 	if err != nil {
 		return 0, err
 	}
-	exe, err := sealedCopy(opts.Session)
+	exe, err := sealedCopy(opts.Session, "ddebug-toolbox")
 	if err != nil {
 		return 0, err
 	}
 	defer exe.Close()
+	launcher := exe
+	if opts.Launcher.Path != "" || opts.Launcher.Bytes != nil {
+		if launcher, err = sealedCopy(opts.Launcher, LauncherArg0); err != nil {
+			return 0, err
+		}
+		defer launcher.Close()
+	}
 
-	cfg := SessionConfig{Target: opts.Name, Command: opts.Command, TTY: opts.TTY, Dir: t.cwd}
-	cfgR, err := configPipe(cfg)
+	cfgR, err := configPipe(SessionConfig{Target: opts.Name, Command: opts.Command, TTY: opts.TTY, Dir: t.cwd})
 	if err != nil {
 		return 0, err
 	}
 	defer cfgR.Close()
+	lc := cred.launchConfig(opts.PID, opts.TTY)
+	lc.Argv = []string{SessionArg0, opts.Name}
+	lc.Env = sessionEnv(t.environ, opts)
+	lc.PauseMS = int(opts.PauseBeforeExec / time.Millisecond)
+	launchR, err := launchPipe(lc)
+	if err != nil {
+		return 0, err
+	}
+	defer launchR.Close()
+	statusR, statusW, err := os.Pipe()
+	if err != nil {
+		return 0, fmt.Errorf("creating the launcher's status pipe: %w", err)
+	}
+	defer statusR.Close()
+	defer statusW.Close()
 
 	st, err := newStdio(opts)
 	if err != nil {
@@ -92,35 +113,33 @@ func Run(ctx context.Context, opts Options) (int, error) {
 	defer st.close()
 
 	cmd := &exec.Cmd{
-		Path:       fmt.Sprintf("/proc/self/fd/%d", exe.Fd()),
-		Args:       []string{SessionArg0, opts.Name},
-		Env:        sessionEnv(t.environ, opts),
+		Path:       fmt.Sprintf("/proc/self/fd/%d", launcher.Fd()),
+		Args:       []string{LauncherArg0},
+		Env:        []string{}, // not nil: nil would be ours
 		Stdin:      st.childIn,
 		Stdout:     st.childOut,
 		Stderr:     st.childErr,
-		ExtraFiles: []*os.File{cfgR},
+		ExtraFiles: []*os.File{cfgR, launchR, pidf, exe, statusW}, // 3..7, see Launch
 		SysProcAttr: &syscall.SysProcAttr{
-			Setsid:     true,
-			Setctty:    opts.TTY,
-			Ctty:       0,
-			Credential: cred.credential,
-			Ptrace:     true,
+			Setsid:    true, // the caller's terminal signals reach the session through proxy only
+			Pdeathsig: syscall.SIGKILL,
 		},
 	}
-	cmd.SysProcAttr.AmbientCaps = cred.ambient
-
-	started := make(chan error, 1)
+	started := make(chan startResult, 1)
 	done := make(chan waitResult, 1)
-	go enterAndStart(pidfd, t, cred, cmd, started, done)
-	if err := <-started; err != nil {
-		return 0, err
+	go launch(cmd, statusR, statusW, started, done)
+	r := <-started
+	if r.err != nil {
+		return 0, r.err
 	}
 	st.closeChildEnds()
 	cfgR.Close()
+	launchR.Close()
 	if opts.Started != nil {
 		opts.Started()
 	}
-	return st.proxy(ctx, cmd.Process.Pid, done)
+	defer r.session.close()
+	return st.proxy(ctx, r.session, done)
 }
 
 type waitResult struct {
@@ -128,63 +147,122 @@ type waitResult struct {
 	err    error
 }
 
-// enterAndStart runs on its own OS thread, which it never gives back: the thread joins the
-// target's namespaces, narrows its capabilities, starts the session and waits for it. The
-// session's parent-death signal is tied to this thread, so it must live as long as the
-// session; it dies with the goroutine. (The session sets that signal itself: Go's own
-// SysProcAttr.Pdeathsig check compares getppid() with the parent's PID, which reads 0 in a
-// child born in another PID namespace, and so kills every such child at once.)
-func enterAndStart(pidfd int, t targetInfo, cred sessionCred, cmd *exec.Cmd, started chan<- error, done chan<- waitResult) {
+type startResult struct {
+	session sessionProc
+	err     error
+}
+
+// launch runs on its own OS thread, which it never gives back: the launcher's parent-death
+// signal is tied to the thread that started it, so the thread must live as long as the
+// launcher does; it dies with the goroutine.
+func launch(cmd *exec.Cmd, statusR, statusW *os.File, started chan<- startResult, done chan<- waitResult) {
 	runtime.LockOSThread()
-	if err := enterNamespaces(pidfd, t); err != nil {
-		started <- err
-		return
-	}
-	if err := cred.applyToThread(); err != nil {
-		started <- err
-		return
-	}
 	if err := cmd.Start(); err != nil {
-		started <- explainStart(err, cmd)
+		started <- startResult{err: explainStart(err)}
 		return
 	}
-	// The child asked to be traced by this thread just before its exec (Ptrace), so from
-	// then until the toolbox runs nothing in the container can ptrace it: a process has
-	// one tracer. It stops at the exec; let it go.
-	if err := detachAfterExec(cmd.Process.Pid); err != nil {
+	statusW.Close()
+	line, err := readStatusLine(statusR)
+	switch {
+	case err == nil && line == "ok":
+	case err == nil && strings.HasPrefix(line, "err "):
 		cmd.Process.Kill()
 		cmd.Wait()
-		started <- err
+		started <- startResult{err: errors.New(quoteControl(strings.TrimPrefix(line, "err ")))}
+		return
+	default:
+		cmd.Process.Kill()
+		cmd.Wait()
+		started <- startResult{err: fmt.Errorf("the session launcher failed (%s)", describeStatus(cmd.ProcessState, line, err))}
 		return
 	}
-	started <- nil
-	err := cmd.Wait()
+	started <- startResult{session: findSession(cmd.Process.Pid)}
+	err = cmd.Wait()
 	done <- waitResult{status: exitStatus(cmd.ProcessState), err: nonExitError(err)}
 }
 
-// detachAfterExec waits for the traced child's stop at its exec and detaches from it.
-func detachAfterExec(pid int) error {
-	var ws unix.WaitStatus
-	for {
-		_, err := unix.Wait4(pid, &ws, unix.WALL|unix.WSTOPPED, nil)
-		if err == unix.EINTR {
-			continue
+// readStatusLine reads the launcher's one line; EOF before it means the launcher died. The
+// session's child holds a copy of the pipe until its exec, so what is read is only ever a
+// message to show, never a PID or anything else acted upon.
+func readStatusLine(r *os.File) (string, error) {
+	var b []byte
+	buf := make([]byte, 512)
+	for len(b) < 4096 {
+		n, err := r.Read(buf)
+		b = append(b, buf[:n]...)
+		if i := strings.IndexByte(string(b), '\n'); i >= 0 {
+			return string(b[:i]), nil
 		}
 		if err != nil {
-			return fmt.Errorf("waiting for the session to start: %w", err)
+			return string(b), err
 		}
-		break
 	}
-	if !ws.Stopped() {
-		return fmt.Errorf("the session ended before it started (wait status %#x)", uint32(ws))
-	}
-	if err := unix.PtraceDetach(pid); err != nil {
-		return fmt.Errorf("releasing the session after its exec: %w", err)
-	}
-	return nil
+	return string(b), errors.New("status line too long")
 }
 
-func enterNamespaces(pidfd int, t targetInfo) error {
+func describeStatus(ps *os.ProcessState, line string, err error) string {
+	switch {
+	case err == io.EOF && line == "":
+		return fmt.Sprintf("it ended with status %d before the session started", exitStatus(ps))
+	case err != nil:
+		return fmt.Sprintf("reading its status: %v", err)
+	}
+	return fmt.Sprintf("unexpected status %s", quoteControl(line))
+}
+
+// quoteControl escapes control characters, so that a message from a stage a container
+// might have touched cannot drive the caller's terminal.
+func quoteControl(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			fmt.Fprintf(&b, "\\x%02x", r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// sessionProc is the session process as ddebug signals it: through a pidfd, so a PID
+// reused after the session was reaped is never signalled.
+type sessionProc struct {
+	pid   int
+	pidfd int
+}
+
+// findSession finds the session, the launcher's only child. It may already be gone (a
+// quick command); then nothing is signalled.
+func findSession(launcher int) sessionProc {
+	none := sessionProc{pid: 0, pidfd: -1}
+	kids := children(launcher)
+	if len(kids) != 1 {
+		return none
+	}
+	fd, err := unix.PidfdOpen(kids[0], 0)
+	if err != nil {
+		return none
+	}
+	if ppid, err := procParent(kids[0]); err != nil || ppid != launcher {
+		unix.Close(fd)
+		return none
+	}
+	return sessionProc{pid: kids[0], pidfd: fd}
+}
+
+func (s sessionProc) signal(sig syscall.Signal) {
+	if s.pidfd >= 0 {
+		unix.PidfdSendSignal(s.pidfd, sig, nil, 0)
+	}
+}
+
+func (s sessionProc) close() {
+	if s.pidfd >= 0 {
+		unix.Close(s.pidfd)
+	}
+}
+
+func enterNamespaces(pidfd int, pid int) error {
 	// Go's threads share one fs_struct; a thread must own its own to join a mount namespace.
 	if err := unix.Unshare(unix.CLONE_FS); err != nil {
 		return fmt.Errorf("unsharing the thread's filesystem attributes: %w", err)
@@ -198,12 +276,12 @@ func enterNamespaces(pidfd int, t targetInfo) error {
 		return nil
 	}
 	if !errors.Is(err, unix.EINVAL) {
-		return fmt.Errorf("joining the namespaces of pid %d: %w", t.pid, err)
+		return fmt.Errorf("joining the namespaces of pid %d: %w", pid, err)
 	}
 	// Kernels before 5.8 cannot setns through a pidfd: join one namespace file at a time.
 	// The pidfd call joins all or none, so the thread is still in the caller's namespaces
 	// and /proc is still the host's while the files are opened.
-	files, err := openNamespaceFiles(t.pid)
+	files, err := openNamespaceFiles(pid)
 	if err != nil {
 		return err
 	}
@@ -218,7 +296,7 @@ func enterNamespaces(pidfd int, t targetInfo) error {
 			continue
 		}
 		if err := unix.Setns(fd, ns.flag); err != nil {
-			return fmt.Errorf("joining the %s namespace of pid %d: %w", ns.kind, t.pid, err)
+			return fmt.Errorf("joining the %s namespace of pid %d: %w", ns.kind, pid, err)
 		}
 	}
 	return nil
@@ -306,25 +384,6 @@ func pinTarget(pid int, startTime uint64) (int, error) {
 		}
 	}
 	return fd, nil
-}
-
-// checkPtraceRisk refuses a target in another PID namespace whose bounding set holds
-// CAP_SYS_PTRACE (a --cap-add SYS_PTRACE or --privileged container). Go starts the session
-// with vfork semantics: from the fork until the exec, the child is already visible in the
-// target's PID namespace and shares ddebug's memory; with CAP_SYS_PTRACE a process there
-// could read it (the caller's environment) or write it (/proc/<pid>/mem) in that instant.
-// Processes in the caller's own PID namespace gain nothing from that, so pid:// targets
-// on the host are entered as usual.
-func checkPtraceRisk(t targetInfo, trusted bool) error {
-	if trusted || t.status.CapBnd&(1<<unix.CAP_SYS_PTRACE) == 0 {
-		return nil
-	}
-	mine, err1 := nsInode(os.Getpid(), "pid")
-	theirs, err2 := nsInode(t.pid, "pid")
-	if err1 == nil && err2 == nil && mine == theirs {
-		return nil
-	}
-	return fmt.Errorf("%w: its capability bounding set includes CAP_SYS_PTRACE, so while the session starts a process in it could read or write ddebug's memory; enter it only if you trust it, with --trust-target", ErrTargetCanPtrace)
 }
 
 // targetInfo is what is read of the target on the host before any namespace is joined.
@@ -417,28 +476,47 @@ func configPipe(cfg SessionConfig) (*os.File, error) {
 	if err != nil {
 		return nil, err
 	}
+	return dataPipe(b, "session")
+}
+
+// launchPipe returns the read end of a pipe holding the launcher's configuration.
+func launchPipe(cfg launchConfig) (*os.File, error) {
+	b, err := cfg.marshal()
+	if err != nil {
+		return nil, err
+	}
+	return dataPipe(b, "launch")
+}
+
+// dataPipe returns the read end of a pipe that holds b, which must fit the pipe's buffer.
+func dataPipe(b []byte, what string) (*os.File, error) {
 	r, w, err := os.Pipe()
 	if err != nil {
-		return nil, fmt.Errorf("creating config pipe: %w", err)
+		return nil, fmt.Errorf("creating the %s configuration pipe: %w", what, err)
 	}
 	defer w.Close()
-	if len(b) > 60<<10 {
-		r.Close()
-		return nil, fmt.Errorf("session command too long (%d bytes)", len(b))
+	if len(b) > 60<<10 { // more than a pipe holds by default: make room, up to 1 MiB
+		if len(b) > 1<<20 {
+			r.Close()
+			return nil, fmt.Errorf("%s configuration too long (%d bytes): a shorter command or a smaller environment", what, len(b))
+		}
+		if _, err := unix.FcntlInt(w.Fd(), unix.F_SETPIPE_SZ, len(b)); err != nil {
+			r.Close()
+			return nil, fmt.Errorf("growing the %s configuration pipe to %d bytes: %w", what, len(b), err)
+		}
 	}
 	if _, err := w.Write(b); err != nil {
 		r.Close()
-		return nil, fmt.Errorf("writing session config: %w", err)
+		return nil, fmt.Errorf("writing the %s configuration: %w", what, err)
 	}
 	return r, nil
 }
 
-func explainStart(err error, cmd *exec.Cmd) error {
-	switch {
-	case errors.Is(err, unix.ENOENT) && strings.Contains(err.Error(), "/proc/self/fd"):
-		return fmt.Errorf("starting the session: the container has no /proc mounted, which ddebug needs to start its toolbox: %w", err)
+func explainStart(err error) error {
+	if errors.Is(err, unix.ENOENT) {
+		return fmt.Errorf("starting the session launcher: %w (is /proc mounted on the host?)", err)
 	}
-	return fmt.Errorf("starting the session: %w", err)
+	return fmt.Errorf("starting the session launcher: %w", err)
 }
 
 func exitStatus(ps *os.ProcessState) int {
@@ -463,10 +541,10 @@ func nonExitError(err error) error {
 // executable but not readable (mode 0111): the container can never reach or change the
 // host's binary through /proc/<session>/exe, and an exec without read access makes the
 // kernel start the session non-dumpable.
-func sealedCopy(e Executable) (*os.File, error) {
-	fd, err := unix.MemfdCreate("ddebug-toolbox", unix.MFD_CLOEXEC|unix.MFD_ALLOW_SEALING|unix.MFD_EXEC)
+func sealedCopy(e Executable, name string) (*os.File, error) {
+	fd, err := unix.MemfdCreate(name, unix.MFD_CLOEXEC|unix.MFD_ALLOW_SEALING|unix.MFD_EXEC)
 	if errors.Is(err, unix.EINVAL) { // kernels before 6.3 have no MFD_EXEC
-		fd, err = unix.MemfdCreate("ddebug-toolbox", unix.MFD_CLOEXEC|unix.MFD_ALLOW_SEALING)
+		fd, err = unix.MemfdCreate(name, unix.MFD_CLOEXEC|unix.MFD_ALLOW_SEALING)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("creating memfd for the session binary: %w", err)
@@ -477,7 +555,7 @@ func sealedCopy(e Executable) (*os.File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("moving memfd: %w", err)
 	}
-	f := os.NewFile(uintptr(hi), "memfd:ddebug-toolbox")
+	f := os.NewFile(uintptr(hi), "memfd:"+name)
 	if err := fillMemfd(f, e); err != nil {
 		f.Close()
 		return nil, err

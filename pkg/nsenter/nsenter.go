@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"time"
 )
 
 // Sentinel errors callers branch on with errors.Is.
@@ -17,9 +18,6 @@ var (
 	ErrUserNamespace = errors.New("target runs in its own user namespace")
 	// ErrUnsupported: not on Linux.
 	ErrUnsupported = errors.New("entering namespaces is only supported on Linux")
-	// ErrTargetCanPtrace: the target's processes may hold CAP_SYS_PTRACE, and so could read
-	// and write ddebug's memory in the instant between its fork and the session's exec.
-	ErrTargetCanPtrace = errors.New("target's processes may ptrace")
 )
 
 // IdentityMode says which credentials the session gets.
@@ -69,11 +67,16 @@ type Options struct {
 	TTY      bool
 	Terminal *os.File
 	// TermEnv is the caller's TERM, passed to the session with a TTY (validated).
-	TermEnv string
-	// TrustTarget enters a target whose processes may hold CAP_SYS_PTRACE.
-	TrustTarget bool
-	Identity    Identity
-	Session     Executable
+	TermEnv  string
+	Identity Identity
+	// Session is the program run in the target; Launcher, when set, the one that starts it
+	// there (see Launch), else Session is started as the launcher too. Both must call
+	// BeginSession/Launch when IsSession/IsLauncher says so.
+	Session  Executable
+	Launcher Executable
+	// PauseBeforeExec holds the session's child between its fork and its exec, the instant
+	// a hostile target has to attack it: for tests that must meet it there for sure.
+	PauseBeforeExec time.Duration
 	// Started, when set, is called once the session process runs (for a banner), before
 	// any of its output is copied.
 	Started func()
@@ -97,3 +100,9 @@ type SessionConfig struct {
 
 // IsSession reports whether args are those of a session process started by Run.
 func IsSession(args []string) bool { return len(args) > 0 && args[0] == SessionArg0 }
+
+// LauncherArg0 is argv[0] of the launcher, the stage between ddebug and the session.
+const LauncherArg0 = "ddebug-launch"
+
+// IsLauncher reports whether args are those of a launcher started by Run.
+func IsLauncher(args []string) bool { return len(args) > 0 && args[0] == LauncherArg0 }

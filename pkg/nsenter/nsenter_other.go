@@ -20,3 +20,6 @@ func BeginSession() (SessionConfig, error) {
 
 // EndSession does nothing off Linux.
 func EndSession() {}
+
+// Launch is only supported on Linux.
+func Launch() int { return 125 }

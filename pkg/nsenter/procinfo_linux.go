@@ -151,17 +151,35 @@ func nsInode(pid int, kind string) (uint64, error) {
 
 // procStartTime reads field 22 of /proc/<pid>/stat.
 func procStartTime(pid int) (uint64, error) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	f, err := statFields(pid)
 	if err != nil {
 		return 0, err
 	}
+	return strconv.ParseUint(f[19], 10, 64)
+}
+
+// procParent reads field 4 of /proc/<pid>/stat, the parent's PID.
+func procParent(pid int) (int, error) {
+	f, err := statFields(pid)
+	if err != nil {
+		return 0, err
+	}
+	return strconv.Atoi(f[1])
+}
+
+// statFields returns the fields of /proc/<pid>/stat after the command (field 3 first).
+func statFields(pid int) ([]string, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return nil, err
+	}
 	end := bytes.LastIndexByte(b, ')')
 	if end < 0 {
-		return 0, fmt.Errorf("parsing /proc/%d/stat: no command field", pid)
+		return nil, fmt.Errorf("parsing /proc/%d/stat: no command field", pid)
 	}
 	f := strings.Fields(string(b[end+1:]))
 	if len(f) < 20 {
-		return 0, fmt.Errorf("parsing /proc/%d/stat: too few fields", pid)
+		return nil, fmt.Errorf("parsing /proc/%d/stat: too few fields", pid)
 	}
-	return strconv.ParseUint(f[19], 10, 64)
+	return f, nil
 }

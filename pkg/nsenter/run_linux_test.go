@@ -80,7 +80,6 @@ func run(t *testing.T, pid int, cmd ...string) (string, int) {
 		PID: pid, Name: "nstest", Command: cmd, Session: nsenter.Executable{Path: toolbox},
 		Stdout: &out, Stderr: &errb,
 		// The test's target is root with every capability; it is the test's own process.
-		TrustTarget: true,
 	})
 	if err != nil {
 		t.Fatalf("Run %v: %v", cmd, err)
@@ -134,7 +133,7 @@ func TestRunRefusesAReusedPID(t *testing.T) {
 	requireRoot(t)
 	pid := isolated(t)
 	_, err := nsenter.Run(context.Background(), nsenter.Options{
-		PID: pid, StartTime: 1, Session: nsenter.Executable{Path: toolbox}, Command: []string{"true"}, TrustTarget: true,
+		PID: pid, StartTime: 1, Session: nsenter.Executable{Path: toolbox}, Command: []string{"true"},
 	})
 	if !errors.Is(err, nsenter.ErrTargetGone) {
 		t.Errorf("Run with a wrong start time: %v, want ErrTargetGone", err)
@@ -151,15 +150,71 @@ func TestRunSessionIsNonDumpableAndSealed(t *testing.T) {
 	}
 }
 
-// TestRunRefusesATargetThatCanPtrace: a target in another PID namespace whose bounding set
-// holds CAP_SYS_PTRACE is not entered unless trusted.
-func TestRunRefusesATargetThatCanPtrace(t *testing.T) {
+// TestRunLauncherHoldsNothingOfTheCaller: the session is forked, for real, by a launcher
+// whose environment is empty; a target that can ptrace (this one has every capability) gets
+// a copy of nothing but the launch configuration.
+func TestRunLauncherHoldsNothingOfTheCaller(t *testing.T) {
 	requireRoot(t)
-	pid := isolated(t) // root with every capability, in its own PID namespace
-	_, err := nsenter.Run(context.Background(), nsenter.Options{
-		PID: pid, Session: nsenter.Executable{Path: toolbox}, Command: []string{"true"},
-	})
-	if !errors.Is(err, nsenter.ErrTargetCanPtrace) {
-		t.Errorf("Run on a target that can ptrace: %v, want ErrTargetCanPtrace", err)
+	pid := isolated(t)
+	t.Setenv("DDEBUG_TEST_HOST_SECRET", "hunter2")
+	found := make(chan string, 1)
+	go func() {
+		for i := 0; i < 200; i++ {
+			ents, _ := os.ReadDir("/proc")
+			for _, e := range ents {
+				cmdline, _ := os.ReadFile("/proc/" + e.Name() + "/cmdline")
+				if string(cmdline) != nsenter.LauncherArg0+"\x00" {
+					continue
+				}
+				env, err := os.ReadFile("/proc/" + e.Name() + "/environ")
+				if err == nil {
+					found <- fmt.Sprintf("environ %q", env)
+					return
+				}
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		found <- "no launcher seen"
+	}()
+	out, status := run(t, pid, "sh", "-c", "sleep 1; grep PPid /proc/self/status")
+	if status != 0 || !strings.Contains(out, "PPid:\t0") {
+		t.Errorf("session: %q (exit %d), want a parent outside its PID namespace", out, status)
+	}
+	if got := <-found; got != `environ ""` {
+		t.Errorf("launcher: %s, want an empty environment", got)
+	}
+}
+
+// TestRunIdentities: the raw fork applies --user and --as-target credentials.
+func TestRunIdentities(t *testing.T) {
+	requireRoot(t)
+	pid := isolated(t) // its bounding set is ours: root in the session has our capabilities
+	status, _ := os.ReadFile("/proc/self/status")
+	var capEff string
+	for _, l := range strings.Split(string(status), "\n") {
+		if v, ok := strings.CutPrefix(l, "CapEff:\t"); ok {
+			capEff = v
+		}
+	}
+	for _, c := range []struct {
+		id   nsenter.Identity
+		want string
+	}{
+		{nsenter.Identity{Mode: nsenter.IdentityUser, UID: 1234, GID: 567, HasGID: true}, "1234 567 567 0000000000000000"},
+		{nsenter.Identity{Mode: nsenter.IdentityRoot}, "0 0 0 " + capEff},
+	} {
+		var out, errb bytes.Buffer
+		status, err := nsenter.Run(context.Background(), nsenter.Options{
+			PID: pid, Name: "nstest", Identity: c.id, Session: nsenter.Executable{Path: toolbox},
+			Command: []string{"sh", "-c", `echo $(id -u) $(id -g) $(id -G) $(grep CapEff /proc/self/status | cut -f2)`},
+			Stdout:  &out, Stderr: &errb,
+		})
+		if err != nil || status != 0 {
+			t.Fatalf("%+v: exit %d, %v: %s", c.id, status, err, errb.String())
+		}
+		got := strings.TrimSpace(out.String())
+		if got != c.want {
+			t.Errorf("%+v: %q, want %q", c.id, got, c.want)
+		}
 	}
 }

@@ -103,7 +103,7 @@ func (s *stdio) close() {
 // proxy copies the streams, forwards signals and window size changes, and returns the
 // session's exit status once it ended. A cancelled ctx or a hang-up kills the session and
 // everything it started.
-func (s *stdio) proxy(ctx context.Context, pid int, done <-chan waitResult) (int, error) {
+func (s *stdio) proxy(ctx context.Context, session sessionProc, done <-chan waitResult) (int, error) {
 	sigs := make(chan os.Signal, 8)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGWINCH)
 	defer signal.Stop(sigs)
@@ -157,7 +157,7 @@ func (s *stdio) proxy(ctx context.Context, pid int, done <-chan waitResult) (int
 		case r := <-done:
 			return finish(r)
 		case <-ctx.Done():
-			return finish(terminate(pid, done))
+			return finish(terminate(session, done))
 		case sig := <-sigs:
 			switch sig {
 			case syscall.SIGWINCH:
@@ -168,9 +168,9 @@ func (s *stdio) proxy(ctx context.Context, pid int, done <-chan waitResult) (int
 				}
 			case syscall.SIGHUP:
 				// The user's terminal is gone: nothing of the session may stay behind.
-				return finish(terminate(pid, done))
+				return finish(terminate(session, done))
 			default:
-				syscall.Kill(pid, sig.(syscall.Signal))
+				session.signal(sig.(syscall.Signal))
 			}
 		}
 	}
@@ -179,14 +179,16 @@ func (s *stdio) proxy(ctx context.Context, pid int, done <-chan waitResult) (int
 // terminate asks the session to end with a hang-up (it kills and reaps what it started,
 // so no zombie is left to a container init that never reaps), and kills the whole tree if
 // it does not within terminateGrace.
-func terminate(pid int, done <-chan waitResult) waitResult {
-	syscall.Kill(pid, syscall.SIGHUP)
+func terminate(session sessionProc, done <-chan waitResult) waitResult {
+	session.signal(syscall.SIGHUP)
 	select {
 	case r := <-done:
 		return r
 	case <-time.After(terminateGrace):
 	}
-	killTree(pid)
+	if session.pid > 0 {
+		killTree(session.pid)
+	}
 	return <-done
 }
 
@@ -219,19 +221,29 @@ func descendants(pid int) []int {
 	for len(queue) > 0 {
 		p := queue[0]
 		queue = queue[1:]
-		tasks, _ := os.ReadDir(fmt.Sprintf("/proc/%d/task", p))
-		for _, t := range tasks {
-			b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%s/children", p, t.Name()))
-			if err != nil {
-				continue
+		for _, c := range children(p) {
+			if !seen[c] {
+				seen[c] = true
+				out = append(out, c)
+				queue = append(queue, c)
 			}
-			for _, f := range strings.Fields(string(b)) {
-				c, err := strconv.Atoi(f)
-				if err == nil && !seen[c] {
-					seen[c] = true
-					out = append(out, c)
-					queue = append(queue, c)
-				}
+		}
+	}
+	return out
+}
+
+// children lists the children of every thread of pid.
+func children(pid int) []int {
+	var out []int
+	tasks, _ := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
+	for _, t := range tasks {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%s/children", pid, t.Name()))
+		if err != nil {
+			continue
+		}
+		for _, f := range strings.Fields(string(b)) {
+			if c, err := strconv.Atoi(f); err == nil {
+				out = append(out, c)
 			}
 		}
 	}

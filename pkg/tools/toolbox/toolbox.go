@@ -38,6 +38,9 @@ func Main(args []string) int {
 	if nsenter.IsSession(args) {
 		return runSession()
 	}
+	if nsenter.IsLauncher(args) {
+		return nsenter.Launch()
+	}
 	name := filepath.Base(args[0])
 	if selfNames[name] {
 		args = args[1:]

@@ -3,7 +3,7 @@
 // namespace (a debugging session) and logs, one JSON object per line on stdout, what each
 // attack got. It mimics the known escapes through a debugger: CVE-2019-5736 (writing the
 // host binary through /proc/<pid>/exe, directly and by reopening an O_PATH descriptor),
-// reading the debugger's environment and descriptors, and ptrace.
+// reading the debugger's environment, descriptors and memory, and ptrace.
 package main
 
 import (
@@ -107,6 +107,13 @@ func attack(pid int) {
 	} else {
 		report(pid, comm, "fds", err)
 	}
+	// Its memory: every readable mapping, searched for what the caller of the debugger had
+	// in its environment (the test sets DDEBUG_TEST_HOST_SECRET=hunter2-...).
+	if found, err := scanMemory(p); err == nil {
+		report(pid, comm, "mem", nil, found...)
+	} else {
+		report(pid, comm, "mem", err)
+	}
 	// Its capabilities, readable by anyone.
 	if b, err := os.ReadFile(p + "/status"); err == nil {
 		var caps []string
@@ -126,4 +133,51 @@ func attack(pid int) {
 		syscall.PtraceDetach(pid)
 		report(pid, comm, "ptrace", nil)
 	}
+}
+
+// scanMemory reads the readable mappings of a process through /proc/<pid>/mem (which takes
+// ptrace access) and returns the secret markers found in them.
+func scanMemory(p string) ([]string, error) {
+	mem, err := os.Open(p + "/mem")
+	if err != nil {
+		return nil, err
+	}
+	defer mem.Close()
+	maps, err := os.ReadFile(p + "/maps")
+	if err != nil {
+		return nil, err
+	}
+	var found []string
+	budget := int64(256 << 20)
+	read := 0
+	for _, l := range strings.Split(string(maps), "\n") {
+		f := strings.Fields(l)
+		if len(f) < 2 || !strings.HasPrefix(f[1], "r") {
+			continue
+		}
+		var lo, hi uint64
+		if _, err := fmt.Sscanf(f[0], "%x-%x", &lo, &hi); err != nil || hi <= lo {
+			continue
+		}
+		size := int64(hi - lo)
+		if size > budget {
+			size = budget
+		}
+		budget -= size
+		buf := make([]byte, size)
+		n, _ := mem.ReadAt(buf, int64(lo))
+		read += n
+		for _, marker := range []string{"DDEBUG_TEST_HOST_SECRET", "hunter2"} {
+			if strings.Contains(string(buf[:n]), marker) {
+				found = append(found, marker+" in "+l)
+			}
+		}
+		if budget <= 0 {
+			break
+		}
+	}
+	if read == 0 {
+		return nil, fmt.Errorf("no readable memory")
+	}
+	return found, nil
 }
