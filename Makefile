@@ -15,7 +15,7 @@ LDFLAGS := -s -w \
 	-X github.com/kubectl-ddebug/kubectl-ddebug/internal/cli.DefaultImage=$(IMAGE)
 GO_BUILD := go build -trimpath -ldflags '$(LDFLAGS)'
 
-.PHONY: image release all build install uninstall demo test unit e2e e2e-docker e2e-cluster cluster-up cluster-down bench vet fmt clean
+.PHONY: image image-node release all build install uninstall demo test unit e2e e2e-docker e2e-cluster cluster-up cluster-down bench vet fmt clean
 
 all: build
 
@@ -45,12 +45,18 @@ uninstall:
 image:
 	go run ./images/build -version $(VERSION) -out images/out
 
+# The node image of kubectl ddebug node/NAME: the same tree around the binary that also
+# holds ddebug's host command line, in images/out-node (tag $(VERSION)-node).
+image-node:
+	go run ./images/build -node -version $(VERSION) -out images/out-node
+
 # make release VERSION=x.y.z: the plugin for linux/darwin x amd64/arm64, archives, sums,
 # the krew manifest, and the image of the same version, in dist/.
 release:
 	@test "$(origin VERSION)" = "command line" || { echo "usage: make release VERSION=x.y.z"; exit 1; }
 	go run ./hack/release -version $(VERSION) -out dist
 	go run ./images/build -version $(VERSION) -out dist/image
+	go run ./images/build -node -version $(VERSION) -out dist/image-node
 
 # A distroless-like demo container: a static Go program FROM scratch, no shell, no ls.
 demo:
@@ -102,4 +108,4 @@ bench: build
 	bench/image-size.sh
 
 clean:
-	rm -rf bin _output dist images/out internal/sessionbin/toolbox.bin
+	rm -rf bin _output dist images/out images/out-node internal/sessionbin/toolbox.bin

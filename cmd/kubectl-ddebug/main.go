@@ -14,7 +14,9 @@ import (
 
 func main() {
 	name := filepath.Base(os.Args[0])
-	if nsenter.IsSession(os.Args) || nsenter.IsLauncher(os.Args) || name == "ddebug-toolbox" || toolbox.IsApplet(name) {
+	toolbox.HostCLI = true // its ddebug applet runs this binary's command line
+	if name != "ddebug" && name != "kubectl-ddebug" &&
+		(nsenter.IsSession(os.Args) || nsenter.IsLauncher(os.Args) || name == "ddebug-toolbox" || toolbox.IsApplet(name)) {
 		os.Exit(toolbox.Main(os.Args))
 	}
 	if name != "kubectl-ddebug" {

@@ -1,9 +1,12 @@
 // Command build makes the toolbox image without a daemon: it compiles cmd/ddebug-toolbox
 // for linux/amd64 and linux/arm64, packs each with its applet links into a FROM-scratch
 // image and writes an OCI layout with the multi-arch index, the same as a tar file, and
-// one "docker save" tarball per architecture. Same sources, same digest.
+// one "docker save" tarball per architecture. Same sources, same digest. With -node it
+// makes the node image instead (tag VERSION-node): the same tree around the multi-call
+// binary that also holds ddebug's host command line (kubectl ddebug node/NAME).
 //
 //	go run ./images/build -version v0.1.0 -out images/out
+//	go run ./images/build -node -version v0.1.0 -out images/out-node
 //	go run ./images/build -rootfs /rootfs -arch arm64   # the file tree only (images/Dockerfile)
 package main
 
@@ -44,6 +47,7 @@ func run(ctx context.Context, args []string) error {
 	ca := fs.String("ca-bundle", "/etc/ssl/certs/ca-certificates.crt", "PEM CA bundle to ship (Debian's ca-certificates)")
 	binDir := fs.String("toolbox-dir", "", "use DIR/linux_<arch>/ddebug-toolbox instead of compiling")
 	rootfs := fs.String("rootfs", "", "write the file tree of one -arch into this directory instead of an image")
+	node := fs.Bool("node", false, "build the node image (tag VERSION-node): ddebug's host command line in place of the toolbox alone, for kubectl ddebug node/NAME")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -52,6 +56,9 @@ func run(ctx context.Context, args []string) error {
 		return errors.New("the applet names come from this program's own registry: run it on Linux, or build with images/Dockerfile")
 	}
 	v := normalizeVersion(*version)
+	if *node {
+		v += NodeSuffix
+	}
 	created, err := sourceDateEpoch()
 	if err != nil {
 		return err
@@ -68,7 +75,7 @@ func run(ctx context.Context, args []string) error {
 		*revision = gitRevision(moduleDir)
 	}
 	archList := strings.Split(*archs, ",")
-	bins, err := toolboxes(ctx, moduleDir, *binDir, archList)
+	bins, err := toolboxes(ctx, moduleDir, *binDir, archList, *node)
 	if err != nil {
 		return err
 	}
@@ -99,13 +106,19 @@ func run(ctx context.Context, args []string) error {
 	return nil
 }
 
-func toolboxes(ctx context.Context, moduleDir, binDir string, archs []string) (map[string][]byte, error) {
+// NodeSuffix ends the tag of the node image (internal/cli.NodeImageSuffix).
+const NodeSuffix = "-node"
+
+func toolboxes(ctx context.Context, moduleDir, binDir string, archs []string, node bool) (map[string][]byte, error) {
 	if binDir == "" {
 		tmp, err := os.MkdirTemp("", "ddebug-image-")
 		if err != nil {
 			return nil, err
 		}
 		defer os.RemoveAll(tmp)
+		if node {
+			return toolboximage.CompileNodeBinaries(ctx, moduleDir, tmp, archs)
+		}
 		return toolboximage.CompileToolboxes(ctx, moduleDir, tmp, archs)
 	}
 	bins := map[string][]byte{}

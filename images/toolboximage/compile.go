@@ -20,10 +20,21 @@ const ToolboxPackage = "./cmd/ddebug-toolbox"
 // and it is 380 KB of a toolbox image with a 4 MiB budget.
 var BuildFlags = []string{"-trimpath", "-buildvcs=false", "-tags=nethttpomithttp2", "-ldflags=-s -w -buildid="}
 
+// NodePackage and NodeTags make the binary of the node image (kubectl ddebug node/NAME):
+// the toolbox and ddebug's host command line in one multi-call binary.
+const (
+	NodePackage = "./cmd/kubectl-ddebug"
+	NodeTags    = "ddebug_host"
+)
+
 // Compile builds pkg (a main package, e.g. ToolboxPackage) of the module in moduleDir
 // for linux/goarch into out.
 func Compile(ctx context.Context, moduleDir, pkg, goarch, out string) error {
-	args := append([]string{"build"}, BuildFlags...)
+	return compile(ctx, moduleDir, pkg, goarch, out, BuildFlags)
+}
+
+func compile(ctx context.Context, moduleDir, pkg, goarch, out string, flags []string) error {
+	args := append([]string{"build"}, flags...)
 	args = append(args, "-o", out, pkg)
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = moduleDir
@@ -48,6 +59,25 @@ func CompileToolboxes(ctx context.Context, moduleDir, dir string, archs []string
 		data, err := os.ReadFile(out)
 		if err != nil {
 			return nil, fmt.Errorf("reading toolbox: %w", err)
+		}
+		bins[arch] = data
+	}
+	return bins, nil
+}
+
+// CompileNodeBinaries builds the node image's binary (NodePackage with NodeTags; the
+// toolbox is the binary itself) for each architecture into dir and returns them.
+func CompileNodeBinaries(ctx context.Context, moduleDir, dir string, archs []string) (map[string][]byte, error) {
+	flags := []string{"-trimpath", "-buildvcs=false", "-tags=" + NodeTags, "-ldflags=-s -w -buildid="}
+	bins := map[string][]byte{}
+	for _, arch := range archs {
+		out := filepath.Join(dir, "linux_"+arch, "ddebug")
+		if err := compile(ctx, moduleDir, NodePackage, arch, out, flags); err != nil {
+			return nil, err
+		}
+		data, err := os.ReadFile(out)
+		if err != nil {
+			return nil, fmt.Errorf("reading the node binary: %w", err)
 		}
 		bins[arch] = data
 	}

@@ -39,6 +39,7 @@ type KubeOptions struct {
 	Profile    string
 	Timeout    time.Duration
 	Idle       time.Duration
+	NodeImage  string
 	Quiet      bool
 	Stdin      bool
 	TTY        bool
@@ -67,7 +68,9 @@ containers, and open a shell in it (or run one command). The debugger sees the c
 processes and its files: at / (a chroot) when the profile allows it, else at /target.
 
 NAME is a pod (pod/NAME or NAME) or a workload (deploy/, sts/, ds/, rs/, job/NAME: one of its
-running pods). The debugger copies the target's uid and gid so its files are readable without
+running pods). node/NAME debugs a node: a privileged pod on it in the host's PID and network
+namespaces, whose shell has the host's root at / and 'ddebug exec' to enter any container of
+the node; the pod is deleted when the session ends. The debugger copies the target's uid and gid so its files are readable without
 extra capabilities. A running ddebug container of the same identity is reused (ephemeral
 containers can never be removed); it exits by itself after --idle without a session.
 
@@ -75,7 +78,8 @@ Exit status: the command's own; 125 when ddebug itself failed.`
 	root.Example = `  kubectl ddebug pod/web                   # interactive toolbox shell, target = first container
   kubectl ddebug web -c app -- ss -ltnp    # one command, exit code passed through
   kubectl ddebug deploy/web -n prod        # a running pod of a workload
-  kubectl ddebug web --profile=restricted -- ls -l /target/etc`
+  kubectl ddebug web --profile=restricted -- ls -l /target/etc
+  kubectl ddebug node/worker-1             # the node's root at /, 'ddebug exec' into any container of it`
 	root.Args = cobra.ArbitraryArgs
 	if strings.HasPrefix(root.Use, "kubectl ddebug") {
 		if root.Annotations == nil {
@@ -87,6 +91,7 @@ Exit status: the command's own; 125 when ddebug itself failed.`
 	o.ConfigFlags.AddFlags(f)
 	f.StringVarP(&o.Container, "container", "c", "", "target container (default: the default-container annotation, then the first container)")
 	f.StringVar(&o.Image, "image", DefaultImage, "toolbox image of the debug container")
+	f.StringVar(&o.NodeImage, "node-image", DefaultImage+NodeImageSuffix, "image of the node pod (node/NAME): the toolbox with ddebug's command line")
 	f.StringVar(&o.PullPolicy, "image-pull-policy", "IfNotPresent", "Always, IfNotPresent or Never")
 	f.StringVar(&o.Profile, "profile", "auto", "security profile: auto, general, baseline, restricted, sysadmin, netadmin")
 	f.DurationVar(&o.Timeout, "timeout", 60*time.Second, "give up waiting for the pod or the debug container after this long")
@@ -252,6 +257,9 @@ func (o *KubeOptions) forWhom() string {
 
 // Run resolves the pod, prepares the debug container and runs the session.
 func (o *KubeOptions) Run(ctx context.Context) error {
+	if node, ok := nodeName(o.Ref); ok {
+		return o.runNode(ctx, node)
+	}
 	d, err := o.NewDebugger()
 	if err != nil {
 		return err
@@ -302,12 +310,20 @@ func (o *KubeOptions) Run(ctx context.Context) error {
 // session runs the exec with the local terminal in raw mode and its size followed when
 // there is a tty.
 func (o *KubeOptions) session(ctx context.Context, d *ephemeral.Debugger, t *ephemeral.Target) (int, error) {
+	return o.interactive(func(r ephemeral.ExecRequest) (int, error) {
+		return d.Session(ctx, t, o.Command, o.Quiet, r)
+	})
+}
+
+// interactive calls exec with the streams of the command line: with a tty, the local
+// terminal in raw mode and its size followed.
+func (o *KubeOptions) interactive(exec func(ephemeral.ExecRequest) (int, error)) (int, error) {
 	r := ephemeral.ExecRequest{Stdout: o.streams.Out, Stderr: o.streams.ErrOut, TTY: o.TTY}
 	if o.Stdin {
 		r.Stdin = o.streams.In
 	}
 	if !o.TTY {
-		return d.Session(ctx, t, o.Command, o.Quiet, r)
+		return exec(r)
 	}
 	tty := kterm.TTY{In: o.streams.In, Out: o.streams.Out, Raw: r.Stdin != nil}
 	if !tty.IsTerminalIn() {
@@ -319,7 +335,7 @@ func (o *KubeOptions) session(ctx context.Context, d *ephemeral.Debugger, t *eph
 		r.Resize = sizeQueue{tty.MonitorSize(size)}
 	}
 	err := tty.Safe(func() error {
-		status, serr = d.Session(ctx, t, o.Command, o.Quiet, r)
+		status, serr = exec(r)
 		return serr
 	})
 	if serr == nil && err != nil {

@@ -10,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 	corev1 "k8s.io/api/core/v1"
-	kterm "k8s.io/kubectl/pkg/util/term"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/ephemeral"
 )
@@ -126,28 +125,7 @@ func (c *CopyToOptions) remove(d *ephemeral.Debugger, t *ephemeral.CopyTarget) {
 // session runs the exec as KubeOptions.session does: raw terminal and resize with a tty.
 func (c *CopyToOptions) session(ctx context.Context, d *ephemeral.Debugger, t *ephemeral.CopyTarget) (int, error) {
 	o := c.kube
-	r := ephemeral.ExecRequest{Stdout: o.streams.Out, Stderr: o.streams.ErrOut, TTY: o.TTY}
-	if o.Stdin {
-		r.Stdin = o.streams.In
-	}
-	if !o.TTY {
+	return o.interactive(func(r ephemeral.ExecRequest) (int, error) {
 		return d.CopySession(ctx, t, o.Command, r)
-	}
-	tty := kterm.TTY{In: o.streams.In, Out: o.streams.Out, Raw: r.Stdin != nil}
-	if !tty.IsTerminalIn() {
-		tty.Raw = false
-	}
-	if size := tty.GetSize(); size != nil {
-		r.Resize = sizeQueue{tty.MonitorSize(size)}
-	}
-	var status int
-	var serr error
-	err := tty.Safe(func() error {
-		status, serr = d.CopySession(ctx, t, o.Command, r)
-		return serr
 	})
-	if serr == nil && err != nil {
-		return 0, err
-	}
-	return status, serr
 }

@@ -32,9 +32,23 @@ func Find() (nsenter.Executable, string, error) {
 	if err != nil {
 		return nsenter.Executable{}, "", fmt.Errorf("finding own executable: %w", err)
 	}
+	// After a chroot (a node session runs in the host's root) the path of this binary
+	// leads elsewhere, or nowhere: then only /proc/self/exe reaches it.
+	if !sameFile(self, "/proc/self/exe") {
+		return nsenter.Executable{Path: "/proc/self/exe"}, "self", nil
+	}
 	beside := filepath.Join(filepath.Dir(self), FileName)
 	if st, err := os.Stat(beside); err == nil && st.Mode().IsRegular() {
 		return nsenter.Executable{Path: beside}, "beside", nil
 	}
 	return nsenter.Executable{Path: self}, "self", nil
+}
+
+func sameFile(a, b string) bool {
+	sa, err := os.Stat(a)
+	if err != nil {
+		return false
+	}
+	sb, err := os.Stat(b)
+	return err == nil && os.SameFile(sa, sb)
 }

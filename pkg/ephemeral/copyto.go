@@ -169,7 +169,7 @@ func (d *Debugger) PrepareCopy(ctx context.Context, pod *corev1.Pod, o PodCopyOp
 			return nil, &Error{Kind: ErrCopyExists, Msg: fmt.Sprintf("pod %s exists and is not a ddebug copy of %s (container %s)", o.Name, pod.Name, o.Container),
 				Advice: "pick another --copy-to name, or delete that pod"}
 		}
-		if running, _, _ := copyState(cur, o.Container); running {
+		if running, _, _ := podState(cur, o.Container, "pod copy"); running {
 			ct.Original, ct.Reused = cur.Annotations[CopyCommandAnnotation], true
 			d.progress("reusing", "reusing pod copy %s", o.Name)
 			return ct, nil
@@ -189,14 +189,15 @@ func (d *Debugger) PrepareCopy(ctx context.Context, pod *corev1.Pod, o PodCopyOp
 	if err != nil {
 		return nil, TranslateAPIError(err, OpCreatePod, pod.Namespace, o.Name)
 	}
-	if err := d.waitCopy(ctx, created, o.Container); err != nil {
+	if err := d.waitPod(ctx, created, o.Container, "pod copy"); err != nil {
 		return ct, err
 	}
 	return ct, nil
 }
 
-// copyState says whether container of a copy runs, or why it never will.
-func copyState(pod *corev1.Pod, container string) (bool, string, error) {
+// podState says whether container of a pod ddebug made (what: "pod copy", "node pod")
+// runs, or why it never will.
+func podState(pod *corev1.Pod, container, what string) (bool, string, error) {
 	for _, s := range pod.Status.InitContainerStatuses {
 		if w := s.State.Waiting; w != nil {
 			if kind, ok := fatalWaiting[w.Reason]; ok {
@@ -218,7 +219,7 @@ func copyState(pod *corev1.Pod, container string) (bool, string, error) {
 			return true, "running", nil
 		case s.State.Terminated != nil:
 			t := s.State.Terminated
-			return false, "", &Error{Kind: ErrContainerExited, Msg: fmt.Sprintf("container %s of pod copy %s exited (%s, exit code %d)", container, pod.Name, t.Reason, t.ExitCode),
+			return false, "", &Error{Kind: ErrContainerExited, Msg: fmt.Sprintf("container %s of %s %s exited (%s, exit code %d)", container, what, pod.Name, t.Reason, t.ExitCode),
 				Advice: fmt.Sprintf("see 'kubectl describe pod %s -n %s'", pod.Name, pod.Namespace)}
 		case s.State.Waiting != nil:
 			w := s.State.Waiting
@@ -229,13 +230,13 @@ func copyState(pod *corev1.Pod, container string) (bool, string, error) {
 		}
 	}
 	if pod.Status.Phase == corev1.PodFailed || pod.Status.Phase == corev1.PodSucceeded {
-		return false, "", &Error{Kind: ErrContainerExited, Msg: fmt.Sprintf("pod copy %s ended (%s): %s", pod.Name, pod.Status.Phase, pod.Status.Message)}
+		return false, "", &Error{Kind: ErrContainerExited, Msg: fmt.Sprintf("%s %s ended (%s): %s", what, pod.Name, pod.Status.Phase, pod.Status.Message)}
 	}
 	return false, "pending", nil
 }
 
-// waitCopy watches the copy until its container runs, fails, or ctx ends.
-func (d *Debugger) waitCopy(ctx context.Context, pod *corev1.Pod, container string) error {
+// waitPod watches a pod ddebug made until its container runs, fails, or ctx ends.
+func (d *Debugger) waitPod(ctx context.Context, pod *corev1.Pod, container, what string) error {
 	w, err := d.Client.CoreV1().Pods(pod.Namespace).Watch(ctx, metav1.ListOptions{
 		FieldSelector:   fields.OneTermEqualSelector("metadata.name", pod.Name).String(),
 		ResourceVersion: pod.ResourceVersion,
@@ -246,21 +247,21 @@ func (d *Debugger) waitCopy(ctx context.Context, pod *corev1.Pod, container stri
 	defer w.Stop()
 	last := ""
 	for {
-		running, detail, err := copyState(pod, container)
+		running, detail, err := podState(pod, container, what)
 		if running || err != nil {
 			return err
 		}
 		if detail != last {
-			d.progress("waiting", "pod copy %s: %s", pod.Name, detail)
+			d.progress("waiting", "%s %s: %s", what, pod.Name, detail)
 			last = detail
 		}
 		select {
 		case <-ctx.Done():
-			return &Error{Kind: ErrTimeout, Msg: fmt.Sprintf("pod copy %s did not start within the timeout (last: %s)", pod.Name, last),
+			return &Error{Kind: ErrTimeout, Msg: fmt.Sprintf("%s %s did not start within the timeout (last: %s)", what, pod.Name, last),
 				Advice: fmt.Sprintf("see 'kubectl describe pod %s -n %s'; --timeout waits longer", pod.Name, pod.Namespace)}
 		case ev, ok := <-w.ResultChan():
 			if !ok {
-				return &Error{Kind: ErrTimeout, Msg: fmt.Sprintf("watch of pod copy %s ended before it started", pod.Name)}
+				return &Error{Kind: ErrTimeout, Msg: fmt.Sprintf("watch of %s %s ended before it started", what, pod.Name)}
 			}
 			if ev.Type == watch.Error {
 				return errorFromWatch(ev)
@@ -270,7 +271,7 @@ func (d *Debugger) waitCopy(ctx context.Context, pod *corev1.Pod, container stri
 				continue
 			}
 			if ev.Type == watch.Deleted {
-				return &Error{Kind: ErrContainerExited, Msg: fmt.Sprintf("pod copy %s was deleted", pod.Name)}
+				return &Error{Kind: ErrContainerExited, Msg: fmt.Sprintf("%s %s was deleted", what, pod.Name)}
 			}
 			pod = p
 		}

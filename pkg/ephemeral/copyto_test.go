@@ -134,12 +134,12 @@ func TestPrepareCopy(t *testing.T) {
 	failing, _ := BuildPodCopy(pod, o)
 	failing.Status.InitContainerStatuses = []corev1.ContainerStatus{{Name: "ddebug-install", Image: "tb:1",
 		State: corev1.ContainerState{Waiting: &corev1.ContainerStateWaiting{Reason: "ErrImageNeverPull", Message: "not present"}}}}
-	if _, _, err := copyState(failing, "app"); !errors.Is(err, ErrImagePull) || !strings.Contains(err.Error(), "tb:1") {
+	if _, _, err := podState(failing, "app", "pod copy"); !errors.Is(err, ErrImagePull) || !strings.Contains(err.Error(), "tb:1") {
 		t.Errorf("installer image missing: %v", err)
 	}
 	failing.Status.InitContainerStatuses = nil
 	failing.Status.ContainerStatuses = []corev1.ContainerStatus{{Name: "app", State: corev1.ContainerState{Terminated: &corev1.ContainerStateTerminated{Reason: "Error", ExitCode: 127}}}}
-	if _, _, err := copyState(failing, "app"); !errors.Is(err, ErrContainerExited) {
+	if _, _, err := podState(failing, "app", "pod copy"); !errors.Is(err, ErrContainerExited) {
 		t.Errorf("target exited: %v", err)
 	}
 }

@@ -327,7 +327,7 @@ start_cluster() {
 		--service-cluster-ip-range "$SERVICE_CIDR" \
 		--authorization-mode Node,RBAC \
 		--enable-admission-plugins NodeRestriction,PodSecurity \
-		--allow-privileged=false --profiling=false --v=1
+		--allow-privileged=true --profiling=false --v=1
 
 	# containerd needs the pause image before the kubelet creates sandboxes.
 	wait_for containerd 30 "$BIN/ctr" --address "$SOCK" version

@@ -74,6 +74,23 @@ type Target struct {
 	Groups []int
 }
 
+// TargetPID returns the target's PID as the environment of the debug container gives it:
+// EnvTargetPID itself, else the process of the container EnvContainerID (FindTarget).
+func TargetPID(procRoot string, env *tools.Env) (int, error) {
+	s := env.Getenv(EnvTargetPID)
+	if s == "" {
+		return FindTarget(procRoot, env.Getenv(EnvContainerID))
+	}
+	pid, err := strconv.Atoi(s)
+	if err != nil || pid <= 0 {
+		return 0, fmt.Errorf("%s=%q is not a PID", EnvTargetPID, s)
+	}
+	if _, err := os.Stat(filepath.Join(procRoot, s)); err != nil {
+		return 0, fmt.Errorf("%w (pid %d)", ErrNoTarget, pid)
+	}
+	return pid, nil
+}
+
 // FindTarget returns the lowest PID under procRoot whose /proc/<pid>/cgroup names the
 // container ID id: the container's first process (with shareProcessNamespace PID 1 is the
 // pause process, so PID 1 is never assumed).
@@ -208,7 +225,7 @@ func ensureLink(pid int) (string, error) {
 func runAgent(ctx context.Context, env *tools.Env, idle time.Duration) int {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if pid, err := FindTarget("/proc", env.Getenv(EnvContainerID)); err != nil {
+	if pid, err := TargetPID("/proc", env); err != nil {
 		env.Errorf(AppletName, "%v", err)
 	} else if path, err := ensureLink(pid); err != nil {
 		fmt.Fprintf(env.Stdout, "ddebug agent: target pid %d; %v\n", pid, err)

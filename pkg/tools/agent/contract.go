@@ -32,6 +32,14 @@ const (
 	// EnvContainerID is the target's runtime container ID (containerd://<hex>, as in
 	// the pod's status).
 	EnvContainerID = "DDEBUG_TARGET_CONTAINER_ID"
+	// EnvTargetPID, when set, is the target's PID in the debug container's own PID
+	// namespace, instead of a container to look for: "1" in a node debugging pod, which
+	// shares the host's PID namespace (kubectl ddebug node/NAME).
+	EnvTargetPID = "DDEBUG_TARGET_PID"
+	// EnvTargetRoot is a directory that shows the target's root (a hostPath mount of / in a
+	// node pod), for a chroot when /proc/<pid>/root cannot be entered (some hosts deny it
+	// even to privileged root).
+	EnvTargetRoot = "DDEBUG_TARGET_ROOT"
 	// EnvContainer, EnvPod and EnvNamespace name the target.
 	EnvContainer = "DDEBUG_TARGET_CONTAINER"
 	EnvPod       = "DDEBUG_POD"

@@ -23,8 +23,7 @@ type View struct {
 
 // runSession runs the shell (command empty) or command as the target's neighbour.
 func runSession(ctx context.Context, env *tools.Env, quiet bool, command []string) int {
-	id := env.Getenv(EnvContainerID)
-	pid, err := FindTarget("/proc", id)
+	pid, err := TargetPID("/proc", env)
 	if err != nil {
 		env.Errorf("ddebug", "%v; is the target container still running?", err)
 		return 125
@@ -41,7 +40,7 @@ func runSession(ctx context.Context, env *tools.Env, quiet bool, command []strin
 			return 125
 		}
 	}
-	view, chrootErr := tryChroot(pid, root)
+	view, chrootErr := tryChroot(pid, root, env.Getenv(EnvTargetRoot))
 	if switchUser && ids.UID != 0 {
 		if err := switchTo(ids); err != nil {
 			env.Errorf("ddebug", "%v", err)
@@ -73,15 +72,20 @@ func runSession(ctx context.Context, env *tools.Env, quiet bool, command []strin
 }
 
 // tryChroot makes the target's root this session's / when it runs as root with
-// CAP_SYS_CHROOT (and may open /proc/<pid>/root); else it says why not.
-func tryChroot(pid int, root bool) (View, string) {
+// CAP_SYS_CHROOT (and may open /proc/<pid>/root, else fallback when given: the same root
+// through a mount); else it says why not.
+func tryChroot(pid int, root bool, fallback string) (View, string) {
 	switch {
 	case !root:
 		return View{}, "not root"
 	case !HasCap("/proc/self/status", capSysChroot):
 		return View{}, "no CAP_SYS_CHROOT in this profile"
 	}
-	if err := chroot("/proc/" + strconv.Itoa(pid) + "/root"); err != nil {
+	err := chroot("/proc/" + strconv.Itoa(pid) + "/root")
+	if err != nil && fallback != "" {
+		err = chroot(fallback)
+	}
+	if err != nil {
 		return View{}, err.Error()
 	}
 	return View{Chroot: true, Dir: "/"}, ""

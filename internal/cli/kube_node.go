@@ -1,0 +1,84 @@
+//go:build !ddebug_host
+
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/ephemeral"
+)
+
+// NodeImageSuffix turns the toolbox image's tag into the node image's: the same toolbox,
+// plus ddebug's command line to enter the node's containers through its runtime.
+const NodeImageSuffix = "-node"
+
+// nodeName returns NAME of a node/NAME reference (node, nodes, no).
+func nodeName(ref string) (string, bool) {
+	kind, name, ok := strings.Cut(ref, "/")
+	if !ok || name == "" {
+		return "", false
+	}
+	switch kind {
+	case "node", "nodes", "no":
+		return name, true
+	}
+	return "", false
+}
+
+// runNode debugs a node: it creates the node pod, runs the session in it (the host's root
+// at /) and deletes the pod.
+func (o *KubeOptions) runNode(ctx context.Context, node string) error {
+	if o.Container != "" {
+		return errors.New("-c picks a container of a pod; a node has none: run 'ddebug exec CONTAINER' in the node session")
+	}
+	if o.NodeImage == "" {
+		return errors.New("--node-image must not be empty")
+	}
+	d, err := o.NewDebugger()
+	if err != nil {
+		return err
+	}
+	if !o.Quiet {
+		d.Progress = func(s ephemeral.Step) { fmt.Fprintf(o.streams.ErrOut, "ddebug: %s\n", Sanitize(s.Detail)) }
+	}
+	start := time.Now()
+	t, err := d.PrepareNode(ctx, ephemeral.NodePodOptions{
+		Node: node, Namespace: o.namespace, Image: o.NodeImage, PullPolicy: corev1.PullPolicy(o.PullPolicy),
+		Idle: o.Idle, For: o.forWhom(), Version: Version,
+	})
+	if t != nil {
+		defer o.deleteNodePod(d, t)
+	}
+	if err != nil {
+		return err
+	}
+	if !o.Quiet {
+		fmt.Fprintf(o.streams.ErrOut, "ddebug: %s on node %s ready in %.1fs\n", t.Pod, node, time.Since(start).Seconds())
+	}
+	status, err := o.interactive(func(r ephemeral.ExecRequest) (int, error) {
+		return d.NodeSession(ctx, t, "", o.Command, o.Quiet, r)
+	})
+	if err != nil {
+		return err
+	}
+	if status != 0 {
+		return exitError{status}
+	}
+	return nil
+}
+
+func (o *KubeOptions) deleteNodePod(d *ephemeral.Debugger, t *ephemeral.NodeTarget) {
+	ctx, cancel := context.WithTimeout(context.Background(), o.Timeout)
+	defer cancel()
+	if err := d.DeleteNode(ctx, t); err != nil {
+		printKubeError(o.streams.ErrOut, err)
+	} else if !o.Quiet {
+		fmt.Fprintf(o.streams.ErrOut, "ddebug: deleted pod %s\n", t.Pod)
+	}
+}

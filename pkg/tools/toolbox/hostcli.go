@@ -1,0 +1,34 @@
+package toolbox
+
+import (
+	"context"
+	"os/exec"
+
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
+)
+
+// HostCLI is set by a binary that also holds ddebug's own command line (cmd/kubectl-ddebug,
+// the binary of the node image): the ddebug applet then runs it. The toolbox alone has none.
+var HostCLI bool
+
+func init() {
+	tools.Register(tools.Applet{Name: "ddebug", Summary: "ddebug's command line (ddebug exec, ddebug ps), in a node session", Run: runDdebug})
+}
+
+// runDdebug runs this very binary as ddebug, through /proc/self/exe: in a node session the
+// toolbox is chrooted into the host's root, where the binary has no path.
+func runDdebug(ctx context.Context, env *tools.Env, args []string) int {
+	if !HostCLI && tools.WantsHelp(args) {
+		return tools.Usage(env, "ddebug exec|ps|version ...: ddebug's own command line, to enter any container of the node\n"+
+			"from a 'kubectl ddebug node/NAME' session (its image holds it); this toolbox alone does not.")
+	}
+	if !HostCLI {
+		env.Errorf("ddebug", "this toolbox has no ddebug command line; 'kubectl ddebug node/NAME' sessions have it (the node image), or install ddebug on the host")
+		return 127
+	}
+	cmd := exec.CommandContext(ctx, "/proc/self/exe", args[1:]...)
+	cmd.Args[0] = "ddebug"
+	cmd.Dir, cmd.Env = env.Dir, env.Environ
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = env.Stdin, env.Stdout, env.Stderr
+	return tools.ExitStatus(cmd.Run(), env, "ddebug")
+}
