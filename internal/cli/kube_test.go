@@ -154,3 +154,23 @@ func TestPodName(t *testing.T) {
 		}
 	}
 }
+
+func TestNodeName(t *testing.T) {
+	for ref, want := range map[string]string{"node/w1": "w1", "nodes/w1": "w1", "no/w1": "w1", "w1": "", "pod/w1": "", "node/": ""} {
+		got, ok := nodeName(ref)
+		if got != want || ok != (want != "") {
+			t.Errorf("nodeName(%q) = %q, %v", ref, got, ok)
+		}
+	}
+}
+
+func TestKubeNodeErrors(t *testing.T) {
+	status, stderr, execs := kubeRun(t, nil, nil, "node/w1", "-c", "app", "--", "true")
+	if status != ExitFailure || !strings.Contains(stderr, "a node has none") || len(execs) != 0 {
+		t.Errorf("node/ with -c: %d %q", status, stderr)
+	}
+	status, stderr, _ = kubeRun(t, nil, nil, "node/w1", "--", "true")
+	if status != ExitFailure || !strings.Contains(stderr, "node w1 not found") || strings.Count(strings.TrimSpace(stderr), "\n") > 1 {
+		t.Errorf("missing node: %d %q", status, stderr)
+	}
+}
