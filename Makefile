@@ -20,13 +20,16 @@ GO_BUILD := go build -trimpath -ldflags '$(LDFLAGS)'
 all: build
 
 # The toolbox is built first and embedded: a session copies it into a sealed memfd, and a
-# 10 MB toolbox copies in a fraction of the time the 70 MB plugin would.
+# 10 MB toolbox copies in a fraction of the time the 70 MB plugin would. So is the 2 MB
+# launcher that starts the session in the target (nsenter.Launch).
 # bin/kubectl-ddebug is the whole product (it answers to ddebug too); bin/ddebug is the same
 # command line built without the Kubernetes client (tag ddebug_host), whose initialisation
 # alone would cost `ddebug exec` more than entering the container does.
 build:
 	$(GO_BUILD) -tags nethttpomithttp2 -o bin/ddebug-toolbox ./cmd/ddebug-toolbox
 	cp bin/ddebug-toolbox internal/sessionbin/toolbox.bin
+	$(GO_BUILD) -o bin/ddebug-launch ./cmd/ddebug-launch
+	cp bin/ddebug-launch internal/sessionbin/launch.bin
 	$(GO_BUILD) -tags ddebug_embed -o bin/kubectl-ddebug ./cmd/kubectl-ddebug
 	$(GO_BUILD) -tags 'ddebug_embed ddebug_host' -o bin/ddebug ./cmd/kubectl-ddebug
 
@@ -108,4 +111,4 @@ bench: build
 	bench/image-size.sh
 
 clean:
-	rm -rf bin _output dist images/out images/out-node internal/sessionbin/toolbox.bin
+	rm -rf bin _output dist images/out images/out-node internal/sessionbin/toolbox.bin internal/sessionbin/launch.bin

@@ -210,8 +210,8 @@ func Release(ctx context.Context, o Options) (Result, error) {
 }
 
 // buildPlugin builds cmd/kubectl-ddebug for goos/goarch into dir; on Linux it first builds
-// the toolbox of the same architecture and embeds it (tag ddebug_embed) through an
-// overlay, so the work tree's internal/sessionbin/toolbox.bin is never touched.
+// the toolbox and the launcher of the same architecture and embeds them (tag
+// ddebug_embed) through an overlay, so the work tree's internal/sessionbin is never touched.
 func buildPlugin(ctx context.Context, o Options, goos, goarch, dir string) (string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
@@ -228,9 +228,14 @@ func buildPlugin(ctx context.Context, o Options, goos, goarch, dir string) (stri
 		if err := toolboximage.Compile(ctx, o.ModuleDir, toolboximage.ToolboxPackage, goarch, toolbox); err != nil {
 			return "", err
 		}
+		launcher := filepath.Join(absDir, "ddebug-launch")
+		if err := toolboximage.Compile(ctx, o.ModuleDir, "./cmd/ddebug-launch", goarch, launcher); err != nil {
+			return "", err
+		}
 		overlay := filepath.Join(absDir, "overlay.json")
-		embedPath := filepath.Join(o.ModuleDir, "internal", "sessionbin", "toolbox.bin")
-		if err := os.WriteFile(overlay, fmt.Appendf(nil, `{"Replace":{%q:%q}}`, embedPath, toolbox), 0o644); err != nil {
+		embedDir := filepath.Join(o.ModuleDir, "internal", "sessionbin")
+		if err := os.WriteFile(overlay, fmt.Appendf(nil, `{"Replace":{%q:%q,%q:%q}}`,
+			filepath.Join(embedDir, "toolbox.bin"), toolbox, filepath.Join(embedDir, "launch.bin"), launcher), 0o644); err != nil {
 			return "", err
 		}
 		args = append(args, "-tags=ddebug_embed", "-overlay="+overlay)

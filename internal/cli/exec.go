@@ -204,6 +204,7 @@ func (o *ExecOptions) Run(ctx context.Context) error {
 		TermEnv:         os.Getenv("TERM"),
 		Identity:        o.identity,
 		Session:         exe,
+		Launcher:        sessionbin.Launcher(),
 		Started:         started,
 		Stdin:           o.streams.In,
 		Stdout:          o.streams.Out,

@@ -4,10 +4,13 @@ package sessionbin
 
 import _ "embed"
 
-// The Makefile builds cmd/ddebug-toolbox into toolbox.bin before building the plugin with
-// -tags ddebug_embed.
-//
-//go:embed toolbox.bin
-var toolbox []byte
+// The Makefile builds cmd/ddebug-toolbox into toolbox.bin and cmd/ddebug-launch into
+// launch.bin before building the plugin with -tags ddebug_embed.
+var (
+	//go:embed toolbox.bin
+	toolbox []byte
+	//go:embed launch.bin
+	launch []byte
+)
 
-func init() { embedded = toolbox }
+func init() { embedded, embeddedLauncher = toolbox, launch }

@@ -14,8 +14,17 @@ const EnvOverride = "DDEBUG_TOOLBOX"
 // FileName is the toolbox's name beside the plugin.
 const FileName = "ddebug-toolbox"
 
-// embedded is set by embed.go in builds with the ddebug_embed tag.
-var embedded []byte
+// embedded and embeddedLauncher are set by embed.go in builds with the ddebug_embed tag.
+var embedded, embeddedLauncher []byte
+
+// Launcher returns the launcher of sessions (nsenter.Options.Launcher): the small
+// cmd/ddebug-launch when embedded, else nothing, and the session program launches too.
+func Launcher() nsenter.Executable {
+	if len(embeddedLauncher) > 0 {
+		return nsenter.Executable{Bytes: embeddedLauncher}
+	}
+	return nsenter.Executable{}
+}
 
 // Find returns the session executable and a word on where it came from.
 func Find() (nsenter.Executable, string, error) {

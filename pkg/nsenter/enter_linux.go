@@ -112,14 +112,17 @@ func Run(ctx context.Context, opts Options) (int, error) {
 	}
 	defer st.close()
 
+	// The launcher is exec'd through its own descriptor 8 in the child: the standard
+	// library moves its status pipe to the first number above the passed descriptors,
+	// which may be where the memfd was in this process.
 	cmd := &exec.Cmd{
-		Path:       fmt.Sprintf("/proc/self/fd/%d", launcher.Fd()),
+		Path:       fmt.Sprintf("/proc/self/fd/%d", launchSelfFD),
 		Args:       []string{LauncherArg0},
 		Env:        []string{}, // not nil: nil would be ours
 		Stdin:      st.childIn,
 		Stdout:     st.childOut,
 		Stderr:     st.childErr,
-		ExtraFiles: []*os.File{cfgR, launchR, pidf, exe, statusW}, // 3..7, see Launch
+		ExtraFiles: []*os.File{cfgR, launchR, pidf, exe, statusW, launcher}, // 3..8, see Launch
 		SysProcAttr: &syscall.SysProcAttr{
 			Setsid:    true, // the caller's terminal signals reach the session through proxy only
 			Pdeathsig: syscall.SIGKILL,

@@ -29,6 +29,7 @@ const (
 	launchPidFD    = 5 // pidfd of the target
 	launchExeFD    = 6 // the sealed memfd of the session program
 	launchStatusFD = 7 // one line back to ddebug: "ok" or "err <message>"
+	launchSelfFD   = 8 // the launcher's own memfd, exec'd through /proc/self/fd/8
 )
 
 // launcherFailed is the launcher's exit code when the session could not be started.
@@ -38,6 +39,7 @@ const launcherFailed = 125
 // starts the session in the target's namespaces, waits for it, and returns the exit code
 // to end with, the session's own (128+N after signal N).
 func Launch() int {
+	unix.Close(launchSelfFD) // /proc/self/exe holds the program; nothing needs the descriptor
 	status := os.NewFile(launchStatusFD, "ddebug-launch-status")
 	fail := func(err error) int {
 		fmt.Fprintf(status, "err %s\n", strings.ReplaceAll(err.Error(), "\n", " "))
