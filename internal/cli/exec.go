@@ -173,13 +173,16 @@ func defaultResolver() *target.Registry {
 // Run resolves the target and runs the session; a non-zero status of the command comes
 // back as an exitError.
 func (o *ExecOptions) Run(ctx context.Context) error {
-	rctx, cancel := context.WithTimeout(ctx, resolveTimeout)
-	t, err := o.Resolve(rctx, o.Target)
-	cancel()
+	exe, _, err := sessionbin.Find()
 	if err != nil {
 		return err
 	}
-	exe, _, err := sessionbin.Find()
+	// The toolbox and the launcher are copied into their memfds while the runtime answers.
+	pre := nsenter.Preload(exe, sessionbin.Launcher())
+	defer pre.Close()
+	rctx, cancel := context.WithTimeout(ctx, resolveTimeout)
+	t, err := o.Resolve(rctx, o.Target)
+	cancel()
 	if err != nil {
 		return err
 	}
@@ -203,8 +206,7 @@ func (o *ExecOptions) Run(ctx context.Context) error {
 		Terminal:        terminal,
 		TermEnv:         os.Getenv("TERM"),
 		Identity:        o.identity,
-		Session:         exe,
-		Launcher:        sessionbin.Launcher(),
+		Preloaded:       pre,
 		Started:         started,
 		Stdin:           o.streams.In,
 		Stdout:          o.streams.Out,

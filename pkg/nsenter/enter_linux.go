@@ -72,17 +72,14 @@ func Run(ctx context.Context, opts Options) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	exe, err := sealedCopy(opts.Session, "ddebug-toolbox")
+	pre := opts.Preloaded
+	if pre == nil {
+		pre = Preload(opts.Session, opts.Launcher)
+	}
+	defer pre.Close()
+	exe, launcher, err := pre.files()
 	if err != nil {
 		return 0, err
-	}
-	defer exe.Close()
-	launcher := exe
-	if opts.Launcher.Path != "" || opts.Launcher.Bytes != nil {
-		if launcher, err = sealedCopy(opts.Launcher, LauncherArg0); err != nil {
-			return 0, err
-		}
-		defer launcher.Close()
 	}
 
 	cfgR, err := configPipe(SessionConfig{Target: opts.Name, Command: opts.Command, TTY: opts.TTY, Dir: t.cwd})
@@ -538,6 +535,50 @@ func nonExitError(err error) error {
 		return nil
 	}
 	return err
+}
+
+// Preloaded is the session program and the launcher being copied into sealed memfds
+// (Preload), which a caller may start while it resolves the target.
+type Preloaded struct {
+	done          chan struct{}
+	exe, launcher *os.File
+	err           error
+}
+
+// Preload copies session and launcher (when given; else the session launches too) into
+// sealed memfds in the background. Pass it as Options.Preloaded; Close it if Run is never
+// called.
+func Preload(session, launcher Executable) *Preloaded {
+	p := &Preloaded{done: make(chan struct{})}
+	go func() {
+		defer close(p.done)
+		if p.exe, p.err = sealedCopy(session, "ddebug-toolbox"); p.err != nil {
+			return
+		}
+		p.launcher = p.exe
+		if launcher.Path != "" || launcher.Bytes != nil {
+			p.launcher, p.err = sealedCopy(launcher, LauncherArg0)
+		}
+	}()
+	return p
+}
+
+func (p *Preloaded) files() (exe, launcher *os.File, err error) {
+	<-p.done
+	return p.exe, p.launcher, p.err
+}
+
+// Close waits for the copies and closes them.
+func (p *Preloaded) Close() {
+	if p == nil {
+		return
+	}
+	<-p.done
+	for _, f := range []*os.File{p.exe, p.launcher} {
+		if f != nil {
+			f.Close()
+		}
+	}
 }
 
 // sealedCopy copies the session program into a memfd that is sealed against writes and

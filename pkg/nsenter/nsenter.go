@@ -74,6 +74,9 @@ type Options struct {
 	// BeginSession/Launch when IsSession/IsLauncher says so.
 	Session  Executable
 	Launcher Executable
+	// Preloaded, when set, holds Session and Launcher already copied (Preload); Run
+	// then ignores Session and Launcher and closes it.
+	Preloaded *Preloaded
 	// PauseBeforeExec holds the session's child between its fork and its exec, the instant
 	// a hostile target has to attack it: for tests that must meet it there for sure.
 	PauseBeforeExec time.Duration

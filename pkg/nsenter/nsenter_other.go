@@ -23,3 +23,12 @@ func EndSession() {}
 
 // Launch is only supported on Linux.
 func Launch() int { return 125 }
+
+// Preloaded is the session program and launcher copied ahead of Run (Linux only).
+type Preloaded struct{}
+
+// Preload does nothing off Linux.
+func Preload(session, launcher Executable) *Preloaded { return &Preloaded{} }
+
+// Close does nothing off Linux.
+func (p *Preloaded) Close() {}
