@@ -2,7 +2,7 @@
 // nsenter-style: no new container, nothing written into the target.
 //
 // Run, on the host, pins the target with a pidfd, copies the session binary (the toolbox)
-// and the launcher into sealed memfds and starts the launcher, with an empty environment,
+// and the launcher into sealed memfds and starts the launcher, with none of its environment,
 // in the host's PID namespace. The launcher (Launch) joins the target's mount, pid, net,
 // ipc, uts and cgroup namespaces on a locked OS thread, narrows that thread's capabilities,
 // and forks the session from it with a real fork, so the session is born inside the

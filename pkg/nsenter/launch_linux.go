@@ -15,7 +15,7 @@ import (
 
 // The launcher is the middle stage between ddebug and the session. ddebug starts it in the
 // host's PID namespace, where no process of the container can see it, from a sealed memfd
-// and with an empty environment: it holds nothing of the caller. It joins the target's
+// and with none of its environment: it holds nothing of the caller. It joins the target's
 // namespaces on one thread, narrows that thread's capabilities, and forks the session from
 // it with a real fork: the session shares no memory with anything on the host, and what it
 // copied from the launcher is the launch configuration and nothing else. That matters in
