@@ -287,6 +287,11 @@ func (d *Debugger) CopySession(ctx context.Context, t *CopyTarget, command []str
 	} else {
 		r.Command = append([]string{ToolboxInCopy, "env"}, command...)
 	}
+	return d.execStatus(ctx, r)
+}
+
+// execStatus runs r and returns the command's exit status; an error is one of the exec.
+func (d *Debugger) execStatus(ctx context.Context, r ExecRequest) (int, error) {
 	err := d.Exec(ctx, r)
 	if err == nil {
 		return 0, nil
@@ -295,15 +300,20 @@ func (d *Debugger) CopySession(ctx context.Context, t *CopyTarget, command []str
 	if errors.As(err, &ce) {
 		return ce.ExitStatus(), nil
 	}
-	return 0, TranslateAPIError(err, OpExec, t.Namespace, t.Pod)
+	return 0, TranslateAPIError(err, OpExec, r.Namespace, r.Pod)
 }
 
 // DeleteCopy deletes the pod copy at once (--rm).
 func (d *Debugger) DeleteCopy(ctx context.Context, t *CopyTarget) error {
+	return d.deletePodNow(ctx, t.Namespace, t.Pod)
+}
+
+// deletePodNow deletes a pod ddebug made, without a grace period; a pod already gone is fine.
+func (d *Debugger) deletePodNow(ctx context.Context, ns, pod string) error {
 	zero := int64(0)
-	err := d.Client.CoreV1().Pods(t.Namespace).Delete(ctx, t.Pod, metav1.DeleteOptions{GracePeriodSeconds: &zero})
+	err := d.Client.CoreV1().Pods(ns).Delete(ctx, pod, metav1.DeleteOptions{GracePeriodSeconds: &zero})
 	if err != nil && !apierrors.IsNotFound(err) {
-		return TranslateAPIError(err, OpDeletePod, t.Namespace, t.Pod)
+		return TranslateAPIError(err, OpDeletePod, ns, pod)
 	}
 	return nil
 }

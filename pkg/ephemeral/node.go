@@ -217,23 +217,10 @@ func translateNodeError(err error, op Op, o NodePodOptions) error {
 func (d *Debugger) NodeSession(ctx context.Context, t *NodeTarget, toolboxPath string, command []string, quiet bool, r ExecRequest) (int, error) {
 	r.Namespace, r.Pod, r.Container = t.Namespace, t.Pod, NodeContainer
 	r.Command = agent.SessionCommand(toolboxPath, quiet, command)
-	err := d.Exec(ctx, r)
-	if err == nil {
-		return 0, nil
-	}
-	var ce interface{ ExitStatus() int }
-	if errors.As(err, &ce) {
-		return ce.ExitStatus(), nil
-	}
-	return 0, TranslateAPIError(err, OpExec, t.Namespace, t.Pod)
+	return d.execStatus(ctx, r)
 }
 
 // DeleteNode deletes the node pod at once.
 func (d *Debugger) DeleteNode(ctx context.Context, t *NodeTarget) error {
-	zero := int64(0)
-	err := d.Client.CoreV1().Pods(t.Namespace).Delete(ctx, t.Pod, metav1.DeleteOptions{GracePeriodSeconds: &zero})
-	if err != nil && !apierrors.IsNotFound(err) {
-		return TranslateAPIError(err, OpDeletePod, t.Namespace, t.Pod)
-	}
-	return nil
+	return d.deletePodNow(ctx, t.Namespace, t.Pod)
 }
