@@ -14,10 +14,14 @@ import (
 const configVersion = "ddebug-session-v1"
 
 func (c SessionConfig) marshal() ([]byte, error) {
-	fields := append([]string{configVersion, c.Target, c.Dir, boolField(c.TTY)}, c.Command...)
+	return joinFields("session", append([]string{configVersion, c.Target, c.Dir, boolField(c.TTY)}, c.Command...))
+}
+
+// joinFields joins the fields of a configuration with NULs, which none may hold.
+func joinFields(what string, fields []string) ([]byte, error) {
 	for _, f := range fields {
 		if strings.IndexByte(f, 0) >= 0 {
-			return nil, fmt.Errorf("session configuration field %q holds a NUL byte", f)
+			return nil, fmt.Errorf("%s configuration field %q holds a NUL byte", what, f)
 		}
 	}
 	return []byte(strings.Join(fields, "\x00")), nil
@@ -80,13 +84,7 @@ func (c launchConfig) marshal() ([]byte, error) {
 		strconv.FormatUint(c.Bounding, 16), boolField(c.NoNewPrivs), boolField(c.HasCred),
 		strconv.FormatUint(uint64(c.UID), 10), strconv.FormatUint(uint64(c.GID), 10),
 		strings.Join(groups, ","), strings.Join(ambient, ","), strconv.Itoa(c.PauseMS), strconv.Itoa(len(c.Argv))}
-	fields = append(append(fields, c.Argv...), c.Env...)
-	for _, f := range fields {
-		if strings.IndexByte(f, 0) >= 0 {
-			return nil, fmt.Errorf("launch configuration field %q holds a NUL byte", f)
-		}
-	}
-	return []byte(strings.Join(fields, "\x00")), nil
+	return joinFields("launch", append(append(fields, c.Argv...), c.Env...))
 }
 
 func (c *launchConfig) unmarshal(b []byte) error {

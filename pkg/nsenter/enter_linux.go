@@ -173,7 +173,7 @@ func launch(cmd *exec.Cmd, statusR, statusW *os.File, started chan<- startResult
 	case err == nil && strings.HasPrefix(line, "err "):
 		cmd.Process.Kill()
 		cmd.Wait()
-		started <- startResult{err: errors.New(quoteControl(strings.TrimPrefix(line, "err ")))}
+		started <- startResult{err: errors.New(strings.TrimPrefix(line, "err "))}
 		return
 	default:
 		cmd.Process.Kill()
@@ -188,7 +188,8 @@ func launch(cmd *exec.Cmd, statusR, statusW *os.File, started chan<- startResult
 
 // readStatusLine reads the launcher's one line; EOF before it means the launcher died. The
 // session's child holds a copy of the pipe until its exec, so what is read is only ever a
-// message to show, never a PID or anything else acted upon.
+// message to show (the command line escapes what it prints), never a PID or anything else
+// acted upon.
 func readStatusLine(r *os.File) (string, error) {
 	var b []byte
 	buf := make([]byte, 512)
@@ -212,21 +213,7 @@ func describeStatus(ps *os.ProcessState, line string, err error) string {
 	case err != nil:
 		return fmt.Sprintf("reading its status: %v", err)
 	}
-	return fmt.Sprintf("unexpected status %s", quoteControl(line))
-}
-
-// quoteControl escapes control characters, so that a message from a stage a container
-// might have touched cannot drive the caller's terminal.
-func quoteControl(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			fmt.Fprintf(&b, "\\x%02x", r)
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
+	return fmt.Sprintf("unexpected status %q", line)
 }
 
 // sessionProc is the session process as ddebug signals it: through a pidfd, so a PID
@@ -528,10 +515,18 @@ func exitStatus(ps *os.ProcessState) int {
 	if ps == nil {
 		return 255
 	}
-	if ws, ok := ps.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-		return 128 + int(ws.Signal())
+	if ws, ok := ps.Sys().(syscall.WaitStatus); ok {
+		return statusCode(ws)
 	}
 	return ps.ExitCode()
+}
+
+// statusCode is a wait status as a shell reports it: the exit code, or 128+N after signal N.
+func statusCode(ws syscall.WaitStatus) int {
+	if ws.Signaled() {
+		return 128 + int(ws.Signal())
+	}
+	return ws.ExitStatus()
 }
 
 func nonExitError(err error) error {

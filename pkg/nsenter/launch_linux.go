@@ -96,21 +96,17 @@ func launchOnThisThread(cfg launchConfig, plan *forkPlan, status *os.File, fail 
 	}
 	fmt.Fprintf(status, "ok\n")
 	status.Close()
-	var ws unix.WaitStatus
+	var ws syscall.WaitStatus
 	for {
-		_, err := unix.Wait4(pid, &ws, 0, nil)
-		if err == unix.EINTR {
+		_, err := syscall.Wait4(pid, &ws, 0, nil)
+		if err == syscall.EINTR {
 			continue
 		}
 		if err != nil {
 			return 255
 		}
-		break
+		return statusCode(ws)
 	}
-	if ws.Signaled() {
-		return 128 + int(ws.Signal())
-	}
-	return ws.ExitStatus()
 }
 
 // forkPlan is everything the forked child needs, prepared before the fork: between fork
