@@ -112,14 +112,7 @@ func (c *CopyToOptions) Run(cmd *cobra.Command, args []string) error {
 }
 
 func (c *CopyToOptions) remove(d *ephemeral.Debugger, t *ephemeral.CopyTarget) {
-	o := c.kube
-	ctx, cancel := context.WithTimeout(context.Background(), o.Timeout)
-	defer cancel()
-	if err := d.DeleteCopy(ctx, t); err != nil {
-		printKubeError(o.streams.ErrOut, err)
-	} else if !o.Quiet {
-		fmt.Fprintf(o.streams.ErrOut, "ddebug: deleted pod %s\n", t.Pod)
-	}
+	c.kube.deletePod(t.Pod, func(ctx context.Context) error { return d.DeleteCopy(ctx, t) })
 }
 
 // session runs the exec as KubeOptions.session does: raw terminal and resize with a tty.

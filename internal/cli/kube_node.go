@@ -74,11 +74,17 @@ func (o *KubeOptions) runNode(ctx context.Context, node string) error {
 }
 
 func (o *KubeOptions) deleteNodePod(d *ephemeral.Debugger, t *ephemeral.NodeTarget) {
+	o.deletePod(t.Pod, func(ctx context.Context) error { return d.DeleteNode(ctx, t) })
+}
+
+// deletePod runs del (a pod ddebug made) with a context of its own, since the session's may
+// be cancelled by then, and says how it went.
+func (o *KubeOptions) deletePod(pod string, del func(context.Context) error) {
 	ctx, cancel := context.WithTimeout(context.Background(), o.Timeout)
 	defer cancel()
-	if err := d.DeleteNode(ctx, t); err != nil {
+	if err := del(ctx); err != nil {
 		printKubeError(o.streams.ErrOut, err)
 	} else if !o.Quiet {
-		fmt.Fprintf(o.streams.ErrOut, "ddebug: deleted pod %s\n", t.Pod)
+		fmt.Fprintf(o.streams.ErrOut, "ddebug: deleted pod %s\n", pod)
 	}
 }
