@@ -73,13 +73,19 @@ func RunCommand(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "%s: %v\n", args[0], err)
 		return 126
 	}
+	return RunProgram(ctx, env, path, args)
+}
+
+// RunProgram runs the program at path with args (args[0] is its name) and env's streams,
+// directory and environment, and returns its shell exit status; a cancelled ctx
+// interrupts it.
+func RunProgram(ctx context.Context, env *Env, path string, args []string) int {
 	cmd := exec.CommandContext(ctx, path, args[1:]...)
 	cmd.Args[0] = args[0]
 	cmd.Dir, cmd.Env = env.Dir, env.Environ
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = env.Stdin, env.Stdout, env.Stderr
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
-	err = cmd.Run()
-	return ExitStatus(err, env, args[0])
+	return ExitStatus(cmd.Run(), env, args[0])
 }
 
 // ExitStatus turns the error of exec.Cmd.Run into a shell exit status, printing why a

@@ -2,7 +2,6 @@ package toolbox
 
 import (
 	"context"
-	"os/exec"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 )
@@ -26,9 +25,5 @@ func runDdebug(ctx context.Context, env *tools.Env, args []string) int {
 		env.Errorf("ddebug", "this toolbox has no ddebug command line; 'kubectl ddebug node/NAME' sessions have it (the node image), or install ddebug on the host")
 		return 127
 	}
-	cmd := exec.CommandContext(ctx, "/proc/self/exe", args[1:]...)
-	cmd.Args[0] = "ddebug"
-	cmd.Dir, cmd.Env = env.Dir, env.Environ
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = env.Stdin, env.Stdout, env.Stderr
-	return tools.ExitStatus(cmd.Run(), env, "ddebug")
+	return tools.RunProgram(ctx, env, "/proc/self/exe", append([]string{"ddebug"}, args[1:]...))
 }
