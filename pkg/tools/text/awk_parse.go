@@ -3,6 +3,7 @@ package text
 import (
 	"fmt"
 	"regexp"
+	"slices"
 )
 
 // AST of the awk subset.
@@ -598,39 +599,31 @@ func (p *awkParser) ternary() (awkExpr, error) {
 	return c, nil
 }
 
-func (p *awkParser) or() (awkExpr, error) {
-	l, err := p.and()
+// leftAssoc parses next (OP next)... for the operators ops, grouping to the left; with
+// newlines, line breaks may follow an operator (as after && and ||).
+func (p *awkParser) leftAssoc(next func() (awkExpr, error), newlines bool, ops ...string) (awkExpr, error) {
+	l, err := next()
 	if err != nil {
 		return nil, err
 	}
-	for p.is("||") {
+	for slices.ContainsFunc(ops, p.is) {
+		op := p.tok().s
 		p.i++
-		p.optNewlines()
-		r, err := p.and()
+		if newlines {
+			p.optNewlines()
+		}
+		r, err := next()
 		if err != nil {
 			return nil, err
 		}
-		l = &exBinary{"||", l, r}
+		l = &exBinary{op, l, r}
 	}
 	return l, nil
 }
 
-func (p *awkParser) and() (awkExpr, error) {
-	l, err := p.in()
-	if err != nil {
-		return nil, err
-	}
-	for p.is("&&") {
-		p.i++
-		p.optNewlines()
-		r, err := p.in()
-		if err != nil {
-			return nil, err
-		}
-		l = &exBinary{"&&", l, r}
-	}
-	return l, nil
-}
+func (p *awkParser) or() (awkExpr, error) { return p.leftAssoc(p.and, true, "||") }
+
+func (p *awkParser) and() (awkExpr, error) { return p.leftAssoc(p.in, true, "&&") }
 
 func (p *awkParser) in() (awkExpr, error) {
 	l, err := p.match()
@@ -720,39 +713,9 @@ func (p *awkParser) concat() (awkExpr, error) {
 	return l, nil
 }
 
-func (p *awkParser) additive() (awkExpr, error) {
-	l, err := p.mult()
-	if err != nil {
-		return nil, err
-	}
-	for p.is("+") || p.is("-") {
-		op := p.tok().s
-		p.i++
-		r, err := p.mult()
-		if err != nil {
-			return nil, err
-		}
-		l = &exBinary{op, l, r}
-	}
-	return l, nil
-}
+func (p *awkParser) additive() (awkExpr, error) { return p.leftAssoc(p.mult, false, "+", "-") }
 
-func (p *awkParser) mult() (awkExpr, error) {
-	l, err := p.unary()
-	if err != nil {
-		return nil, err
-	}
-	for p.is("*") || p.is("/") || p.is("%") {
-		op := p.tok().s
-		p.i++
-		r, err := p.unary()
-		if err != nil {
-			return nil, err
-		}
-		l = &exBinary{op, l, r}
-	}
-	return l, nil
-}
+func (p *awkParser) mult() (awkExpr, error) { return p.leftAssoc(p.unary, false, "*", "/", "%") }
 
 func (p *awkParser) unary() (awkExpr, error) {
 	if p.is("!") || p.is("-") || p.is("+") {
