@@ -235,10 +235,8 @@ func truthy(v awkVal) bool {
 	return v.s != ""
 }
 
-func (vm *awkVM) re(v awkVal, e awkExpr) (*regexp.Regexp, error) {
-	if r, ok := e.(*exRegex); ok {
-		return r.re, nil
-	}
+// re compiles the string of v as a dynamic regular expression, once per distinct string.
+func (vm *awkVM) re(v awkVal) (*regexp.Regexp, error) {
 	s := vm.str(v)
 	if re, ok := vm.reCache[s]; ok {
 		return re, nil
@@ -249,6 +247,19 @@ func (vm *awkVM) re(v awkVal, e awkExpr) (*regexp.Regexp, error) {
 	}
 	vm.reCache[s] = re
 	return re, nil
+}
+
+// regexOf is the regular expression an operand stands for: a /literal/ as it is, anything
+// else evaluated and its value compiled as a dynamic regular expression.
+func (vm *awkVM) regexOf(e awkExpr) (*regexp.Regexp, error) {
+	if r, ok := e.(*exRegex); ok {
+		return r.re, nil
+	}
+	v, err := vm.eval(e)
+	if err != nil {
+		return nil, err
+	}
+	return vm.re(v)
 }
 
 // setRecord sets $0 and invalidates the fields.
@@ -280,7 +291,7 @@ func (vm *awkVM) splitFS(s, fs string) []string {
 	case fs == "\t":
 		return strings.Split(s, "\t")
 	}
-	re, err := vm.re(awkStr(fs), nil)
+	re, err := vm.re(awkStr(fs))
 	if err != nil {
 		return []string{s}
 	}
@@ -473,15 +484,9 @@ func (vm *awkVM) eval(e awkExpr) (awkVal, error) {
 		if err != nil {
 			return l, err
 		}
-		var rv awkVal
-		if _, ok := x.r.(*exRegex); !ok {
-			if rv, err = vm.eval(x.r); err != nil {
-				return rv, err
-			}
-		}
-		re, err := vm.re(rv, x.r)
+		re, err := vm.regexOf(x.r)
 		if err != nil {
-			return rv, err
+			return awkVal{}, err
 		}
 		return awkNum(b2f(re.MatchString(vm.str(l)) != x.neg)), nil
 	case *exIn:
@@ -634,16 +639,9 @@ func (vm *awkVM) builtin(x *exCall) (awkVal, error) {
 		if len(x.args) < 2 {
 			return awkVal{}, fmt.Errorf("%s needs 2 or 3 arguments", x.name)
 		}
-		var rv awkVal
-		var err error
-		if _, ok := x.args[0].(*exRegex); !ok {
-			if rv, err = vm.eval(x.args[0]); err != nil {
-				return rv, err
-			}
-		}
-		re, err := vm.re(rv, x.args[0])
+		re, err := vm.regexOf(x.args[0])
 		if err != nil {
-			return rv, err
+			return awkVal{}, err
 		}
 		repl, err := vm.eval(x.args[1])
 		if err != nil {
@@ -669,15 +667,9 @@ func (vm *awkVM) builtin(x *exCall) (awkVal, error) {
 		if err != nil {
 			return awkVal{}, err
 		}
-		var rv awkVal
-		if _, ok := x.args[1].(*exRegex); !ok {
-			if rv, err = vm.eval(x.args[1]); err != nil {
-				return rv, err
-			}
-		}
-		re, err := vm.re(rv, x.args[1])
+		re, err := vm.regexOf(x.args[1])
 		if err != nil {
-			return rv, err
+			return awkVal{}, err
 		}
 		s := vm.str(a[0])
 		loc := re.FindStringIndex(s)
