@@ -3,10 +3,8 @@ package ephemeral
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -16,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	uexec "k8s.io/client-go/util/exec"
 
+	"github.com/kubectl-ddebug/kubectl-ddebug/internal/testfs"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 	_ "github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/all" // sh, tar, stat, mkdir in the fake container
 )
@@ -43,35 +42,14 @@ func toolboxExec(t *testing.T, root string, cmds *[][]string) ExecFunc {
 	}
 }
 
-// tree returns every path below dir with its type, mode and content hash or link target.
+// tree digests the tree below dir (testfs.Digest).
 func tree(t *testing.T, dir string) map[string]string {
 	t.Helper()
-	out := map[string]string{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		fi, err := os.Lstat(p)
-		if err != nil {
-			return err
-		}
-		switch {
-		case fi.Mode()&fs.ModeSymlink != 0:
-			l, _ := os.Readlink(p)
-			out[rel] = "link " + l
-		case fi.IsDir():
-			out[rel] = fmt.Sprintf("dir %v", fi.Mode().Perm())
-		default:
-			b, _ := os.ReadFile(p)
-			out[rel] = fmt.Sprintf("file %v %x", fi.Mode().Perm(), sha256.Sum256(b))
-		}
-		return nil
-	})
+	d, err := testfs.Digest(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return out
+	return d
 }
 
 func writeTree(t *testing.T, dir string) {

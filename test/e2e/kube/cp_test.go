@@ -4,15 +4,14 @@ package kube_test
 
 import (
 	"crypto/rand"
-	"crypto/sha256"
-	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/kubectl-ddebug/kubectl-ddebug/internal/testfs"
 )
 
 // localTree writes a tree with nested directories, modes, a 4 MiB random file, an empty
@@ -43,38 +42,14 @@ func localTree(t *testing.T) string {
 }
 
 // digest lists every entry below dir: type, permission bits, and the sha256 of a file or
-// the target of a link.
+// digest digests the tree below dir (testfs.Digest).
 func digest(t *testing.T, dir string) map[string]string {
 	t.Helper()
-	out := map[string]string{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		fi, err := os.Lstat(p)
-		if err != nil {
-			return err
-		}
-		switch {
-		case fi.Mode()&fs.ModeSymlink != 0:
-			l, _ := os.Readlink(p)
-			out[rel] = "symlink -> " + l
-		case fi.IsDir():
-			out[rel] = fmt.Sprintf("dir %v", fi.Mode().Perm())
-		default:
-			b, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			out[rel] = fmt.Sprintf("file %v sha256:%x", fi.Mode().Perm(), sha256.Sum256(b))
-		}
-		return nil
-	})
+	d, err := testfs.Digest(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return out
+	return d
 }
 
 // A tree copied into a root FROM-scratch container (which has no tar) and out again is

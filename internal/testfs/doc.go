@@ -1,0 +1,2 @@
+// Package testfs holds file-tree helpers that tests of several packages share.
+package testfs
