@@ -16,6 +16,7 @@ import (
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/flags"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/proc"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/proc/userdb"
 )
 
@@ -464,48 +465,15 @@ type mountInfo struct{ dev, point, fstype string }
 
 // mounts reads /proc/self/mountinfo.
 func mounts() ([]mountInfo, error) {
-	b, err := os.ReadFile("/proc/self/mountinfo")
+	ms, err := proc.MountPoints("self")
 	if err != nil {
 		return nil, err
 	}
-	var out []mountInfo
-	for _, line := range strings.Split(string(b), "\n") {
-		f := strings.Fields(line)
-		if len(f) < 10 {
-			continue
-		}
-		sep := -1
-		for i, x := range f {
-			if x == "-" {
-				sep = i
-				break
-			}
-		}
-		if sep < 0 || sep+2 >= len(f) {
-			continue
-		}
-		out = append(out, mountInfo{dev: unoctal(f[sep+2]), point: unoctal(f[4]), fstype: f[sep+1]})
+	out := make([]mountInfo, len(ms))
+	for i, m := range ms {
+		out[i] = mountInfo{dev: m.Source, point: m.Target, fstype: m.FSType}
 	}
 	return out, nil
-}
-
-// unoctal undoes the \040-style escapes of mountinfo.
-func unoctal(s string) string {
-	if !strings.Contains(s, `\`) {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\\' && i+3 < len(s) {
-			if n, err := strconv.ParseUint(s[i+1:i+4], 8, 8); err == nil {
-				b.WriteByte(byte(n))
-				i += 3
-				continue
-			}
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
 }
 
 func mountPointOf(p string) string {

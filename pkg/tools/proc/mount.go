@@ -93,6 +93,22 @@ func parseMountinfo(data string) ([]mountEntry, error) {
 	return out, nil
 }
 
+// MountPoint is what other tools need of a mount: where it is, what it mounts, its type.
+type MountPoint struct{ Source, Target, FSType string }
+
+// MountPoints reads /proc/<pid>/mountinfo ("self" for this process), unescaped.
+func MountPoints(pid string) ([]MountPoint, error) {
+	es, err := readMountinfo(pid)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]MountPoint, len(es))
+	for i, e := range es {
+		out[i] = MountPoint{Source: e.source, Target: e.target, FSType: e.fstype}
+	}
+	return out, nil
+}
+
 func readMountinfo(pid string) ([]mountEntry, error) {
 	b, err := os.ReadFile(filepath.Join("/proc", pid, "mountinfo"))
 	if err != nil {
