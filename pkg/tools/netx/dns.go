@@ -89,6 +89,25 @@ func loadResolvConf() resolvConf {
 
 // candidates lists the names to try for name in order, applying search and ndots the way
 // the stub resolvers do.
+// useServer asks server (a name or address; "" keeps resolv.conf's) on port instead.
+func (c *resolvConf) useServer(ctx context.Context, server string, port int) error {
+	if server != "" {
+		s, err := serverAddr(ctx, server, port)
+		if err != nil {
+			return err
+		}
+		c.servers = []string{s}
+		return nil
+	}
+	if port != 53 {
+		for i, s := range c.servers {
+			h, _, _ := net.SplitHostPort(s)
+			c.servers[i] = net.JoinHostPort(h, strconv.Itoa(port))
+		}
+	}
+	return nil
+}
+
 func (c resolvConf) candidates(name string) []string {
 	if strings.HasSuffix(name, ".") {
 		return []string{name}

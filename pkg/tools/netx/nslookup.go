@@ -56,18 +56,13 @@ func runNslookup(ctx context.Context, env *tools.Env, args []string) int {
 	if timeout > 0 {
 		conf.timeout = time.Duration(timeout) * time.Second
 	}
+	server := ""
 	if len(ops) == 2 {
-		s, err := serverAddr(ctx, ops[1], port)
-		if err != nil {
-			env.Errorf("nslookup", "%v", err)
-			return 1
-		}
-		conf.servers = []string{s}
-	} else if port != 53 {
-		for i, s := range conf.servers {
-			h, _, _ := net.SplitHostPort(s)
-			conf.servers[i] = net.JoinHostPort(h, strconv.Itoa(port))
-		}
+		server = ops[1]
+	}
+	if err := conf.useServer(ctx, server, port); err != nil {
+		env.Errorf("nslookup", "%v", err)
+		return 1
 	}
 	name := ops[0]
 	names := conf.candidates(name)
@@ -195,18 +190,9 @@ func runDig(ctx context.Context, env *tools.Env, args []string) int {
 		return 1
 	}
 	conf := loadResolvConf()
-	if server != "" {
-		s, err := serverAddr(ctx, server, port)
-		if err != nil {
-			env.Errorf("dig", "%v", err)
-			return 1
-		}
-		conf.servers = []string{s}
-	} else if port != 53 {
-		for i, s := range conf.servers {
-			h, _, _ := net.SplitHostPort(s)
-			conf.servers[i] = net.JoinHostPort(h, strconv.Itoa(port))
-		}
+	if err := conf.useServer(ctx, server, port); err != nil {
+		env.Errorf("dig", "%v", err)
+		return 1
 	}
 	names := []string{strings.TrimSuffix(name, ".") + "."}
 	if search {
