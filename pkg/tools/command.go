@@ -66,14 +66,20 @@ func RunCommand(ctx context.Context, env *Env, args []string) int {
 	}
 	path, err := LookPath(env, args[0])
 	if err != nil {
-		if errors.Is(err, exec.ErrNotFound) || errors.Is(err, os.ErrNotExist) {
-			fmt.Fprintf(env.Stderr, "%s: command not found (neither a toolbox applet nor on PATH)\n", args[0])
-			return 127
-		}
-		fmt.Fprintf(env.Stderr, "%s: %v\n", args[0], err)
-		return 126
+		return LookPathFailed(env, args[0], err)
 	}
 	return RunProgram(ctx, env, path, args)
+}
+
+// LookPathFailed says why LookPath found no program name, as a shell does, and returns the
+// shell's status for it: 127 when there is none, 126 when it cannot be run.
+func LookPathFailed(env *Env, name string, err error) int {
+	if errors.Is(err, exec.ErrNotFound) || errors.Is(err, os.ErrNotExist) {
+		fmt.Fprintf(env.Stderr, "%s: command not found (neither a toolbox applet nor on PATH)\n", name)
+		return 127
+	}
+	fmt.Fprintf(env.Stderr, "%s: %v\n", name, err)
+	return 126
 }
 
 // RunProgram runs the program at path with args (args[0] is its name) and env's streams,

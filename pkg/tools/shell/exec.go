@@ -140,12 +140,7 @@ func (s *Shell) runProgram(ctx context.Context, env *tools.Env, args []string, d
 		path, err = tools.LookPath(&tools.Env{Dir: env.Dir, Environ: []string{"PATH=" + tools.DefaultPath}}, args[0])
 	}
 	if err != nil {
-		if errors.Is(err, exec.ErrNotFound) || errors.Is(err, os.ErrNotExist) {
-			fmt.Fprintf(env.Stderr, "%s: command not found (neither a toolbox applet nor on PATH)\n", args[0])
-			return 127
-		}
-		fmt.Fprintf(env.Stderr, "%s: %v\n", args[0], err)
-		return 126
+		return tools.LookPathFailed(env, args[0], err)
 	}
 	job := jobOf(ctx)
 	cmd := &exec.Cmd{Path: path, Args: args, Dir: env.Dir, Env: env.Environ, Stdin: env.Stdin, Stdout: env.Stdout, Stderr: env.Stderr}
