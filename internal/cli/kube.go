@@ -192,6 +192,19 @@ func (o *KubeOptions) Validate() error {
 	return nil
 }
 
+// debugger makes the Debugger (through the NewDebugger seam) that prints its progress on
+// stderr unless --quiet.
+func (o *KubeOptions) debugger() (*ephemeral.Debugger, error) {
+	d, err := o.NewDebugger()
+	if err != nil {
+		return nil, err
+	}
+	if !o.Quiet {
+		d.Progress = func(s ephemeral.Step) { fmt.Fprintf(o.streams.ErrOut, "ddebug: %s\n", Sanitize(s.Detail)) }
+	}
+	return d, nil
+}
+
 func (o *KubeOptions) newDebugger() (*ephemeral.Debugger, error) {
 	cfg, err := o.ConfigFlags.ToRESTConfig()
 	if err != nil {
@@ -260,16 +273,11 @@ func (o *KubeOptions) Run(ctx context.Context) error {
 	if node, ok := nodeName(o.Ref); ok {
 		return o.runNode(ctx, node)
 	}
-	d, err := o.NewDebugger()
+	d, err := o.debugger()
 	if err != nil {
 		return err
 	}
 	start := time.Now()
-	if !o.Quiet {
-		d.Progress = func(s ephemeral.Step) {
-			fmt.Fprintf(o.streams.ErrOut, "ddebug: %s\n", Sanitize(s.Detail))
-		}
-	}
 	pod, err := o.ResolvePod(ctx)
 	if err != nil {
 		if name, ok := podName(o.Ref); ok && apierrors.IsNotFound(err) {

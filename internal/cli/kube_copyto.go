@@ -64,12 +64,9 @@ func (c *CopyToOptions) Run(cmd *cobra.Command, args []string) error {
 		return err
 	}
 	ctx := cmd.Context()
-	d, err := o.NewDebugger()
+	d, err := o.debugger()
 	if err != nil {
 		return err
-	}
-	if !o.Quiet {
-		d.Progress = func(s ephemeral.Step) { fmt.Fprintf(o.streams.ErrOut, "ddebug: %s\n", Sanitize(s.Detail)) }
 	}
 	pod, err := o.ResolvePod(ctx)
 	if err != nil {

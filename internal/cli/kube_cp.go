@@ -224,16 +224,11 @@ func (o *CpOptions) copy(ctx context.Context, d *ephemeral.Debugger, t *ephemera
 // the root command does.
 func (k *KubeOptions) prepare(ctx context.Context) (*ephemeral.Debugger, *ephemeral.Target, ephemeral.Request, error) {
 	var req ephemeral.Request
-	d, err := k.NewDebugger()
+	d, err := k.debugger()
 	if err != nil {
 		return nil, nil, req, err
 	}
 	start := time.Now()
-	if !k.Quiet {
-		d.Progress = func(s ephemeral.Step) {
-			fmt.Fprintf(k.streams.ErrOut, "ddebug: %s\n", Sanitize(s.Detail))
-		}
-	}
 	pod, err := k.ResolvePod(ctx)
 	if err != nil {
 		return nil, nil, req, k.resolveError(ctx, d, err)

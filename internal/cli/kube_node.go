@@ -40,12 +40,9 @@ func (o *KubeOptions) runNode(ctx context.Context, node string) error {
 	if o.NodeImage == "" {
 		return errors.New("--node-image must not be empty")
 	}
-	d, err := o.NewDebugger()
+	d, err := o.debugger()
 	if err != nil {
 		return err
-	}
-	if !o.Quiet {
-		d.Progress = func(s ephemeral.Step) { fmt.Fprintf(o.streams.ErrOut, "ddebug: %s\n", Sanitize(s.Detail)) }
 	}
 	start := time.Now()
 	t, err := d.PrepareNode(ctx, ephemeral.NodePodOptions{
