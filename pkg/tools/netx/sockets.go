@@ -241,14 +241,18 @@ func hostPort(ip net.IP, port uint64, family int, services map[uint64]string) st
 			host = "[" + host + "]"
 		}
 	}
-	p := "*"
-	if port != 0 {
-		p = strconv.FormatUint(port, 10)
-		if name, ok := services[port]; ok {
-			p = name
-		}
+	return host + ":" + portName(port, services)
+}
+
+// portName is a port as ss and netstat show it: its service name, else its number, * for 0.
+func portName(port uint64, services map[uint64]string) string {
+	if port == 0 {
+		return "*"
 	}
-	return host + ":" + p
+	if name, ok := services[port]; ok {
+		return name
+	}
+	return strconv.FormatUint(port, 10)
 }
 
 // loadServices reads port names from the root's /etc/services, for output without -n.

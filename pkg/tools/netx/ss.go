@@ -174,14 +174,7 @@ func netstatAddr(s socket, ip []byte, port uint64, services map[uint64]string) s
 	if ip != nil {
 		host = fmt.Sprint(netIP(ip, s.family))
 	}
-	p := "*"
-	if port != 0 {
-		p = strconv.FormatUint(port, 10)
-		if name, ok := services[port]; ok {
-			p = name
-		}
-	}
-	return host + ":" + p
+	return host + ":" + portName(port, services)
 }
 
 func runNetstat(_ context.Context, env *tools.Env, args []string) int {

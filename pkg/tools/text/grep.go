@@ -336,18 +336,11 @@ func newMatcher(patterns []string, fixed, ere, fold, word, whole bool) (*matcher
 	var parts []string
 	for _, p := range patterns {
 		var expr string
+		var err error
 		if fixed {
 			expr = regexp.QuoteMeta(p)
-		} else {
-			var err error
-			if ere {
-				expr, err = ereFix(p)
-			} else {
-				expr, err = breToERE(p)
-			}
-			if err != nil {
-				return nil, err
-			}
+		} else if expr, err = goSyntax(p, ere); err != nil {
+			return nil, err
 		}
 		if whole {
 			expr = "^(?:" + expr + ")$"

@@ -205,15 +205,18 @@ func literalOf(re *syntax.Regexp) []byte {
 	return nil
 }
 
+// goSyntax translates a grep/sed style pattern, ERE when ere, BRE otherwise, into Go's
+// regular expression syntax.
+func goSyntax(p string, ere bool) (string, error) {
+	if ere {
+		return ereFix(p)
+	}
+	return breToERE(p)
+}
+
 // compile compiles a grep/sed style pattern: ERE when ere, BRE otherwise.
 func compile(p string, ere, fold bool) (*regexp.Regexp, string, error) {
-	var expr string
-	var err error
-	if ere {
-		expr, err = ereFix(p)
-	} else {
-		expr, err = breToERE(p)
-	}
+	expr, err := goSyntax(p, ere)
 	if err != nil {
 		return nil, "", err
 	}
