@@ -54,7 +54,7 @@ func boolField(b bool) string {
 // and how to start the session in it. It travels like SessionConfig, as NUL-separated
 // fields: version, pid, terminal, keep-all, bounding set, no_new_privs, has-credential, uid,
 // gid, groups (comma-separated), ambient capabilities (comma-separated), the pause before
-// exec in milliseconds, argc, then the session's argv and its environment.
+// exec in milliseconds, user namespace, argc, then the session's argv and its environment.
 type launchConfig struct {
 	PID        int
 	PauseMS    int
@@ -63,6 +63,7 @@ type launchConfig struct {
 	Bounding   uint64
 	NoNewPrivs bool
 	HasCred    bool
+	UserNS     bool // join the target's user namespace too (UID and GID are its ids)
 	UID, GID   uint32
 	Groups     []uint32
 	Ambient    []uintptr
@@ -70,7 +71,7 @@ type launchConfig struct {
 	Env        []string
 }
 
-const launchVersion = "ddebug-launch-v1"
+const launchVersion = "ddebug-launch-v2"
 
 func (c launchConfig) marshal() ([]byte, error) {
 	var groups, ambient []string
@@ -83,13 +84,13 @@ func (c launchConfig) marshal() ([]byte, error) {
 	fields := []string{launchVersion, strconv.Itoa(c.PID), boolField(c.TTY), boolField(c.KeepAll),
 		strconv.FormatUint(c.Bounding, 16), boolField(c.NoNewPrivs), boolField(c.HasCred),
 		strconv.FormatUint(uint64(c.UID), 10), strconv.FormatUint(uint64(c.GID), 10),
-		strings.Join(groups, ","), strings.Join(ambient, ","), strconv.Itoa(c.PauseMS), strconv.Itoa(len(c.Argv))}
+		strings.Join(groups, ","), strings.Join(ambient, ","), strconv.Itoa(c.PauseMS), boolField(c.UserNS), strconv.Itoa(len(c.Argv))}
 	return joinFields("launch", append(append(fields, c.Argv...), c.Env...))
 }
 
 func (c *launchConfig) unmarshal(b []byte) error {
 	f := strings.Split(string(b), "\x00")
-	if len(f) < 13 || f[0] != launchVersion {
+	if len(f) < 14 || f[0] != launchVersion {
 		return errors.New("launch configuration is not of this version of ddebug")
 	}
 	var err error
@@ -126,15 +127,17 @@ func (c *launchConfig) unmarshal(b []byte) error {
 		c.Ambient = append(c.Ambient, uintptr(a))
 	}
 	c.PauseMS = int(num(f[11], 10, 16))
-	argc := int(num(f[12], 10, 16))
+	c.UserNS = flag(f[12])
+	argc := int(num(f[13], 10, 16))
 	if err != nil {
 		return err
 	}
-	if argc < 1 || 13+argc > len(f) {
-		return fmt.Errorf("launch configuration: %d arguments announced, %d fields left", argc, len(f)-13)
+	const head = 14
+	if argc < 1 || head+argc > len(f) {
+		return fmt.Errorf("launch configuration: %d arguments announced, %d fields left", argc, len(f)-head)
 	}
-	c.Argv = f[13 : 13+argc]
-	for _, kv := range f[13+argc:] {
+	c.Argv = f[head : head+argc]
+	for _, kv := range f[head+argc:] {
 		if kv != "" {
 			c.Env = append(c.Env, kv)
 		}

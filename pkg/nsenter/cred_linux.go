@@ -15,11 +15,25 @@ type sessionCred struct {
 	keepAll    bool   // --privileged: keep the caller's bounding set
 	bounding   uint64 // capabilities left in the bounding set
 	noNewPrivs bool
+	// credential is uid and gid as the target's user namespace sees them, and the groups
+	// as the host does (they are set before the session joins a user namespace).
 	credential *syscall.Credential
 	ambient    []uintptr
+	userNS     bool // the session joins the target's user namespace
 }
 
-func credentialsFor(id Identity, pid int, st procStatus) (sessionCred, error) {
+// userNS is the user namespace of a target that has one of its own (rootless Podman, a
+// userns-remapped Docker): the session joins it, between its fork and its exec, when the
+// child is a single-threaded process (a Go program cannot join one; its fork can). Its ids
+// are then those of the namespace: root means the container's root, never the host's.
+type userNS struct {
+	uids, gids idMap
+}
+
+func credentialsFor(id Identity, pid int, st procStatus, ns *userNS) (sessionCred, error) {
+	if ns != nil {
+		return ns.credentialsFor(id, pid, st)
+	}
 	c := sessionCred{bounding: st.CapBnd}
 	switch id.Mode {
 	case IdentityRoot:
@@ -50,9 +64,69 @@ func credentialsFor(id Identity, pid int, st procStatus) (sessionCred, error) {
 	return c, nil
 }
 
+// credentialsFor is credentialsFor for a target in its own user namespace: every identity
+// becomes ids of that namespace (the host's root is not mapped there, and must not be the
+// session's), and capabilities are the namespace's, bounded by the target's bounding set.
+func (ns *userNS) credentialsFor(id Identity, pid int, st procStatus) (sessionCred, error) {
+	c := sessionCred{bounding: st.CapBnd, userNS: true}
+	unmapped := func(what string, v uint32, m idMap) error {
+		return fmt.Errorf("%w: %s %d is not mapped in the target's user namespace (it maps %s)", ErrUserNamespace, what, v, m)
+	}
+	root := func() error {
+		if !ns.uids.mapped(0) || !ns.gids.mapped(0) {
+			return fmt.Errorf("%w: its root is not mapped (uids %s): use --as-target or --user", ErrUserNamespace, ns.uids)
+		}
+		c.credential = &syscall.Credential{Uid: 0, Gid: 0, Groups: []uint32{}}
+		return nil
+	}
+	switch id.Mode {
+	case IdentityRoot:
+		return c, root()
+	case IdentityPrivileged:
+		c.keepAll = true
+		return c, root()
+	case IdentityTarget:
+		c.noNewPrivs = st.NoNewPrivs
+		uid, ok := ns.uids.inside(st.UID)
+		if !ok {
+			return c, unmapped("the target's uid", st.UID, ns.uids)
+		}
+		gid, ok := ns.gids.inside(st.GID)
+		if !ok {
+			return c, unmapped("the target's gid", st.GID, ns.gids)
+		}
+		groups := st.Groups
+		if groups == nil {
+			groups = []uint32{}
+		}
+		c.credential = &syscall.Credential{Uid: uid, Gid: gid, Groups: groups}
+		if uid != 0 {
+			c.ambient = capList(st.CapEff & st.CapBnd)
+		}
+		return c, nil
+	case IdentityUser:
+		gid := id.GID
+		if !id.HasGID {
+			gid = id.UID
+			if g, ok := primaryGID(pid, id.UID); ok {
+				gid = g
+			}
+		}
+		if !ns.uids.mapped(id.UID) {
+			return c, unmapped("uid", id.UID, ns.uids)
+		}
+		if !ns.gids.mapped(gid) {
+			return c, unmapped("gid", gid, ns.gids)
+		}
+		c.credential = &syscall.Credential{Uid: id.UID, Gid: gid, Groups: []uint32{}}
+		return c, nil
+	}
+	return c, fmt.Errorf("unknown identity mode %d", id.Mode)
+}
+
 // launchConfig carries the credentials to the launcher, which applies them.
 func (c sessionCred) launchConfig(pid int, tty bool) launchConfig {
-	lc := launchConfig{PID: pid, TTY: tty, KeepAll: c.keepAll, Bounding: c.bounding, NoNewPrivs: c.noNewPrivs, Ambient: c.ambient}
+	lc := launchConfig{PID: pid, TTY: tty, KeepAll: c.keepAll, Bounding: c.bounding, NoNewPrivs: c.noNewPrivs, Ambient: c.ambient, UserNS: c.userNS}
 	if cr := c.credential; cr != nil {
 		lc.HasCred, lc.UID, lc.GID, lc.Groups = true, cr.Uid, cr.Gid, cr.Groups
 	}
@@ -95,6 +169,13 @@ func (c sessionCred) applyToThread() error {
 		if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
 			return fmt.Errorf("setting no_new_privs: %w", err)
 		}
+	}
+	if c.userNS {
+		// The child needs CAP_SYS_ADMIN of the host to join the target's user namespace,
+		// and narrows its capabilities there itself (forkSession). Until it has, its
+		// credentials and memory belong to the host's user namespace, where no process of
+		// the container holds any capability: the container cannot touch it.
+		return nil
 	}
 	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
 	var data [2]unix.CapUserData

@@ -68,7 +68,7 @@ func Run(ctx context.Context, opts Options) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	cred, err := credentialsFor(opts.Identity, opts.PID, t.status)
+	cred, err := credentialsFor(opts.Identity, opts.PID, t.status, t.userNS)
 	if err != nil {
 		return 0, err
 	}
@@ -384,6 +384,7 @@ type targetInfo struct {
 	status  procStatus
 	environ []string
 	cwd     string
+	userNS  *userNS // nil when the target shares the caller's user namespace
 }
 
 func inspectTarget(pid int) (targetInfo, error) {
@@ -403,7 +404,16 @@ func inspectTarget(pid int) (targetInfo, error) {
 		return t, gone(err)
 	}
 	if mine != theirs {
-		return t, fmt.Errorf("%w (rootless or userns-remapped container): ddebug cannot join it yet; use 'nsenter -t %d -a' or the runtime's own exec", ErrUserNamespace, pid)
+		// A rootless or userns-remapped container: the session joins its user namespace
+		// too, as an id of that namespace (see userNS).
+		ns := &userNS{}
+		if ns.uids, err = readIDMap(pid, "uid_map"); err != nil {
+			return t, gone(err)
+		}
+		if ns.gids, err = readIDMap(pid, "gid_map"); err != nil {
+			return t, gone(err)
+		}
+		t.userNS = ns
 	}
 	if t.status, err = readProcStatus(pid); err != nil {
 		return t, gone(err)

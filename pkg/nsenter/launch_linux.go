@@ -82,11 +82,19 @@ func Launch() int {
 }
 
 func launchOnThisThread(cfg launchConfig, plan *forkPlan, status *os.File, fail func(error) int) int {
+	if cfg.UserNS {
+		fd, err := openUserNS(launchPidFD, cfg.PID)
+		if err != nil {
+			return fail(err)
+		}
+		defer unix.Close(fd)
+		plan.userNSFD = uintptr(fd)
+	}
 	if err := enterNamespaces(launchPidFD, cfg.PID); err != nil {
 		return fail(err)
 	}
 	unix.Close(launchPidFD)
-	cred := sessionCred{keepAll: cfg.KeepAll, bounding: cfg.Bounding, noNewPrivs: cfg.NoNewPrivs}
+	cred := sessionCred{keepAll: cfg.KeepAll, bounding: cfg.Bounding, noNewPrivs: cfg.NoNewPrivs, userNS: cfg.UserNS}
 	if err := cred.applyToThread(); err != nil {
 		return fail(err)
 	}
@@ -109,6 +117,21 @@ func launchOnThisThread(cfg launchConfig, plan *forkPlan, status *os.File, fail 
 	}
 }
 
+// openUserNS opens the target's user namespace while /proc is still the host's, for the
+// forked child to join (setns through the pidfd could do it too, but not before Linux 5.8).
+// The pidfd still naming a live process proves the PID was not reused meanwhile.
+func openUserNS(pidfd, pid int) (int, error) {
+	fd, err := unix.Open(fmt.Sprintf("/proc/%d/ns/user", pid), unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return -1, fmt.Errorf("opening the user namespace of pid %d: %w", pid, err)
+	}
+	if err := unix.PidfdSendSignal(pidfd, 0, nil, 0); err != nil {
+		unix.Close(fd)
+		return -1, fmt.Errorf("%w: pid %d exited", ErrTargetGone, pid)
+	}
+	return fd, nil
+}
+
 // forkPlan is everything the forked child needs, prepared before the fork: between fork
 // and exec the child may only make raw system calls on memory that already exists.
 type forkPlan struct {
@@ -117,6 +140,10 @@ type forkPlan struct {
 	tty        bool
 	pause      unix.Timespec
 	setCred    bool
+	userNS     bool    // join the user namespace of userNSFD after setgroups
+	userNSFD   uintptr // the target's user namespace
+	keepAll    bool
+	bounding   uint64
 	uid, gid   uintptr
 	groups     []uint32
 	ambient    []uintptr
@@ -127,7 +154,10 @@ type forkPlan struct {
 
 func newForkPlan(cfg launchConfig) (*forkPlan, error) {
 	p := &forkPlan{tty: cfg.TTY, setCred: cfg.HasCred, uid: uintptr(cfg.UID), gid: uintptr(cfg.GID),
-		groups: cfg.Groups, ambient: cfg.Ambient}
+		groups: cfg.Groups, ambient: cfg.Ambient, userNS: cfg.UserNS, keepAll: cfg.KeepAll, bounding: cfg.Bounding}
+	if p.userNS && !p.setCred {
+		return nil, errors.New("launch configuration: a user namespace to join, but no ids to take in it")
+	}
 	p.pause = unix.NsecToTimespec(int64(cfg.PauseMS) * 1e6)
 	p.capHdr.Version = unix.LINUX_CAPABILITY_VERSION_3
 	for _, c := range p.ambient {
@@ -152,9 +182,28 @@ func newForkPlan(cfg launchConfig) (*forkPlan, error) {
 }
 
 // Steps of the child, reported with the errno of the one that failed.
-var childSteps = []string{"", "setsid", "acquiring the terminal", "keeping capabilities", "setgroups",
-	"setresgid", "setresuid", "reading capabilities", "setting capabilities", "raising ambient capabilities",
-	"executing the session program"}
+const (
+	stepSetsid = iota + 1
+	stepTTY
+	stepKeepCaps
+	stepSetgroups
+	stepJoinUserNS
+	stepBounding
+	stepSetresgid
+	stepSetresuid
+	stepNarrow
+	stepCapget
+	stepCapset
+	stepAmbient
+	stepExec
+)
+
+var childSteps = [...]string{stepSetsid: "setsid", stepTTY: "acquiring the terminal", stepKeepCaps: "keeping capabilities",
+	stepSetgroups: "setgroups", stepJoinUserNS: "joining the target's user namespace",
+	stepBounding: "narrowing the bounding set in the user namespace", stepSetresgid: "setresgid",
+	stepSetresuid: "setresuid", stepNarrow: "narrowing capabilities in the user namespace",
+	stepCapget: "reading capabilities", stepCapset: "setting capabilities",
+	stepAmbient: "raising ambient capabilities", stepExec: "executing the session program"}
 
 // startSession forks the session from the calling thread and returns its PID once it has
 // exec'd (or the error of the step that failed).
@@ -176,11 +225,11 @@ func startSession(p *forkPlan) (int, error) {
 	}
 	var ws unix.WaitStatus
 	unix.Wait4(pid, &ws, 0, nil)
-	if err != nil || n != 8 || int(report[0]) <= 0 || int(report[0]) >= len(childSteps) {
+	if err != nil || n != 8 || report[0] < stepSetsid || report[0] > stepExec {
 		return 0, errors.New("the session failed to start (garbled report from its child)")
 	}
 	e := syscall.Errno(report[1])
-	if report[0] == uint32(len(childSteps)-1) && e == unix.ENOENT {
+	if report[0] == stepExec && e == unix.ENOENT {
 		return 0, fmt.Errorf("starting the session: %s: %w (the target's root may hide it)", childSteps[report[0]], e)
 	}
 	return 0, fmt.Errorf("starting the session: %s: %w", childSteps[report[0]], e)
@@ -237,24 +286,27 @@ func forkSession(p *forkPlan) (pid int, err syscall.Errno) {
 
 	// The child.
 	afterForkInChild()
-	step = 1
+	step = stepSetsid
 	if _, _, e1 = syscall.RawSyscall(syscall.SYS_SETSID, 0, 0, 0); e1 != 0 {
 		goto fail
 	}
 	if p.tty {
-		step = 2
+		step = stepTTY
 		if _, _, e1 = syscall.RawSyscall(syscall.SYS_IOCTL, 0, uintptr(syscall.TIOCSCTTY), 0); e1 != 0 {
 			goto fail
 		}
 	}
 	if p.setCred {
 		if len(p.ambient) > 0 {
-			step = 3
+			step = stepKeepCaps
 			if _, _, e1 = syscall.RawSyscall6(syscall.SYS_PRCTL, unix.PR_SET_KEEPCAPS, 1, 0, 0, 0, 0); e1 != 0 {
 				goto fail
 			}
 		}
-		step = 4
+		// The groups are the host's ids, set while the child is still the host's root: in
+		// the target's user namespace, setgroups may be denied, and groups of the host's
+		// left in place would still grant access there.
+		step = stepSetgroups
 		if len(p.groups) > 0 {
 			_, _, e1 = syscall.RawSyscall(syscall.SYS_SETGROUPS, uintptr(len(p.groups)), uintptr(unsafe.Pointer(&p.groups[0])), 0)
 		} else {
@@ -263,16 +315,58 @@ func forkSession(p *forkPlan) (pid int, err syscall.Errno) {
 		if e1 != 0 {
 			goto fail
 		}
-		step = 5
+		if p.userNS {
+			// The child is single-threaded and shares no filesystem attributes: it may
+			// join a user namespace, which gives it every capability there and a full
+			// bounding set, narrowed again to the target's right away.
+			step = stepJoinUserNS
+			if _, _, e1 = syscall.RawSyscall(unix.SYS_SETNS, p.userNSFD, unix.CLONE_NEWUSER, 0); e1 != 0 {
+				goto fail
+			}
+			if !p.keepAll {
+				step = stepBounding
+				for i = 0; i < 64; i++ {
+					if p.bounding&(1<<uint(i)) != 0 {
+						continue
+					}
+					if _, _, e1 = syscall.RawSyscall6(syscall.SYS_PRCTL, unix.PR_CAPBSET_DROP, uintptr(i), 0, 0, 0, 0); e1 == syscall.EINVAL {
+						break // past the kernel's last capability
+					} else if e1 != 0 {
+						goto fail
+					}
+				}
+			}
+		}
+		step = stepSetresgid
 		if _, _, e1 = syscall.RawSyscall(syscall.SYS_SETRESGID, p.gid, p.gid, p.gid); e1 != 0 {
 			goto fail
 		}
-		step = 6
+		step = stepSetresuid
 		if _, _, e1 = syscall.RawSyscall(syscall.SYS_SETRESUID, p.uid, p.uid, p.uid); e1 != 0 {
 			goto fail
 		}
+		if p.userNS {
+			// As in applyToThread: nothing beyond the bounding set, nothing inheritable, and
+			// no DAC override in effect at the exec, so the session starts non-dumpable.
+			step = stepNarrow
+			if _, _, e1 = syscall.RawSyscall(syscall.SYS_CAPGET, uintptr(unsafe.Pointer(&p.capHdr)), uintptr(unsafe.Pointer(&p.capData[0])), 0); e1 != 0 {
+				goto fail
+			}
+			for i = 0; i < 2; i++ {
+				if !p.keepAll {
+					p.capData[i].Permitted &= uint32(p.bounding >> (32 * uint(i)))
+				}
+				p.capData[i].Inheritable = 0
+				p.capData[i].Effective = p.capData[i].Permitted
+			}
+			p.capData[unix.CAP_DAC_OVERRIDE>>5].Effective &^= 1 << (unix.CAP_DAC_OVERRIDE & 31)
+			p.capData[unix.CAP_DAC_READ_SEARCH>>5].Effective &^= 1 << (unix.CAP_DAC_READ_SEARCH & 31)
+			if _, _, e1 = syscall.RawSyscall(syscall.SYS_CAPSET, uintptr(unsafe.Pointer(&p.capHdr)), uintptr(unsafe.Pointer(&p.capData[0])), 0); e1 != 0 {
+				goto fail
+			}
+		}
 		if len(p.ambient) > 0 {
-			step = 7
+			step = stepCapget
 			if _, _, e1 = syscall.RawSyscall(syscall.SYS_CAPGET, uintptr(unsafe.Pointer(&p.capHdr)), uintptr(unsafe.Pointer(&p.capData[0])), 0); e1 != 0 {
 				goto fail
 			}
@@ -280,11 +374,11 @@ func forkSession(p *forkPlan) (pid int, err syscall.Errno) {
 				p.capData[p.ambient[i]>>5].Permitted |= 1 << (p.ambient[i] & 31)
 				p.capData[p.ambient[i]>>5].Inheritable |= 1 << (p.ambient[i] & 31)
 			}
-			step = 8
+			step = stepCapset
 			if _, _, e1 = syscall.RawSyscall(syscall.SYS_CAPSET, uintptr(unsafe.Pointer(&p.capHdr)), uintptr(unsafe.Pointer(&p.capData[0])), 0); e1 != 0 {
 				goto fail
 			}
-			step = 9
+			step = stepAmbient
 			for i = 0; i < len(p.ambient); i++ {
 				if _, _, e1 = syscall.RawSyscall6(syscall.SYS_PRCTL, unix.PR_CAP_AMBIENT, unix.PR_CAP_AMBIENT_RAISE, p.ambient[i], 0, 0, 0); e1 != 0 {
 					goto fail
@@ -296,7 +390,7 @@ func forkSession(p *forkPlan) (pid int, err syscall.Errno) {
 		syscall.RawSyscall(syscall.SYS_NANOSLEEP, uintptr(unsafe.Pointer(&p.pause)), 0, 0)
 	}
 	// execveat through the memfd needs no /proc in the target.
-	step = 10
+	step = stepExec
 	_, _, e1 = syscall.RawSyscall6(unix.SYS_EXECVEAT, launchExeFD, uintptr(unsafe.Pointer(p.emptyPath)),
 		uintptr(unsafe.Pointer(&p.argv[0])), uintptr(unsafe.Pointer(&p.envv[0])), unix.AT_EMPTY_PATH, 0)
 

@@ -13,8 +13,8 @@ var (
 	ErrNotPermitted = errors.New("not permitted")
 	// ErrTargetGone: the process exited (or its PID was reused) before the session started.
 	ErrTargetGone = errors.New("target process is gone")
-	// ErrUserNamespace: the target runs in a user namespace of its own, which a Go program
-	// cannot join after start (it is multi-threaded).
+	// ErrUserNamespace: the target runs in a user namespace of its own that does not map
+	// the ids the session would take there.
 	ErrUserNamespace = errors.New("target runs in its own user namespace")
 	// ErrUnsupported: not on Linux.
 	ErrUnsupported = errors.New("entering namespaces is only supported on Linux")

@@ -183,3 +183,73 @@ func statFields(pid int) ([]string, error) {
 	}
 	return f, nil
 }
+
+// idMap is a user namespace's uid_map or gid_map as the host reads it: ranges of ids
+// inside the namespace and the host ids they stand for.
+type idMap []idRange
+
+type idRange struct{ inside, outside, count uint32 }
+
+// readIDMap reads /proc/<pid>/<file> (uid_map or gid_map).
+func readIDMap(pid int, file string) (idMap, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/%s", pid, file))
+	if err != nil {
+		return nil, err
+	}
+	return parseIDMap(b)
+}
+
+func parseIDMap(b []byte) (idMap, error) {
+	var m idMap
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Fields(line)
+		if len(f) == 0 {
+			continue
+		}
+		if len(f) != 3 {
+			return nil, fmt.Errorf("parsing id map line %q", line)
+		}
+		var r [3]uint32
+		for i, s := range f {
+			v, err := strconv.ParseUint(s, 10, 32)
+			if err != nil {
+				return nil, fmt.Errorf("parsing id map line %q: %w", line, err)
+			}
+			r[i] = uint32(v)
+		}
+		m = append(m, idRange{inside: r[0], outside: r[1], count: r[2]})
+	}
+	return m, nil
+}
+
+// inside returns what host id is inside the namespace, and whether it is mapped there.
+func (m idMap) inside(host uint32) (uint32, bool) {
+	for _, r := range m {
+		if host >= r.outside && uint64(host) < uint64(r.outside)+uint64(r.count) {
+			return r.inside + (host - r.outside), true
+		}
+	}
+	return 0, false
+}
+
+// mapped reports whether id, as the namespace sees it, stands for a host id.
+func (m idMap) mapped(id uint32) bool {
+	for _, r := range m {
+		if id >= r.inside && uint64(id) < uint64(r.inside)+uint64(r.count) {
+			return true
+		}
+	}
+	return false
+}
+
+// String is the map as "inside:outside:count" ranges, for messages.
+func (m idMap) String() string {
+	var parts []string
+	for _, r := range m {
+		parts = append(parts, fmt.Sprintf("%d:%d:%d", r.inside, r.outside, r.count))
+	}
+	if len(parts) == 0 {
+		return "nothing"
+	}
+	return strings.Join(parts, ",")
+}

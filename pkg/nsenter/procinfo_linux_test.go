@@ -1,6 +1,9 @@
 package nsenter
 
 import (
+	"errors"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -77,7 +80,7 @@ func TestCredentialsFor(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got, err := credentialsFor(c.id, 1, st)
+			got, err := credentialsFor(c.id, 1, st, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -89,6 +92,80 @@ func TestCredentialsFor(t *testing.T) {
 			}
 			if got.credential != nil && (got.credential.Uid != c.uid || got.credential.Gid != c.gid) {
 				t.Errorf("credential %d:%d, want %d:%d", got.credential.Uid, got.credential.Gid, c.uid, c.gid)
+			}
+		})
+	}
+}
+
+func TestIDMap(t *testing.T) {
+	m, err := parseIDMap([]byte("         0       1000          1\n         1     100000      65536\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		host, inside uint32
+		ok           bool
+	}{{1000, 0, true}, {100000, 1, true}, {165535, 65536, true}, {165536, 0, false}, {0, 0, false}, {999, 0, false}} {
+		if got, ok := m.inside(c.host); got != c.inside || ok != c.ok {
+			t.Errorf("inside(%d) = %d, %v; want %d, %v", c.host, got, ok, c.inside, c.ok)
+		}
+	}
+	if !m.mapped(0) || !m.mapped(65536) || m.mapped(65537) {
+		t.Errorf("mapped: wrong for %s", m)
+	}
+	if _, err := parseIDMap([]byte("0 1000\n")); err == nil {
+		t.Error("a line of two fields was accepted")
+	}
+}
+
+// In a user namespace of its own, every identity becomes ids of that namespace: the host's
+// root is never the session's.
+func TestCredentialsForUserNamespace(t *testing.T) {
+	rootless := &userNS{uids: idMap{{0, 1000, 1}, {1, 100000, 65536}}, gids: idMap{{0, 1000, 1}, {1, 100000, 65536}}}
+	noRoot := &userNS{uids: idMap{{1000, 1000, 1}}, gids: idMap{{1000, 1000, 1}}}
+	st := procStatus{UID: 1000, GID: 1000, Groups: []uint32{100004}, CapEff: 1 << 10, CapBnd: 0xff | 1<<10}
+	nonRoot := procStatus{UID: 100999, GID: 100999, CapEff: 1 << 10, CapBnd: 0xff | 1<<10}
+	cases := []struct {
+		name     string
+		ns       *userNS
+		id       Identity
+		st       procStatus
+		uid, gid uint32
+		groups   []uint32
+		ambient  int
+		keepAll  bool
+		err      string
+	}{
+		{"root is the container's root", rootless, Identity{}, st, 0, 0, []uint32{}, 0, false, ""},
+		{"privileged keeps the namespace's capabilities", rootless, Identity{Mode: IdentityPrivileged}, st, 0, 0, []uint32{}, 0, true, ""},
+		{"as target, container root", rootless, Identity{Mode: IdentityTarget}, st, 0, 0, []uint32{100004}, 0, false, ""},
+		{"as target, a mapped user", rootless, Identity{Mode: IdentityTarget}, nonRoot, 1000, 1000, []uint32{}, 1, false, ""},
+		{"user as the namespace numbers it", rootless, Identity{Mode: IdentityUser, UID: 33, GID: 33, HasGID: true}, st, 33, 33, []uint32{}, 0, false, ""},
+		{"unmapped user", rootless, Identity{Mode: IdentityUser, UID: 70000, GID: 1, HasGID: true}, st, 0, 0, nil, 0, false, "uid 70000 is not mapped in the target's user namespace (it maps 0:1000:1,1:100000:65536)"},
+		{"no root mapped", noRoot, Identity{}, procStatus{UID: 1000, GID: 1000}, 0, 0, nil, 0, false, "its root is not mapped (uids 1000:1000:1): use --as-target or --user"},
+		{"target's uid unmapped", noRoot, Identity{Mode: IdentityTarget}, nonRoot, 0, 0, nil, 0, false, "the target's uid 100999 is not mapped"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := credentialsFor(c.id, 1, c.st, c.ns)
+			if c.err != "" {
+				if err == nil || !errors.Is(err, ErrUserNamespace) || !strings.Contains(err.Error(), c.err) {
+					t.Fatalf("error %v, want one with %q", err, c.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !got.userNS || got.credential == nil {
+				t.Fatalf("got %+v, want ids of the namespace", got)
+			}
+			cr := got.credential
+			if cr.Uid != c.uid || cr.Gid != c.gid || !slices.Equal(cr.Groups, c.groups) || len(got.ambient) != c.ambient || got.keepAll != c.keepAll {
+				t.Errorf("got %d:%d groups %v ambient %v keepAll %v; want %d:%d %v %d %v", cr.Uid, cr.Gid, cr.Groups, got.ambient, got.keepAll, c.uid, c.gid, c.groups, c.ambient, c.keepAll)
+			}
+			if lc := got.launchConfig(1, false); !lc.UserNS || !lc.HasCred {
+				t.Errorf("launch configuration %+v does not join the namespace with ids", lc)
 			}
 		})
 	}

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -216,5 +217,85 @@ func TestRunIdentities(t *testing.T) {
 		if got != c.want {
 			t.Errorf("%+v: %q, want %q", c.id, got, c.want)
 		}
+	}
+}
+
+// inUserNS starts a process in a user namespace of its own that maps ids 0-65535 to the
+// host's 100000-165535, as rootless Podman or a userns-remapped Docker does (setgroups
+// denied, as unshare -r does it), with its own uts, pid and mount namespaces and /proc;
+// it returns its PID.
+func inUserNS(t *testing.T) int {
+	t.Helper()
+	cmd := exec.Command("/bin/sh", "-c", "mount --make-rprivate / && mount -t proc proc /proc && hostname nsuser && exec sleep 60")
+	cmd.SysProcAttr = &syscall.SysProcAttr{
+		Cloneflags:  syscall.CLONE_NEWUSER | syscall.CLONE_NEWUTS | syscall.CLONE_NEWPID | syscall.CLONE_NEWNS,
+		UidMappings: []syscall.SysProcIDMap{{ContainerID: 0, HostID: 100000, Size: 65536}},
+		GidMappings: []syscall.SysProcIDMap{{ContainerID: 0, HostID: 100000, Size: 65536}},
+		Credential:  &syscall.Credential{Uid: 0, Gid: 0, NoSetGroups: true},
+	}
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	for i := 0; i < 150; i++ {
+		if comm, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", cmd.Process.Pid)); strings.TrimSpace(string(comm)) == "sleep" {
+			return cmd.Process.Pid
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("the process in a user namespace did not start: %s", errb.String())
+	return 0
+}
+
+// TestRunJoinsAUserNamespace: a target in a user namespace of its own (rootless Podman) is
+// entered as the namespace's root, which is not the host's: files of the host's root stay
+// closed to it, however many capabilities it holds there.
+func TestRunJoinsAUserNamespace(t *testing.T) {
+	requireRoot(t)
+	pid := inUserNS(t)
+	out, status := run(t, pid, "sh", "-c", `readlink /proc/self/ns/user; hostname; id -u; id -g; id -G; cat /proc/self/uid_map; cat /proc/1/comm
+grep CapBnd /proc/self/status | cut -f2
+cat /etc/shadow >/dev/null 2>&1 && echo host-root-files-readable || echo host-root-files-closed`)
+	var capBnd string
+	st, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	for _, l := range strings.Split(string(st), "\n") {
+		if v, ok := strings.CutPrefix(l, "CapBnd:\t"); ok {
+			capBnd = v
+		}
+	}
+	f := strings.Fields(out)
+	want := []string{nsLink(t, pid, "user"), "nsuser", "0", "0", "0", "0", "100000", "65536", "sleep", capBnd, "host-root-files-closed"}
+	if status != 0 || strings.Join(f, " ") != strings.Join(want, " ") {
+		t.Errorf("session in the user namespace: %q (exit %d), want %q", out, status, want)
+	}
+	for _, c := range []struct {
+		id   nsenter.Identity
+		want string
+	}{
+		{nsenter.Identity{Mode: nsenter.IdentityUser, UID: 1000, GID: 1000, HasGID: true}, "1000 1000 1000 0000000000000000"},
+		{nsenter.Identity{Mode: nsenter.IdentityTarget}, "0 0 0 " + capBnd},
+	} {
+		var out, errb bytes.Buffer
+		status, err := nsenter.Run(context.Background(), nsenter.Options{
+			PID: pid, Name: "nsuser", Identity: c.id, Session: nsenter.Executable{Path: toolbox},
+			Command: []string{"sh", "-c", `echo $(id -u) $(id -g) $(id -G) $(grep CapEff /proc/self/status | cut -f2)`},
+			Stdout:  &out, Stderr: &errb,
+		})
+		if err != nil || status != 0 {
+			t.Fatalf("%+v: exit %d, %v: %s", c.id, status, err, errb.String())
+		}
+		if got := strings.TrimSpace(out.String()); got != c.want {
+			t.Errorf("%+v: %q, want %q", c.id, got, c.want)
+		}
+	}
+	// An id the namespace does not map is refused before anything starts.
+	_, err := nsenter.Run(context.Background(), nsenter.Options{
+		PID: pid, Identity: nsenter.Identity{Mode: nsenter.IdentityUser, UID: 70000, GID: 0, HasGID: true},
+		Session: nsenter.Executable{Path: toolbox}, Command: []string{"true"},
+	})
+	if !errors.Is(err, nsenter.ErrUserNamespace) || !strings.Contains(err.Error(), "uid 70000 is not mapped") {
+		t.Errorf("unmapped uid: %v, want ErrUserNamespace naming it", err)
 	}
 }

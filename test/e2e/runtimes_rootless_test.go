@@ -19,9 +19,10 @@ import (
 const rootlessUser = "ddebug-e2e-rl"
 
 // testPodmanRootless runs a rootless Podman container and its API service as a user of
-// its own, and checks that ddebug finds it through the rootless socket and refuses it
-// with the session's user namespace error (a Go program cannot join a user namespace),
-// and that ddebug ps lists it. It skips, saying why, where rootless Podman cannot run.
+// its own, and checks that ddebug finds it through the rootless socket and enters it,
+// user namespace included, as the container's root (the user's uid on the host, never
+// the host's root), with the behaviour table of every runtime, and that ddebug ps lists
+// it. It skips, saying why, where rootless Podman cannot run.
 func testPodmanRootless(t *testing.T, images string) {
 	for _, p := range []string{"useradd", "userdel", "newuidmap", "newgidmap"} {
 		if _, err := exec.LookPath(p); err != nil {
@@ -100,10 +101,22 @@ func testPodmanRootless(t *testing.T, images string) {
 
 	// As "sudo ddebug" would find it: through the invoking user's runtime dir.
 	env := []string{"XDG_RUNTIME_DIR=" + runDir}
-	checkErrors(t, []errorCase{
-		{"refused", env, "podman://" + prefix + "rl", fmt.Sprintf("ddebug: podman://%srl: target runs in its own user namespace (rootless or userns-remapped container): ddebug cannot join it yet; use 'nsenter -t %s -a' or the runtime's own exec", prefix, pid)},
-		{"bare name", env, prefix + "rl", "target runs in its own user namespace"},
-	})
+	pidN, _ := strconv.Atoi(pid)
+	checkBehaviour(t, env, behaviour{pid: pidN, ref: "podman://" + prefix + "rl", name: prefix + "rl", proc: "/app -listen :18094", env: "container=podman"})
+	// The container's root is the user on the host: the session's first uid_map line says
+	// so, and a file of the host's root (the memfd the session runs from is one) is no
+	// more its own than the container's.
+	want := fmt.Sprintf("0\n0 %s 1\n%s\n", u.Uid, mustReadlink(t, "/proc/"+pid+"/ns/user"))
+	for _, ref := range []string{"podman://" + prefix + "rl", prefix + "rl"} {
+		got := mustDdebugEnv(t, env, "exec", ref, "--", "sh", "-c", "id -u; head -n 1 /proc/self/uid_map | tr -s ' ' | sed 's/^ //'; readlink /proc/self/ns/user")
+		if got != want {
+			t.Errorf("%s: session identity %q, want %q", ref, got, want)
+		}
+	}
+	if r := ddebug(t, env, "exec", "--user", "70000", "podman://"+prefix+"rl", "--", "true"); r.status != 125 ||
+		!strings.Contains(r.stderr, "uid 70000 is not mapped in the target's user namespace") {
+		t.Errorf("--user 70000: exit %d, %q; want 125 and the unmapped uid named", r.status, r.stderr)
+	}
 	ps := mustDdebugEnv(t, env, "ps")
 	found := false
 	for _, l := range strings.Split(ps, "\n") {
@@ -144,4 +157,13 @@ func removeRootlessUser(t *testing.T, uid int) {
 	if out, err := exec.Command("userdel", "-r", rootlessUser).CombinedOutput(); err != nil && !strings.Contains(string(out), "mail spool") {
 		t.Logf("userdel %s: %v\n%s", rootlessUser, err, out)
 	}
+}
+
+func mustReadlink(t *testing.T, path string) string {
+	t.Helper()
+	l, err := os.Readlink(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
 }

@@ -366,24 +366,37 @@ func newPIDs(t *testing.T, pid int, own map[int]bool) []string {
 }
 
 // upperDirState lists the writable layer of pid's root (overlay upperdir, read from its
-// mountinfo) with sizes and modification times: it must not change under a session.
+// mountinfo) with sizes and modification times: it must not change under a session. A root
+// that is no overlay (Podman's vfs storage) is listed whole, through /proc/<pid>/root,
+// without descending into other filesystems mounted in it.
 func upperDirState(t *testing.T, pid int) string {
 	t.Helper()
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/mountinfo", pid))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var upper string
+	var upper, fsType string
 	for _, l := range strings.Split(string(b), "\n") {
 		f := strings.Fields(l)
 		if len(f) > 4 && f[4] == "/" {
+			if _, after, ok := strings.Cut(l, " - "); ok {
+				fsType, _, _ = strings.Cut(after, " ")
+			}
 			if m := regexp.MustCompile(`upperdir=([^,]+)`).FindStringSubmatch(l); m != nil {
 				upper = m[1]
 			}
 		}
 	}
+	oneFS := false
 	if upper == "" {
-		t.Fatalf("the root of pid %d is not an overlay with an upperdir:\n%s", pid, b)
+		if fsType == "overlay" || fsType == "" {
+			t.Fatalf("the root of pid %d is an overlay without an upperdir, or none:\n%s", pid, b)
+		}
+		upper, oneFS = fmt.Sprintf("/proc/%d/root", pid), true
+	}
+	var rootDev uint64
+	if st, err := os.Stat(upper); err == nil {
+		rootDev = st.Sys().(*syscall.Stat_t).Dev
 	}
 	var sb strings.Builder
 	err = filepath.WalkDir(upper, func(p string, d fs.DirEntry, err error) error {
@@ -393,6 +406,9 @@ func upperDirState(t *testing.T, pid int) string {
 		info, err := d.Info()
 		if err != nil {
 			return err
+		}
+		if oneFS && d.IsDir() && info.Sys().(*syscall.Stat_t).Dev != rootDev {
+			return fs.SkipDir
 		}
 		fmt.Fprintf(&sb, "%s %v %d %d\n", strings.TrimPrefix(p, upper), info.Mode(), info.Size(), info.ModTime().UnixNano())
 		return nil
