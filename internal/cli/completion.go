@@ -8,8 +8,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/moby/moby/client"
 	"github.com/spf13/cobra"
+
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/target"
 )
 
 // KubectlCompleteScript is the kubectl_complete-ddebug script (also hack/kubectl_complete-
@@ -87,59 +88,49 @@ func binaryName(use string) string {
 	return strings.Fields(use)[0]
 }
 
-// completeExecTarget completes `ddebug exec <TAB>` with the names of running Docker
-// containers (also after a docker:// prefix). It is silent on every error: no daemon, no
-// permission on the socket, a slow daemon (completionTimeout).
+// completeExecTarget completes `ddebug exec <TAB>` with the running containers of every
+// runtime that answers: bare names where a name is one runtime's only, references
+// (podman://web, containerd://ns/id, k8s://ns/pod/container) after a scheme or where a
+// name is in several runtimes. It is silent on every error: no daemon, no permission on a
+// socket, a slow runtime (completionTimeout).
 func completeExecTarget(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 	if len(args) > 0 {
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}
-	prefix := ""
-	word := toComplete
-	if strings.HasPrefix(toComplete, "docker://") {
-		prefix, word = "docker://", strings.TrimPrefix(toComplete, "docker://")
-	} else if strings.Contains(toComplete, "://") {
-		return nil, cobra.ShellCompDirectiveNoFileComp
-	}
 	ctx, cancel := context.WithTimeout(cmd.Context(), completionTimeout)
 	defer cancel()
-	names := runningDockerContainers(ctx)
-	var out []string
-	for _, n := range names {
-		if strings.HasPrefix(n, word) {
-			out = append(out, prefix+n)
-		}
-	}
-	return out, cobra.ShellCompDirectiveNoFileComp
+	return execCandidates(listTargets(ctx).Targets, toComplete), cobra.ShellCompDirectiveNoFileComp
 }
 
-// runningDockerContainers returns the sorted names of the running containers of the Docker
-// daemon that DOCKER_HOST (or the default socket) names; nil on any error.
-func runningDockerContainers(ctx context.Context) []string {
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	cli, err := client.New(client.FromEnv)
-	if err != nil {
-		return nil
-	}
-	defer cli.Close()
-	res, err := cli.ContainerList(ctx, client.ContainerListOptions{})
-	if err != nil {
-		return nil
-	}
-	var names []string
-	for _, c := range res.Items {
-		if c.State != "" && c.State != "running" {
+// listTargets lists the containers of every runtime; tests replace it.
+var listTargets = func(ctx context.Context) target.Listing { return defaultResolver().List(ctx) }
+
+// execCandidates are the completions of word among ts.
+func execCandidates(ts []target.Target, word string) []string {
+	refs := map[string][]string{} // bare name -> references
+	for _, t := range ts {
+		if t.Runtime == target.SchemePID {
 			continue
 		}
-		for _, n := range c.Names {
-			n = strings.TrimPrefix(n, "/")
-			if n != "" && !strings.Contains(n, "/") { // "/other/alias": a legacy link, not a name
-				names = append(names, n)
-			}
+		refs[t.Name] = append(refs[t.Name], t.Ref())
+	}
+	seen := map[string]bool{}
+	var out []string
+	add := func(s string) {
+		if strings.HasPrefix(s, word) && !seen[s] {
+			seen[s] = true
+			out = append(out, s)
 		}
 	}
-	sort.Strings(names)
-	return names
+	for name, rs := range refs {
+		if strings.Contains(word, "://") || len(rs) > 1 || name == "" || strings.Contains(name, "/") {
+			for _, r := range rs {
+				add(r)
+			}
+			continue
+		}
+		add(name)
+	}
+	sort.Strings(out)
+	return out
 }

@@ -3,10 +3,6 @@ package cli
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"net"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +12,9 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/target"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/target/docker"
 )
 
 // runCLI runs the command line as name with args and returns its stdout.
@@ -121,49 +120,33 @@ func TestKubectlCompleteScript(t *testing.T) {
 	}
 }
 
-// fakeDocker serves the two calls container completion makes on a unix socket and points
-// DOCKER_HOST at it.
-func fakeDocker(t *testing.T, containers []map[string]any) {
+// stubTargets makes completion list ts.
+func stubTargets(t *testing.T, ts []target.Target) {
 	t.Helper()
-	sock := filepath.Join(t.TempDir(), "docker.sock")
-	l, err := net.Listen("unix", sock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Api-Version", "1.41")
-		switch {
-		case strings.HasSuffix(r.URL.Path, "/_ping"):
-			w.Write([]byte("OK"))
-		case strings.HasSuffix(r.URL.Path, "/containers/json"):
-			if r.URL.Query().Get("all") != "" {
-				t.Errorf("completion asked for stopped containers too: %s", r.URL)
-			}
-			json.NewEncoder(w).Encode(containers)
-		default:
-			http.NotFound(w, r)
-		}
-	}))
-	srv.Listener = l
-	srv.Start()
-	t.Cleanup(srv.Close)
-	t.Setenv("DOCKER_HOST", "unix://"+sock)
+	old := listTargets
+	listTargets = func(context.Context) target.Listing { return target.Listing{Targets: ts} }
+	t.Cleanup(func() { listTargets = old })
 }
 
 func TestCompleteExecTarget(t *testing.T) {
-	fakeDocker(t, []map[string]any{
-		{"Id": "1", "Names": []string{"/web"}, "State": "running"},
-		{"Id": "2", "Names": []string{"/worker", "/web/alias"}, "State": "running"},
-		{"Id": "3", "Names": []string{"/db"}, "State": "running"},
-		{"Id": "4", "Names": []string{"/wedged"}, "State": "paused"},
+	stubTargets(t, []target.Target{
+		{Runtime: "docker", Name: "web", PID: 10},
+		{Runtime: "docker", Name: "worker", PID: 11},
+		{Runtime: "podman", Name: "db", PID: 12},
+		{Runtime: "podman", Name: "web", PID: 13}, // also on Docker: only references name it
+		{Runtime: "containerd", Name: "redis", Canonical: "containerd://default/redis", PID: 14},
+		{Runtime: "cri", Name: "shop/cart/app", Canonical: "k8s://shop/cart/app", PID: 15},
 	})
 	tests := []struct {
 		args []string
 		want []string
 	}{
-		{[]string{"exec", ""}, []string{"db", "web", "worker"}},
-		{[]string{"exec", "w"}, []string{"web", "worker"}},
+		{[]string{"exec", ""}, []string{"db", "docker://web", "k8s://shop/cart/app", "podman://web", "redis", "worker"}},
+		{[]string{"exec", "w"}, []string{"worker"}},
 		{[]string{"exec", "docker://we"}, []string{"docker://web"}},
+		{[]string{"exec", "podman://"}, []string{"podman://db", "podman://web"}},
+		{[]string{"exec", "containerd://"}, []string{"containerd://default/redis"}},
+		{[]string{"exec", "k8s://shop/"}, []string{"k8s://shop/cart/app"}},
 		{[]string{"exec", "pid://1"}, nil},
 		{[]string{"exec", "web", ""}, nil},
 	}
@@ -177,15 +160,19 @@ func TestCompleteExecTarget(t *testing.T) {
 	}
 }
 
-func TestCompleteExecTargetNoDaemon(t *testing.T) {
-	t.Setenv("DOCKER_HOST", "unix://"+filepath.Join(t.TempDir(), "none.sock"))
+func TestCompleteExecTargetNoRuntime(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("DOCKER_HOST", "unix://"+filepath.Join(dir, "docker.sock"))
+	t.Setenv("CONTAINER_HOST", "unix://"+filepath.Join(dir, "podman.sock"))
+	t.Setenv("CONTAINERD_ADDRESS", filepath.Join(dir, "containerd.sock"))
+	t.Setenv("CONTAINER_RUNTIME_ENDPOINT", "unix://"+filepath.Join(dir, "cri.sock"))
 	start := time.Now()
 	out := runCLI(t, "ddebug", "__complete", "exec", "")
 	if took := time.Since(start); took > 3*time.Second {
-		t.Errorf("completion without a daemon took %v", took)
+		t.Errorf("completion without a runtime took %v", took)
 	}
 	if want := ":4\n"; !strings.HasPrefix(out, want) {
-		t.Errorf("completion without a daemon printed %q, want only the no-file directive", out)
+		t.Errorf("completion without a runtime printed %q, want only the no-file directive", out)
 	}
 }
 
@@ -202,6 +189,14 @@ func TestCompleteExecTargetRealDocker(t *testing.T) {
 	if len(want) == 0 {
 		want = nil
 	}
+	old := listTargets
+	listTargets = func(ctx context.Context) target.Listing {
+		r := target.NewRegistry(target.SchemeDocker)
+		r.Register(target.SchemeDocker, docker.Resolver{})
+		r.BareSchemes = []string{target.SchemeDocker}
+		return r.List(ctx)
+	}
+	t.Cleanup(func() { listTargets = old })
 	if diff := cmp.Diff(want, completions(t, "ddebug", "exec", "")); diff != "" {
 		t.Errorf("exec <TAB> vs docker ps (-want +got):\n%s", diff)
 	}

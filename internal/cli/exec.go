@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	goruntime "runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -170,9 +171,21 @@ func defaultResolver() *target.Registry {
 	return r
 }
 
+// hostModeSupported says, before any runtime is asked, that the host face needs Linux: a
+// runtime may well answer elsewhere (Docker Desktop), with PIDs of a VM this host cannot enter.
+func hostModeSupported(cmd string) error {
+	if goruntime.GOOS == "linux" {
+		return nil
+	}
+	return fmt.Errorf("ddebug %s: %w (this is %s): it runs on the container's Linux host; from here, use 'kubectl ddebug pod/NAME' against a cluster", cmd, nsenter.ErrUnsupported, goruntime.GOOS)
+}
+
 // Run resolves the target and runs the session; a non-zero status of the command comes
 // back as an exitError.
 func (o *ExecOptions) Run(ctx context.Context) error {
+	if err := hostModeSupported("exec"); err != nil {
+		return err
+	}
 	exe, _, err := sessionbin.Find()
 	if err != nil {
 		return err

@@ -45,6 +45,9 @@ A runtime that is installed but does not answer is named on stderr; absent ones 
 
 // Run lists and prints. It fails only when no runtime answered and one was in the way.
 func (o *PsOptions) Run(ctx context.Context) error {
+	if err := hostModeSupported("ps"); err != nil {
+		return err
+	}
 	rctx, cancel := context.WithTimeout(ctx, resolveTimeout)
 	l := o.List(rctx)
 	cancel()
