@@ -88,6 +88,25 @@ func TestCommittedManifest(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkProjectRules(t, p)
+	// It is the template's, filled with its own version and sums: an edit of the template
+	// that was not carried over shows here (DDEBUG_UPDATE_MANIFEST=1 carries it over).
+	d := ManifestData{Version: p.Spec.Version, Image: "ghcr.io/kubectl-ddebug/toolbox:" + p.Spec.Version}
+	for _, pl := range p.Spec.Platforms {
+		d.Platforms = append(d.Platforms, ManifestPlatform{OS: pl.Selector.MatchLabels["os"], Arch: pl.Selector.MatchLabels["arch"], URI: pl.URI, SHA256: pl.Sha256})
+	}
+	want, err := RenderManifest(readTemplate(t), d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if os.Getenv("DDEBUG_UPDATE_MANIFEST") == "1" {
+		if err := os.WriteFile("../../krew-manifest.yaml", want, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		data = want
+	}
+	if string(data) != string(want) {
+		t.Errorf("krew-manifest.yaml is not hack/krew-manifest.yaml.tmpl rendered with its version and sums: run 'DDEBUG_UPDATE_MANIFEST=1 go test ./hack/release -run TestCommittedManifest' (or make release)")
+	}
 }
 
 func TestRenderManifest(t *testing.T) {

@@ -215,61 +215,6 @@ func TestEveryAppletLinkRuns(t *testing.T) {
 	}
 }
 
-// docker runs the docker CLI; it skips the test when no daemon answers.
-func docker(t *testing.T, args ...string) string {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, "docker", args...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("docker %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return string(out)
-}
-
-func requireDocker(t *testing.T) {
-	t.Helper()
-	if _, err := exec.LookPath("docker"); err != nil {
-		t.Skip("no docker CLI on PATH: no Docker daemon to load the image into")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if out, err := exec.CommandContext(ctx, "docker", "version", "--format", "{{.Server.Version}}").CombinedOutput(); err != nil {
-		t.Skipf("no Docker daemon answers (docker version: %v: %s)", err, strings.TrimSpace(string(out)))
-	}
-}
-
-func TestDockerLoadAndRun(t *testing.T) {
-	requireDocker(t)
-	dir := built(t)
-	tarball := filepath.Join(dir, "toolbox-linux-"+runtime.GOARCH+".tar")
-	if _, err := os.Stat(tarball); err != nil {
-		t.Skipf("no image for linux/%s: %v", runtime.GOARCH, err)
-	}
-	ref := toolboximage.Ref(testVersion)
-	out := docker(t, "load", "-i", tarball)
-	t.Cleanup(func() { exec.Command("docker", "rmi", "-f", ref).Run() })
-	if !strings.Contains(out, ref) {
-		t.Errorf("docker load said %q, want it to name %s", out, ref)
-	}
-	ls := docker(t, "run", "--rm", ref, "ls", "/")
-	for _, want := range []string{"bin", "etc", "run", "target", "tmp"} {
-		if !strings.Contains("\n"+ls, "\n"+want+"\n") {
-			t.Errorf("docker run %s ls /: no %q in\n%s", ref, want, ls)
-		}
-	}
-	// The /target link resolves into a directory any uid can write to.
-	got := docker(t, "run", "--rm", "--user", "65532:0", ref, "sh", "-c",
-		"id -u; readlink /target; ln -s /proc/1/root /run/ddebug/target && ls /target/ >/dev/null && echo linked")
-	if want := "65532\n/run/ddebug/target\nlinked\n"; got != want {
-		t.Errorf("as uid 65532: got %q, want %q", got, want)
-	}
-	labels := docker(t, "image", "inspect", "--format", `{{index .Config.Labels "org.opencontainers.image.version"}}`, ref)
-	if strings.TrimSpace(labels) != testVersion {
-		t.Errorf("version label = %q, want %q", labels, testVersion)
-	}
-}
-
 func TestRootFS(t *testing.T) {
 	if testing.Short() {
 		t.Skip("compiles the toolbox: skipped with -short")

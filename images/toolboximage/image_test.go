@@ -4,6 +4,8 @@ import (
 	"crypto/sha256"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -167,5 +169,29 @@ func TestRef(t *testing.T) {
 	}
 	if got := Ref("v0.1.0"); got != Repository+":v0.1.0" {
 		t.Errorf("Ref(v0.1.0) = %q", got)
+	}
+}
+
+// TestDockerfileBuildsLikeBuildFlags: images/Dockerfile compiles the toolbox itself; with
+// other flags it would make another binary (HTTP/2 back in, over the size budget).
+func TestDockerfileBuildsLikeBuildFlags(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "Dockerfile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := strings.ReplaceAll(strings.ReplaceAll(string(b), "\\\n", " "), `"`, "")
+	var build string
+	for _, l := range strings.Split(cmd, "\n") {
+		if strings.Contains(l, "go build") && strings.Contains(l, "./cmd/ddebug-toolbox") {
+			build = l
+		}
+	}
+	if build == "" {
+		t.Fatal("images/Dockerfile has no go build of ./cmd/ddebug-toolbox")
+	}
+	for _, f := range BuildFlags {
+		if !strings.Contains(build, f) {
+			t.Errorf("images/Dockerfile builds without %q: %s", f, strings.Join(strings.Fields(build), " "))
+		}
 	}
 }

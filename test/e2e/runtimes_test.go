@@ -44,6 +44,8 @@ func TestRuntimes(t *testing.T) {
 	podmanRun(t, prefix+"pm", "--hostname", "podmanhost", "localhost/ddebug-e2e/scratch", "-listen", ":18093", "-child")
 	podmanRun(t, prefix+"pm-nonroot", "localhost/ddebug-e2e/nonroot")
 
+	t.Run("toolbox image", func(t *testing.T) { testToolboxImage(t, ctrd) })
+
 	ctrPID, criPID, pmPID := ctrd.taskPID(t, "default", prefix+"ctr"), ctrd.taskPID(t, "k8s.io", pod.containerID), podmanPID(prefix+"pm")
 
 	t.Run("containerd", func(t *testing.T) {
