@@ -12,6 +12,7 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes"
@@ -136,10 +137,57 @@ func ChooseContainer(pod *corev1.Pod, want string) (string, error) {
 	}
 }
 
+// betaLabelOS is the deprecated spelling of corev1.LabelOSStable, still set by some nodes.
+const betaLabelOS = "beta.kubernetes.io/os"
+
+// windowsError says that pod runs on Windows (on node, when known).
+func windowsError(pod *corev1.Pod, node string) error {
+	where := "a Windows node"
+	if node != "" {
+		where = "node " + node + ", a Windows node"
+	}
+	return &Error{
+		Kind:   ErrWindows,
+		Msg:    fmt.Sprintf("pod %s runs on %s: Windows nodes are not supported, ddebug debugs Linux containers only", pod.Name, where),
+		Advice: "use 'kubectl exec' into the container instead",
+	}
+}
+
+// windowsInSpec reports whether the pod's own spec puts it on Windows: spec.os (optional)
+// or a nodeSelector on the kubernetes.io/os label.
+func windowsInSpec(pod *corev1.Pod) bool {
+	if pod.Spec.OS != nil && pod.Spec.OS.Name == corev1.Windows {
+		return true
+	}
+	sel := pod.Spec.NodeSelector
+	return sel[corev1.LabelOSStable] == string(corev1.Windows) || sel[betaLabelOS] == string(corev1.Windows)
+}
+
+// refuseWindowsNode refuses a pod whose node (spec.nodeName) is labelled or reports itself
+// as Windows. A node that may not be read (403) or is gone (404) refuses nothing: many
+// users may debug pods without reading nodes.
+func (d *Debugger) refuseWindowsNode(ctx context.Context, pod *corev1.Pod) error {
+	if pod.Spec.NodeName == "" {
+		return nil
+	}
+	node, err := d.Client.CoreV1().Nodes().Get(ctx, pod.Spec.NodeName, metav1.GetOptions{})
+	switch {
+	case apierrors.IsForbidden(err) || apierrors.IsNotFound(err):
+		return nil
+	case err != nil:
+		return fmt.Errorf("reading node %s of pod %s to check its OS: %w", pod.Spec.NodeName, pod.Name, err)
+	}
+	win := string(corev1.Windows)
+	if node.Labels[corev1.LabelOSStable] == win || node.Labels[betaLabelOS] == win || node.Status.NodeInfo.OperatingSystem == win {
+		return windowsError(pod, node.Name)
+	}
+	return nil
+}
+
 // targetStatus checks that container runs and returns its runtime ID.
 func targetStatus(pod *corev1.Pod, container string) (string, error) {
-	if pod.Spec.OS != nil && pod.Spec.OS.Name == corev1.Windows {
-		return "", &Error{Kind: ErrWindows, Msg: fmt.Sprintf("pod %s runs on Windows: ddebug debugs Linux containers only", pod.Name)}
+	if windowsInSpec(pod) {
+		return "", windowsError(pod, pod.Spec.NodeName)
 	}
 	statuses := append(append([]corev1.ContainerStatus{}, pod.Status.ContainerStatuses...), pod.Status.InitContainerStatuses...)
 	for _, cs := range statuses {
@@ -219,6 +267,10 @@ func (d *Debugger) Prepare(ctx context.Context, req Request) (*Target, error) {
 		}
 	}
 
+	// Only a new container needs the node's OS: a reusable one proves the node runs it.
+	if err := d.refuseWindowsNode(ctx, pod); err != nil {
+		return nil, err
+	}
 	spec.Name = NamePrefix + d.suffix()
 	spec.Profile = profile
 	ec, err := BuildDebugContainer(spec)

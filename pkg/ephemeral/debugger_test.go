@@ -233,6 +233,11 @@ func TestPrepareReadyOnStartedEvent(t *testing.T) {
 func TestPrepareRefusesBeforeAdding(t *testing.T) {
 	windows := runningPod(t, 0, 0)
 	windows.Spec.OS = &corev1.PodOS{Name: corev1.Windows}
+	windowsSelector := runningPod(t, 0, 0)
+	windowsSelector.Spec.NodeSelector = map[string]string{corev1.LabelOSStable: "windows"}
+	onWindowsNode := runningPod(t, 0, 0)
+	onWindowsNode.Spec.NodeName = "win-1"
+	winNode := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "win-1", Labels: map[string]string{corev1.LabelOSStable: "windows"}}}
 	waitingPod := runningPod(t, 0, 0)
 	waitingPod.Status.ContainerStatuses[0].State = corev1.ContainerState{Waiting: &corev1.ContainerStateWaiting{Reason: "CrashLoopBackOff"}}
 	annotated := runningPod(t, 0, 0)
@@ -244,22 +249,60 @@ func TestPrepareRefusesBeforeAdding(t *testing.T) {
 		profile   Profile
 		kind      error
 		want      string
+		node      *corev1.Node
 	}{
-		{"windows", windows, "", ProfileGeneral, ErrWindows, "Windows"},
-		{"not running", waitingPod, "", ProfileGeneral, ErrTargetNotRunning, "CrashLoopBackOff"},
-		{"no such container", runningPod(t, 0, 0), "db", ProfileGeneral, ErrNoSuchContainer, `no container "db"`},
-		{"bad default-container annotation", annotated, "", ProfileGeneral, ErrNoSuchContainer, `"nope"`},
-		{"restricted on a root target", runningPod(t, 0, 0), "", ProfileRestricted, ErrPodSecurity, "restricted forbids root"},
+		{"windows", windows, "", ProfileGeneral, ErrWindows, "Windows nodes are not supported", nil},
+		{"windows nodeSelector", windowsSelector, "", ProfileAuto, ErrWindows, "Windows nodes are not supported", nil},
+		{"windows node label", onWindowsNode, "", ProfileAuto, ErrWindows, "node win-1, a Windows node", winNode},
+		{"not running", waitingPod, "", ProfileGeneral, ErrTargetNotRunning, "CrashLoopBackOff", nil},
+		{"no such container", runningPod(t, 0, 0), "db", ProfileGeneral, ErrNoSuchContainer, `no container "db"`, nil},
+		{"bad default-container annotation", annotated, "", ProfileGeneral, ErrNoSuchContainer, `"nope"`, nil},
+		{"restricted on a root target", runningPod(t, 0, 0), "", ProfileRestricted, ErrPodSecurity, "restricted forbids root", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d, client, _ := newDebugger(t, nil, tt.pod, namespace(nil))
+			objs := []runtime.Object{tt.pod, namespace(nil)}
+			if tt.node != nil {
+				objs = append(objs, tt.node)
+			}
+			d, client, _ := newDebugger(t, nil, objs...)
 			_, err := d.Prepare(context.Background(), Request{Pod: tt.pod, Container: tt.container, Image: "toolbox:1", Profile: tt.profile})
 			if !errors.Is(err, tt.kind) || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("Prepare err = %v, want %v mentioning %q", err, tt.kind, tt.want)
 			}
 			if n := len(patches(client)); n != 0 {
 				t.Errorf("%d patches sent for a refused request", n)
+			}
+		})
+	}
+}
+
+// TestPrepareNodeUnreadable: a node that may not be read, or is gone, refuses nothing.
+func TestPrepareNodeUnreadable(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+	}{
+		{"forbidden", apierrors.NewForbidden(schema.GroupResource{Resource: "nodes"}, "worker-1", errors.New(`User "bob" cannot get resource "nodes"`))},
+		{"not found", apierrors.NewNotFound(schema.GroupResource{Resource: "nodes"}, "worker-1")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pod := runningPod(t, 65532, 0)
+			pod.Spec.NodeName = "worker-1"
+			d, client, _ := newDebugger(t, func(c *fake.Clientset) {
+				setEphemeralState(t, c, corev1.ContainerState{Running: &corev1.ContainerStateRunning{}})
+			}, pod, namespace(nil))
+			gets := 0
+			client.PrependReactor("get", "nodes", func(k8stesting.Action) (bool, runtime.Object, error) {
+				gets++
+				return true, nil, tt.err
+			})
+			if _, err := d.Prepare(context.Background(), Request{Pod: pod, Image: "toolbox:1", Profile: ProfileGeneral}); err != nil {
+				t.Fatal(err)
+			}
+			if gets != 1 || len(patches(client)) != 1 {
+				t.Errorf("%d node gets and %d patches, want 1 and 1", gets, len(patches(client)))
 			}
 		})
 	}
