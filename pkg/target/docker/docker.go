@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
+	"os/exec"
 	"strings"
 	"syscall"
 
@@ -66,7 +68,7 @@ func (r Resolver) explain(ctx context.Context, cli *client.Client, ref target.Re
 	case errors.Is(err, syscall.EACCES) || strings.Contains(err.Error(), "permission denied"):
 		return fmt.Errorf("%w: permission denied on the Docker socket %s: run ddebug as root (sudo)", target.ErrUnavailable, socketPath(host))
 	case errors.Is(err, fs.ErrNotExist) || strings.Contains(err.Error(), "no such file or directory"):
-		return fmt.Errorf("%w: Docker socket %s does not exist: is dockerd running? (DOCKER_HOST selects another daemon; pid://PID needs no runtime)", target.ErrUnavailable, socketPath(host))
+		return markAbsent(fmt.Errorf("%w: Docker socket %s does not exist: is dockerd running? (DOCKER_HOST selects another daemon; pid://PID needs no runtime)", target.ErrUnavailable, socketPath(host)))
 	case client.IsErrConnectionFailed(err) || errors.Is(err, syscall.ECONNREFUSED):
 		return fmt.Errorf("%w: cannot connect to the Docker daemon at %s: is dockerd running?", target.ErrUnavailable, host)
 	case cerrdefs.IsNotFound(err):
@@ -94,6 +96,20 @@ func (r Resolver) suggest(ctx context.Context, cli *client.Client, name string) 
 		}
 	}
 	return target.Suggest(name, names)
+}
+
+// markAbsent marks err, a missing socket, with target.AbsentMark when that means Docker is
+// not used on this host: DOCKER_HOST is unset and no dockerd is installed. A daemon that
+// is installed but stopped, or a socket the user chose, stays reported, even by a
+// bare-name lookup or 'ddebug ps' (as Podman's resolver does).
+func markAbsent(err error) error {
+	if os.Getenv("DOCKER_HOST") != "" {
+		return err
+	}
+	if _, lerr := exec.LookPath("dockerd"); lerr == nil {
+		return err
+	}
+	return fmt.Errorf("%w%w", err, target.AbsentMark)
 }
 
 // socketPath turns unix:///var/run/docker.sock into /var/run/docker.sock.
