@@ -249,7 +249,9 @@ func (o *KubeOptions) resolvePod(context.Context) (*corev1.Pod, error) {
 	return pod, nil
 }
 
-// forWhom names the user in the debug container's records.
+// forWhom names the user as the kubeconfig does (--as, else the context's user). It costs
+// no round trip; a new debug container records the API server's name for the user
+// instead when the server gives one (ephemeral.WhoAmI), this one otherwise.
 func (o *KubeOptions) forWhom() string {
 	if o.ConfigFlags.Impersonate != nil && *o.ConfigFlags.Impersonate != "" {
 		return *o.ConfigFlags.Impersonate

@@ -5,6 +5,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -13,11 +14,14 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	authnv1 "k8s.io/api/authentication/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/kubernetes/fake"
+	k8stesting "k8s.io/client-go/testing"
 	uexec "k8s.io/client-go/util/exec"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/ephemeral"
@@ -41,6 +45,14 @@ func testPod() *corev1.Pod {
 // execErr, and returns the exit status, stderr and the exec requests.
 func kubeRun(t *testing.T, execErr error, resolveErr error, args ...string) (int, string, []ephemeral.ExecRequest) {
 	t.Helper()
+	status, stderr, execs, _ := kubeRunClient(t, nil, execErr, resolveErr, args...)
+	return status, stderr, execs
+}
+
+// kubeRunClient is kubeRun that lets setup add reactors to the fake cluster first, and
+// returns it.
+func kubeRunClient(t *testing.T, setup func(*fake.Clientset), execErr error, resolveErr error, args ...string) (int, string, []ephemeral.ExecRequest, *fake.Clientset) {
+	t.Helper()
 	pod := testPod()
 	ec, err := ephemeral.BuildDebugContainer(ephemeral.SpecOptions{Name: "ddebug-aaaaa", Image: DefaultImage, Profile: ephemeral.ProfileGeneral,
 		Target: "app", TargetID: testContainerID, Identity: ephemeral.TargetIdentity(pod, "app")})
@@ -50,6 +62,9 @@ func kubeRun(t *testing.T, execErr error, resolveErr error, args ...string) (int
 	pod.Spec.EphemeralContainers = []corev1.EphemeralContainer{*ec}
 	pod.Status.EphemeralContainerStatuses = []corev1.ContainerStatus{{Name: ec.Name, State: corev1.ContainerState{Running: &corev1.ContainerStateRunning{}}}}
 	client := fake.NewClientset(pod, &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "web-2", Namespace: "default"}})
+	if setup != nil {
+		setup(client)
+	}
 	var execs []ephemeral.ExecRequest
 	kubeTestHook = func(o *KubeOptions) {
 		o.NewDebugger = func() (*ephemeral.Debugger, error) {
@@ -84,11 +99,65 @@ current-context: ctx
 	var ee exitError
 	switch {
 	case errors.As(err, &ee):
-		return ee.status, errOut.String(), execs
+		return ee.status, errOut.String(), execs, client
 	case err != nil:
-		return ExitFailure, errOut.String() + err.Error(), execs
+		return ExitFailure, errOut.String() + err.Error(), execs, client
 	}
-	return 0, errOut.String(), execs
+	return 0, errOut.String(), execs, client
+}
+
+// TestKubeRecordsRequester: a new debug container records the API server's name for the
+// user (a SelfSubjectReview); a reused one asks nothing.
+func TestKubeRecordsRequester(t *testing.T) {
+	for _, tt := range []struct {
+		args  []string
+		isNew bool
+	}{{[]string{"web", "-q", "--", "true"}, false}, {[]string{"web", "-q", "--new", "--", "true"}, true}} {
+		args, isNew := tt.args, tt.isNew
+		asked := 0
+		setup := func(c *fake.Clientset) {
+			c.PrependReactor("create", "selfsubjectreviews", func(k8stesting.Action) (bool, runtime.Object, error) {
+				asked++
+				return true, &authnv1.SelfSubjectReview{Status: authnv1.SelfSubjectReviewStatus{UserInfo: authnv1.UserInfo{Username: "oidc:alice"}}}, nil
+			})
+			c.PrependReactor("patch", "pods", func(a k8stesting.Action) (bool, runtime.Object, error) {
+				// Answer the patch with the debug container already running.
+				pod := testPod()
+				var patch struct {
+					Spec struct{ EphemeralContainers []corev1.EphemeralContainer } `json:"spec"`
+				}
+				if err := json.Unmarshal(a.(k8stesting.PatchAction).GetPatch(), &patch); err != nil {
+					return true, nil, err
+				}
+				pod.Spec.EphemeralContainers = patch.Spec.EphemeralContainers
+				for _, ec := range patch.Spec.EphemeralContainers {
+					pod.Status.EphemeralContainerStatuses = append(pod.Status.EphemeralContainerStatuses,
+						corev1.ContainerStatus{Name: ec.Name, State: corev1.ContainerState{Running: &corev1.ContainerStateRunning{}}})
+				}
+				c.Tracker().Update(corev1.SchemeGroupVersion.WithResource("pods"), pod, "default")
+				return true, pod, nil
+			})
+		}
+		status, stderr, _, client := kubeRunClient(t, setup, nil, nil, args...)
+		if status != 0 {
+			t.Fatalf("%v: status %d; stderr:\n%s", args, status, stderr)
+		}
+		if !isNew {
+			if asked != 0 {
+				t.Errorf("%v: %d SelfSubjectReviews for a reused container, want none", args, asked)
+			}
+			continue
+		}
+		var recorded []string
+		for _, a := range client.Actions() {
+			if p, ok := a.(k8stesting.PatchAction); ok {
+				recorded = append(recorded, string(p.GetPatch()))
+			}
+		}
+		if asked != 1 || len(recorded) != 1 || !strings.Contains(recorded[0], `"name":"DDEBUG_FOR","value":"oidc:alice"`) {
+			t.Errorf("%v: %d SelfSubjectReviews, patches %v; want one review and DDEBUG_FOR=oidc:alice", args, asked, recorded)
+		}
+	}
 }
 
 func TestKubeCommandLine(t *testing.T) {

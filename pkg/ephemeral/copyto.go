@@ -53,7 +53,8 @@ type PodCopyOptions struct {
 	PullPolicy         corev1.PullPolicy
 	// Idle is how long the copy's target waits (the toolbox's sleep) before the pod ends.
 	Idle time.Duration
-	// For is who asks.
+	// For is who asks, as the kubeconfig names them; PrepareCopy records the API server's
+	// name for the user instead when it gives one (WhoAmI).
 	For string
 }
 
@@ -179,6 +180,7 @@ func (d *Debugger) PrepareCopy(ctx context.Context, pod *corev1.Pod, o PodCopyOp
 	} else if !apierrors.IsNotFound(err) {
 		return nil, TranslateAPIError(err, OpGetPod, pod.Namespace, o.Name)
 	}
+	o.For = d.requester(ctx, o.For)
 	cp, err := BuildPodCopy(pod, o)
 	if err != nil {
 		return nil, err

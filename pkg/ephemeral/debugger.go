@@ -9,6 +9,7 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -39,7 +40,8 @@ type Request struct {
 	// Idle is the agent's idle time; ToolboxPath the toolbox in the image.
 	Idle        time.Duration
 	ToolboxPath string
-	// For is who asks; Version the plugin's version (both recorded in the container).
+	// For is who asks, as the kubeconfig names them: recorded in a new container unless the
+	// API server names the user (WhoAmI). Version is the plugin's version.
 	For, Version string
 	// NoReuse always adds a new container.
 	NoReuse bool
@@ -92,6 +94,10 @@ type Debugger struct {
 	Progress func(Step)
 	// Timeout bounds every wait (60s when 0).
 	Timeout time.Duration
+
+	whoMu    sync.Mutex
+	whoAsked bool
+	who      string // the API server's name for the user (requester)
 }
 
 func (d *Debugger) progress(what, format string, args ...any) {
@@ -273,6 +279,7 @@ func (d *Debugger) Prepare(ctx context.Context, req Request) (*Target, error) {
 	}
 	spec.Name = NamePrefix + d.suffix()
 	spec.Profile = profile
+	spec.For = d.requester(ctx, req.For)
 	ec, err := BuildDebugContainer(spec)
 	if err != nil {
 		return nil, explainBuild(err, profile)

@@ -54,7 +54,8 @@ type NodePodOptions struct {
 	Idle time.Duration
 	// RuntimeEndpoint is the node's CRI socket (CONTAINER_RUNTIME_ENDPOINT in sessions), if known.
 	RuntimeEndpoint string
-	// For is who asks; Version the plugin's version.
+	// For is who asks, as the kubeconfig names them (PrepareNode records the API server's
+	// name instead when it gives one: WhoAmI); Version the plugin's version.
 	For, Version string
 }
 
@@ -160,6 +161,7 @@ func (d *Debugger) PrepareNode(ctx context.Context, o NodePodOptions) (*NodeTarg
 	if os := node.Status.NodeInfo.OperatingSystem; os != "" && os != "linux" {
 		return nil, &Error{Kind: ErrWindows, Msg: fmt.Sprintf("node %s runs %s; ddebug debugs Linux nodes", o.Node, os)}
 	}
+	o.For = d.requester(ctx, o.For)
 	pod, err := BuildNodePod(o)
 	if err != nil {
 		return nil, err
