@@ -33,6 +33,9 @@ type Target struct {
 	// Canonical is the reference to pass back to `ddebug exec` when runtime://Name does
 	// not say it (containerd://namespace/id, k8s://namespace/pod/container); "" otherwise.
 	Canonical string
+	// PrefixMatch says the reference matched only the start of the ID, not a name or the
+	// full ID: a bare name prefers another runtime's exact match to it.
+	PrefixMatch bool
 }
 
 // Ref returns the canonical reference of t, the one to pass back to `ddebug exec`.
@@ -71,6 +74,12 @@ var (
 	// this host at all (its socket does not exist): a bare-name lookup does not report it.
 	ErrAbsent = errors.New("runtime not present on this host")
 )
+
+// MinBarePrefix is the fewest characters of a bare name that the resolvers matching IDs
+// themselves (containerd, CRI) take as an ID prefix, as git's shortest abbreviation: a
+// short word such as "db" or "add" is a name, not the start of some hex ID. With a scheme
+// (cri://4f3) any prefix goes; Docker and Podman keep their own APIs' rules.
+const MinBarePrefix = 4
 
 // Reference is a parsed TARGET argument.
 type Reference struct {
@@ -225,26 +234,45 @@ func (r *Registry) ask(ctx context.Context, f func(scheme string, res Resolver) 
 	return out
 }
 
-// resolveBare looks ref up in every runtime of BareSchemes. One running container found
-// is the target (a process two runtimes both show, as Docker's containers in containerd's
-// moby namespace, counts once); two are an error naming both references. When none is
-// found, the most telling errors are returned: a container found but not running, else
-// every runtime's "not found" or "unreachable" reason, leaving out the runtimes that are
-// absent from this host.
+// resolveBare looks ref up in every runtime of BareSchemes. Exact matches (a name or a
+// full ID) come first: a runtime's ID-prefix hit counts only when no runtime has the name,
+// neither running nor stopped. One running container found is the target (a process two
+// runtimes both show, as Docker's containers in containerd's moby namespace, counts
+// once); two are an error naming both references. When none is found, the most telling
+// errors are returned: a container found but not running, else every runtime's "not
+// found" or "unreachable" reason, leaving out the runtimes that are absent from this host.
 func (r *Registry) resolveBare(ctx context.Context, ref Reference) (Target, error) {
 	answers := r.ask(ctx, func(_ string, res Resolver) answer {
 		t, err := res.Resolve(ctx, ref)
 		return answer{target: t, err: err}
 	})
+	var exact, prefixed []Target
+	var exactErr error
+	for _, a := range answers {
+		switch {
+		case a.err == nil && a.target.PrefixMatch:
+			prefixed = append(prefixed, a.target)
+		case a.err == nil:
+			exact = append(exact, a.target)
+		case exactErr == nil && errors.Is(a.err, errExact):
+			exactErr = a.err
+		}
+	}
+	candidates := exact
+	if len(candidates) == 0 {
+		if exactErr != nil {
+			// The name is a container that cannot be entered: say so rather than enter
+			// another runtime's container whose ID merely starts with it.
+			return Target{}, exactErr
+		}
+		candidates = prefixed
+	}
 	var found []Target
 	seen := map[string]bool{}
-	for _, a := range answers {
-		if a.err != nil {
-			continue
-		}
-		if k := processKey(a.target); !seen[k] {
+	for _, t := range candidates {
+		if k := processKey(t); !seen[k] {
 			seen[k] = true
-			found = append(found, a.target)
+			found = append(found, t)
 		}
 	}
 	switch len(found) {
@@ -386,6 +414,24 @@ func ProbeSocket(ctx context.Context, what, path, startHint string) error {
 	}
 	return fmt.Errorf("%w: connecting to %s at %s: %v", ErrUnavailable, what, path, err)
 }
+
+// MarkExact marks err, about a container a reference named exactly (its name or full ID)
+// that cannot be entered (not running, or the name is several containers), so a bare-name
+// lookup reports it rather than another runtime's ID-prefix hit. It adds no text.
+func MarkExact(err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%w%w", err, exactMark{})
+}
+
+// errExact is what MarkExact's errors match.
+var errExact = errors.New("reference names the container exactly")
+
+type exactMark struct{}
+
+func (exactMark) Error() string        { return "" }
+func (exactMark) Is(target error) bool { return target == errExact }
 
 // AbsentMark, wrapped with %w at the end of a message, makes an error match ErrAbsent
 // without adding text to it.

@@ -198,6 +198,8 @@ func TestRegistryBareName(t *testing.T) {
 	web := Target{PID: 10, StartTime: 1, Name: "web", Runtime: "docker"}
 	webInPodman := Target{PID: 20, StartTime: 2, Name: "web", Runtime: "podman"}
 	webSeenByContainerd := Target{PID: 10, StartTime: 1, Name: "0123abc", Runtime: "containerd", Canonical: "containerd://moby/0123abc"}
+	webPrefix := Target{PID: 30, StartTime: 3, Name: "web0123abcd", Runtime: "containerd", Canonical: "containerd://k8s.io/web0123abcd", PrefixMatch: true}
+	webInPodmanPrefix := Target{PID: 40, StartTime: 4, Name: "web", Runtime: "podman", PrefixMatch: true}
 	absent := fmt.Errorf("%w: socket /x does not exist%w", ErrUnavailable, AbsentMark)
 	down := fmt.Errorf("%w: docker socket /var/run/docker.sock does not exist: is dockerd running?", ErrUnavailable)
 	stopped := fmt.Errorf("%w: container \"web\" is exited (exit code 0)", ErrNotRunning)
@@ -223,6 +225,16 @@ func TestRegistryBareName(t *testing.T) {
 			Target{}, ErrNotFound, `no such container "web" on fake`, "/x"},
 		{"not found and a runtime down: both said, not found first", map[string]Resolver{"docker": fakeRuntime{err: down}, "podman": fakeRuntime{}, "containerd": fakeRuntime{err: absent}},
 			Target{}, ErrNotFound, `no such container "web" on fake; container runtime unavailable: docker socket`, "/x"},
+		{"an exact name beats another runtime's ID prefix", map[string]Resolver{"docker": fakeRuntime{targets: map[string]Target{"web": web}}, "podman": fakeRuntime{}, "containerd": fakeRuntime{targets: map[string]Target{"web": webPrefix}}},
+			web, nil, "", ""},
+		{"an ID prefix alone is found", map[string]Resolver{"docker": fakeRuntime{}, "podman": fakeRuntime{}, "containerd": fakeRuntime{targets: map[string]Target{"web": webPrefix}}},
+			webPrefix, nil, "", ""},
+		{"two ID prefixes are ambiguous", map[string]Resolver{"docker": fakeRuntime{}, "podman": fakeRuntime{targets: map[string]Target{"web": webInPodmanPrefix}}, "containerd": fakeRuntime{targets: map[string]Target{"web": webPrefix}}},
+			Target{}, ErrAmbiguous, "podman://web and containerd://k8s.io/web0123abcd", ""},
+		{"a stopped exact name beats a running ID prefix", map[string]Resolver{"docker": fakeRuntime{err: MarkExact(stopped)}, "podman": fakeRuntime{}, "containerd": fakeRuntime{targets: map[string]Target{"web": webPrefix}}},
+			Target{}, ErrNotRunning, `container "web" is exited`, "containerd"},
+		{"a stopped ID prefix does not hide a running one", map[string]Resolver{"docker": fakeRuntime{err: stopped}, "podman": fakeRuntime{}, "containerd": fakeRuntime{targets: map[string]Target{"web": webPrefix}}},
+			webPrefix, nil, "", ""},
 		{"nothing present: the default runtime's reason", map[string]Resolver{"docker": fakeRuntime{err: down}, "podman": fakeRuntime{err: absent}, "containerd": fakeRuntime{err: absent}},
 			Target{}, ErrUnavailable, "is dockerd running?", "/x"},
 	}

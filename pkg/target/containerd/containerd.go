@@ -136,24 +136,54 @@ func list(ctx context.Context, c *client.Client, ns string) ([]entry, error) {
 	return out, nil
 }
 
-// match returns the entries name designates: the exact ID or nerdctl name, else the
-// containers whose ID starts with it.
-func match(entries []entry, name string) []entry {
-	var prefixed []entry
+// match returns the entries name designates: the containers of that ID or nerdctl name,
+// in the resolver's namespace ns first, then in the others; only when no namespace has
+// one, the containers whose ID starts with name, again those of ns first. byPrefix says
+// the second kind was found. A bare name (bare) is an ID prefix only when it has
+// target.MinBarePrefix characters or more.
+func match(entries []entry, ns, name string, bare bool) (found []entry, byPrefix bool) {
+	var exact, exactNS, prefixed, prefixedNS []entry
 	for _, e := range entries {
-		if e.info.ID == name || e.info.Labels[labelNerdctlName] == name {
-			return []entry{e}
-		}
-		if strings.HasPrefix(e.info.ID, name) {
-			prefixed = append(prefixed, e)
+		switch {
+		case e.info.ID == name || e.info.Labels[labelNerdctlName] == name:
+			if e.ns == ns {
+				exactNS = append(exactNS, e)
+			} else {
+				exact = append(exact, e)
+			}
+		case strings.HasPrefix(e.info.ID, name) && (!bare || len(name) >= target.MinBarePrefix):
+			if e.ns == ns {
+				prefixedNS = append(prefixedNS, e)
+			} else {
+				prefixed = append(prefixed, e)
+			}
 		}
 	}
-	return prefixed
+	switch {
+	case len(exactNS) > 0:
+		return preferID(exactNS, name), false
+	case len(exact) > 0:
+		return exact, false
+	case len(prefixedNS) > 0:
+		return prefixedNS, true
+	}
+	return prefixed, len(prefixed) > 0
+}
+
+// preferID keeps the container whose ID is name when one of es, all of one namespace, has
+// that ID and another that nerdctl name.
+func preferID(es []entry, name string) []entry {
+	for _, e := range es {
+		if e.info.ID == name {
+			return []entry{e}
+		}
+	}
+	return es
 }
 
 // Resolve finds the running task ref names. containerd://NS/ID looks in NS only; a
-// reference without a namespace looks in the resolver's namespace first, then in the
-// others, so a container of k8s.io or moby is found too (its reference says where).
+// reference without a namespace looks in every namespace, the resolver's first (see
+// match), so a container of k8s.io or moby is found too (its reference says where).
 func (r Resolver) Resolve(ctx context.Context, ref target.Reference) (target.Target, error) {
 	ns, name, explicit := strings.Cut(ref.Name, "/")
 	if !explicit {
@@ -169,9 +199,11 @@ func (r Resolver) Resolve(ctx context.Context, ref target.Reference) (target.Tar
 	if err != nil && !cerrdefs.IsNotFound(err) {
 		return target.Target{}, err
 	}
-	found := match(entries, name)
+	bare := ref.Scheme == ""
+	found, byPrefix := match(entries, ns, name, bare)
 	searched := []string{ns}
-	if len(found) == 0 && !explicit {
+	if (len(found) == 0 || byPrefix) && !explicit {
+		// Another namespace may hold the name exactly, which beats an ID prefix here.
 		others, err := c.NamespaceService().List(ctx)
 		if err != nil {
 			return target.Target{}, fmt.Errorf("containerd: listing namespaces: %w", err)
@@ -187,8 +219,8 @@ func (r Resolver) Resolve(ctx context.Context, ref target.Reference) (target.Tar
 				return target.Target{}, err
 			}
 			entries = append(entries, es...)
-			found = append(found, match(es, name)...)
 		}
+		found, byPrefix = match(entries, ns, name, bare)
 	}
 	switch {
 	case len(found) == 0:
@@ -206,9 +238,17 @@ func (r Resolver) Resolve(ctx context.Context, ref target.Reference) (target.Tar
 		if len(refs) > 4 {
 			refs = append(refs[:4], "...")
 		}
+		if !byPrefix {
+			return target.Target{}, target.MarkExact(fmt.Errorf("%w: %q names containers in several containerd namespaces (%s): pass one of these references", target.ErrAmbiguous, name, strings.Join(refs, ", ")))
+		}
 		return target.Target{}, fmt.Errorf("%w: containerd ID prefix %q matches several containers (%s): give more characters or the namespace", target.ErrAmbiguous, name, strings.Join(refs, ", "))
 	}
-	return r.running(found[0])
+	t, err := r.running(found[0])
+	if err != nil && !byPrefix {
+		return t, target.MarkExact(err)
+	}
+	t.PrefixMatch = byPrefix
+	return t, nil
 }
 
 // running turns an entry into a Target, or says why its task cannot be entered.

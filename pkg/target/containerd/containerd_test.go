@@ -10,27 +10,49 @@ import (
 
 func TestMatch(t *testing.T) {
 	hex := strings.Repeat("ab", 32)
+	cafeID := "cafe" + strings.Repeat("0", 60)
 	es := []entry{
 		{ns: "default", info: containers.Container{ID: "web"}},
 		{ns: "default", info: containers.Container{ID: "web-2"}},
 		{ns: "default", info: containers.Container{ID: "f00", Labels: map[string]string{labelNerdctlName: "db"}}},
+		{ns: "default", info: containers.Container{ID: "dbeef"}},
+		{ns: "default", info: containers.Container{ID: "cafe-in-default"}},
 		{ns: "k8s.io", info: containers.Container{ID: hex}},
+		{ns: "k8s.io", info: containers.Container{ID: cafeID}},
+		{ns: "moby", info: containers.Container{ID: "cafe"}},
+		{ns: "moby", info: containers.Container{ID: "api"}},
+		{ns: "other", info: containers.Container{ID: "api"}},
 	}
-	cases := map[string][]string{
-		"web":   {"containerd://default/web"}, // exact wins over the prefix of web-2
-		"we":    {"containerd://default/web", "containerd://default/web-2"},
-		"db":    {"containerd://default/db"},
-		"abab":  {"containerd://k8s.io/" + hex[:12]},
-		"nope":  nil,
-		"web-2": {"containerd://default/web-2"},
+	cases := []struct {
+		name     string
+		bare     bool
+		want     []string
+		byPrefix bool
+	}{
+		{"web", true, []string{"containerd://default/web"}, false}, // exact wins over the prefix of web-2
+		{"we", false, []string{"containerd://default/web", "containerd://default/web-2"}, true},
+		{"we", true, nil, false}, // too short for a bare ID prefix
+		{"db", true, []string{"containerd://default/db"}, false},
+		{"db", false, []string{"containerd://default/db"}, false}, // the name, not dbeef's prefix
+		{"abab", true, []string{"containerd://k8s.io/" + hex[:12]}, true},
+		{"nope", true, nil, false},
+		{"web-2", true, []string{"containerd://default/web-2"}, false},
+		// An exact ID in another namespace beats an ID prefix in the resolver's own.
+		{"cafe", true, []string{"containerd://moby/cafe"}, false},
+		// Exact in two other namespaces: both, for the ambiguity error.
+		{"api", true, []string{"containerd://moby/api", "containerd://other/api"}, false},
+		// Prefixes: the resolver's namespace first.
+		{"cafe-", true, []string{"containerd://default/cafe-in-default"}, true},
+		{"cafe0", true, []string{"containerd://k8s.io/" + cafeID[:12]}, true},
 	}
-	for name, want := range cases {
+	for _, c := range cases {
 		var got []string
-		for _, e := range match(es, name) {
+		found, byPrefix := match(es, "default", c.name, c.bare)
+		for _, e := range found {
 			got = append(got, reference(e))
 		}
-		if d := cmp.Diff(want, got); d != "" {
-			t.Errorf("match(%q) (-want +got):\n%s", name, d)
+		if d := cmp.Diff(c.want, got); d != "" || byPrefix != c.byPrefix {
+			t.Errorf("match(%q, bare=%v): byPrefix %v, want %v (-want +got):\n%s", c.name, c.bare, byPrefix, c.byPrefix, d)
 		}
 	}
 }

@@ -119,7 +119,7 @@ func (r Resolver) Resolve(ctx context.Context, ref target.Reference) (target.Tar
 	if err != nil {
 		return target.Target{}, fmt.Errorf("cri: listing containers at %s: %w", c.endpoint, err)
 	}
-	found := match(all.Containers, ref.Name, ref.Scheme == "")
+	found, byPrefix := match(all.Containers, ref.Name, ref.Scheme == "")
 	switch {
 	case len(found) == 0:
 		hint := "'crictl ps -a' lists them"
@@ -131,30 +131,42 @@ func (r Resolver) Resolve(ctx context.Context, ref target.Reference) (target.Tar
 			hint = "did you mean " + strings.Join(s, ", ") + "?"
 		}
 		return target.Target{}, fmt.Errorf("%w %q on CRI (%s at %s); %s", target.ErrNotFound, ref.Name, c.runtime, c.endpoint, hint)
-	case len(found) > 1:
+	case len(found) > 1 && byPrefix:
 		return target.Target{}, fmt.Errorf("%w: %q matches several CRI containers (%s): give more characters of the ID", target.ErrAmbiguous, ref.Name, refList(found))
+	case len(found) > 1:
+		return target.Target{}, target.MarkExact(fmt.Errorf("%w: %q names several running CRI containers (%s): pass one of these references", target.ErrAmbiguous, ref.Name, refList(found)))
 	}
-	return r.status(ctx, c, found[0])
+	t, err := r.status(ctx, c, found[0])
+	if err != nil && !byPrefix {
+		return t, target.MarkExact(err)
+	}
+	t.PrefixMatch = byPrefix
+	return t, nil
 }
 
-// match returns the containers name designates: the exact ID, else those whose ID starts
-// with it; with byName, also those of that container name, the running ones when some run.
-func match(cs []*runtimeapi.Container, name string, byName bool) []*runtimeapi.Container {
+// match returns the containers name designates and whether it matched only ID prefixes:
+// the exact ID; else, with bare (a bare name), the containers of that name, the running
+// ones when some run; else those whose ID starts with name (for a bare name, only when it
+// has target.MinBarePrefix characters or more).
+func match(cs []*runtimeapi.Container, name string, bare bool) (found []*runtimeapi.Container, byPrefix bool) {
 	var prefixed, named []*runtimeapi.Container
 	for _, c := range cs {
 		switch {
 		case c.Id == name:
-			return []*runtimeapi.Container{c}
+			return []*runtimeapi.Container{c}, false
+		case bare && c.Metadata != nil && c.Metadata.Name == name:
+			named = append(named, c)
 		case strings.HasPrefix(c.Id, name):
 			prefixed = append(prefixed, c)
-		case byName && c.Metadata != nil && c.Metadata.Name == name:
-			named = append(named, c)
 		}
 	}
-	if len(prefixed) > 0 {
-		return prefixed
+	if len(named) > 0 {
+		return preferRunning(named), false
 	}
-	return preferRunning(named)
+	if bare && len(name) < target.MinBarePrefix {
+		return nil, false
+	}
+	return prefixed, len(prefixed) > 0
 }
 
 // preferRunning keeps the running containers of cs when there are some: a restarted

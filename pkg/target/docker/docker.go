@@ -11,6 +11,7 @@ import (
 	"syscall"
 
 	cerrdefs "github.com/containerd/errdefs"
+	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/client"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/target"
@@ -38,6 +39,18 @@ func (r Resolver) Resolve(ctx context.Context, ref target.Reference) (target.Tar
 	}
 	c := res.Container
 	name := strings.TrimPrefix(c.Name, "/")
+	// Docker looks a reference up as a full ID, then a name, then an ID prefix.
+	exact := ref.Name == name || ref.Name == c.ID
+	t, err := r.target(c, name)
+	if err != nil && exact {
+		return t, target.MarkExact(err)
+	}
+	t.PrefixMatch = !exact
+	return t, err
+}
+
+// target turns an inspected container into a Target, or says why it cannot be entered.
+func (r Resolver) target(c container.InspectResponse, name string) (target.Target, error) {
 	if c.State == nil {
 		return target.Target{}, fmt.Errorf("docker: container %s has no state in its inspect answer", name)
 	}

@@ -223,7 +223,14 @@ func (r Resolver) Resolve(ctx context.Context, ref target.Reference) (target.Tar
 		case err != nil:
 			return target.Target{}, fmt.Errorf("podman: inspecting container %q at %s: %w", ref.Name, a.socket, err)
 		}
-		return r.running(a, in)
+		// Podman looks a reference up as a full ID, then a name, then an ID prefix.
+		exact := ref.Name == strings.TrimPrefix(in.Name, "/") || ref.Name == in.ID
+		t, err := r.running(a, in)
+		if err != nil && exact {
+			return t, target.MarkExact(err)
+		}
+		t.PrefixMatch = !exact
+		return t, err
 	}
 	hint := "'podman ps' lists the running ones"
 	if s := target.Suggest(ref.Name, names); len(s) > 0 {
