@@ -48,7 +48,7 @@ func runStty(_ context.Context, env *tools.Env, args []string) int {
 		}
 		defer f.Close()
 		fd, name = int(f.Fd()), dev
-	} else if f, ok := env.Stdin.(*os.File); ok {
+	} else if f, ok := env.Stdin.(interface{ Fd() uintptr }); ok { // a file, or the shell's terminal reader
 		fd = int(f.Fd())
 	}
 	if fd < 0 {

@@ -50,6 +50,9 @@ func TestStty(t *testing.T) {
 	if out, errs, code := stty(tty, "size"); out != string(want) || code != 0 {
 		t.Errorf("stty size = %q %q %d, want %q", out, errs, code, want)
 	}
+	if out, errs, code := stty(fdReader{tty}, "size"); out != string(want) || code != 0 {
+		t.Errorf("stty size through the shell's terminal reader = %q %q %d, want %q", out, errs, code, want)
+	}
 	if out, errs, code := stty(nil, "-F", tty.Name(), "size"); out != string(want) || code != 0 {
 		t.Errorf("stty -F %s size = %q %q %d, want %q", tty.Name(), out, errs, code, want)
 	}
@@ -63,3 +66,10 @@ func TestStty(t *testing.T) {
 		t.Errorf("stty raw: %q %d, want a refusal", errs, code)
 	}
 }
+
+// fdReader is a reader that is no *os.File but knows its descriptor, as the interactive
+// shell's terminal reader is.
+type fdReader struct{ f interface{ Fd() uintptr } }
+
+func (r fdReader) Read(p []byte) (int, error) { return 0, nil }
+func (r fdReader) Fd() uintptr                { return r.f.Fd() }

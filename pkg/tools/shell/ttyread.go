@@ -18,6 +18,9 @@ type ttyReader struct {
 	f   *os.File
 }
 
+// Fd is the terminal's descriptor, for applets that ask the terminal itself (stty, top).
+func (r *ttyReader) Fd() uintptr { return r.f.Fd() }
+
 func (r *ttyReader) Read(p []byte) (int, error) {
 	fd := int(r.f.Fd())
 	for {
