@@ -98,12 +98,13 @@ clean_host_paths() {
 		id=${id##*/}
 		[[ $id == "*" ]] || rm -f /var/lib/cni/results/*-"$id"-*
 	done
-	[[ -f $STATE/created-host-dirs ]] || return 0
-	if grep -qx /var/lib/kubelet "$STATE/created-host-dirs"; then
-		rm -f /var/lib/kubelet/device-plugins/kubelet.sock \
-			/var/lib/kubelet/device-plugins/kubelet_internal_checkpoint \
-			/var/lib/kubelet/device-plugins/DEPRECATION
+	local f
+	if [[ -f $STATE/created-host-files ]]; then
+		while read -r f; do
+			rm -f "$f"
+		done <"$STATE/created-host-files"
 	fi
+	[[ -f $STATE/created-host-dirs ]] || return 0
 	local d
 	while read -r d; do
 		find "$d" -depth -type d -empty -delete 2>/dev/null

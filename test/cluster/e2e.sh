@@ -29,18 +29,26 @@ main() {
 	[[ $(id -u) == 0 ]] || die "e2e.sh needs root"
 	lock_cluster
 	trap teardown EXIT
+	local cached=built t0=$SECONDS
+	[[ -f $(bin_dir)/.done ]] && cached="cached in $(bin_dir)"
 	if ! "$here/up.sh" >/dev/null; then
 		dump_logs
 		return 1
 	fi
+	local up=$((SECONDS - t0))
 	# shellcheck disable=SC1091
 	. "$STATE/env"
 	export DDEBUG_E2E_CLUSTER_REQUIRED=1
 	local pkgs=(./test/cluster/...)
 	read -r -a extra <<<"${DDEBUG_E2E_PKGS:-}"
 	pkgs+=("${extra[@]}")
+	t0=$SECONDS
+	export DDEBUG_E2E_BENCH_OUT=$STATE/bench.txt
+	rm -f "$DDEBUG_E2E_BENCH_OUT"
 	(cd "$repo" && go test -tags e2e -count=1 -timeout 15m "$@" "${pkgs[@]}")
 	local rc=$?
+	[[ -f $DDEBUG_E2E_BENCH_OUT ]] && cat "$DDEBUG_E2E_BENCH_OUT" >&2
+	log "summary: binaries $cached; build (if any) and bring-up ${up}s; tests $((SECONDS - t0))s"
 	((rc == 0)) || dump_logs
 	return $rc
 }

@@ -39,15 +39,17 @@ need_packages() {
 	fi
 }
 
-# healthy succeeds when every component of a previous up still runs and
-# the apiserver answers.
+# healthy succeeds when every component of a previous up still runs, the
+# apiserver answers and the node is Ready.
 healthy() {
 	local c
 	[[ -f $STATE/env && -e /run/netns/$NETNS ]] || return 1
 	for c in etcd kube-apiserver kube-controller-manager kube-scheduler containerd kubelet netns-forward; do
 		pid_of "$c" >/dev/null || return 1
 	done
-	"$BIN/kubectl" --kubeconfig "$STATE/admin.kubeconfig" get --raw /readyz >/dev/null 2>&1
+	"$BIN/kubectl" --kubeconfig "$STATE/admin.kubeconfig" get --raw /readyz >/dev/null 2>&1 || return 1
+	[[ $("$BIN/kubectl" --kubeconfig "$STATE/admin.kubeconfig" get nodes \
+		-o 'jsonpath={.items[*].status.conditions[?(@.type=="Ready")].status}' 2>/dev/null) == True ]]
 }
 
 # start NAME CMD... runs CMD in the cluster's network namespace, in its own
@@ -294,6 +296,12 @@ start_cluster() {
 	local d
 	for d in /var/lib/kubelet /var/log/containers /var/lib/cni; do
 		[[ -e $d ]] || echo "$d" >>"$STATE/created-host-dirs"
+	done
+	# The kubelet's device-plugin files, where /var/lib/kubelet was there
+	# already: down.sh removes those that were not.
+	local f
+	for f in kubelet.sock kubelet_internal_checkpoint DEPRECATION; do
+		[[ -e /var/lib/kubelet/device-plugins/$f ]] || echo "/var/lib/kubelet/device-plugins/$f" >>"$STATE/created-host-files"
 	done
 	setup_netns
 	make_pki

@@ -156,11 +156,20 @@ func (c *Cluster) LoadImage(t testing.TB, ref string, files []ocibuild.File, cfg
 	if err := ocibuild.WriteTarball(tar, ref, img); err != nil {
 		t.Fatal(err)
 	}
+	if err := c.ImportImage(tar); err != nil {
+		t.Fatalf("importing image %s: %v", ref, err)
+	}
+}
+
+// ImportImage imports a docker-save or OCI archive into the node's containerd (namespace
+// k8s.io, where the kubelet looks), keeping the names it carries, as load-image.sh does.
+func (c *Cluster) ImportImage(tar string) error {
 	cmd := exec.Command(filepath.Join(c.Bin, "ctr"), "--address", filepath.Join(c.State, "containerd", "containerd.sock"),
 		"-n", "k8s.io", "images", "import", tar)
 	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("importing image %s: %v\n%s", ref, err, b)
+		return fmt.Errorf("ctr images import %s: %v\n%s", tar, err, b)
 	}
+	return nil
 }
 
 // Eventually polls cond every 100ms until it returns true or an error, or

@@ -5,16 +5,12 @@ package kube_test
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
 
-	"github.com/kubectl-ddebug/kubectl-ddebug/images/toolboximage"
 	"github.com/kubectl-ddebug/kubectl-ddebug/internal/cli"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 )
 
 var (
@@ -23,33 +19,11 @@ var (
 )
 
 // nodeImage builds and loads the node image (the toolbox tree around the binary that also
-// holds ddebug's host command line), once per test binary.
+// holds ddebug's host command line) as `make image-node` does, once per test binary.
 func (e *env) nodeImage(t *testing.T) string {
 	t.Helper()
 	ref := e.image + cli.NodeImageSuffix
-	nodeImageOnce.Do(func() {
-		dir := t.TempDir()
-		bin := filepath.Join(dir, "ddebug")
-		cmd := exec.Command("go", "build", "-trimpath", "-tags", toolboximage.NodeTags, "-o", bin,
-			"github.com/kubectl-ddebug/kubectl-ddebug/"+strings.TrimPrefix(toolboximage.NodePackage, "./"))
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			nodeImageErr = fmt.Errorf("building the node binary: %v\n%s", err, out)
-			return
-		}
-		data, err := os.ReadFile(bin)
-		if err != nil {
-			nodeImageErr = err
-			return
-		}
-		o := toolboximage.Options{Version: "dev-node", Toolbox: map[string][]byte{runtime.GOARCH: data}, Names: tools.Names()}
-		files, err := toolboximage.Files(data, o.Names, nil)
-		if err != nil {
-			nodeImageErr = err
-			return
-		}
-		e.c.LoadImage(t, ref, files, toolboximage.ImageConfig(runtime.GOARCH, o))
-	})
+	nodeImageOnce.Do(func() { nodeImageErr = loadBuiltImage(e.c, ref, true) })
 	if nodeImageErr != nil {
 		t.Fatal(nodeImageErr)
 	}

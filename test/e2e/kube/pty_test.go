@@ -50,7 +50,8 @@ func expect(t *testing.T, out *lockedBuffer, from int, want string, timeout time
 	}
 }
 
-// An interactive session through a real pty: banner, prompt, ps, ls /, and exit 3 gives 3.
+// An interactive session through a real pty: banner, prompt, ps, ls /, the terminal's size
+// and its changes, Ctrl-C, and exit 3 gives 3.
 func TestInteractivePTY(t *testing.T) {
 	e := setup(t)
 	ns := e.c.Namespace(t, "kube-pty", nil)
@@ -73,6 +74,17 @@ func TestInteractivePTY(t *testing.T) {
 	at = expect(t, out, at, "# ", 10*time.Second)
 	f.Write([]byte("ls /\r"))
 	at = expect(t, out, at, "etc", 10*time.Second)
+	at = expect(t, out, at, "# ", 10*time.Second)
+	// The remote terminal has the local one's size, and follows it when it changes.
+	f.Write([]byte("stty size\r"))
+	at = expect(t, out, at, "40 120", 10*time.Second)
+	at = expect(t, out, at, "# ", 10*time.Second)
+	if err := pty.Setsize(f, &pty.Winsize{Rows: 30, Cols: 90}); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	f.Write([]byte("stty size\r"))
+	at = expect(t, out, at, "30 90", 10*time.Second)
 	at = expect(t, out, at, "# ", 10*time.Second)
 	// Ctrl-C reaches the remote command through the raw terminal, not the local plugin.
 	f.Write([]byte("sleep 30\r"))

@@ -16,11 +16,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kubectl-ddebug/kubectl-ddebug/images/toolboximage"
 	"github.com/kubectl-ddebug/kubectl-ddebug/internal/cli"
 	"github.com/kubectl-ddebug/kubectl-ddebug/internal/ocibuild"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
-	_ "github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/all" // every applet name, for the image's links
 	"github.com/kubectl-ddebug/kubectl-ddebug/test/cluster/clustertest"
 )
 
@@ -82,21 +79,8 @@ func build(t *testing.T, c *clustertest.Cluster) (*env, error) {
 	}
 	if img := os.Getenv("DDEBUG_E2E_IMAGE"); img != "" {
 		e.image = img
-	} else {
-		tb := filepath.Join(dir, "ddebug-toolbox")
-		if err := goBuild(tb, "github.com/kubectl-ddebug/kubectl-ddebug/cmd/ddebug-toolbox"); err != nil {
-			return nil, err
-		}
-		bin, err := os.ReadFile(tb)
-		if err != nil {
-			return nil, err
-		}
-		o := toolboximage.Options{Version: "dev", Toolbox: map[string][]byte{runtime.GOARCH: bin}, Names: tools.Names()}
-		files, err := toolboximage.Files(bin, o.Names, nil)
-		if err != nil {
-			return nil, err
-		}
-		c.LoadImage(t, e.image, files, toolboximage.ImageConfig(runtime.GOARCH, o))
+	} else if err := loadBuiltImage(c, e.image, false); err != nil {
+		return nil, err
 	}
 	appFile, err := ocibuild.FileFromHost("/app", app)
 	if err != nil {
@@ -112,6 +96,37 @@ func build(t *testing.T, c *clustertest.Cluster) (*env, error) {
 	c.LoadImage(t, nonRootTarget, []ocibuild.File{appFile, marker("nonroot-target"),
 		{Path: "/data/secret", Mode: 0o600, Data: []byte("only-for-65532\n"), UID: 65532, GID: 0}}, cfg)
 	return e, nil
+}
+
+// loadBuiltImage builds the toolbox image (node: the node image) as `make image` does,
+// for this machine's architecture, and imports its OCI archive into the node: the tests
+// run what a release ships. ref is the name the build gives it (version "dev").
+func loadBuiltImage(c *clustertest.Cluster, ref string, node bool) error {
+	out, err := os.MkdirTemp("", "ddebug-e2e-image")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(out)
+	args := []string{"run", "./images/build", "-version", "dev", "-arch", runtime.GOARCH, "-out", out}
+	if node {
+		args = append(args, "-node")
+	}
+	cmd := exec.Command("go", args...)
+	cmd.Dir, cmd.Env = repoRoot(), append(os.Environ(), "CGO_ENABLED=0")
+	b, err := cmd.CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("images/build %v: %v\n%s", args[2:], err, b)
+	}
+	if !strings.Contains(string(b), "image "+ref+"\n") {
+		return fmt.Errorf("images/build made another image than %s:\n%s", ref, b)
+	}
+	return c.ImportImage(filepath.Join(out, "toolbox.oci.tar"))
+}
+
+// repoRoot is the module's directory (two levels above this package's).
+func repoRoot() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..", "..")
 }
 
 // result is what one run of the plugin did.
