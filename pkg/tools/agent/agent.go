@@ -195,6 +195,7 @@ const (
 	capSetgid    = 6
 	capSetuid    = 7
 	capSysChroot = 18
+	capSysPtrace = 19
 )
 
 // ensureLink points LinkDir/target at /proc/<pid>/root (atomically, so sessions that run

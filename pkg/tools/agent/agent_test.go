@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -113,5 +114,49 @@ func TestCommands(t *testing.T) {
 	}
 	if got := StripRuntime("containerd://abc"); got != "abc" {
 		t.Errorf("StripRuntime = %q", got)
+	}
+}
+
+func TestUnreadableAdvice(t *testing.T) {
+	tests := []struct {
+		name        string
+		profile     string
+		ptrace      bool
+		self        Target
+		target      Target
+		targetKnown bool
+		want        []string
+		notWant     string
+	}{
+		{"restricted, other ids", "restricted", false, Target{UID: 1000, GID: 1000}, Target{UID: 65532, GID: 65533}, true,
+			[]string{"runs as uid:gid 1000:1000, the target as 65532:65533", "without SYS_PTRACE", "use --profile=general"}, "sysadmin"},
+		{"baseline, same ids, target not dumpable", "baseline", false, Target{UID: 1000, GID: 1000}, Target{UID: 1000, GID: 1000}, true,
+			[]string{"not dumpable", "use --profile=general"}, "sysadmin"},
+		{"general with SYS_PTRACE still refused", "general", true, Target{}, Target{}, false,
+			[]string{"with SYS_PTRACE", "use --profile=sysadmin"}, "--profile=general"},
+		{"general whose SYS_PTRACE the cluster dropped", "general", false, Target{UID: 1}, Target{UID: 2}, true,
+			[]string{"use --profile=sysadmin"}, "--profile=general"},
+		{"netadmin", "netadmin", true, Target{}, Target{UID: 1000, GID: 1000}, true,
+			[]string{"use --profile=sysadmin"}, "--profile=general"},
+		{"sysadmin refused", "sysadmin", true, Target{}, Target{UID: 1000, GID: 1000}, true,
+			[]string{"security module", "kubectl ddebug node/NODE"}, "--profile="},
+		{"unknown profile, no ptrace", "", false, Target{UID: 5}, Target{}, false,
+			[]string{"uid:gid 5:0", "use --profile=general"}, "the target as"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := unreadableAdvice(tt.profile, tt.ptrace, tt.self, tt.target, tt.targetKnown)
+			for _, w := range tt.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("advice %q lacks %q", got, w)
+				}
+			}
+			if strings.Contains(got, tt.notWant) {
+				t.Errorf("advice %q names %q", got, tt.notWant)
+			}
+			if strings.Count(got, "--profile=") > 1 {
+				t.Errorf("advice %q names more than one profile", got)
+			}
+		})
 	}
 }

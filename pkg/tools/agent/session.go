@@ -48,7 +48,7 @@ func runSession(ctx context.Context, env *tools.Env, quiet bool, command []strin
 		}
 	}
 	if !view.Chroot {
-		if view, err = linkView(pid, chrootErr); err != nil {
+		if view, err = linkView(pid, chrootErr, env.Getenv(EnvProfile)); err != nil {
 			env.Errorf("ddebug", "%v", err)
 			return 125
 		}
@@ -91,18 +91,52 @@ func tryChroot(pid int, root bool, fallback string) (View, string) {
 	return View{Chroot: true, Dir: "/"}, ""
 }
 
-// linkView shows the target's root at the /target link.
-func linkView(pid int, why string) (View, error) {
+// linkView shows the target's root at the /target link; profile is the session's
+// (EnvProfile), to name the one that would read the target's files when this one cannot.
+func linkView(pid int, why, profile string) (View, error) {
 	procRoot := "/proc/" + strconv.Itoa(pid) + "/root"
 	if _, err := os.ReadDir(procRoot); err != nil {
-		return View{}, fmt.Errorf("the target's files at %s are not readable (%v): this session's uid/gid (%d:%d) differ from the target's; "+
-			"use a --profile that copies them (any but sysadmin/netadmin) or one with SYS_PTRACE (general, netadmin, sysadmin)", procRoot, err, os.Getuid(), os.Getgid())
+		self := Target{UID: os.Getuid(), GID: os.Getgid()}
+		target, idErr := ReadIDs("/proc", pid)
+		return View{}, fmt.Errorf("the target's files at %s are not readable (%v): %s",
+			procRoot, err, unreadableAdvice(profile, HasCap("/proc/self/status", capSysPtrace), self, target, idErr == nil))
 	}
 	dir, err := ensureLink(pid)
 	if err != nil {
 		dir = procRoot
 	}
 	return View{Dir: dir, Why: why}, nil
+}
+
+// unreadableAdvice says why a session cannot read /proc/<pid>/root of the target and names
+// the one profile that would: reading it takes the target's ids (and a dumpable target)
+// or CAP_SYS_PTRACE. general keeps the target's ids and adds SYS_PTRACE; when the session
+// had SYS_PTRACE (or general had it taken away by the cluster) only privileged sysadmin is
+// left; when even sysadmin cannot, the node's security module forbids it, and a node
+// session (which reads the host's root) is the way in.
+func unreadableAdvice(profile string, ptrace bool, self, target Target, targetKnown bool) string {
+	why := fmt.Sprintf("this session runs as uid:gid %d:%d", self.UID, self.GID)
+	switch {
+	case !targetKnown:
+	case self.UID != target.UID || self.GID != target.GID:
+		why += fmt.Sprintf(", the target as %d:%d", target.UID, target.GID)
+	default:
+		why += ", as the target does, but the target is not dumpable (it changed its ids or asked not to be traced)"
+	}
+	if ptrace {
+		why += ", with SYS_PTRACE"
+	} else {
+		why += ", without SYS_PTRACE"
+	}
+	switch {
+	case profile == "sysadmin":
+		return why + " and privileged: the node's security module (AppArmor, SELinux or Yama ptrace_scope) forbids it; " +
+			"debug the node instead (kubectl ddebug node/NODE, then 'ddebug exec' into the container)"
+	case ptrace || profile == "general":
+		return why + "; use --profile=sysadmin (privileged root; the namespace must allow privileged pods)"
+	}
+	return why + "; use --profile=general (the target's ids plus SYS_PTRACE; the namespace must allow privileged pods: " +
+		"Pod Security baseline and restricted forbid SYS_PTRACE)"
 }
 
 func sessionEnviron(environ []string, v View) []string {
