@@ -15,7 +15,7 @@ LDFLAGS := -s -w \
 	-X github.com/kubectl-ddebug/kubectl-ddebug/internal/cli.DefaultImage=$(IMAGE)
 GO_BUILD := go build -trimpath -ldflags '$(LDFLAGS)'
 
-.PHONY: image image-node release all build install uninstall demo test unit e2e e2e-docker e2e-cluster cluster-up cluster-down bench vet fmt clean
+.PHONY: image image-node release all build install uninstall demo test unit e2e e2e-docker e2e-cluster cluster-up cluster-down bench bench-cluster vet fmt clean
 
 all: build
 
@@ -96,9 +96,10 @@ e2e-docker: build
 # A real single-node Kubernetes built from Go modules (test/cluster/README.md): up, the
 # cluster and Kubernetes-face suites, down (also on failure).
 E2E_KUBE_PKGS ?= $(wildcard ./test/e2e/kube)
-# It also runs the session benchmark (test/e2e/kube/bench_test.go, about 40 s), which
-# prints its table and fails when a target is missed; DDEBUG_E2E_BENCH=0 leaves it out.
-DDEBUG_E2E_BENCH ?= 1
+# It also runs the cluster benchmarks (test/e2e/kube/bench_test.go, fanout_test.go, about
+# a minute) and prints their tables; a missed target is reported, not failed (timings of a
+# shared CI machine), except under make bench-cluster. DDEBUG_E2E_BENCH=0 leaves them out.
+DDEBUG_E2E_BENCH ?= report
 e2e-cluster: build
 	DDEBUG_E2E_BENCH=$(DDEBUG_E2E_BENCH) DDEBUG_E2E_PKGS="$(E2E_KUBE_PKGS)" test/cluster/e2e.sh $(E2E_FLAGS)
 
@@ -112,6 +113,10 @@ bench: build
 	bench/exec.sh
 	bench/toolbox.sh
 	bench/image-size.sh
+	$(MAKE) bench-cluster
+
+bench-cluster: build
+	DDEBUG_E2E_BENCH=1 DDEBUG_E2E_PKGS="$(E2E_KUBE_PKGS)" test/cluster/e2e.sh -run 'Benchmark$$'
 
 clean:
 	rm -rf bin _output dist images/out images/out-node internal/sessionbin/toolbox.bin internal/sessionbin/launch.bin

@@ -17,13 +17,10 @@ import (
 // TestSessionBenchmark prints, in one run, the time of `kubectl ddebug pod/x -- true` for a
 // first session (a new debug container) and a reused one, against `kubectl debug -i` with
 // the same preloaded image and against `kubectl exec` into the running debug container.
-// Targets: first <= 1.2x kubectl debug, reused <= 1.5x kubectl exec. It runs when
-// DDEBUG_E2E_BENCH=1, as make e2e-cluster (and so CI) sets it (N rounds, DDEBUG_E2E_BENCH_N,
-// default 5), and fails, as a benchmark, when a target is missed.
+// Targets: first <= 1.2x kubectl debug, reused <= 1.5x kubectl exec (see benchMode; N
+// rounds, DDEBUG_E2E_BENCH_N, default 5).
 func TestSessionBenchmark(t *testing.T) {
-	if os.Getenv("DDEBUG_E2E_BENCH") != "1" {
-		t.Skip("set DDEBUG_E2E_BENCH=1 to run the benchmark")
-	}
+	missed := benchMode(t)
 	e := setup(t)
 	n := 5
 	if v, err := strconv.Atoi(os.Getenv("DDEBUG_E2E_BENCH_N")); err == nil && v > 0 {
@@ -81,18 +78,47 @@ func TestSessionBenchmark(t *testing.T) {
 		med(kdebug).Seconds(), slices.Min(kdebug).Seconds(), slices.Max(kdebug).Seconds(), rFirst,
 		med(reused).Seconds(), slices.Min(reused).Seconds(), slices.Max(reused).Seconds(),
 		med(kexec).Seconds(), slices.Min(kexec).Seconds(), slices.Max(kexec).Seconds(), rReused)
-	fmt.Print(report)
-	t.Log("\n" + report)
-	// go test shows a passing package's output only with -v: e2e.sh prints this file.
-	if f := os.Getenv("DDEBUG_E2E_BENCH_OUT"); f != "" {
-		if err := os.WriteFile(f, []byte(report), 0o644); err != nil {
-			t.Error(err)
-		}
-	}
+	printReport(t, report)
 	if rFirst > 1.2 {
-		t.Errorf("first session %.2fx kubectl debug, target <= 1.2x", rFirst)
+		missed("first session %.2fx kubectl debug, target <= 1.2x", rFirst)
 	}
 	if rReused > 1.5 {
-		t.Errorf("reused session %.2fx kubectl exec, target <= 1.5x", rReused)
+		missed("reused session %.2fx kubectl exec, target <= 1.5x", rReused)
+	}
+}
+
+// benchMode runs a benchmark when DDEBUG_E2E_BENCH is 1 (a missed target fails it, as in
+// make bench) or report (a missed target is only printed, as make e2e-cluster, so CI, runs
+// them: timings of a shared machine must not fail a build), and skips it otherwise. It
+// returns what to do with a missed target.
+func benchMode(t *testing.T) (missed func(format string, args ...any)) {
+	switch os.Getenv("DDEBUG_E2E_BENCH") {
+	case "1":
+		return t.Errorf
+	case "report":
+		return func(format string, args ...any) {
+			printReport(t, fmt.Sprintf("MISSED (reported, not failed): "+format+"\n", args...))
+		}
+	}
+	t.Skip("set DDEBUG_E2E_BENCH=1 (or report) to run the benchmark")
+	return nil
+}
+
+// printReport prints a benchmark's table, and adds it to DDEBUG_E2E_BENCH_OUT, which
+// e2e.sh prints: go test shows a passing package's output only with -v.
+func printReport(t *testing.T, report string) {
+	fmt.Print(report)
+	t.Log("\n" + report)
+	if name := os.Getenv("DDEBUG_E2E_BENCH_OUT"); name != "" {
+		f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+		if err == nil {
+			_, err = f.WriteString(report)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+		}
+		if err != nil {
+			t.Error(err)
+		}
 	}
 }

@@ -84,12 +84,9 @@ func TestAllPods(t *testing.T) {
 
 // TestAllPodsBenchmark prints the wall time of `kubectl ddebug deploy/web --all-pods -- cat
 // /etc/hostname` over 50 pods: the first run (50 debug containers added, 10 at once) and
-// the reused runs (target <= 5 s). It runs only when DDEBUG_E2E_BENCH=1 (pods:
-// DDEBUG_E2E_BENCH_PODS, default 50).
+// the reused runs (target <= 5 s). See benchMode (pods: DDEBUG_E2E_BENCH_PODS, default 50).
 func TestAllPodsBenchmark(t *testing.T) {
-	if os.Getenv("DDEBUG_E2E_BENCH") != "1" {
-		t.Skip("set DDEBUG_E2E_BENCH=1 to run the benchmark")
-	}
+	missed := benchMode(t)
 	e := setup(t)
 	n := 50
 	if v, err := strconv.Atoi(os.Getenv("DDEBUG_E2E_BENCH_PODS")); err == nil && v > 0 {
@@ -117,9 +114,8 @@ func TestAllPodsBenchmark(t *testing.T) {
   first run (adds %d debug containers)  %6.2fs
   reused run, median of 3              %6.2fs  (%.2f..%.2f)   target <= 5s
 `, len(pods), len(pods), first.Seconds(), reused[1].Seconds(), reused[0].Seconds(), reused[2].Seconds())
-	fmt.Print(report)
-	t.Log("\n" + report)
+	printReport(t, report)
 	if reused[1] > 5*time.Second {
-		t.Errorf("reused run %v, target <= 5s", reused[1])
+		missed("reused run %v, target <= 5s", reused[1])
 	}
 }
