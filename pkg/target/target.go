@@ -60,7 +60,7 @@ const (
 )
 
 // refSyntax is the TARGET syntax, for error messages.
-const refSyntax = "NAME, docker://NAME|ID, containerd://[NAMESPACE/]ID, cri://ID, k8s://NAMESPACE/POD[/CONTAINER], podman://NAME|ID or pid://PID"
+const refSyntax = "NAME, docker://NAME|ID, containerd://[NAMESPACE/]ID, cri://ID, k8s://NAMESPACE/POD[/CONTAINER], podman://[uid=UID/]NAME|ID or pid://PID"
 
 // Sentinel errors callers branch on with errors.Is. Resolvers wrap them with the detail.
 var (
@@ -123,7 +123,12 @@ func ParseReference(s string) (Reference, error) {
 		if len(parts) > 2 || hasEmpty(parts) || strings.ContainsAny(name, " \t\n") {
 			return Reference{}, fmt.Errorf("%w %q: want containerd://ID or containerd://NAMESPACE/ID", ErrBadReference, s)
 		}
-	case SchemeCRI, SchemePodman:
+	case SchemePodman:
+		name = strings.TrimPrefix(name, "/")
+		if _, _, err := SplitPodmanName(name); err != nil {
+			return Reference{}, fmt.Errorf("%w %q: %v", ErrBadReference, s, err)
+		}
+	case SchemeCRI:
 		name = strings.TrimPrefix(name, "/")
 		if name == "" || strings.ContainsAny(name, " \t\n/") {
 			return Reference{}, fmt.Errorf("%w %q: want %s://NAME or %s://ID", ErrBadReference, s, scheme, scheme)
@@ -137,6 +142,41 @@ func ParseReference(s string) (Reference, error) {
 		return Reference{}, fmt.Errorf("%w %q: unknown runtime %q (known: %s)", ErrBadReference, s, scheme, strings.Join(KnownSchemes(), ", "))
 	}
 	return Reference{Scheme: scheme, Name: name}, nil
+}
+
+// podmanUIDPrefix starts a podman:// reference to a container of a rootless Podman
+// service: podman://uid=1000/web is the container web of the Podman of the user of uid
+// 1000, which may hold another web than the rootful service (podman://web).
+const podmanUIDPrefix = "uid="
+
+// SplitPodmanName splits the name of a podman:// reference, [uid=UID/]NAME, into the uid
+// of the Podman service it names (-1 when it names none: every service is asked) and the
+// container's name or ID. uid=0 is the rootful service.
+func SplitPodmanName(s string) (uid int, name string, err error) {
+	const want = "want podman://NAME, podman://ID or podman://uid=UID/NAME"
+	rest, name, found := strings.Cut(s, "/")
+	if !found {
+		if s == "" || strings.ContainsAny(s, " \t\n") {
+			return 0, "", errors.New(want)
+		}
+		return -1, s, nil
+	}
+	digits, ok := strings.CutPrefix(rest, podmanUIDPrefix)
+	n, aerr := strconv.Atoi(digits)
+	if !ok || aerr != nil || n < 0 || strconv.Itoa(n) != digits || name == "" || strings.ContainsAny(name, " \t\n/") {
+		return 0, "", errors.New(want)
+	}
+	return n, name, nil
+}
+
+// PodmanRef is the podman:// reference of the container name of the Podman service of
+// user uid: podman://NAME for the rootful service (uid 0), podman://uid=UID/NAME for a
+// rootless one.
+func PodmanRef(uid int, name string) string {
+	if uid == 0 {
+		return SchemePodman + "://" + name
+	}
+	return SchemePodman + "://" + podmanUIDPrefix + strconv.Itoa(uid) + "/" + name
 }
 
 func hasEmpty(parts []string) bool {

@@ -135,6 +135,14 @@ func TestParseReferenceRuntimes(t *testing.T) {
 		{"k8s://default//app", Reference{}, "want k8s://NAMESPACE/POD"},
 		{"podman://web", Reference{Scheme: "podman", Name: "web"}, ""},
 		{"podman://", Reference{}, "want podman://NAME"},
+		{"podman://uid=1000/web", Reference{Scheme: "podman", Name: "uid=1000/web"}, ""},
+		{"podman://uid=0/web", Reference{Scheme: "podman", Name: "uid=0/web"}, ""},
+		{"podman://uid=1000/", Reference{}, "want podman://NAME, podman://ID or podman://uid=UID/NAME"},
+		{"podman://uid=x/web", Reference{}, "podman://uid=UID/NAME"},
+		{"podman://uid=01000/web", Reference{}, "podman://uid=UID/NAME"},
+		{"podman://uid=-1/web", Reference{}, "podman://uid=UID/NAME"},
+		{"podman://user/web", Reference{}, "podman://uid=UID/NAME"},
+		{"podman://uid=1000/a/b", Reference{}, "podman://uid=UID/NAME"},
 	}
 	for _, c := range cases {
 		got, err := ParseReference(c.in)
@@ -314,5 +322,37 @@ func TestProbeSocket(t *testing.T) {
 	t.Cleanup(func() { live.Close() })
 	if err := ProbeSocket(context.Background(), "Thing", dir+"/live.sock", ""); err != nil {
 		t.Errorf("live socket: %v", err)
+	}
+}
+
+func TestPodmanRef(t *testing.T) {
+	cases := []struct {
+		ref  string
+		uid  int
+		name string
+	}{
+		{"podman://web", 0, "web"},
+		{"podman://uid=1000/web", 1000, "web"},
+		{"podman://uid=1000/4f3a", 1000, "4f3a"},
+	}
+	for _, c := range cases {
+		if got := PodmanRef(c.uid, c.name); got != c.ref {
+			t.Errorf("PodmanRef(%d, %q) = %q, want %q", c.uid, c.name, got, c.ref)
+		}
+		ref, err := ParseReference(c.ref)
+		if err != nil {
+			t.Fatalf("ParseReference(%q): %v", c.ref, err)
+		}
+		uid, name, err := SplitPodmanName(ref.Name)
+		wantUID := c.uid
+		if !strings.Contains(c.ref, "uid=") {
+			wantUID = -1 // podman://NAME asks every service
+		}
+		if err != nil || uid != wantUID || name != c.name {
+			t.Errorf("SplitPodmanName(%q) = %d, %q, %v; want %d, %q", ref.Name, uid, name, err, wantUID, c.name)
+		}
+	}
+	if uid, name, err := SplitPodmanName("uid=0/web"); err != nil || uid != 0 || name != "web" {
+		t.Errorf("SplitPodmanName(uid=0/web) = %d, %q, %v; want the rootful service", uid, name, err)
 	}
 }

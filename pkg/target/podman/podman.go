@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -38,6 +39,61 @@ type Resolver struct {
 	Sockets []string
 	// ProcRoot is the procfs holding the container PIDs ("" = /proc).
 	ProcRoot string
+
+	// uidOf returns the uid of the user whose Podman serves a socket (nil: socketUID, the
+	// socket file's owner); tests replace it.
+	uidOf func(socket string) int
+}
+
+// sockets returns the sockets to ask for the services of user uid (-1: every service):
+// those of sockets() whose owner is uid, and, when the sockets are the default ones, the
+// usual socket of that user's service.
+func (r Resolver) socketsFor(uid int) []string {
+	all := r.sockets()
+	if uid < 0 {
+		return all
+	}
+	var out []string
+	for _, s := range all {
+		if r.uid(s) == uid {
+			out = append(out, s)
+		}
+	}
+	if r.Sockets == nil && os.Getenv("CONTAINER_HOST") == "" {
+		usual := RootfulSocket
+		if uid != 0 {
+			usual = "/run/user/" + strconv.Itoa(uid) + "/podman/podman.sock"
+		}
+		if !slices.Contains(out, usual) {
+			out = append(out, usual)
+		}
+	}
+	if len(out) == 0 {
+		// None of the sockets is that user's: ask them all, the answers are filtered.
+		return all
+	}
+	return out
+}
+
+func (r Resolver) uid(socket string) int {
+	if r.uidOf != nil {
+		return r.uidOf(socket)
+	}
+	return socketUID(socket)
+}
+
+// socketUID is the owner of socket: the user of a rootless service, 0 for the rootful
+// one. When the file cannot be read it is guessed from the path (/run/user/UID/...).
+func socketUID(socket string) int {
+	if uid, ok := fileOwner(socket); ok {
+		return uid
+	}
+	if rest, ok := strings.CutPrefix(socket, "/run/user/"); ok {
+		if n, err := strconv.Atoi(strings.SplitN(rest, "/", 2)[0]); err == nil {
+			return n
+		}
+	}
+	return 0
 }
 
 func (r Resolver) sockets() []string {
@@ -71,19 +127,28 @@ func (r Resolver) sockets() []string {
 type api struct {
 	socket string
 	hc     *http.Client
+	// uid is the user whose Podman serves the socket: 0 for the rootful service.
+	uid int
 }
 
-// connect returns a client for every socket that answers. With none, the error says why:
-// only "absent" when no socket exists and no podman program is installed either.
-func (r Resolver) connect(ctx context.Context) ([]*api, error) {
+// ref is the podman:// reference of the container name of a's service.
+func (a *api) ref(name string) string { return target.PodmanRef(a.uid, name) }
+
+// connect returns a client for every socket that answers, of user uid's services only
+// when uid >= 0. With none, the error says why: only "absent" when no socket exists and
+// no podman program is installed either.
+func (r Resolver) connect(ctx context.Context, uid int) ([]*api, error) {
+	socks := r.socketsFor(uid)
 	var apis []*api
 	var firstErr error
-	for _, s := range r.sockets() {
+	for _, s := range socks {
 		err := target.ProbeSocket(ctx, "Podman API", s, startHint)
 		if err == nil {
-			a := newAPI(s)
+			a := newAPI(s, r.uid(s))
 			if err = a.check(ctx); err == nil {
-				apis = append(apis, a)
+				if uid < 0 || a.uid == uid {
+					apis = append(apis, a)
+				}
 				continue
 			}
 		}
@@ -94,16 +159,19 @@ func (r Resolver) connect(ctx context.Context) ([]*api, error) {
 	if len(apis) > 0 {
 		return apis, nil
 	}
+	if firstErr == nil {
+		return nil, fmt.Errorf("%w: no Podman service of uid %d answers (asked %s): is it started? %s", target.ErrUnavailable, uid, strings.Join(socks, ", "), startHint)
+	}
 	if errors.Is(firstErr, target.ErrAbsent) {
 		if _, err := exec.LookPath("podman"); err == nil {
 			// Podman is installed, only its socket is missing: say so even for bare names.
-			return nil, fmt.Errorf("%w: the Podman API socket %s does not exist: %s", target.ErrUnavailable, strings.Join(r.sockets(), " or "), startHint)
+			return nil, fmt.Errorf("%w: the Podman API socket %s does not exist: %s", target.ErrUnavailable, strings.Join(socks, " or "), startHint)
 		}
 	}
 	return nil, firstErr
 }
 
-func newAPI(socket string) *api {
+func newAPI(socket string, uid int) *api {
 	tr := &http.Transport{
 		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
 			var d net.Dialer
@@ -111,7 +179,7 @@ func newAPI(socket string) *api {
 		},
 		DisableKeepAlives: true,
 	}
-	return &api{socket: socket, hc: &http.Client{Transport: tr}}
+	return &api{socket: socket, hc: &http.Client{Transport: tr}, uid: uid}
 }
 
 // check pings the API and checks it is Podman's, recent enough.
@@ -201,61 +269,144 @@ type listed struct {
 	Pid   int      `json:"Pid"`
 }
 
+// hit is a container a service found for a reference.
+type hit struct {
+	a     *api
+	in    inspect
+	exact bool // a name or the full ID, not an ID prefix
+}
+
+func (h hit) name() string { return strings.TrimPrefix(h.in.Name, "/") }
+
 // Resolve finds the running container ref names: a name, a full ID or a unique ID prefix,
-// in the rootful service first, then in the rootless ones.
+// in every Podman service (podman://uid=UID/NAME: in that user's only). A name or ID
+// beats an ID prefix; of several containers found in different services, the running one
+// is the target, and two running are an error naming their references.
 func (r Resolver) Resolve(ctx context.Context, ref target.Reference) (target.Target, error) {
-	apis, err := r.connect(ctx)
+	uid, name, err := target.SplitPodmanName(ref.Name)
+	if err != nil {
+		return target.Target{}, fmt.Errorf("%w %q: %v", target.ErrBadReference, ref.String(), err)
+	}
+	apis, err := r.connect(ctx, uid)
 	if err != nil {
 		return target.Target{}, err
 	}
-	var notFound []string
-	var names []string
+	var hits []hit
+	var notFound, names []string
+	var ambiguous, failed error
 	for _, a := range apis {
 		var in inspect
-		code, err := a.getJSON(ctx, "/containers/"+url.PathEscape(ref.Name)+"/json", &in)
+		code, err := a.getJSON(ctx, "/containers/"+url.PathEscape(name)+"/json", &in)
 		switch {
 		case code == http.StatusNotFound:
 			notFound = append(notFound, a.socket)
 			names = append(names, a.names(ctx, true)...)
-			continue
 		case err != nil && strings.Contains(err.Error(), "more than one result"):
-			return target.Target{}, fmt.Errorf("%w: Podman ID prefix %q matches several containers: give more characters or the name", target.ErrAmbiguous, ref.Name)
+			ambiguous = fmt.Errorf("%w: Podman ID prefix %q matches several containers (%s): give more characters or the name", target.ErrAmbiguous, name, a.socket)
 		case err != nil:
-			return target.Target{}, fmt.Errorf("podman: inspecting container %q at %s: %w", ref.Name, a.socket, err)
+			if failed == nil {
+				failed = fmt.Errorf("podman: inspecting container %q at %s: %w", name, a.socket, err)
+			}
+		default:
+			// Podman looks a reference up as a full ID, then a name, then an ID prefix.
+			hits = append(hits, hit{a: a, in: in, exact: name == strings.TrimPrefix(in.Name, "/") || name == in.ID})
 		}
-		// Podman looks a reference up as a full ID, then a name, then an ID prefix.
-		exact := ref.Name == strings.TrimPrefix(in.Name, "/") || ref.Name == in.ID
-		t, err := r.running(a, in)
-		if err != nil && exact {
-			return t, target.MarkExact(err)
+	}
+	if exact := exactHits(hits); len(exact) > 0 {
+		hits = exact
+	} else if ambiguous != nil {
+		return target.Target{}, ambiguous
+	}
+	switch len(hits) {
+	case 0:
+		if failed != nil {
+			return target.Target{}, failed
 		}
-		t.PrefixMatch = !exact
-		return t, err
+		hint := "'podman ps' lists the running ones"
+		if s := target.Suggest(name, names); len(s) > 0 {
+			hint = "did you mean " + strings.Join(s, ", ") + "?"
+		}
+		return target.Target{}, fmt.Errorf("%w %q on podman (%s); %s", target.ErrNotFound, name, strings.Join(notFound, ", "), hint)
+	case 1:
+	default:
+		if run := runningHits(hits); len(run) == 1 {
+			hits = run
+		} else {
+			if len(run) > 1 {
+				hits = run
+			}
+			refs := make([]string, len(hits))
+			for i, h := range hits {
+				refs[i] = h.a.ref(h.name())
+			}
+			err := fmt.Errorf("%w: %q names a container in %d Podman services: %s; pass one of these references", target.ErrAmbiguous, name, len(hits), strings.Join(refs, " and "))
+			if hits[0].exact {
+				err = target.MarkExact(err)
+			}
+			return target.Target{}, err
+		}
 	}
-	hint := "'podman ps' lists the running ones"
-	if s := target.Suggest(ref.Name, names); len(s) > 0 {
-		hint = "did you mean " + strings.Join(s, ", ") + "?"
+	h := hits[0]
+	t, err := r.running(h.a, h.in)
+	if err != nil && h.exact {
+		return t, target.MarkExact(err)
 	}
-	return target.Target{}, fmt.Errorf("%w %q on podman (%s); %s", target.ErrNotFound, ref.Name, strings.Join(notFound, ", "), hint)
+	t.PrefixMatch = !h.exact
+	return t, err
+}
+
+func exactHits(hs []hit) []hit {
+	var out []hit
+	for _, h := range hs {
+		if h.exact {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+func runningHits(hs []hit) []hit {
+	var out []hit
+	for _, h := range hs {
+		if st := h.in.State; st.Running && !st.Paused && st.Status != "paused" && !st.Restarting && st.Pid > 0 {
+			out = append(out, h)
+		}
+	}
+	return out
 }
 
 // running turns an inspected container into a Target, or says why it cannot be entered.
 func (r Resolver) running(a *api, in inspect) (target.Target, error) {
 	name := strings.TrimPrefix(in.Name, "/")
+	what, as := fmt.Sprintf("container %q", name), ""
+	if a.uid != 0 {
+		// The commands to suggest are the user's, not root's.
+		what = fmt.Sprintf("container %s (rootless Podman of uid %d)", a.ref(name), a.uid)
+		as = fmt.Sprintf(" as uid %d", a.uid)
+	}
 	st := in.State
 	switch {
 	case st.Paused || st.Status == "paused":
-		return target.Target{}, fmt.Errorf("%w: container %q is paused: its processes are frozen, a session would hang (run 'podman unpause %s' first)", target.ErrNotRunning, name, name)
+		return target.Target{}, fmt.Errorf("%w: %s is paused: its processes are frozen, a session would hang (run 'podman unpause %s'%s first)", target.ErrNotRunning, what, name, as)
 	case st.Restarting:
-		return target.Target{}, fmt.Errorf("%w: container %q is restarting (last exit code %d): wait until it runs, or look at 'podman logs %s'", target.ErrNotRunning, name, st.ExitCode, name)
+		return target.Target{}, fmt.Errorf("%w: %s is restarting (last exit code %d): wait until it runs, or look at 'podman logs %s'%s", target.ErrNotRunning, what, st.ExitCode, name, as)
 	case !st.Running || st.Pid <= 0:
-		return target.Target{}, fmt.Errorf("%w: container %q is %s (exit code %d): start it first ('podman start %s'); a stopped container has no processes to enter", target.ErrNotRunning, name, st.Status, st.ExitCode, name)
+		return target.Target{}, fmt.Errorf("%w: %s is %s (exit code %d): start it first ('podman start %s'%s); a stopped container has no processes to enter", target.ErrNotRunning, what, st.Status, st.ExitCode, name, as)
 	}
 	ps, err := target.ReadProcStat(r.ProcRoot, st.Pid)
 	if err != nil {
-		return target.Target{}, fmt.Errorf("container %q: podman (%s) reports PID %d but %w (is ddebug running in another PID namespace than podman?)", name, a.socket, st.Pid, err)
+		return target.Target{}, fmt.Errorf("%s: podman (%s) reports PID %d but %w (is ddebug running in another PID namespace than podman?)", what, a.socket, st.Pid, err)
 	}
-	return target.Target{PID: st.Pid, StartTime: ps.StartTime, Name: name, ID: in.ID, Runtime: target.SchemePodman, Image: in.ImageName}, nil
+	return target.Target{PID: st.Pid, StartTime: ps.StartTime, Name: name, ID: in.ID, Runtime: target.SchemePodman, Image: in.ImageName, Canonical: canonical(a, name)}, nil
+}
+
+// canonical is Target.Canonical for the container name of a: its podman://uid=UID/NAME
+// reference when a is a rootless service, "" (podman://NAME) for the rootful one.
+func canonical(a *api, name string) string {
+	if a.uid == 0 {
+		return ""
+	}
+	return a.ref(name)
 }
 
 // names lists the names of the containers of a (all of them, or the running ones).
@@ -273,7 +424,7 @@ func (a *api) names(ctx context.Context, all bool) []string {
 
 // List returns the running containers of every Podman service that answers.
 func (r Resolver) List(ctx context.Context) ([]target.Target, error) {
-	apis, err := r.connect(ctx)
+	apis, err := r.connect(ctx, -1)
 	if err != nil {
 		return nil, err
 	}
@@ -291,7 +442,7 @@ func (r Resolver) List(ctx context.Context) ([]target.Target, error) {
 			if err != nil {
 				continue // exited since listed
 			}
-			out = append(out, target.Target{PID: c.Pid, StartTime: ps.StartTime, Name: c.Names[0], ID: c.ID, Runtime: target.SchemePodman, Image: c.Image})
+			out = append(out, target.Target{PID: c.Pid, StartTime: ps.StartTime, Name: c.Names[0], ID: c.ID, Runtime: target.SchemePodman, Image: c.Image, Canonical: canonical(a, c.Names[0])})
 		}
 	}
 	return out, nil

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/target"
 )
 
@@ -66,7 +68,9 @@ func TestResolveAPIErrors(t *testing.T) {
 					http.NotFound(w, r)
 				}
 			})
-			got, err := Resolver{Sockets: []string{"unix://" + sock}}.Resolve(context.Background(), target.Reference{Scheme: "podman", Name: "web"})
+			// The rootful service, whoever runs the test.
+			rootful := func(string) int { return 0 }
+			got, err := Resolver{Sockets: []string{"unix://" + sock}, uidOf: rootful}.Resolve(context.Background(), target.Reference{Scheme: "podman", Name: "web"})
 			if c.err == nil {
 				if err != nil || got.PID != self || got.Ref() != "podman://web" || got.Image != "localhost/web:latest" || got.StartTime == 0 {
 					t.Errorf("Resolve = %+v, %v", got, err)
@@ -102,5 +106,147 @@ func TestAtLeast(t *testing.T) {
 		if got := atLeast(v, minAPI); got != want {
 			t.Errorf("atLeast(%q) = %v, want %v", v, got, want)
 		}
+	}
+}
+
+// fakeCtr is a container of serveFake's service.
+type fakeCtr struct {
+	id, name string
+	running  bool
+}
+
+// serveFake serves a Podman API holding cs, looked up as Podman does: full ID, then
+// name, then ID prefix. The running ones run as this test process.
+func serveFake(t *testing.T, cs ...fakeCtr) string {
+	t.Helper()
+	self := os.Getpid()
+	inspectJSON := func(c fakeCtr) string {
+		st := `{"Status":"exited","ExitCode":1}`
+		if c.running {
+			st = `{"Status":"running","Running":true,"Pid":` + strconv.Itoa(self) + `}`
+		}
+		return `{"Id":"` + c.id + `","Name":"` + c.name + `","ImageName":"img","State":` + st + `}`
+	}
+	return serveAPI(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Libpod-Api-Version", "4.9.3")
+		p := r.URL.Path
+		switch {
+		case strings.HasSuffix(p, "/_ping"):
+			w.Write([]byte("OK"))
+		case strings.HasSuffix(p, "/containers/json"):
+			var items []string
+			for _, c := range cs {
+				if c.running || r.URL.Query().Get("all") == "true" {
+					state := "exited"
+					if c.running {
+						state = "running"
+					}
+					items = append(items, `{"Id":"`+c.id+`","Names":["`+c.name+`"],"Image":"img","State":"`+state+`","Pid":`+strconv.Itoa(self)+`}`)
+				}
+			}
+			w.Write([]byte("[" + strings.Join(items, ",") + "]"))
+		case strings.HasSuffix(p, "/json") && strings.Contains(p, "/containers/"):
+			q := strings.TrimSuffix(p[strings.Index(p, "/containers/")+len("/containers/"):], "/json")
+			var found []fakeCtr
+			for _, c := range cs {
+				if c.id == q {
+					found = []fakeCtr{c}
+					break
+				}
+				if c.name == q {
+					found = []fakeCtr{c}
+				}
+			}
+			if found == nil {
+				for _, c := range cs {
+					if strings.HasPrefix(c.id, q) {
+						found = append(found, c)
+					}
+				}
+			}
+			switch len(found) {
+			case 0:
+				w.WriteHeader(http.StatusNotFound)
+				w.Write([]byte(`{"message":"no container with name or ID \"` + q + `\" found: no such container"}`))
+			case 1:
+				w.Write([]byte(inspectJSON(found[0])))
+			default:
+				w.WriteHeader(http.StatusInternalServerError)
+				w.Write([]byte(`{"message":"more than one result for container \"` + q + `\": container already exists"}`))
+			}
+		default:
+			http.NotFound(w, r)
+		}
+	})
+}
+
+// TestRootfulAndRootless: the same name in the rootful service and a rootless one.
+func TestRootfulAndRootless(t *testing.T) {
+	cases := []struct {
+		name     string
+		rootful  []fakeCtr
+		rootless []fakeCtr
+		ref      string
+		want     string // Ref() of the target
+		prefix   bool
+		err      error
+		msg      string
+		listWant []string
+		skipList bool
+	}{
+		{name: "in both, running: ambiguous", rootful: []fakeCtr{{"aaa1", "web", true}}, rootless: []fakeCtr{{"bbb1", "web", true}},
+			ref: "podman://web", err: target.ErrAmbiguous, msg: `"web" names a container in 2 Podman services: podman://web and podman://uid=1000/web; pass one of these references`,
+			listWant: []string{"podman://web", "podman://uid=1000/web"}},
+		{name: "the rootless one by its reference", rootful: []fakeCtr{{"aaa1", "web", true}}, rootless: []fakeCtr{{"bbb1", "web", true}},
+			ref: "podman://uid=1000/web", want: "podman://uid=1000/web", skipList: true},
+		{name: "the rootful one by uid=0", rootful: []fakeCtr{{"aaa1", "web", true}}, rootless: []fakeCtr{{"bbb1", "web", true}},
+			ref: "podman://uid=0/web", want: "podman://web", skipList: true},
+		{name: "in both, one running: that one", rootful: []fakeCtr{{"aaa1", "web", false}}, rootless: []fakeCtr{{"bbb1", "web", true}},
+			ref: "podman://web", want: "podman://uid=1000/web", listWant: []string{"podman://uid=1000/web"}},
+		{name: "a name beats another service's ID prefix", rootful: []fakeCtr{{"cafe01", "db", true}}, rootless: []fakeCtr{{"bbb1", "cafe", true}},
+			ref: "podman://cafe", want: "podman://uid=1000/cafe", skipList: true},
+		{name: "an ID prefix alone", rootful: []fakeCtr{{"cafe01", "db", true}}, rootless: []fakeCtr{{"bbb1", "web", true}},
+			ref: "podman://cafe", want: "podman://db", prefix: true, skipList: true},
+		{name: "a stopped rootless container says whose it is", rootless: []fakeCtr{{"bbb1", "web", false}},
+			ref: "podman://uid=1000/web", err: target.ErrNotRunning, msg: `container podman://uid=1000/web (rootless Podman of uid 1000) is exited (exit code 1): start it first ('podman start web' as uid 1000)`, skipList: true},
+		{name: "no service of that uid", rootful: []fakeCtr{{"aaa1", "web", true}}, rootless: []fakeCtr{{"bbb1", "web", true}},
+			ref: "podman://uid=1001/web", err: target.ErrUnavailable, msg: "no Podman service of uid 1001 answers", skipList: true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rootful, rootless := serveFake(t, c.rootful...), serveFake(t, c.rootless...)
+			r := Resolver{Sockets: []string{rootful, "unix://" + rootless}, uidOf: func(s string) int {
+				if s == rootless {
+					return 1000
+				}
+				return 0
+			}}
+			ref, err := target.ParseReference(c.ref)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := r.Resolve(context.Background(), ref)
+			if c.err != nil {
+				if !errors.Is(err, c.err) || !strings.Contains(err.Error(), c.msg) {
+					t.Errorf("error %v, want %v containing %q", err, c.err, c.msg)
+				}
+			} else if err != nil || got.Ref() != c.want || got.PrefixMatch != c.prefix || got.PID != os.Getpid() {
+				t.Errorf("Resolve(%s) = %+v, %v; want %s (prefix match %v)", c.ref, got, err, c.want, c.prefix)
+			}
+			if c.skipList {
+				return
+			}
+			ts, err := r.List(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			var refs []string
+			for _, tg := range ts {
+				refs = append(refs, tg.Ref())
+			}
+			if d := cmp.Diff(c.listWant, refs); d != "" {
+				t.Errorf("List (-want +got):\n%s", d)
+			}
+		})
 	}
 }
