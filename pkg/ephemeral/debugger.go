@@ -252,6 +252,7 @@ func (d *Debugger) Prepare(ctx context.Context, req Request) (*Target, error) {
 	}
 
 	profile, candidates := req.Profile, []Profile{req.Profile}
+	var enforced *Level // the namespace's level, when auto read it
 	if profile == ProfileAuto {
 		candidates = autoOrder
 		if ns, err := d.Client.CoreV1().Namespaces().Get(ctx, pod.Namespace, metav1.GetOptions{}); err == nil {
@@ -260,7 +261,7 @@ func (d *Debugger) Prepare(ctx context.Context, req Request) (*Target, error) {
 			if err != nil {
 				return nil, err
 			}
-			profile, candidates = p, []Profile{p}
+			profile, candidates, enforced = p, []Profile{p}, &level
 		} else {
 			profile = ProfileGeneral // the namespace is not readable: learn the level from a rejection
 		}
@@ -282,7 +283,7 @@ func (d *Debugger) Prepare(ctx context.Context, req Request) (*Target, error) {
 	spec.For = d.requester(ctx, req.For)
 	ec, err := BuildDebugContainer(spec)
 	if err != nil {
-		return nil, explainBuild(err, profile)
+		return nil, explainBuild(err, profile, enforced, pod, spec)
 	}
 	d.progress("adding", "adding debug container %s to pod %s (profile %s, runs as %s)", spec.Name, pod.Name, profile, describeIdentity(ec))
 	patched, err := d.add(ctx, pod, ec)
@@ -292,7 +293,7 @@ func (d *Debugger) Prepare(ctx context.Context, req Request) (*Target, error) {
 			if p, _, cerr := ChooseProfile(level, pod, build); cerr == nil && p != profile {
 				spec.Profile = p
 				if ec, err = BuildDebugContainer(spec); err != nil {
-					return nil, explainBuild(err, p)
+					return nil, explainBuild(err, p, &level, pod, spec)
 				}
 				d.progress("adding", "namespace enforces %s: retrying with profile %s", level, p)
 				profile = p
@@ -312,11 +313,22 @@ func (d *Debugger) Prepare(ctx context.Context, req Request) (*Target, error) {
 	}, nil
 }
 
-func explainBuild(err error, p Profile) error {
-	if errors.Is(err, ErrProfileRefused) {
-		return &Error{Kind: ErrPodSecurity, Msg: fmt.Sprintf("profile %s: %v", p, err), Err: err}
+// explainBuild explains a profile p that cannot debug spec's target in pod; level, when
+// known, is the namespace's Pod Security level that led to p, whose advice then replaces
+// the profile's own (which suggests profiles the level may not admit).
+func explainBuild(err error, p Profile, level *Level, pod *corev1.Pod, spec SpecOptions) error {
+	if !errors.Is(err, ErrProfileRefused) {
+		return err
 	}
-	return err
+	e := &Error{Kind: ErrPodSecurity, Msg: fmt.Sprintf("profile %s: %v", p, err), Err: err}
+	if level != nil {
+		if _, ok := profileForLevel(level.Level, &spec.Identity); !ok {
+			e.Msg = fmt.Sprintf("namespace %s enforces Pod Security %s, and its profile (%s) cannot debug container %s of pod %s",
+				pod.Namespace, level, p, spec.Target, pod.Name)
+			e.Advice = psaAdvice(level.Level, pod.Namespace, pod.Spec.NodeName, &spec.Identity)
+		}
+	}
+	return e
 }
 
 func describeIdentity(ec *corev1.EphemeralContainer) string {
@@ -381,7 +393,14 @@ func (d *Debugger) add(ctx context.Context, pod *corev1.Pod, ec *corev1.Ephemera
 	}
 	out, err := d.Client.CoreV1().Pods(pod.Namespace).Patch(ctx, pod.Name, types.StrategicMergePatchType, patch, metav1.PatchOptions{}, "ephemeralcontainers")
 	if err != nil {
-		return nil, TranslateAPIError(err, OpPatchEphemeral, pod.Namespace, pod.Name)
+		err = TranslateAPIError(err, OpPatchEphemeral, pod.Namespace, pod.Name)
+		// Here the target is known: advise a profile that can debug it at that level.
+		var e *Error
+		if level, ok := levelFromError(err); ok && errors.As(err, &e) && e.Kind == ErrPodSecurity {
+			id := TargetIdentity(pod, ec.TargetContainerName)
+			e.Advice = psaAdvice(level.Level, pod.Namespace, pod.Spec.NodeName, &id)
+		}
+		return nil, err
 	}
 	return out, nil
 }

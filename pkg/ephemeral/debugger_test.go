@@ -308,6 +308,51 @@ func TestPrepareNodeUnreadable(t *testing.T) {
 	}
 }
 
+// TestPrepareRootTargetInRestrictedNamespace: restricted forbids root, so no profile is
+// advised for a root target there; the advice says what would debug it.
+func TestPrepareRootTargetInRestrictedNamespace(t *testing.T) {
+	rejectAll := func(c *fake.Clientset) {
+		c.PrependReactor("patch", "pods", func(k8stesting.Action) (bool, runtime.Object, error) {
+			return true, nil, apierrors.NewForbidden(schema.GroupResource{Resource: "pods"}, "web",
+				errors.New(`violates PodSecurity "restricted:latest": runAsNonRoot != true (container "ddebug-abcde" must set securityContext.runAsNonRoot=true)`))
+		})
+	}
+	tests := []struct {
+		name    string
+		profile Profile
+		ns      *corev1.Namespace
+		patches int
+	}{
+		{"explicit general, rejected", ProfileGeneral, namespace(map[string]string{LabelEnforce: "restricted"}), 1},
+		{"auto, namespace read", ProfileAuto, namespace(map[string]string{LabelEnforce: "restricted"}), 0},
+		{"auto, level learnt from the rejection", ProfileAuto, nil, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pod := runningPod(t, 0, 0)
+			pod.Spec.NodeName = "worker-1"
+			objs := []runtime.Object{pod}
+			if tt.ns != nil {
+				objs = append(objs, tt.ns)
+			}
+			d, client, _ := newDebugger(t, nil, objs...)
+			rejectAll(client)
+			_, err := d.Prepare(context.Background(), Request{Pod: pod, Image: "toolbox:1", Profile: tt.profile})
+			var e *Error
+			if !errors.As(err, &e) || !errors.Is(err, ErrPodSecurity) {
+				t.Fatalf("Prepare err = %v, want a Pod Security *Error", err)
+			}
+			if strings.Contains(e.Advice, "--profile=restricted") || !strings.Contains(e.Advice, "runs as root, which restricted") ||
+				!strings.Contains(e.Advice, "enforce=baseline") || !strings.Contains(e.Advice, "node/worker-1") {
+				t.Errorf("advice %q: want no restricted, why, and what would work", e.Advice)
+			}
+			if n := len(patches(client)); n != tt.patches {
+				t.Errorf("%d patches, want %d", n, tt.patches)
+			}
+		})
+	}
+}
+
 func TestPrepareAutoLearnsLevelFromRejection(t *testing.T) {
 	pod := runningPod(t, 65532, 0)
 	d, client, _ := newDebugger(t, func(c *fake.Clientset) {

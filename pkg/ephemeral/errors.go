@@ -76,7 +76,7 @@ func TranslateAPIError(err error, op Op, ns, pod string) error {
 		return &Error{
 			Kind:   ErrPodSecurity,
 			Msg:    fmt.Sprintf("pod security admission (%s:%s in namespace %s) refused the debug container: %s", m[1], m[2], ns, m[3]),
-			Advice: fmt.Sprintf("use --profile=%s (or --profile=auto), which passes the %s level", profileForLevel(m[1]), m[1]),
+			Advice: psaAdvice(m[1], ns, "", nil),
 			Err:    err,
 		}
 	}
@@ -125,14 +125,39 @@ func isUnservedSubresource(status apierrors.APIStatus) bool {
 	return s.Reason == metav1.StatusReasonNotFound && (s.Details == nil || s.Details.Name == "")
 }
 
-func profileForLevel(level string) Profile {
+// profileForLevel returns the profile that passes the Pod Security level for a target
+// that runs as id, and false when none does: restricted forbids root and must copy the
+// target's uid. A nil id (the caller does not know the target) assumes a non-root target.
+func profileForLevel(level string, id *Identity) (Profile, bool) {
 	switch level {
 	case "restricted":
-		return ProfileRestricted
+		if id != nil && (!id.Known() || *id.UID == 0) {
+			return "", false
+		}
+		return ProfileRestricted, true
 	case "baseline":
-		return ProfileBaseline
+		return ProfileBaseline, true
 	}
-	return ProfileGeneral
+	return ProfileGeneral, true
+}
+
+// psaAdvice is the advice after Pod Security level in namespace ns refused a debug
+// container: the profile that passes it, or, when none can debug the target (id; nil:
+// not known here) there, what would. node is the pod's node, "" when unknown.
+func psaAdvice(level, ns, node string, id *Identity) string {
+	if p, ok := profileForLevel(level, id); ok {
+		return fmt.Sprintf("use --profile=%s (or --profile=auto), which passes the %s level", p, level)
+	}
+	if node == "" {
+		node = "NODE"
+	}
+	elsewhere := fmt.Sprintf("a laxer level would (pod-security.kubernetes.io/enforce=baseline on namespace %s, then --profile=baseline), "+
+		"or debug its node from a namespace that admits privileged pods: kubectl ddebug node/%s -n NAMESPACE, then 'ddebug exec'", ns, node)
+	if id.Known() {
+		return fmt.Sprintf("the target runs as root, which %s (enforced on namespace %s) forbids, so no profile can debug it in this namespace; %s", level, ns, elsewhere)
+	}
+	return fmt.Sprintf("%s (enforced on namespace %s) needs the target's uid, which the API does not report: set runAsUser and runAsGroup (non-root) on the pod; or %s",
+		level, ns, elsewhere)
 }
 
 // levelFromError returns the Pod Security level named in a rejection, if any.

@@ -85,3 +85,35 @@ func TestCloseNames(t *testing.T) {
 		}
 	}
 }
+
+func TestPSAAdvice(t *testing.T) {
+	root, user := Identity{UID: i64(0), GID: i64(0)}, Identity{UID: i64(65532), GID: i64(0)}
+	tests := []struct {
+		name    string
+		level   string
+		id      *Identity
+		want    []string
+		notWant string
+	}{
+		{"restricted, non-root target", "restricted", &user, []string{"--profile=restricted"}, "laxer"},
+		{"restricted, target not known to the caller", "restricted", nil, []string{"--profile=restricted"}, "laxer"},
+		{"restricted, root target", "restricted", &root,
+			[]string{"runs as root, which restricted", "forbids", "no profile can debug it in this namespace", "pod-security.kubernetes.io/enforce=baseline", "kubectl ddebug node/worker-1"}, "--profile=restricted"},
+		{"restricted, ids unknown", "restricted", &Identity{},
+			[]string{"runAsUser and runAsGroup", "pod-security.kubernetes.io/enforce=baseline"}, "--profile=restricted"},
+		{"baseline, root target", "baseline", &root, []string{"--profile=baseline"}, "laxer"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := psaAdvice(tt.level, "ns", "worker-1", tt.id)
+			for _, w := range tt.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("advice %q lacks %q", got, w)
+				}
+			}
+			if strings.Contains(got, tt.notWant) {
+				t.Errorf("advice %q has %q", got, tt.notWant)
+			}
+		})
+	}
+}
