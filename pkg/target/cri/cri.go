@@ -189,45 +189,169 @@ func preferRunning(cs []*runtimeapi.Container) []*runtimeapi.Container {
 	return cs
 }
 
-// resolvePod finds the container of k8s://NAMESPACE/POD[/CONTAINER].
+// resolvePod finds the container of k8s://NAMESPACE/POD[/CONTAINER]; without a container,
+// the one podContainer picks.
 func (r Resolver) resolvePod(ctx context.Context, c *conn, ref target.Reference) (target.Target, error) {
 	parts := strings.Split(ref.Name, "/")
 	ns, pod := parts[0], parts[1]
-	res, err := c.rs.ListContainers(ctx, &runtimeapi.ListContainersRequest{Filter: &runtimeapi.ContainerFilter{
-		LabelSelector: map[string]string{labelPodNamespace: ns, labelPodName: pod},
-	}})
+	ofPod := map[string]string{labelPodNamespace: ns, labelPodName: pod}
+	res, err := c.rs.ListContainers(ctx, &runtimeapi.ListContainersRequest{Filter: &runtimeapi.ContainerFilter{LabelSelector: ofPod}})
 	if err != nil {
 		return target.Target{}, fmt.Errorf("cri: listing containers of pod %s/%s: %w", ns, pod, err)
 	}
 	if len(res.Containers) == 0 {
 		return target.Target{}, r.noPod(ctx, c, ns, pod)
 	}
-	byName := map[string][]*runtimeapi.Container{}
-	for _, ct := range res.Containers {
-		n := ct.Labels[labelContainerName]
-		byName[n] = append(byName[n], ct)
-	}
-	var names []string
-	for n := range byName {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	var cs []*runtimeapi.Container
 	if len(parts) == 3 {
-		if cs = byName[parts[2]]; cs == nil {
-			return target.Target{}, fmt.Errorf("%w: pod %s/%s has no container %q (its containers: %s)", target.ErrNotFound, ns, pod, parts[2], strings.Join(names, ", "))
-		}
-	} else {
-		if len(names) > 1 {
-			refs := make([]string, len(names))
-			for i, n := range names {
-				refs[i] = fmt.Sprintf("k8s://%s/%s/%s", ns, pod, n)
+		var cs []*runtimeapi.Container
+		for _, ct := range res.Containers {
+			if ct.Labels[labelContainerName] == parts[2] {
+				cs = append(cs, ct)
 			}
-			return target.Target{}, fmt.Errorf("%w: pod %s/%s has %d containers: name one (%s)", target.ErrAmbiguous, ns, pod, len(names), strings.Join(refs, ", "))
 		}
-		cs = byName[names[0]]
+		if cs == nil {
+			return target.Target{}, fmt.Errorf("%w: pod %s/%s has no container %q (its containers: %s)", target.ErrNotFound, ns, pod, parts[2], strings.Join(containerNames(res.Containers), ", "))
+		}
+		return r.status(ctx, c, preferRunning(cs)[0])
 	}
-	return r.status(ctx, c, preferRunning(cs)[0])
+	sbs, err := c.rs.ListPodSandbox(ctx, &runtimeapi.ListPodSandboxRequest{Filter: &runtimeapi.PodSandboxFilter{LabelSelector: ofPod}})
+	if err != nil {
+		return target.Target{}, fmt.Errorf("cri: listing the sandbox of pod %s/%s: %w", ns, pod, err)
+	}
+	ours := func(ct *runtimeapi.Container) bool { return r.isDebugContainer(ctx, c, ct) }
+	ct, err := podContainer(ns+"/"+pod, res.Containers, defaultContainer(sbs.Items, res.Containers), ours)
+	if err != nil {
+		return target.Target{}, err
+	}
+	return r.status(ctx, c, ct)
+}
+
+// annotationDefaultContainer names the container kubectl exec, logs and attach pick
+// in a pod when none is named.
+const annotationDefaultContainer = "kubectl.kubernetes.io/default-container"
+
+// defaultContainer is the default-container annotation of the pod's sandbox, the one of
+// the containers cs when the pod was recreated, the ready one first; "" when it has none.
+func defaultContainer(sbs []*runtimeapi.PodSandbox, cs []*runtimeapi.Container) string {
+	ofContainers := map[string]bool{}
+	for _, c := range cs {
+		ofContainers[c.PodSandboxId] = true
+	}
+	best, bestRank := "", -1
+	for _, sb := range sbs {
+		name := sb.Annotations[annotationDefaultContainer]
+		if name == "" {
+			continue
+		}
+		rank := 0
+		if ofContainers[sb.Id] {
+			rank += 2
+		}
+		if sb.State == runtimeapi.PodSandboxState_SANDBOX_READY {
+			rank++
+		}
+		if rank > bestRank {
+			best, bestRank = name, rank
+		}
+	}
+	return best
+}
+
+// podContainer picks the container k8s://NAMESPACE/POD means among the containers cs of
+// the pod: the one the default-container annotation names (dflt) when the pod has it,
+// else the only running one, leaving out ddebug's own debug containers (ours) when
+// another runs; exited init containers and earlier attempts do not count.
+func podContainer(pod string, cs []*runtimeapi.Container, dflt string, ours func(*runtimeapi.Container) bool) (*runtimeapi.Container, error) {
+	byName := map[string][]*runtimeapi.Container{}
+	for _, c := range cs {
+		n := c.Labels[labelContainerName]
+		byName[n] = append(byName[n], c)
+	}
+	if named := byName[dflt]; dflt != "" && named != nil {
+		return preferRunning(named)[0], nil
+	}
+	var running []*runtimeapi.Container
+	for _, n := range containerNames(cs) {
+		if c := preferRunning(byName[n])[0]; c.State == runtimeapi.ContainerState_CONTAINER_RUNNING {
+			running = append(running, c)
+		}
+	}
+	if len(running) > 1 {
+		var others []*runtimeapi.Container
+		for _, c := range running {
+			if !strings.HasPrefix(c.Labels[labelContainerName], debugContainerPrefix) || !ours(c) {
+				others = append(others, c)
+			}
+		}
+		if len(others) > 0 {
+			running = others
+		}
+	}
+	switch {
+	case len(running) == 1:
+		return running[0], nil
+	case len(running) > 1:
+		refs := make([]string, len(running))
+		for i, c := range running {
+			refs[i] = reference(c)
+		}
+		return nil, fmt.Errorf("%w: pod %s runs %d containers: add /CONTAINER to name one (%s)", target.ErrAmbiguous, pod, len(running), strings.Join(refs, ", "))
+	}
+	if len(byName) == 1 {
+		// Its only container does not run: status says how it ended.
+		return preferRunning(cs)[0], nil
+	}
+	states := make([]string, 0, len(byName))
+	for _, n := range containerNames(cs) {
+		c := preferRunning(byName[n])[0]
+		states = append(states, n+" "+strings.ToLower(strings.TrimPrefix(c.State.String(), "CONTAINER_")))
+	}
+	return nil, fmt.Errorf("%w: pod %s has no running container (%s): a stopped container has no processes to enter", target.ErrNotRunning, pod, strings.Join(states, ", "))
+}
+
+// containerNames are the container names of cs, sorted, each once.
+func containerNames(cs []*runtimeapi.Container) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, c := range cs {
+		if n := c.Labels[labelContainerName]; !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// What marks the ephemeral debug containers ddebug adds to a pod: a name that starts
+// with ephemeral.NamePrefix and agent.EnvIdentity in the environment (constants of
+// packages pkg/target does not import; a test checks they agree).
+const (
+	debugContainerPrefix = "ddebug-"
+	debugContainerEnv    = "DDEBUG_IDENTITY"
+)
+
+// isDebugContainer reports whether ct is one of ddebug's ephemeral debug containers: its
+// name says so and its verbose status shows its environment has ddebug's variable. A
+// container whose environment the runtime does not show is not one.
+func (r Resolver) isDebugContainer(ctx context.Context, c *conn, ct *runtimeapi.Container) bool {
+	if !strings.HasPrefix(ct.Labels[labelContainerName], debugContainerPrefix) {
+		return false
+	}
+	st, err := c.rs.ContainerStatus(ctx, &runtimeapi.ContainerStatusRequest{ContainerId: ct.Id, Verbose: true})
+	if err != nil {
+		return false
+	}
+	var info verboseInfo
+	if json.Unmarshal([]byte(st.Info["info"]), &info) != nil || info.RuntimeSpec == nil {
+		return false
+	}
+	for _, e := range info.RuntimeSpec.Process.Env {
+		if strings.HasPrefix(e, debugContainerEnv+"=") {
+			return true
+		}
+	}
+	return false
 }
 
 // noPod explains why a pod has no containers: no such pod (with close names), or a
@@ -256,7 +380,12 @@ func (r Resolver) noPod(ctx context.Context, c *conn, ns, pod string) error {
 
 // verboseInfo is the part of the verbose status both containerd and CRI-O return.
 type verboseInfo struct {
-	Pid int `json:"pid"`
+	Pid         int `json:"pid"`
+	RuntimeSpec *struct {
+		Process struct {
+			Env []string `json:"env"`
+		} `json:"process"`
+	} `json:"runtimeSpec"`
 }
 
 // status turns a listed container into a Target through its verbose status.
