@@ -12,11 +12,13 @@ import (
 
 // PIDResolver resolves pid://N to a host process, with no container runtime involved.
 type PIDResolver struct {
-	// ProcRoot is the procfs to read; "" means /proc.
-	ProcRoot string
+	// ProcRoot is the procfs to read; "" means /proc. SysRoot is the sysfs the cgroup
+	// freezer is read in; "" means /sys.
+	ProcRoot, SysRoot string
 }
 
-// Resolve checks the process exists and is not a zombie, and records its start time.
+// Resolve checks the process exists and is neither a zombie nor frozen, and records its
+// start time.
 func (p PIDResolver) Resolve(_ context.Context, ref Reference) (Target, error) {
 	pid, err := strconv.Atoi(ref.Name)
 	if err != nil || pid <= 0 {
@@ -28,6 +30,9 @@ func (p PIDResolver) Resolve(_ context.Context, ref Reference) (Target, error) {
 	}
 	if st.State == "Z" || st.State == "X" {
 		return Target{}, fmt.Errorf("%w: process %d is a zombie (it exited; its parent has not reaped it)", ErrNotRunning, pid)
+	}
+	if err := (Freezer{ProcRoot: p.ProcRoot, SysRoot: p.SysRoot}).check(pid, fmt.Sprintf("process %d", pid), ""); err != nil {
+		return Target{}, err
 	}
 	// The name is the PID alone: the command name is chosen by the process and may hold
 	// terminal escape sequences, and the name ends up in prompts and banners.

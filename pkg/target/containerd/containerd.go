@@ -272,6 +272,9 @@ func (r Resolver) running(e entry) (target.Target, error) {
 	if err != nil {
 		return target.Target{}, fmt.Errorf("containerd container %s: containerd reports PID %d but %w (is ddebug running in another PID namespace than containerd?)", ref, pid, err)
 	}
+	if err := target.CheckFrozen(r.ProcRoot, pid, "containerd container "+ref, ctr+" task resume "+e.info.ID); err != nil {
+		return target.Target{}, err
+	}
 	return target.Target{PID: pid, StartTime: ps.StartTime, Name: e.name(), ID: e.info.ID, Runtime: target.SchemeContainerd, Image: e.info.Image, Canonical: ref}, nil
 }
 
@@ -298,8 +301,8 @@ func (r Resolver) List(ctx context.Context) ([]target.Target, error) {
 				continue
 			}
 			t, err := r.running(e)
-			if errors.Is(err, target.ErrNotFound) {
-				continue // exited since listed
+			if errors.Is(err, target.ErrNotFound) || errors.Is(err, target.ErrNotRunning) {
+				continue // exited or frozen since listed
 			}
 			if err != nil {
 				return nil, err

@@ -420,6 +420,15 @@ func (r Resolver) status(ctx context.Context, c *conn, ct *runtimeapi.Container)
 	if err != nil {
 		return target.Target{}, fmt.Errorf("CRI container %s: the runtime reports PID %d but %w (is ddebug running in another PID namespace than the runtime?)", ref, info.Pid, err)
 	}
+	// The CRI has no paused state: a container frozen behind the kubelet ('ctr -n k8s.io
+	// task pause') is reported running.
+	resume := "" // CRI-O: the write that thaws its cgroup
+	if strings.HasPrefix(c.runtime, "containerd") {
+		resume = "ctr -n k8s.io task resume " + ct.Id
+	}
+	if err := target.CheckFrozen(r.ProcRoot, info.Pid, "CRI container "+ref, resume); err != nil {
+		return target.Target{}, err
+	}
 	image := ""
 	if s.Image != nil {
 		image = s.Image.Image

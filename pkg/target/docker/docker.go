@@ -67,6 +67,11 @@ func (r Resolver) target(c container.InspectResponse, name string) (target.Targe
 	if err != nil {
 		return target.Target{}, fmt.Errorf("container %q: docker reports PID %d but %w (is ddebug running in another PID namespace than dockerd?)", name, st.Pid, err)
 	}
+	// Frozen behind Docker's back (runc or ctr in containerd's moby namespace), Docker
+	// still says running.
+	if err := target.CheckFrozen(r.ProcRoot, st.Pid, fmt.Sprintf("container %q", name), "ctr -n moby task resume "+c.ID); err != nil {
+		return target.Target{}, err
+	}
 	image := ""
 	if c.Config != nil {
 		image = c.Config.Image

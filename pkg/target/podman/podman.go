@@ -397,6 +397,11 @@ func (r Resolver) running(a *api, in inspect) (target.Target, error) {
 	if err != nil {
 		return target.Target{}, fmt.Errorf("%s: podman (%s) reports PID %d but %w (is ddebug running in another PID namespace than podman?)", what, a.socket, st.Pid, err)
 	}
+	// Podman asks its OCI runtime, which reads the freezer, but the freezer has the last
+	// word here as for every runtime: a session must not hang.
+	if err := target.CheckFrozen(r.ProcRoot, st.Pid, what, ""); err != nil {
+		return target.Target{}, err
+	}
 	return target.Target{PID: st.Pid, StartTime: ps.StartTime, Name: name, ID: in.ID, Runtime: target.SchemePodman, Image: in.ImageName, Canonical: canonical(a, name)}, nil
 }
 
