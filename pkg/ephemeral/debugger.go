@@ -274,13 +274,16 @@ func (d *Debugger) Prepare(ctx context.Context, req Request) (*Target, error) {
 		}
 	}
 
-	// Only a new container needs the node's OS: a reusable one proves the node runs it.
+	// Only a new container needs the node's OS (a reusable one proves the node runs it) and
+	// the requester's name: both questions are asked at once, a round trip each.
+	who := make(chan string, 1)
+	go func() { who <- d.requester(ctx, req.For) }()
 	if err := d.refuseWindowsNode(ctx, pod); err != nil {
 		return nil, err
 	}
 	spec.Name = NamePrefix + d.suffix()
 	spec.Profile = profile
-	spec.For = d.requester(ctx, req.For)
+	spec.For = <-who
 	ec, err := BuildDebugContainer(spec)
 	if err != nil {
 		return nil, explainBuild(err, profile, enforced, pod, spec)
