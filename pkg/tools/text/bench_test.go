@@ -3,9 +3,12 @@ package text
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,7 +16,8 @@ import (
 )
 
 // TestGrepSpeedAgainstGNU compares grep -r over a large tree with GNU grep. It needs a
-// tree prepared beforehand (GREP_BENCH_DIR, e.g. 100 MB of text) and the real grep.
+// tree prepared beforehand (GREP_BENCH_DIR, e.g. 100 MB of text such as bench/toolbox.sh
+// writes) and the real grep, so it is skipped unless GREP_BENCH_DIR is set.
 func TestGrepSpeedAgainstGNU(t *testing.T) {
 	dir := os.Getenv("GREP_BENCH_DIR")
 	if dir == "" {
@@ -27,7 +31,9 @@ func TestGrepSpeedAgainstGNU(t *testing.T) {
 		{"-rc", "timeout"},
 		{"-rE", "conn[a-z]+ reset"},
 		{"-ri", "error: connection"},
+		{"-riw", "connection"},
 		{"-r", "[0-9]x[0-9]"},
+		{"-rE", "(fox|dog) [a-z]+ peer"},
 	}
 	for _, p := range patterns {
 		args := append(append([]string{}, p...), ".")
@@ -64,5 +70,48 @@ func TestGrepSpeedAgainstGNU(t *testing.T) {
 		if ratio > 2 {
 			t.Errorf("grep %v is %.2fx slower than GNU grep", p, ratio)
 		}
+	}
+}
+
+// logText returns n bytes or so of log-like lines, like those bench/toolbox.sh greps.
+func logText(n int) []byte {
+	words := strings.Fields("the quick brown fox jumps over lazy dog connection reset by peer timeout request served user session")
+	r := rand.New(rand.NewPCG(1, 2))
+	var b bytes.Buffer
+	for b.Len() < n {
+		fmt.Fprintf(&b, "2026-11-23T10:%02d:00Z level=info", r.IntN(60))
+		for range 10 {
+			b.WriteByte(' ')
+			b.WriteString(words[r.IntN(len(words))])
+		}
+		if r.IntN(1000) == 0 {
+			b.WriteString(" ERROR: connection refused")
+		}
+		b.WriteByte('\n')
+	}
+	return b.Bytes()
+}
+
+// BenchmarkGrep measures grep on 8 MB of log lines per pattern, in MB/s.
+func BenchmarkGrep(b *testing.B) {
+	data := logText(8 << 20)
+	a, _ := tools.Lookup("grep")
+	for _, args := range [][]string{
+		{"ERROR: connection"},
+		{"-i", "error: connection"},
+		{"[0-9]x[0-9]"},
+		{"-E", "conn[a-z]+ reset"},
+		{"-E", "(fox|dog) [a-z]+ peer"},
+		{"-iw", "connection"},
+		{"-c", "timeout"},
+		{"-vc", "fox"},
+	} {
+		b.Run(strings.Join(args, " "), func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				env := &tools.Env{Stdin: bytes.NewReader(data), Stdout: io.Discard, Stderr: io.Discard}
+				a.Run(context.Background(), env, append([]string{"grep"}, args...))
+			}
+		})
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"regexp/syntax"
 	"strconv"
 	"strings"
 
@@ -32,14 +33,16 @@ const grepUsage = `grep [OPTION]... PATTERN [FILE]...
 
 // matcher decides whether a line matches and where.
 type matcher struct {
-	re      *regexp.Regexp // nil: plain fixed string search with lit
-	lit     []byte         // every match contains lit (nil: unknown)
-	litOnly bool           // the match is exactly lit (no regexp needed)
-	finder  *litFinder     // finds lit (lower-cased when foldLit) in a buffer
-	foldLit bool           // search lit in an ASCII lower-cased copy of the input
-	litLow  bool           // lit is lower-cased (-i): no byte-exact pre-check
+	re      *regexp.Regexp                 // nil: plain fixed string search with lit
+	dfa     *lineDFA                       // answers for re whether a line matches (nil: ask re)
+	lit     []byte                         // every match contains lit (nil: unknown)
+	litOnly bool                           // the match is exactly lit (no regexp needed), in any case when litLow
+	finder  interface{ index([]byte) int } // finds lit (lower-cased when foldLit), or a factor
+	foldLit bool                           // search lit in an ASCII lower-cased copy of the input
+	litLow  bool                           // lit is lower-cased (-i): no byte-exact pre-check
 	word    bool
 	invert  bool
+	low     []byte // scratch: a line lower-cased
 }
 
 func isWordByte(c byte) bool {
@@ -48,10 +51,23 @@ func isWordByte(c byte) bool {
 
 // find returns the first match in line at or after from, or -1.
 func (m *matcher) find(line []byte, from int) (int, int) {
+	return m.findIn(line, nil, from)
+}
+
+// findIn is find with line already lower-cased in low, when not nil.
+func (m *matcher) findIn(line, low []byte, from int) (int, int) {
+	hay := line
+	if m.litOnly && m.litLow {
+		if low == nil {
+			m.low = lowerASCII(m.low, line)
+			low = m.low
+		}
+		hay = low
+	}
 	for from <= len(line) {
 		var s, e int
-		if m.re == nil {
-			i := bytes.Index(line[from:], m.lit)
+		if m.litOnly {
+			i := bytes.Index(hay[from:], m.lit)
 			if i < 0 {
 				return -1, -1
 			}
@@ -66,7 +82,7 @@ func (m *matcher) find(line []byte, from int) (int, int) {
 		if !m.word || (s == 0 || !isWordByte(line[s-1])) && (e == len(line) || !isWordByte(line[e])) && e > s {
 			return s, e
 		}
-		if m.re != nil && m.word {
+		if !m.litOnly && m.word {
 			// Try a shorter match at the same start before moving on, as GNU grep does.
 			for k := e - 1; k > s; k-- {
 				if loc := m.re.FindIndex(line[s:k]); loc != nil && loc[0] == 0 && loc[1] == k-s {
@@ -83,20 +99,87 @@ func (m *matcher) find(line []byte, from int) (int, int) {
 	return -1, -1
 }
 
-func (m *matcher) match(line []byte) bool {
-	var ok bool
-	switch {
-	case m.litOnly && !m.word:
-		ok = bytes.Contains(line, m.lit)
-	case m.lit != nil && !m.litLow && !bytes.Contains(line, m.lit):
-		ok = false
-	case m.word:
-		s, _ := m.find(line, 0)
-		ok = s >= 0
-	default:
-		ok = m.re.Match(line)
+// nextMatch returns the bounds of the first line of chunk at or after pos, a line start,
+// that contains a match (whatever -v says), or -1, -1. Whole buffers are scanned: with a
+// literal the next candidate is found with the literal finder and only its line is
+// checked; otherwise the DFA runs over the buffer. low is chunk lower-cased when foldLit.
+func (m *matcher) nextMatch(chunk, low []byte, pos int) (int, int) {
+	for pos < len(chunk) {
+		var ls, le int
+		switch {
+		case m.finder != nil:
+			hay := chunk
+			if m.foldLit {
+				hay = low
+			}
+			i := m.finder.index(hay[pos:])
+			if i < 0 {
+				return -1, -1
+			}
+			ls, le = lineAround(chunk, pos+i)
+			var lowLine []byte
+			if m.foldLit {
+				lowLine = low[ls:le]
+			}
+			if m.lineMatches(chunk[ls:le], lowLine) {
+				return ls, le
+			}
+		case m.dfa != nil:
+			at, sure := m.dfa.next(chunk, pos)
+			if at < 0 {
+				return -1, -1
+			}
+			ls, le = lineAround(chunk, at)
+			if sure && !m.word || m.verify(chunk[ls:le], nil) {
+				return ls, le
+			}
+		default:
+			ls, le = lineAround(chunk, pos)
+			if m.verify(chunk[ls:le], nil) {
+				return ls, le
+			}
+		}
+		pos = le + 1
 	}
-	return ok != m.invert
+	return -1, -1
+}
+
+// lineAround returns the bounds of the line holding chunk[i] (a newline ends its line).
+func lineAround(chunk []byte, i int) (int, int) {
+	ls := bytes.LastIndexByte(chunk[:i], '\n') + 1
+	le := bytes.IndexByte(chunk[i:], '\n')
+	if le < 0 {
+		return ls, len(chunk)
+	}
+	return ls, i + le
+}
+
+// lineMatches reports whether a line that holds the required literal contains a match.
+// low is the line lower-cased, or nil.
+func (m *matcher) lineMatches(line, low []byte) bool {
+	if m.litOnly && !m.word {
+		return true
+	}
+	if m.dfa != nil {
+		ok, sure := m.dfa.matchLine(line)
+		if !ok {
+			return false
+		}
+		if sure && !m.word {
+			return true
+		}
+	}
+	return m.verify(line, low)
+}
+
+// verify asks the regexp (and the word rule) whether line contains a match. low is the
+// line lower-cased, or nil.
+func (m *matcher) verify(line, low []byte) bool {
+	if m.word || m.re == nil {
+		s, _ := m.findIn(line, low, 0)
+		return s >= 0
+	}
+	return m.re.Match(line)
 }
 
 type grepper struct {
@@ -377,6 +460,8 @@ func newMatcher(patterns []string, fixed, ere, fold, word, whole bool) (*matcher
 				if f := newFoldFinder(l); f != nil {
 					m.finder, m.foldLit = f, false
 				}
+				// -i with a plain word: ASCII case folding finds exactly what re does.
+				m.litOnly = isLiteral(plain, len(l))
 			}
 		}
 		if lp, complete := re.LiteralPrefix(); !fold && complete && lp != "" && !whole {
@@ -384,8 +469,27 @@ func newMatcher(patterns []string, fixed, ere, fold, word, whole bool) (*matcher
 			m.finder = newLitFinder(m.lit)
 			m.re = nil
 		}
+		// A run of classes around the literal, as in [0-9]x[0-9], finds fewer lines.
+		if f := requiredFactor(plain); !fold && !m.litOnly && factorInfo(f) > 8*float64(len(m.lit)) {
+			if ff := newFactorFinder(f); ff != nil {
+				m.finder = ff
+			}
+		}
+	}
+	if m.re != nil && !m.litOnly {
+		m.dfa = newLineDFA(expr)
 	}
 	return m, nil
+}
+
+// isLiteral reports whether expr matches just one string, of n bytes.
+func isLiteral(expr string, n int) bool {
+	re, err := syntax.Parse(expr, syntax.Perl)
+	if err != nil {
+		return false
+	}
+	re = re.Simplify()
+	return re.Op == syntax.OpLiteral && re.Flags&syntax.FoldCase == 0 && len(string(re.Rune)) == n
 }
 
 func (g *grepper) selected(name string, isDir bool) bool {
@@ -553,34 +657,172 @@ func (g *grepper) writeMatch(b []byte) {
 	g.out.Write(b)
 }
 
-// searchReader searches one input. Whole buffers are scanned: with a literal the next
-// candidate is found with bytes.Index over the buffer and only its line is checked, so
-// lines that cannot match are never looked at one by one.
+// fileSearch is the state of searching one input.
+type fileSearch struct {
+	g         *grepper
+	name      string
+	chunk     []byte // complete lines
+	off       int64  // byte offset of chunk[0]
+	lineNo    int64  // number of the line at chunk[counted]
+	counted   int
+	count     int64 // lines selected
+	binary    bool
+	done      bool
+	lastPrint int64 // last line printed (context)
+	afterLeft int
+	beforeQ   [][]byte
+	beforeNo  []int64
+	beforeOff []int64
+}
+
+// advance brings lineNo to the line that starts at chunk[ls].
+func (s *fileSearch) advance(ls int) {
+	s.lineNo += int64(bytes.Count(s.chunk[s.counted:ls], []byte{'\n'}))
+	s.counted = ls
+}
+
+// lines takes (or passes) each line of chunk[from:to], from a line start to a line start
+// or the end of chunk, until done.
+func (s *fileSearch) lines(from, to int, take bool) {
+	for ls := from; ls < to && !s.done; {
+		le := bytes.IndexByte(s.chunk[ls:to], '\n')
+		if le < 0 {
+			le = to
+		} else {
+			le += ls
+		}
+		if take {
+			s.take(ls, le)
+		} else {
+			s.pass(ls, le)
+		}
+		ls = le + 1
+	}
+}
+
+// pass handles a line that is not selected: only context output wants it.
+func (s *fileSearch) pass(ls, le int) {
+	g := s.g
+	s.advance(ls)
+	line := s.chunk[ls:le]
+	if s.afterLeft > 0 && !(g.count || g.listFiles || g.listNon || g.quiet) && !s.binary {
+		g.prefix(s.name, s.lineNo, s.off+int64(ls), '-')
+		g.out.Write(line)
+		g.out.WriteByte('\n')
+		s.lastPrint = s.lineNo
+		s.afterLeft--
+	} else if g.before > 0 {
+		s.beforeQ = append(s.beforeQ, append([]byte(nil), line...))
+		s.beforeNo = append(s.beforeNo, s.lineNo)
+		s.beforeOff = append(s.beforeOff, s.off+int64(ls))
+		if len(s.beforeQ) > g.before {
+			s.beforeQ, s.beforeNo, s.beforeOff = s.beforeQ[1:], s.beforeNo[1:], s.beforeOff[1:]
+		}
+	}
+}
+
+// take handles a selected line.
+func (s *fileSearch) take(ls, le int) {
+	g := s.g
+	if !g.listNon {
+		g.matchedAny = true
+	}
+	s.count++
+	if g.quiet || g.listFiles || g.listNon {
+		s.done = true
+		return
+	}
+	if s.binary {
+		if !g.count {
+			g.out.Flush()
+			fmt.Fprintf(g.env.Stderr, "grep: %s: binary file matches\n", s.name)
+			s.done = true
+			return
+		}
+	} else if !g.count {
+		ctx := g.before > 0 || g.after > 0
+		if g.lineNum || ctx {
+			s.advance(ls)
+		}
+		if ctx {
+			if s.lastPrint >= 0 && len(s.beforeNo) > 0 && s.beforeNo[0] > s.lastPrint+1 || s.lastPrint >= 0 && len(s.beforeNo) == 0 && s.lineNo > s.lastPrint+1 {
+				g.out.WriteString("--\n")
+			}
+			for i, b := range s.beforeQ {
+				g.prefix(s.name, s.beforeNo[i], s.beforeOff[i], '-')
+				g.out.Write(b)
+				g.out.WriteByte('\n')
+			}
+			s.beforeQ, s.beforeNo, s.beforeOff = s.beforeQ[:0], s.beforeNo[:0], s.beforeOff[:0]
+			s.lastPrint = s.lineNo
+			s.afterLeft = g.after
+		}
+		g.emitLine(s.name, s.chunk[ls:le], s.lineNo, s.off+int64(ls))
+	}
+	if g.maxCount >= 0 && s.count >= g.maxCount {
+		s.done = true
+	}
+}
+
+// scan searches the complete lines in s.chunk.
+func (s *fileSearch) scan(low []byte) {
+	g, m := s.g, s.g.m
+	chunk := s.chunk
+	ctx := g.before > 0 || g.after > 0
+	// -c -v counts the lines between matches without looking at them.
+	countOnly := g.count && !g.quiet && !g.listFiles && !g.listNon && g.maxCount < 0
+	for pos := 0; pos < len(chunk) && !s.done; {
+		ms, me := m.nextMatch(chunk, low, pos)
+		gap := ms // chunk[pos:gap] are lines without a match
+		if ms < 0 {
+			gap = len(chunk)
+		}
+		switch {
+		case m.invert && countOnly:
+			n := int64(bytes.Count(chunk[pos:gap], []byte{'\n'}))
+			if gap == len(chunk) && gap > pos && chunk[gap-1] != '\n' {
+				n++
+			}
+			if n > 0 {
+				s.count += n
+				g.matchedAny = true
+			}
+		case m.invert:
+			s.lines(pos, gap, true)
+		case ctx:
+			s.lines(pos, gap, false)
+		}
+		if ms < 0 || s.done {
+			break
+		}
+		if m.invert {
+			if ctx {
+				s.pass(ms, me)
+			}
+		} else {
+			s.take(ms, me)
+		}
+		pos = me + 1
+	}
+	if g.lineNum || ctx {
+		s.advance(len(chunk))
+	}
+}
+
+// searchReader searches one input, a buffer of complete lines at a time.
 func (g *grepper) searchReader(r io.Reader, name string) {
 	if g.buf == nil {
 		g.buf = make([]byte, 256<<10)
 	}
 	buf := g.buf
+	s := &fileSearch{g: g, name: name, lineNo: 1, lastPrint: -1}
 	var (
-		count     int64
-		lineNo    int64 = 1 // number of the first line at buf[0]
-		off       int64     // byte offset of buf[0]
-		filled    int
-		eof       bool
-		binary    bool
-		checked   bool
-		lastPrint int64 = -1 // last line printed (context)
-		afterLeft int
-		beforeQ   [][]byte
-		beforeNo  []int64
-		beforeOff []int64
-		low       []byte
+		filled  int
+		eof     bool
+		checked bool
+		low     []byte
 	)
-	stopAt := g.maxCount
-	summary := g.count || g.listFiles || g.listNon || g.quiet
-	simple := !g.m.invert && g.after == 0 && g.before == 0 && g.m.lit != nil
-	done := false
-	for !eof && !done {
+	for !eof && !s.done {
 		if g.ctx.Err() != nil {
 			return
 		}
@@ -598,7 +840,7 @@ func (g *grepper) searchReader(r io.Reader, name string) {
 				if g.skipBinary {
 					return
 				}
-				binary = true
+				s.binary = true
 			}
 		}
 		// Work on complete lines; the tail waits for the next read.
@@ -614,109 +856,16 @@ func (g *grepper) searchReader(r io.Reader, name string) {
 			}
 			end = nl + 1
 		}
-		chunk := buf[:end]
-		if simple && g.m.foldLit {
-			low = lowerASCII(low, chunk)
+		s.chunk, s.counted = buf[:end], 0
+		if g.m.foldLit {
+			low = lowerASCII(low, s.chunk)
 		}
-		counted := 0 // lines of chunk[:counted] are included in lineNo
-		pos := 0
-		for pos < len(chunk) && !done {
-			var ls, le int
-			if simple {
-				hay := chunk
-				if g.m.foldLit {
-					hay = low
-				}
-				i := g.m.finder.index(hay[pos:])
-				if i < 0 {
-					break
-				}
-				ls = bytes.LastIndexByte(chunk[:pos+i], '\n') + 1
-				le = bytes.IndexByte(chunk[pos+i:], '\n')
-				if le < 0 {
-					le = len(chunk)
-				} else {
-					le += pos + i
-				}
-			} else {
-				ls = pos
-				le = bytes.IndexByte(chunk[pos:], '\n')
-				if le < 0 {
-					le = len(chunk)
-				} else {
-					le += pos
-				}
-			}
-			pos = le + 1
-			line := chunk[ls:le]
-			// A literal found by the simple path is already a match.
-			if !(simple && g.m.litOnly && !g.m.word) && !g.m.match(line) {
-				if !simple && (g.after > 0 || g.before > 0) {
-					no := lineNo + int64(bytes.Count(chunk[counted:ls], []byte{'\n'}))
-					lineNo, counted = no, ls
-					if afterLeft > 0 && !summary && !binary {
-						g.prefix(name, no, off+int64(ls), '-')
-						g.out.Write(line)
-						g.out.WriteByte('\n')
-						lastPrint = no
-						afterLeft--
-					} else if g.before > 0 {
-						beforeQ = append(beforeQ, append([]byte(nil), line...))
-						beforeNo = append(beforeNo, no)
-						beforeOff = append(beforeOff, off+int64(ls))
-						if len(beforeQ) > g.before {
-							beforeQ, beforeNo, beforeOff = beforeQ[1:], beforeNo[1:], beforeOff[1:]
-						}
-					}
-				}
-				continue
-			}
-			if !g.listNon {
-				g.matchedAny = true
-			}
-			count++
-			if g.quiet || g.listFiles || g.listNon {
-				done = true
-				break
-			}
-			if binary {
-				if !g.count {
-					g.out.Flush()
-					fmt.Fprintf(g.env.Stderr, "grep: %s: binary file matches\n", name)
-					done = true
-					break
-				}
-			} else if !g.count {
-				if g.lineNum || g.before > 0 || g.after > 0 {
-					lineNo += int64(bytes.Count(chunk[counted:ls], []byte{'\n'}))
-					counted = ls
-				}
-				if g.before > 0 || g.after > 0 {
-					if lastPrint >= 0 && len(beforeNo) > 0 && beforeNo[0] > lastPrint+1 || lastPrint >= 0 && len(beforeNo) == 0 && lineNo > lastPrint+1 {
-						g.out.WriteString("--\n")
-					}
-					for i, b := range beforeQ {
-						g.prefix(name, beforeNo[i], beforeOff[i], '-')
-						g.out.Write(b)
-						g.out.WriteByte('\n')
-					}
-					beforeQ, beforeNo, beforeOff = beforeQ[:0], beforeNo[:0], beforeOff[:0]
-					lastPrint = lineNo
-					afterLeft = g.after
-				}
-				g.emitLine(name, line, lineNo, off+int64(ls))
-			}
-			if stopAt >= 0 && count >= stopAt {
-				done = true
-			}
-		}
-		if g.lineNum || g.before > 0 || g.after > 0 {
-			lineNo += int64(bytes.Count(chunk[counted:], []byte{'\n'}))
-		}
-		off += int64(end)
+		s.scan(low)
+		s.off += int64(end)
 		copy(buf, buf[end:filled])
 		filled -= end
 	}
+	count := s.count
 	switch {
 	case g.quiet:
 	case g.listFiles:

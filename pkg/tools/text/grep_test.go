@@ -1,7 +1,10 @@
 package text
 
 import (
+	"fmt"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -93,4 +96,80 @@ func TestGrepGolden(t *testing.T) {
 	}
 	// grep -r with no operand searches "." and names files without "./"
 	golden(t, filepath.Join(dir, "sub"), "", "grep", sortLines, "grep", "-r", "alpha")
+}
+
+// blockTree holds inputs whose lines sit where the buffer-at-a-time search could go wrong:
+// across the 256 KiB read boundary, in a line longer than the buffer, a last line without
+// a newline, CRLF, NUL bytes, non-ASCII bytes and empty lines.
+func blockTree(t *testing.T) string {
+	t.Helper()
+	var big strings.Builder
+	for i := 0; big.Len() < 560<<10; i++ {
+		line := strings.Repeat("ab c", i%41) + fmt.Sprintf(" line %d", i)
+		if i%37 == 0 {
+			line += " 7x8"
+		}
+		// A match that straddles the end of the first buffer.
+		if n := big.Len(); n < 256<<10 && n+len(line)+1 > 256<<10 {
+			line += " 1x2 " + strings.Repeat("z", 200)
+		}
+		big.WriteString(line + "\n")
+	}
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"big.txt":   big.String(),
+		"long.txt":  "head 3x3\n" + strings.Repeat("q", 300<<10) + " 9x9 end\ntail 1x1\n",
+		"noeol.txt": "a1x2\nfoo\nbar 3x4",
+		"crlf.txt":  "1x2\r\nfoo\r\n\r\nend 5x6\r\n",
+		"nul.bin":   "abc\x00\n1x2\n",
+		"utf8.txt":  "ünïcode 1x2\nçava\n1x2é\n\xff1x2\nfox 4x4\n",
+		"empty.txt": "\n\n1x2\n\nfox\n",
+	})
+	return dir
+}
+
+// TestGrepBlockEdges compares the buffer-at-a-time search with GNU grep. Left out are
+// differences older than it: GNU treats NUL as a line end in binary files and bytes of
+// 0x80 and up as non-word in the C locale, prints "--" between files' context groups,
+// re-anchors -o after a ^ match, takes an empty match for -w, exits 1 at once for -v ”
+// and exits 0 for -L when a line matched.
+func TestGrepBlockEdges(t *testing.T) {
+	t.Setenv("LC_ALL", "C")
+	dir := blockTree(t)
+	text := []string{"big.txt", "long.txt", "noeol.txt", "crlf.txt", "utf8.txt", "empty.txt"}
+	patterns := [][]string{
+		{"[0-9]x[0-9]"}, {"^$"}, {"x[0-9]$"}, {"^[a-z]"}, {"-E", "(fox|1x)2"}, {"o\\b"},
+		{""}, {".x."}, {"[^a-z]x[0-9]"}, {"c.*v"}, {"-E", "[0-9]x[0-9]+ (end|line)"}, {"-F", "x1"},
+		{"-e", "foo", "-e", "^[0-9]"}, {"-i", "X[0-9]"},
+	}
+	flagSets := [][]string{
+		nil, {"-v"}, {"-c"}, {"-vc"}, {"-n"}, {"-vn"}, {"-o"}, {"-b"}, {"-l"},
+		{"-m2"}, {"-vm3"}, {"-A1"}, {"-B2"}, {"-x"}, {"-w"}, {"-i"}, {"-on"},
+	}
+	for _, p := range patterns {
+		for _, f := range flagSets {
+			flags := strings.Join(f, " ")
+			empty := p[0] == "" || p[0] == "^$"
+			if strings.HasPrefix(flags, "-v") && p[0] == "" || flags == "-w" && empty || strings.Contains(flags, "-o") && strings.HasPrefix(p[0], "^") {
+				continue
+			}
+			args := append(append([]string{"grep"}, f...), p...)
+			files := text
+			if flags == "-w" {
+				files = slices.DeleteFunc(slices.Clone(text), func(n string) bool { return n == "utf8.txt" })
+			}
+			if flags == "-A1" || flags == "-B2" {
+				for _, n := range files {
+					golden(t, dir, "", "grep", nil, append(args, n)...)
+				}
+				continue
+			}
+			golden(t, dir, "", "grep", nil, append(args, files...)...)
+		}
+	}
+	for _, p := range []string{"[0-9]x[0-9]", ".x.", "^[a-z]", "c.*v"} {
+		for _, f := range []string{"-H", "-c", "-l", "-a", "-an", "-ac"} {
+			golden(t, dir, "", "grep", nil, "grep", f, p, "nul.bin")
+		}
+	}
 }
