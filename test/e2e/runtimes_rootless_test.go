@@ -107,7 +107,10 @@ func testPodmanRootless(t *testing.T, images string) {
 	// so, and a file of the host's root (the memfd the session runs from is one) is no
 	// more its own than the container's.
 	want := fmt.Sprintf("0\n0 %s 1\n%s\n", u.Uid, mustReadlink(t, "/proc/"+pid+"/ns/user"))
-	for _, ref := range []string{"podman://" + prefix + "rl", prefix + "rl"} {
+	// Its reference names the rootless service (the socket's owner); the name alone finds
+	// it too while no other Podman service runs a container of that name.
+	canonical := "podman://uid=" + u.Uid + "/" + prefix + "rl"
+	for _, ref := range []string{canonical, "podman://" + prefix + "rl", prefix + "rl"} {
 		got := mustDdebugEnv(t, env, "exec", ref, "--", "sh", "-c", "id -u; head -n 1 /proc/self/uid_map | tr -s ' ' | sed 's/^ //'; readlink /proc/self/ns/user")
 		if got != want {
 			t.Errorf("%s: session identity %q, want %q", ref, got, want)
@@ -120,7 +123,7 @@ func testPodmanRootless(t *testing.T, images string) {
 	ps := mustDdebugEnv(t, env, "ps")
 	found := false
 	for _, l := range strings.Split(ps, "\n") {
-		if f := strings.Fields(l); len(f) == 5 && f[1] == "podman://"+prefix+"rl" {
+		if f := strings.Fields(l); len(f) == 5 && f[1] == canonical {
 			found = true
 			if f[3] != u.Uid || f[4] != pid {
 				t.Errorf("ps row %v: want uid %s (the user's: root of its user namespace) and pid %s", f, u.Uid, pid)

@@ -69,6 +69,7 @@ func TestRuntimes(t *testing.T) {
 			{"no such container", env, "containerd://" + prefix + "ctx", `no such container "` + prefix + `ctx" on containerd (` + ctrd.socket + `, namespaces default, k8s.io); did you mean ` + prefix + "ctr"},
 			{"no task", env, "containerd://" + prefix + "created", "has no task (created, never started): start it first ('ctr -n default task start " + prefix + "created')"},
 			{"paused", env, "containerd://" + prefix + "paused", "is paused: its processes are frozen, a session would hang (run 'ctr -n default task resume " + prefix + "paused' first)"},
+			{"paused, by ID prefix", env, "containerd://" + prefix + "pause", "is paused: its processes are frozen"},
 			{"stopped", env, "containerd://" + prefix + "exited", "is stopped (exit code 0)"},
 			{"namespace given", env, "containerd://k8s.io/" + prefix + "ctr", `no such container "` + prefix + `ctr" on containerd (` + ctrd.socket + `, namespaces k8s.io)`},
 			{"socket missing", []string{"CONTAINERD_ADDRESS=/tmp/ddebug-e2e-nothing.sock"}, "containerd://x", "containerd socket /tmp/ddebug-e2e-nothing.sock does not exist: is containerd running?"},
@@ -89,6 +90,17 @@ func TestRuntimes(t *testing.T) {
 			{"no such ID", env, "cri://0000000000", `no such container "0000000000" on CRI (containerd`},
 			{"socket missing", []string{"CONTAINER_RUNTIME_ENDPOINT=unix:///tmp/ddebug-e2e-nothing.sock"}, "cri://abc", "no CRI socket found (looked at /tmp/ddebug-e2e-nothing.sock): is this a Kubernetes node?"},
 		})
+		// A container frozen behind the kubelet's back (ctr task pause in k8s.io): CRI has
+		// no paused state, its cgroup's freezer tells.
+		ctrd.ctr(t, "k8s.io", "tasks", "pause", pod.containerID)
+		resume := func() { exec.Command("ctr", "-a", ctrd.socket, "-n", "k8s.io", "tasks", "resume", pod.containerID).Run() }
+		t.Cleanup(resume)
+		checkErrors(t, []errorCase{
+			{"frozen behind the kubelet", env, "cri://" + pod.containerID[:12], "is paused: its cgroup is frozen, a session would hang (run 'ctr -n k8s.io task resume " + pod.containerID},
+			{"frozen, by pod", env, "k8s://ddebug-e2e/" + pod.name + "/" + pod.container, "is paused: its cgroup is frozen"},
+		})
+		resume()
+		mustDdebugEnv(t, env, "exec", "cri://"+pod.containerID[:12], "--", "true")
 		// Docker's own containerd has its CRI plugin disabled.
 		if _, err := os.Stat("/var/run/docker/containerd/containerd.sock"); err == nil {
 			checkErrors(t, []errorCase{{"no CRI on the socket", []string{"CONTAINER_RUNTIME_ENDPOINT=unix:///var/run/docker/containerd/containerd.sock"}, "cri://abc",

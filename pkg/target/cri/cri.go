@@ -137,8 +137,11 @@ func (r Resolver) Resolve(ctx context.Context, ref target.Reference) (target.Tar
 		return target.Target{}, target.MarkExact(fmt.Errorf("%w: %q names several running CRI containers (%s): pass one of these references", target.ErrAmbiguous, ref.Name, refList(found)))
 	}
 	t, err := r.status(ctx, c, found[0])
-	if err != nil && !byPrefix {
-		return t, target.MarkExact(err)
+	if err != nil {
+		if !byPrefix {
+			err = target.MarkExact(err)
+		}
+		return target.Target{}, err
 	}
 	t.PrefixMatch = byPrefix
 	return t, nil
