@@ -52,7 +52,7 @@ nsenter-style: no new container, no image, nothing written into it. Without a co
 toolbox shell; a command runs in-process when it is a toolbox applet, else from the container's files.
 
 TARGET is a container NAME or ID prefix, looked up in every runtime that answers (Docker,
-Podman, the CRI, containerd), or names its runtime: docker://NAME|ID, podman://NAME|ID,
+Podman, the CRI, containerd), or names its runtime: docker://NAME|ID, podman://[uid=UID/]NAME|ID,
 containerd://[NAMESPACE/]ID, cri://ID-PREFIX, k8s://NAMESPACE/POD[/CONTAINER], or pid://PID
 (any host process). 'ddebug ps' lists the running containers and their references.
 The session is root with the container's own capabilities (what 'docker exec' gives) unless
