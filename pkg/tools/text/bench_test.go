@@ -102,6 +102,7 @@ func BenchmarkGrep(b *testing.B) {
 		{"[0-9]x[0-9]"},
 		{"-E", "conn[a-z]+ reset"},
 		{"-E", "(fox|dog) [a-z]+ peer"},
+		{"-E", "[A-Z][a-z]+[0-9]"},
 		{"-iw", "connection"},
 		{"-c", "timeout"},
 		{"-vc", "fox"},

@@ -32,7 +32,9 @@ type lineDFA struct {
 	bol   []bool     // by state number: the state is at the beginning of a line
 	eol   []bool     // by state number: the state matches if the line ends here
 	ids   map[string]uint32
-	start uint32 // state at the beginning of a line (dfaMatch: every line matches)
+	start uint32    // state at the beginning of a line (dfaMatch: every line matches)
+	idle  uint32    // state inside a line before any part of a match
+	stay  [256]bool // bytes that keep idle idle, skipped without the table
 
 	mark  []uint32 // closure: generation an instruction was last visited in
 	gen   uint32
@@ -64,6 +66,13 @@ func newLineDFA(expr string) *lineDFA {
 	d.start = d.state(d.closure(nil, uint32(prog.Start), true, false), true)
 	if d.start == dfaUnknown {
 		return nil
+	}
+	if d.start != dfaMatch {
+		d.gen++
+		d.idle = d.state(d.closure(nil, uint32(prog.Start), false, false), false)
+		for c := range utf8.RuneSelf {
+			d.stay[c] = c != '\n' && d.step(d.idle, byte(c)) == d.idle
+		}
 	}
 	return d
 }
@@ -187,6 +196,14 @@ func (d *lineDFA) next(buf []byte, pos int) (at int, sure bool) {
 	}
 	trans, s := d.trans, d.start
 	for i := pos; i < len(buf); i++ {
+		if s == d.idle {
+			for i < len(buf) && d.stay[buf[i]] {
+				i++
+			}
+			if i == len(buf) {
+				break
+			}
+		}
 		c := buf[i]
 		t := trans[s+uint32(c)]
 		if t < dfaFirst {
@@ -213,7 +230,16 @@ func (d *lineDFA) matchLine(line []byte) (ok, sure bool) {
 		return true, d.exact
 	}
 	trans, s := d.trans, d.start
-	for _, c := range line {
+	for i := 0; i < len(line); i++ {
+		if s == d.idle {
+			for i < len(line) && d.stay[line[i]] {
+				i++
+			}
+			if i == len(line) {
+				break
+			}
+		}
+		c := line[i]
 		t := trans[s+uint32(c)]
 		if t < dfaFirst {
 			if t == dfaUnbuilt {
