@@ -4,13 +4,18 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
+
+	"golang.org/x/sys/unix"
+	"golang.org/x/term"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/flags"
@@ -568,20 +573,22 @@ func runMore(ctx context.Context, env *tools.Env, args []string) int {
 	if len(ops) == 0 {
 		ops = []string{"-"}
 	}
-	if !tools.IsTerminal(env.Stdout) {
+	out, ok := env.Stdout.(*os.File)
+	if !ok || !tools.IsTerminal(out) {
 		return runCat(ctx, env, append([]string{"cat"}, ops...))
 	}
-	rows := 24
-	if r, err := strconv.Atoi(env.Getenv("LINES")); err == nil && r > 2 {
-		rows = r
-	}
 	// Keys come from the terminal, not from stdin (which may be the text).
-	tty, err := os.Open("/dev/tty")
+	tty, err := openKeys(out)
 	if err != nil {
 		return runCat(ctx, env, append([]string{"cat"}, ops...))
 	}
 	defer tty.Close()
-	keys := bufio.NewReader(tty)
+	rows := pageRows(out, env)
+	prompt := "\x1b[7m--More--\x1b[0m "
+	if t := env.Getenv("TERM"); t == "" || t == "dumb" {
+		prompt = "--More-- "
+	}
+	keys := bufio.NewReader(&keyReader{ctx: ctx, f: tty})
 	st := 0
 	for _, op := range ops {
 		r, closer, err := openInput(env, op)
@@ -600,8 +607,11 @@ func runMore(ctx context.Context, env *tools.Env, args []string) int {
 			}
 			shown++
 			if shown >= rows-1 {
-				io.WriteString(env.Stdout, "\x1b[7m--More--\x1b[0m ")
+				io.WriteString(env.Stdout, prompt)
 				k, kerr := keys.ReadString('\n')
+				if ctx.Err() != nil {
+					break
+				}
 				if kerr != nil || strings.HasPrefix(strings.TrimSpace(k), "q") {
 					closer()
 					return st
@@ -610,6 +620,54 @@ func runMore(ctx context.Context, env *tools.Env, args []string) int {
 			}
 		}
 		closer()
+		if ctx.Err() != nil {
+			return 130 // Ctrl-C, as the shell reports an interrupted command
+		}
 	}
 	return st
+}
+
+// openKeys opens, for reading, the terminal the pager writes to (through /proc/self/fd,
+// as it may have been opened write-only), else the controlling terminal.
+func openKeys(out *os.File) (*os.File, error) {
+	if f, err := os.OpenFile("/proc/self/fd/"+strconv.Itoa(int(out.Fd())), os.O_RDONLY|syscall.O_NOCTTY, 0); err == nil {
+		return f, nil
+	}
+	return os.Open("/dev/tty")
+}
+
+// pageRows is the height of the terminal out, else $LINES, else 24.
+func pageRows(out *os.File, env *tools.Env) int {
+	if _, h, err := term.GetSize(int(out.Fd())); err == nil && h > 2 {
+		return h
+	}
+	if r, err := strconv.Atoi(env.Getenv("LINES")); err == nil && r > 2 {
+		return r
+	}
+	return 24
+}
+
+// keyReader reads the pager's keys: a read waits in poll(2) and gives up when ctx is
+// cancelled, so that Ctrl-C at the --More-- prompt ends the pager at once rather than
+// at the next Enter. The terminal stays blocking: the shell and its children share it.
+type keyReader struct {
+	ctx context.Context
+	f   *os.File
+}
+
+func (k *keyReader) Read(p []byte) (int, error) {
+	fd := int(k.f.Fd())
+	for {
+		if err := k.ctx.Err(); err != nil {
+			return 0, err
+		}
+		fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
+		n, err := unix.Poll(fds, 100)
+		if err != nil && !errors.Is(err, unix.EINTR) {
+			return 0, err
+		}
+		if n > 0 {
+			return k.f.Read(p)
+		}
+	}
 }

@@ -1,6 +1,10 @@
 package files
 
-import "github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/toolstest"
+import (
+	"testing"
+
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/toolstest"
+)
 
 // The helpers every test of the package uses (package toolstest).
 var (
@@ -9,3 +13,6 @@ var (
 	runGNU     = toolstest.RunGNU
 	writeFiles = toolstest.WriteFiles
 )
+
+// TestMain lets a test run an applet in a child process (toolstest.Command).
+func TestMain(m *testing.M) { toolstest.Main(m) }
