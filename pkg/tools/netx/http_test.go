@@ -121,8 +121,24 @@ func TestCurlTLS(t *testing.T) {
 	if out, _, code := run(t, "wget", "-q", "-O", "-", "--no-check-certificate", srv.URL+"/hello.txt"); code != 0 || out != "hello\n" {
 		t.Errorf("wget --no-check-certificate = %d %q", code, out)
 	}
+	if out, _, code := run(t, "wget", "-q", "-O", "-", "--insecure", srv.URL+"/hello.txt"); code != 0 || out != "hello\n" {
+		t.Errorf("wget --insecure (curl's spelling of --no-check-certificate) = %d %q", code, out)
+	}
 	if _, _, code := run(t, "wget", "-q", "-O", "-", srv.URL+"/hello.txt"); code != 5 {
 		t.Errorf("wget to an untrusted server = %d, want 5", code)
+	}
+}
+
+// TestWgetHeaderFlag: -H is a header in curl but span-hosts in wget; wget refuses it and
+// says what to use instead, rather than fetching "X-A: b" as a URL.
+func TestWgetHeaderFlag(t *testing.T) {
+	srv := httptest.NewServer(testHandler())
+	t.Cleanup(srv.Close)
+	for _, args := range [][]string{{"wget", "-H", "X-A: b", srv.URL}, {"wget", "-qH", "X-A: b", srv.URL}, {"wget", "--span-hosts", srv.URL}} {
+		out, stderr, code := run(t, args...)
+		if code != 2 || out != "" || !strings.Contains(stderr, "--header") {
+			t.Errorf("%q = %d %q %q, want status 2 and advice to use --header", args, code, out, stderr)
+		}
 	}
 }
 

@@ -18,7 +18,7 @@ func init() {
 	tools.Register(tools.Applet{Name: "wget", Summary: "download a URL (to a file, or -O - to stdout)", Run: runWget})
 }
 
-const wgetUsage = `wget [-O FILE|-] [-q] [-S] [--spider] [-T SECONDS] [--no-check-certificate]
+const wgetUsage = `wget [-O FILE|-] [-q] [-S] [--spider] [-T SECONDS] [--no-check-certificate|--insecure]
      [--header='Name: value'] [-U AGENT] [--post-data=DATA] [--max-redirect=N] URL
 Saves to the URL's file name (index.html for a directory) in the working directory.
 Exit status: 4 network failure, 5 TLS verification, 8 error response from the server.`
@@ -29,6 +29,8 @@ func runWget(ctx context.Context, env *tools.Env, args []string) int {
 	serverResponse, spider := fs.Bool('S', "server-response"), fs.Bool(0, "spider")
 	timeout := fs.String('T', "timeout", "0")
 	insecure := fs.Bool(0, "no-check-certificate")
+	insecureAlias := fs.Bool(0, "insecure") // curl's spelling, for fingers used to it
+	spanHosts := fs.Bool('H', "span-hosts")
 	headers := fs.List(0, "header")
 	agent := fs.String('U', "user-agent", "Wget/1.21 (ddebug)")
 	postData := fs.String(0, "post-data", "")
@@ -41,10 +43,16 @@ func runWget(ctx context.Context, env *tools.Env, args []string) int {
 	if err == gnuflag.ErrHelp {
 		return tools.Usage(env, wgetUsage)
 	}
+	if err == nil && *spanHosts {
+		// -H is curl's header flag; wget's -H (span hosts, for recursion) is not supported.
+		env.Errorf("wget", "-H is --span-hosts in wget, which is not supported: to send a header, use --header='Name: value'")
+		return 2
+	}
 	if err != nil || len(ops) != 1 {
 		env.Errorf("wget", "need exactly one URL (%v)", err)
 		return 2
 	}
+	*insecure = *insecure || *insecureAlias
 	logf := func(format string, a ...any) {
 		if !*quiet {
 			fmt.Fprintf(env.Stderr, format, a...)
