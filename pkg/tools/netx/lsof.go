@@ -5,7 +5,9 @@ package netx
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"os"
 	"sort"
@@ -14,6 +16,7 @@ import (
 	"syscall"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/flags"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/proc/columns"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/proc/userdb"
 	"github.com/prometheus/procfs"
@@ -258,13 +261,15 @@ func runLsof(_ context.Context, env *tools.Env, args []string) int {
 		}
 		if !inet && !unixOnly {
 			for _, special := range []struct{ fd, link string }{{"cwd", "cwd"}, {"rtd", "root"}, {"txt", "exe"}} {
-				if target, err := os.Readlink(dir + "/" + special.link); err == nil {
-					typ, node := fileType(dir + "/" + special.link)
-					emit(special.fd, typ, node, target)
-				}
+				typ, node, name := readSpecialLink(p.PID, dir+"/"+special.link)
+				emit(special.fd, typ, node, name)
 			}
 		}
-		names, links := readFDLinks(p.PID, dir+"/fd/")
+		names, links, err := readFDLinks(p.PID, dir+"/fd/")
+		if err != nil && !inet && !unixOnly {
+			// as lsof does: say that the descriptors are there but could not be listed
+			emit("NOFD", "", "", dir+"/fd (opendir: "+flags.Reason(err)+")")
+		}
 		order := make([]int, len(names))
 		for i := range order {
 			order[i] = i
@@ -278,6 +283,14 @@ func runLsof(_ context.Context, env *tools.Env, args []string) int {
 			n, target := names[i], links[i]
 			link := dir + "/fd/" + n
 			if target == "" {
+				if inet || unixOnly {
+					continue
+				}
+				reason := "Permission denied"
+				if _, err := os.Readlink(link); err != nil {
+					reason = flags.Reason(err)
+				}
+				emit(n, "unknown", "", link+" (readlink: "+reason+")")
 				continue
 			}
 			fd := n + fdMode(link)
@@ -355,6 +368,30 @@ func socketInode(target string) (uint64, bool) {
 	}
 	n, err := strconv.ParseUint(strings.TrimSuffix(v, "]"), 10, 64)
 	return n, err == nil
+}
+
+// readSpecialLink is lsof's TYPE, NODE and NAME for the cwd, root or exe link of pid: the
+// target, or when it cannot be read the link itself with the reason, as lsof prints it
+// ("/proc/1/cwd (readlink: Permission denied)").
+func readSpecialLink(pid int, link string) (typ, node, name string) {
+	var target string
+	var err error
+	read := func() {
+		if target, err = os.Readlink(link); err == nil {
+			typ, node = fileType(link)
+		}
+	}
+	read()
+	if errors.Is(err, fs.ErrPermission) {
+		tools.AsOwnerOf(pid, read)
+	}
+	switch {
+	case err == nil:
+		return typ, node, target
+	case errors.Is(err, fs.ErrNotExist): // a kernel thread has no executable
+		return "unknown", "", link
+	}
+	return "unknown", "", link + " (readlink: " + flags.Reason(err) + ")"
 }
 
 // fdMode derives r, w or u from the permission bits of the /proc/<pid>/fd link, which

@@ -168,7 +168,7 @@ func socketOwners(fsys procfs.FS) map[uint64][]fdOwner {
 	buf := make([]byte, 0, 64)
 	for _, p := range procs {
 		dir := "/proc/" + strconv.Itoa(p.PID) + "/fd/"
-		names, links := readFDLinks(p.PID, dir)
+		names, links, _ := readFDLinks(p.PID, dir)
 		comm := ""
 		for i, n := range names {
 			target := links[i]
@@ -194,14 +194,14 @@ func socketOwners(fsys procfs.FS) map[uint64][]fdOwner {
 
 // readFDLinks lists the descriptors of pid and where they lead ("" where unreadable). When
 // the session may not read them as itself (another user's process, no CAP_SYS_PTRACE), it
-// reads them with the process's own ids.
-func readFDLinks(pid int, dir string) (names, links []string) {
+// reads them with the process's own ids. err is why the directory could not be listed.
+func readFDLinks(pid int, dir string) (names, links []string, err error) {
 	read := func() {
-		d, err := os.Open(dir)
-		if err != nil {
+		var d *os.File
+		if d, err = os.Open(dir); err != nil {
 			return
 		}
-		names, _ = d.Readdirnames(-1)
+		names, err = d.Readdirnames(-1)
 		d.Close()
 		links = make([]string, len(names))
 		for i, n := range names {
@@ -209,12 +209,12 @@ func readFDLinks(pid int, dir string) (names, links []string) {
 		}
 	}
 	read()
-	if names != nil && (len(links) == 0 || links[0] != "") {
-		return names, links
+	if err == nil && (len(links) == 0 || links[0] != "") {
+		return names, links, nil
 	}
 	names, links = nil, nil
 	tools.AsOwnerOf(pid, read)
-	return names, links
+	return names, links, err
 }
 
 // usersField is ss's users:(("name",pid=N,fd=M),...).
