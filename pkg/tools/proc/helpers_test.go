@@ -12,7 +12,11 @@ import (
 	"time"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/toolstest"
 )
+
+// TestMain lets a test run an applet in a child process (toolstest.Command).
+func TestMain(m *testing.M) { toolstest.Main(m) }
 
 // run runs the applet args[0] in-process and returns its stdout, stderr and status.
 func run(t *testing.T, args ...string) (string, string, int) {

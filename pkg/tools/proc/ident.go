@@ -136,14 +136,9 @@ func runWhoami(_ context.Context, env *tools.Env, args []string) int {
 	if tools.WantsHelp(args) {
 		return tools.Usage(env, "whoami")
 	}
-	db := userdb.Load("/")
-	uid := unix.Geteuid()
-	name, ok := db.UserName(uid)
-	if !ok {
-		env.Errorf("whoami", "cannot find name for user ID %d", uid)
-		return 1
-	}
-	fmt.Fprintln(env.Stdout, name)
+	// A distroless root often has no /etc/passwd, or not this uid in it: print the
+	// number, as id and groups do, rather than failing as GNU whoami would.
+	fmt.Fprintln(env.Stdout, userdb.Load("/").UserOrID(unix.Geteuid()))
 	return 0
 }
 
