@@ -894,21 +894,55 @@ func runTee(ctx context.Context, env *tools.Env, args []string) int {
 	if *appendTo {
 		flag = os.O_WRONLY | os.O_CREATE | os.O_APPEND
 	}
-	ws := []io.Writer{env.Stdout}
-	st := 0
+	tw := &teeWriter{env: env, outs: []teeOut{{"'standard output'", env.Stdout}}}
 	for _, op := range ops {
 		f, err := os.OpenFile(env.Abs(op), flag, 0o666)
 		if err != nil {
 			env.Errorf("tee", "%s: %s", op, flags.Reason(err))
-			st = 1
+			tw.failed = true
 			continue
 		}
 		defer f.Close()
-		ws = append(ws, f)
+		tw.outs = append(tw.outs, teeOut{op, f})
 	}
-	if _, err := flags.CopyContext(ctx, io.MultiWriter(ws...), env.Stdin); err != nil && ctx.Err() == nil {
+	if _, err := flags.CopyContext(ctx, tw, env.Stdin); err != nil && err != errTeeNoOutput && ctx.Err() == nil {
 		env.Errorf("tee", "%v", flags.Reason(err))
-		st = 1
+		tw.failed = true
 	}
-	return st
+	if tw.failed {
+		return 1
+	}
+	return 0
+}
+
+type teeOut struct {
+	name string
+	w    io.Writer
+}
+
+var errTeeNoOutput = errors.New("no output left")
+
+// teeWriter writes to every output; one that fails is reported and dropped, and the
+// others go on (io.MultiWriter would stop them all at the first error, as GNU tee does not).
+type teeWriter struct {
+	env    *tools.Env
+	outs   []teeOut
+	failed bool
+}
+
+func (t *teeWriter) Write(p []byte) (int, error) {
+	live := t.outs[:0]
+	for _, o := range t.outs {
+		if _, err := o.w.Write(p); err != nil {
+			t.env.Errorf("tee", "%s: %s", o.name, flags.Reason(err))
+			t.failed = true
+			continue
+		}
+		live = append(live, o)
+	}
+	t.outs = live
+	if len(t.outs) == 0 {
+		return 0, errTeeNoOutput
+	}
+	return len(p), nil
 }
