@@ -13,6 +13,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	"unicode/utf8"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/flags"
@@ -461,7 +462,7 @@ func runDu(ctx context.Context, env *tools.Env, args []string) int {
 	return st
 }
 
-type mountInfo struct{ dev, point, fstype string }
+type mountInfo struct{ dev, point, fstype, root string }
 
 // mounts reads /proc/self/mountinfo.
 func mounts() ([]mountInfo, error) {
@@ -471,7 +472,7 @@ func mounts() ([]mountInfo, error) {
 	}
 	out := make([]mountInfo, len(ms))
 	for i, m := range ms {
-		out[i] = mountInfo{dev: m.Source, point: m.Target, fstype: m.FSType}
+		out[i] = mountInfo{dev: m.Source, point: m.Target, fstype: m.FSType, root: m.Root}
 	}
 	return out, nil
 }
@@ -487,6 +488,44 @@ func mountPointOf(p string) string {
 	return best
 }
 
+// dummyFS are the types that GNU df leaves out without -a (gnulib's ME_DUMMY).
+var dummyFS = map[string]bool{
+	"autofs": true, "proc": true, "subfs": true, "debugfs": true, "devpts": true, "fusectl": true,
+	"fuse.portal": true, "mqueue": true, "rpc_pipefs": true, "sysfs": true, "devfs": true,
+	"kernfs": true, "ignore": true, "none": true,
+}
+
+// onePerDevice keeps one mount of each file system, as GNU df does without -a (bind mounts
+// and the like show the same numbers again). Of two mounts of a device the one that wins
+// has a real device name ("/dev/x" over "tmpfs"), else the mount point nearer the root
+// unless it mounts a subdirectory of the other, else the one mounted over the other on
+// the same point. The winner keeps the place of the first.
+func onePerDevice(ms []mountInfo) []mountInfo {
+	var out []mountInfo
+	byDev := map[uint64]int{}
+	for _, m := range ms {
+		var st syscall.Stat_t
+		if err := syscall.Stat(m.point, &st); err != nil {
+			out = append(out, m) // reported on later
+			continue
+		}
+		i, seen := byDev[uint64(st.Dev)]
+		if !seen {
+			byDev[uint64(st.Dev)] = len(out)
+			out = append(out, m)
+			continue
+		}
+		old := out[i]
+		nearerRoot := len(old.point) > len(m.point)
+		belowRoot := old.root != "" && m.root != "" && len(old.root) < len(m.root)
+		if (strings.Contains(m.dev, "/") && !strings.Contains(old.dev, "/")) ||
+			(nearerRoot && !belowRoot) || (old.dev != m.dev && old.point == m.point) {
+			out[i] = m
+		}
+	}
+	return out
+}
+
 func runDf(_ context.Context, env *tools.Env, args []string) int {
 	fset := flags.New("df", "df [-haiT] [-t TYPE] [FILE]...")
 	human := fset.Bool('h', "human-readable")
@@ -495,7 +534,7 @@ func runDf(_ context.Context, env *tools.Env, args []string) int {
 	showType := fset.Bool('T', "print-type")
 	onlyType := fset.String('t', "type", "")
 	fset.Bool('k', "")
-	fset.Bool('P', "portability")
+	posix := fset.Bool('P', "portability")
 	ops, rc := fset.Parse(env, args[1:])
 	if rc >= 0 {
 		return rc
@@ -524,32 +563,34 @@ func runDf(_ context.Context, env *tools.Env, args []string) int {
 			}
 		}
 	} else {
-		seen := map[string]int{}
+		if !*all {
+			ms = onePerDevice(ms)
+		}
 		for _, m := range ms {
-			if *onlyType != "" && m.fstype != *onlyType {
+			if *onlyType != "" && m.fstype != *onlyType || !*all && dummyFS[m.fstype] {
 				continue
 			}
-			if i, ok := seen[m.point]; ok { // over-mounted: keep the top one
-				want[i] = m
-				continue
-			}
-			seen[m.point] = len(want)
 			want = append(want, m)
 		}
 	}
 	type row []string
-	hdr := row{"Filesystem"}
+	// GNU's minimum widths: 14 for Filesystem, 4 for Type and the percentages, 5 for the
+	// numbers; the mount point is not padded.
+	hdr, minWidth := row{"Filesystem"}, []int{14}
 	if *showType {
-		hdr = append(hdr, "Type")
+		hdr, minWidth = append(hdr, "Type"), append(minWidth, 4)
 	}
 	switch {
 	case *inodes:
 		hdr = append(hdr, "Inodes", "IUsed", "IFree", "IUse%")
 	case *human:
 		hdr = append(hdr, "Size", "Used", "Avail", "Use%")
+	case *posix:
+		hdr = append(hdr, "1024-blocks", "Used", "Available", "Capacity")
 	default:
 		hdr = append(hdr, "1K-blocks", "Used", "Available", "Use%")
 	}
+	minWidth = append(minWidth, 5, 5, 5, 4)
 	hdr = append(hdr, "Mounted on")
 	rows := []row{hdr}
 	for _, m := range want {
@@ -588,10 +629,10 @@ func runDf(_ context.Context, env *tools.Env, args []string) int {
 		r = append(r, m.point)
 		rows = append(rows, r)
 	}
-	widths := make([]int, len(hdr))
+	widths := append(minWidth, 0)
 	for _, r := range rows {
 		for i, c := range r {
-			widths[i] = max(widths[i], len(c))
+			widths[i] = max(widths[i], utf8.RuneCountInString(c))
 		}
 	}
 	w := bufio.NewWriter(env.Stdout)

@@ -80,8 +80,9 @@ func parseMountinfo(data string) ([]mountEntry, error) {
 	return out, nil
 }
 
-// MountPoint is what other tools need of a mount: where it is, what it mounts, its type.
-type MountPoint struct{ Source, Target, FSType string }
+// MountPoint is what other tools need of a mount: where it is, what it mounts, its type,
+// and Root, the directory of the file system mounted there ("/" unless a bind mount).
+type MountPoint struct{ Source, Target, FSType, Root string }
 
 // MountPoints reads /proc/<pid>/mountinfo ("self" for this process), unescaped.
 func MountPoints(pid string) ([]MountPoint, error) {
@@ -91,7 +92,7 @@ func MountPoints(pid string) ([]MountPoint, error) {
 	}
 	out := make([]MountPoint, len(es))
 	for i, e := range es {
-		out[i] = MountPoint{Source: e.source, Target: e.target, FSType: e.fstype}
+		out[i] = MountPoint{Source: e.source, Target: e.target, FSType: e.fstype, Root: e.root}
 	}
 	return out, nil
 }
