@@ -96,14 +96,23 @@ FORMAT: %n name  %N quoted name -> target  %s size  %b blocks  %B block size  %f
 		case *terse:
 			w.WriteString(statFormat("%n %s %b %f %u %g %D %i %h %t %T %X %Y %Z %W %o", op, p, fi, db) + "\n")
 		default:
+			// GNU coreutils 9's default format, which prints the names as they are.
 			s := sysStat(fi)
-			dev := ""
-			if fi.Mode()&fs.ModeDevice != 0 {
-				dev = fmt.Sprintf(" Device type: %d,%d", major(uint64(s.Rdev)), minor(uint64(s.Rdev)))
+			name := op
+			if fi.Mode()&fs.ModeSymlink != 0 {
+				if t, err := os.Readlink(p); err == nil {
+					name += " -> " + t
+				}
 			}
-			w.WriteString(statFormat("  File: %N\n  Size: %-15s Blocks: %-10b IO Block: %-6o %F\n", op, p, fi, db))
-			fmt.Fprintf(w, "Device: %d,%d\tInode: %-11d Links: %d%s\n", major(uint64(s.Dev)), minor(uint64(s.Dev)), s.Ino, s.Nlink, dev)
-			w.WriteString(statFormat("Access: (%04a/%A)  Uid: (%5u/%8U)   Gid: (%5g/%8G)\nAccess: %x\nModify: %y\nChange: %z\n", op, p, fi, db))
+			w.WriteString("  File: " + name + "\n")
+			w.WriteString(statFormat("  Size: %-10s\tBlocks: %-10b IO Block: %-6o %F\n", op, p, fi, db))
+			fmt.Fprintf(w, "Device: %d,%d\tInode: %-11d Links: ", major(uint64(s.Dev)), minor(uint64(s.Dev)), s.Ino)
+			if fi.Mode()&fs.ModeDevice != 0 {
+				fmt.Fprintf(w, "%-5d Device type: %d,%d\n", s.Nlink, major(uint64(s.Rdev)), minor(uint64(s.Rdev)))
+			} else {
+				fmt.Fprintf(w, "%d\n", s.Nlink)
+			}
+			w.WriteString(statFormat("Access: (%04a/%A)  Uid: (%5u/%8U)   Gid: (%5g/%8G)\nAccess: %x\nModify: %y\nChange: %z\n Birth: %w\n", op, p, fi, db))
 		}
 	}
 	return st
@@ -189,6 +198,9 @@ func statFormat(format, name, p string, fi fs.FileInfo, db *userdb.DB) string {
 			v = statTime(ctim(s))
 		case 'w':
 			v = "-"
+			if bt, ok := birthTime(p, fi); ok {
+				v = statTime(bt)
+			}
 		case 'X':
 			v = strconv.FormatInt(atim(s).Sec, 10)
 		case 'Y':
@@ -197,6 +209,9 @@ func statFormat(format, name, p string, fi fs.FileInfo, db *userdb.DB) string {
 			v = strconv.FormatInt(ctim(s).Sec, 10)
 		case 'W':
 			v = "0"
+			if bt, ok := birthTime(p, fi); ok {
+				v = strconv.FormatInt(bt.Sec, 10)
+			}
 		case 'm':
 			v = mountPointOf(p)
 		case '%':
