@@ -391,7 +391,9 @@ var routeTypes = map[int]string{unix.RTN_UNREACHABLE: "unreachable", unix.RTN_PR
 	unix.RTN_BLACKHOLE: "blackhole", unix.RTN_LOCAL: "local", unix.RTN_BROADCAST: "broadcast",
 	unix.RTN_MULTICAST: "multicast", unix.RTN_ANYCAST: "anycast", unix.RTN_THROW: "throw", unix.RTN_NAT: "nat"}
 
-func writeRoute(w io.Writer, r route, byIndex map[int]link) {
+// writeRoute prints r as ip route does; withDev is false when the listing is of one
+// device (dev IFNAME), which iproute2 then does not repeat on every line.
+func writeRoute(w io.Writer, r route, byIndex map[int]link, withDev bool) {
 	var b strings.Builder
 	if t, ok := routeTypes[r.typ]; ok {
 		b.WriteString(t + " ")
@@ -410,7 +412,7 @@ func writeRoute(w io.Writer, r route, byIndex map[int]link) {
 	if r.gw != nil {
 		fmt.Fprintf(&b, "via %s ", r.gw)
 	}
-	if r.oif != 0 {
+	if r.oif != 0 && withDev {
 		name := "if" + strconv.Itoa(r.oif)
 		if l, ok := byIndex[r.oif]; ok {
 			name = l.name
@@ -497,8 +499,12 @@ var nudNames = []struct {
 	{unix.NUD_NOARP, "NOARP"}, {unix.NUD_PERMANENT, "PERMANENT"},
 }
 
-func writeNeighbour(w io.Writer, n neighbour, byIndex map[int]link) {
-	fmt.Fprintf(w, "%s dev %s ", n.dst, byIndex[n.index].name)
+// writeNeighbour prints n as ip neigh does; withDev as for writeRoute.
+func writeNeighbour(w io.Writer, n neighbour, byIndex map[int]link, withDev bool) {
+	fmt.Fprintf(w, "%s ", n.dst)
+	if withDev {
+		fmt.Fprintf(w, "dev %s ", byIndex[n.index].name)
+	}
 	if len(n.lladdr) > 0 {
 		fmt.Fprintf(w, "lladdr %s ", n.lladdr)
 	}
@@ -629,7 +635,7 @@ func runIP(_ context.Context, env *tools.Env, args []string) int {
 		}
 		for _, r := range routes {
 			if r.family == family && (dev == "" || byIndex[r.oif].name == dev) {
-				writeRoute(w, r, byIndex)
+				writeRoute(w, r, byIndex, dev == "")
 			}
 		}
 	case strings.HasPrefix("neighbour", object) || strings.HasPrefix("neighbor", object):
@@ -640,7 +646,7 @@ func runIP(_ context.Context, env *tools.Env, args []string) int {
 		}
 		for _, n := range ns {
 			if dev == "" || byIndex[n.index].name == dev {
-				writeNeighbour(w, n, byIndex)
+				writeNeighbour(w, n, byIndex, dev == "")
 			}
 		}
 	default:

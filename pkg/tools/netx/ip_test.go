@@ -4,6 +4,7 @@ package netx
 
 import (
 	"net"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +17,7 @@ func TestIPGolden(t *testing.T) {
 	for _, args := range [][]string{
 		{"link"}, {"addr"}, {"-4", "addr"}, {"-br", "addr"}, {"-br", "link"}, {"route"}, {"-6", "route"},
 		{"addr", "show", "dev", "lo"}, {"link", "show", "lo"},
+		{"neigh"}, {"-4", "neigh"}, {"-6", "neigh"}, {"neigh", "show"},
 	} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			// Interfaces may come and go between the two reads (other tests create veths
@@ -34,6 +36,37 @@ func TestIPGolden(t *testing.T) {
 			}
 			t.Errorf("ip %v (-iproute2 +ours):\n%s", args, diff)
 		})
+	}
+}
+
+// TestIPOneDevice: listing the routes or neighbours of one device, iproute2 leaves
+// "dev IFNAME" out of every line; compared on each device (other tests add and remove
+// some meanwhile: one that is gone is passed over, a difference is retried).
+func TestIPOneDevice(t *testing.T) {
+	reference(t, "ip", "link") // skips without iproute2
+	ifs, err := net.Interfaces()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, i := range ifs {
+		for _, args := range [][]string{{"route", "show", "dev", i.Name}, {"-6", "route", "show", "dev", i.Name}, {"neigh", "show", "dev", i.Name}} {
+			var diff string
+			for attempt := 0; attempt < 5; attempt++ {
+				want, err := exec.Command("ip", args...).Output()
+				got, _, code := run(t, append([]string{"ip"}, args...)...)
+				if err != nil || code != 0 { // the device is gone
+					diff = ""
+					break
+				}
+				if diff = cmp.Diff(string(want), got); diff == "" {
+					break
+				}
+				time.Sleep(200 * time.Millisecond)
+			}
+			if diff != "" {
+				t.Errorf("ip %v (-iproute2 +ours):\n%s", args, diff)
+			}
+		}
 	}
 }
 
