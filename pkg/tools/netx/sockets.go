@@ -19,18 +19,22 @@ import (
 
 // socket is one socket of the network namespace, inet or unix.
 type socket struct {
-	netid    string // tcp, udp, u_str, u_dgr, u_seq
-	family   int    // 4 or 6; 0 for unix
-	state    string
-	recvQ    uint64
-	sendQ    uint64
-	local    net.IP
-	lport    uint64
-	peer     net.IP
-	pport    uint64
-	path     string // unix
-	uid      uint64
-	inode    uint64
+	netid  string // tcp, udp, u_str, u_dgr, u_seq
+	family int    // 4 or 6; 0 for unix
+	state  string
+	recvQ  uint64
+	sendQ  uint64
+	local  net.IP
+	lport  uint64
+	peer   net.IP
+	pport  uint64
+	path   string // unix
+	uid    uint64
+	inode  uint64
+	// peerInode is the inode of the other end of a connected unix socket (0 unknown).
+	peerInode uint64
+	// v6only is an IPv6 socket that does not take IPv4 (IPV6_V6ONLY).
+	v6only   bool
 	listener bool // LISTEN, or an unconnected udp/unix socket
 }
 
@@ -118,6 +122,9 @@ func readSockets(fsys procfs.FS, k socketKinds) ([]socket, error) {
 		}
 	}
 	if k.unix {
+		if u, err := readUnixDiag(); err == nil {
+			return append(out, u...), nil
+		}
 		u, err := fsys.NetUNIX()
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("reading /proc/net/unix: %w", err)

@@ -3,6 +3,8 @@
 package netx
 
 import (
+	"context"
+	"encoding/binary"
 	"fmt"
 	"net"
 	"os"
@@ -10,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -278,5 +281,146 @@ func TestSSFilterLive(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	if len(lines) != 2 || !strings.Contains(lines[1], "127.0.0.1:"+port) {
 		t.Errorf("ss -tn state listening sport = :%s =\n%s\nwant the header and exactly our listener", port, out)
+	}
+}
+
+// TestSSGolden compares whole tables with iproute2's ss, on sockets of every shape this
+// test opens besides whatever else is there: IPv4, IPv6 with and without IPV6_V6ONLY, an
+// IPv4 connection to a dual-stack listener (v4-mapped addresses), UDP, unix listeners,
+// connected pairs and abstract names. Sockets come and go meanwhile (other tests, other
+// processes): a difference is retried before it counts.
+func TestSSGolden(t *testing.T) {
+	dual := listenTCP(t, "tcp", "[::]:0")
+	listenV6Only(t)
+	c, err := net.Dial("tcp4", fmt.Sprintf("127.0.0.1:%d", dual.Addr().(*net.TCPAddr).Port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	for _, addr := range []string{"127.0.0.1:0", "[::1]:0", "[::]:0"} {
+		u, err := net.ListenPacket("udp", addr)
+		if err != nil {
+			t.Skipf("udp %s: %v", addr, err)
+		}
+		t.Cleanup(func() { u.Close() })
+	}
+	listenTCP(t, "unix", filepath.Join(t.TempDir(), "golden.sock"))
+	abstract, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: fmt.Sprintf("@ddebug-ss-%d", os.Getpid()), Net: "unixgram"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { abstract.Close() })
+	pair, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { unix.Close(pair[0]); unix.Close(pair[1]) })
+
+	for _, args := range [][]string{{"-tan"}, {"-uan"}, {"-xa"}, {"-tln"}, {"-xl"}, {"-tanH"}, {"-4tan"}, {"-6uan"}, {"-tlnp"}, {"-xlp"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			var diff string
+			for attempt := 0; attempt < 5; attempt++ {
+				want := reference(t, "ss", args...)
+				got, stderr, code := run(t, append([]string{"ss"}, args...)...)
+				if code != 0 {
+					t.Fatalf("ss %v = %d %q", args, code, stderr)
+				}
+				if diff = cmp.Diff(want, got); diff == "" {
+					return
+				}
+				time.Sleep(200 * time.Millisecond)
+			}
+			t.Errorf("ss %v (-iproute2 +ours):\n%s", args, diff)
+		})
+	}
+}
+
+// listenV6Only listens on [::]:0 with IPV6_V6ONLY, which ss shows as [::] rather than *.
+func listenV6Only(t *testing.T) net.Listener {
+	t.Helper()
+	lc := net.ListenConfig{Control: func(_, _ string, c syscall.RawConn) error {
+		var serr error
+		err := c.Control(func(fd uintptr) { serr = unix.SetsockoptInt(int(fd), unix.IPPROTO_IPV6, unix.IPV6_V6ONLY, 1) })
+		if err != nil {
+			return err
+		}
+		return serr
+	}}
+	ln, err := lc.Listen(context.Background(), "tcp6", "[::]:0")
+	if err != nil {
+		t.Skipf("cannot listen on [::] with IPV6_V6ONLY: %v", err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	return ln
+}
+
+func TestWriteSSTable(t *testing.T) {
+	cols := ssColumns[1:]
+	rows := [][]string{
+		{"State", "Recv-Q", "Send-Q", "Local Address:", "Port", "Peer Address:", "Port", "Process"},
+		{"LISTEN", "0     ", "128   ", "0.0.0.0:", "22", "0.0.0.0:", "*", ` users:(("sshd",pid=1,fd=3))`},
+		{"ESTAB", "0     ", "0     ", "[::1]:", "8080", "[::1]:", "51234", ` users:(("a-longer-name",pid=2,fd=4))`},
+	}
+	// The last process cell is left out of the width, as ss does.
+	want := "State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process                     \n" +
+		`LISTEN 0      128          0.0.0.0:22        0.0.0.0:*     users:(("sshd",pid=1,fd=3))` + "\n" +
+		`ESTAB  0      0              [::1]:8080        [::1]:51234 users:(("a-longer-name",pid=2,fd=4))` + "\n"
+	var b strings.Builder
+	writeSSTable(&b, cols, rows, true)
+	if diff := cmp.Diff(want, b.String()); diff != "" {
+		t.Errorf("writeSSTable (-want +got):\n%s", diff)
+	}
+}
+
+func TestParseUnixDiagMsg(t *testing.T) {
+	attr := func(typ uint16, data []byte) []byte {
+		b := make([]byte, 4, 4+len(data)+3)
+		binary.NativeEndian.PutUint16(b[0:2], uint16(4+len(data)))
+		binary.NativeEndian.PutUint16(b[2:4], typ)
+		b = append(b, data...)
+		for len(b)%4 != 0 {
+			b = append(b, 0)
+		}
+		return b
+	}
+	u32s := func(vs ...uint32) []byte {
+		b := make([]byte, 4*len(vs))
+		for i, v := range vs {
+			binary.NativeEndian.PutUint32(b[4*i:], v)
+		}
+		return b
+	}
+	msg := func(typ, state byte, ino uint32, attrs ...[]byte) []byte {
+		b := append([]byte{unix.AF_UNIX, typ, state, 0}, u32s(ino, 0, 0)...)
+		for _, a := range attrs {
+			b = append(b, a...)
+		}
+		return b
+	}
+	tests := []struct {
+		name string
+		b    []byte
+		want socket
+	}{
+		{"listener with a path and its NUL", msg(unix.SOCK_STREAM, 10, 7, attr(0, []byte("/run/x.sock\x00")), attr(4, u32s(2, 128))),
+			socket{netid: "u_str", state: "LISTEN", path: "/run/x.sock", inode: 7, recvQ: 2, sendQ: 128, listener: true}},
+		{"connected, with its peer", msg(unix.SOCK_STREAM, 1, 8, attr(2, u32s(9))),
+			socket{netid: "u_str", state: "ESTAB", inode: 8, peerInode: 9}},
+		{"abstract datagram", msg(unix.SOCK_DGRAM, 7, 10, attr(0, []byte("\x00name\x00x"))),
+			socket{netid: "u_dgr", state: "UNCONN", path: "@name@x", inode: 10, listener: true}},
+		{"seqpacket", msg(unix.SOCK_SEQPACKET, 7, 11), socket{netid: "u_seq", state: "UNCONN", inode: 11, listener: true}},
+	}
+	for _, tt := range tests {
+		got, ok := parseUnixDiagMsg(tt.b)
+		if !ok {
+			t.Errorf("%s: not parsed", tt.name)
+			continue
+		}
+		if diff := cmp.Diff(tt.want, got, cmp.AllowUnexported(socket{})); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tt.name, diff)
+		}
+	}
+	if _, ok := parseUnixDiagMsg(make([]byte, 15)); ok {
+		t.Error("a short message was parsed")
 	}
 }

@@ -6,11 +6,14 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
+	"net"
+	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/proc/columns"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/proc/gnuflag"
 	"github.com/prometheus/procfs"
 )
@@ -114,6 +117,17 @@ func runSS(_ context.Context, env *tools.Env, args []string) int {
 		env.Errorf("ss", "%v", err)
 		return 1
 	}
+	// ss lists unix sockets first, then udp, then tcp
+	rank := func(s socket) int {
+		switch s.netid {
+		case "udp":
+			return 1
+		case "tcp":
+			return 2
+		}
+		return 0
+	}
+	sort.SliceStable(socks, func(i, j int) bool { return rank(socks[i]) < rank(socks[j]) })
 	showNetid := 0
 	for _, k := range []bool{o.kinds.tcp, o.kinds.udp, o.kinds.unix, o.kinds.unix} {
 		if k {
@@ -124,48 +138,136 @@ func runSS(_ context.Context, env *tools.Env, args []string) int {
 	if !*n {
 		services["tcp"], services["udp"] = loadServices("tcp"), loadServices("udp")
 	}
-	tab := &columns.Table{HideHeader: *noHeader}
-	header := []string{"State", "Recv-Q", "Send-Q", "Local Address:Port", "Peer Address:Port", "Process"}
-	tab.Right = []bool{false, false, false, true, false, false}
-	if showNetid > 1 {
-		header = append([]string{"Netid"}, header...)
-		tab.Right = append([]bool{false}, tab.Right...)
+	cols := ssColumns
+	if showNetid <= 1 {
+		cols = cols[1:]
 	}
-	tab.Add(header...)
+	var rows [][]string
+	if !*noHeader {
+		row := make([]string, len(cols))
+		for i, c := range cols {
+			row[i] = c.header
+		}
+		rows = append(rows, row)
+	}
 	for _, s := range socks {
-		var local, peer string
+		var laddr, lport, paddr, pport string
 		if s.family == 0 {
 			path := s.path
 			if path == "" {
 				path = "*"
 			}
-			local, peer = path+" "+strconv.FormatUint(s.inode, 10), "* 0"
+			laddr, lport = path+" ", strconv.FormatUint(s.inode, 10)
+			paddr, pport = "* ", strconv.FormatUint(s.peerInode, 10)
 		} else {
-			local = hostPort(s.local, s.lport, s.family, services[s.netid])
-			peer = hostPort(s.peer, s.pport, s.family, services[s.netid])
+			laddr, lport = ssAddr(s, s.local, s.lport, services[s.netid])
+			paddr, pport = ssAddr(s, s.peer, s.pport, services[s.netid])
 		}
-		var extra []string
+		var process strings.Builder
 		if *p {
 			if u := usersField(owners[s.inode]); u != "" {
-				extra = append(extra, u)
+				process.WriteString(" " + u)
 			}
 		}
 		if *e {
-			if s.family != 0 {
-				extra = append(extra, fmt.Sprintf("uid:%d", s.uid))
+			if s.family != 0 && s.uid != 0 {
+				fmt.Fprintf(&process, " uid:%d", s.uid)
 			}
-			extra = append(extra, fmt.Sprintf("ino:%d", s.inode))
+			fmt.Fprintf(&process, " ino:%d", s.inode)
 		}
-		row := []string{s.state, strconv.FormatUint(s.recvQ, 10), strconv.FormatUint(s.sendQ, 10), local, peer, strings.Join(extra, " ")}
-		if showNetid > 1 {
-			row = append([]string{s.netid}, row...)
+		row := []string{s.netid, s.state, fmt.Sprintf("%-6d", s.recvQ), fmt.Sprintf("%-6d", s.sendQ),
+			laddr, lport, paddr, pport, process.String()}
+		if showNetid <= 1 {
+			row = row[1:]
 		}
-		tab.Add(row...)
+		rows = append(rows, row)
 	}
 	w := bufio.NewWriterSize(env.Stdout, 64*1024)
 	defer w.Flush()
-	tab.Write(w)
+	writeSSTable(w, cols, rows, !*noHeader)
 	return 0
+}
+
+// ssColumn is one column of ss's table as iproute2 lays it out: an address column holds
+// the address and its ":" (or the unix path and a space), right-aligned, and the port
+// follows it in a column of its own, with no space between.
+type ssColumn struct {
+	header string
+	right  bool
+	delim  string // printed before the column, unless it starts the line
+}
+
+var ssColumns = []ssColumn{
+	{"Netid", false, ""}, {"State", false, " "}, {"Recv-Q", false, " "}, {"Send-Q", false, " "},
+	{"Local Address:", true, " "}, {"Port", false, ""}, {"Peer Address:", true, " "}, {"Port", false, ""},
+	{"Process", false, ""},
+}
+
+// writeSSTable prints rows as iproute2's ss does when its output is not a terminal: a
+// column is as wide as its widest cell plus its delimiter, and left-aligned cells are
+// padded even in the last column (so lines without a process end in spaces). As in ss,
+// the last cell of the last socket does not count in its column's width (ss measures a
+// cell when it moves to the next one, and renders before moving past that one).
+func writeSSTable(w io.Writer, cols []ssColumn, rows [][]string, header bool) {
+	widths := make([]int, len(cols))
+	first := true
+	last := len(cols) - 1
+	for i, c := range cols {
+		for n, r := range rows {
+			if i == last && n == len(rows)-1 && (n > 0 || !header) {
+				continue
+			}
+			widths[i] = max(widths[i], utf8.RuneCountInString(r[i]))
+		}
+		if !first && widths[i] > 0 {
+			widths[i] += len(c.delim)
+		}
+		if widths[i] > 0 {
+			first = false
+		}
+	}
+	var b strings.Builder
+	for _, r := range rows {
+		for i, c := range cols {
+			printed := 0
+			if i > 0 {
+				b.WriteString(c.delim)
+				printed = len(c.delim)
+			}
+			n := utf8.RuneCountInString(r[i])
+			if c.right && widths[i] > 0 {
+				if pad := widths[i] - n - printed; pad > 0 {
+					b.WriteString(strings.Repeat(" ", pad))
+					printed += pad
+				}
+			}
+			b.WriteString(r[i])
+			printed += n
+			if !c.right && widths[i] > 0 {
+				if pad := widths[i] - printed; pad > 0 {
+					b.WriteString(strings.Repeat(" ", pad))
+				}
+			}
+		}
+		b.WriteByte('\n')
+	}
+	io.WriteString(w, b.String())
+}
+
+// ssAddr is the address and port cells of an inet socket as ss prints them: "*" for the
+// IPv6 any address of a socket that also takes IPv4, brackets around other IPv6 ones.
+func ssAddr(s socket, ip net.IP, port uint64, services map[uint64]string) (string, string) {
+	host := "*"
+	switch {
+	case ip == nil:
+	case s.family == 4:
+		host = ip.To4().String()
+	case ip.To4() != nil && !ip.IsUnspecified(): // Go prints a v4-mapped address as IPv4
+		host = "[::ffff:" + ip.To4().String() + "]"
+	case !ip.IsUnspecified() || s.v6only:
+		host = "[" + ip.String() + "]"
+	}
+	return host + ":", portName(port, services)
 }
 
 // netstatAddr formats an address as net-tools does: 0.0.0.0:22, :::22, ::1:80.
