@@ -93,7 +93,9 @@ func TestRuntimes(t *testing.T) {
 		// A container frozen behind the kubelet's back (ctr task pause in k8s.io): CRI has
 		// no paused state, its cgroup's freezer tells.
 		ctrd.ctr(t, "k8s.io", "tasks", "pause", pod.containerID)
-		resume := func() { exec.Command("ctr", "-a", ctrd.socket, "-n", "k8s.io", "tasks", "resume", pod.containerID).Run() }
+		resume := func() {
+			exec.Command("ctr", "-a", ctrd.socket, "-n", "k8s.io", "tasks", "resume", pod.containerID).Run()
+		}
 		t.Cleanup(resume)
 		checkErrors(t, []errorCase{
 			{"frozen behind the kubelet", env, "cri://" + pod.containerID[:12], "is paused: its cgroup is frozen, a session would hang (run 'ctr -n k8s.io task resume " + pod.containerID},
