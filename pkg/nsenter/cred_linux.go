@@ -50,13 +50,7 @@ func credentialsFor(id Identity, pid int, st procStatus, ns *userNS) (sessionCre
 			c.ambient = capList(st.CapEff & st.CapBnd)
 		}
 	case IdentityUser:
-		gid := id.GID
-		if !id.HasGID {
-			gid = id.UID
-			if g, ok := primaryGID(pid, id.UID); ok {
-				gid = g
-			}
-		}
+		gid := userGID(id, pid)
 		c.credential = &syscall.Credential{Uid: id.UID, Gid: gid, Groups: []uint32{}}
 	default:
 		return c, fmt.Errorf("unknown identity mode %d", id.Mode)
@@ -105,13 +99,7 @@ func (ns *userNS) credentialsFor(id Identity, pid int, st procStatus) (sessionCr
 		}
 		return c, nil
 	case IdentityUser:
-		gid := id.GID
-		if !id.HasGID {
-			gid = id.UID
-			if g, ok := primaryGID(pid, id.UID); ok {
-				gid = g
-			}
-		}
+		gid := userGID(id, pid)
 		if !ns.uids.mapped(id.UID) {
 			return c, unmapped("uid", id.UID, ns.uids)
 		}
@@ -122,6 +110,18 @@ func (ns *userNS) credentialsFor(id Identity, pid int, st procStatus) (sessionCr
 		return c, nil
 	}
 	return c, fmt.Errorf("unknown identity mode %d", id.Mode)
+}
+
+// userGID is the gid of --user: the one given, else the uid's primary group in the
+// target's /etc/passwd, else the uid.
+func userGID(id Identity, pid int) uint32 {
+	if id.HasGID {
+		return id.GID
+	}
+	if g, ok := primaryGID(pid, id.UID); ok {
+		return g
+	}
+	return id.UID
 }
 
 // launchConfig carries the credentials to the launcher, which applies them.

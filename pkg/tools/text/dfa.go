@@ -194,28 +194,9 @@ func (d *lineDFA) next(buf []byte, pos int) (at int, sure bool) {
 	if d.start == dfaMatch {
 		return pos, d.exact
 	}
-	trans, s := d.trans, d.start
-	for i := pos; i < len(buf); i++ {
-		if s == d.idle {
-			for i < len(buf) && d.stay[buf[i]] {
-				i++
-			}
-			if i == len(buf) {
-				break
-			}
-		}
-		c := buf[i]
-		t := trans[s+uint32(c)]
-		if t < dfaFirst {
-			if t == dfaUnbuilt {
-				t = d.step(s, c)
-				trans = d.trans
-			}
-			if t < dfaFirst {
-				return i, t == dfaMatch && d.exact
-			}
-		}
-		s = t
+	i, s, hit := d.walk(buf[pos:])
+	if hit {
+		return pos + i, s == dfaMatch && d.exact
 	}
 	if len(buf) > pos && buf[len(buf)-1] != '\n' && d.eol[s/256] {
 		return len(buf), d.exact
@@ -229,17 +210,29 @@ func (d *lineDFA) matchLine(line []byte) (ok, sure bool) {
 	if d.start == dfaMatch {
 		return true, d.exact
 	}
-	trans, s := d.trans, d.start
-	for i := 0; i < len(line); i++ {
+	_, s, hit := d.walk(line)
+	if hit {
+		return true, s == dfaMatch && d.exact
+	}
+	return d.eol[s/256], !d.eol[s/256] || d.exact
+}
+
+// walk runs the DFA over b from its start state, building states as it meets them. It
+// stops at the byte where it reaches a final state (hit: that index and the state), else
+// returns the state it ends in.
+func (d *lineDFA) walk(b []byte) (at int, s uint32, hit bool) {
+	trans := d.trans
+	s = d.start
+	for i := 0; i < len(b); i++ {
 		if s == d.idle {
-			for i < len(line) && d.stay[line[i]] {
+			for i < len(b) && d.stay[b[i]] {
 				i++
 			}
-			if i == len(line) {
+			if i == len(b) {
 				break
 			}
 		}
-		c := line[i]
+		c := b[i]
 		t := trans[s+uint32(c)]
 		if t < dfaFirst {
 			if t == dfaUnbuilt {
@@ -247,10 +240,10 @@ func (d *lineDFA) matchLine(line []byte) (ok, sure bool) {
 				trans = d.trans
 			}
 			if t < dfaFirst {
-				return true, t == dfaMatch && d.exact
+				return i, t, true
 			}
 		}
 		s = t
 	}
-	return d.eol[s/256], !d.eol[s/256] || d.exact
+	return len(b), s, false
 }
