@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -14,7 +13,6 @@ import (
 	"syscall"
 	"time"
 
-	"golang.org/x/sys/unix"
 	"golang.org/x/term"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
@@ -588,7 +586,7 @@ func runMore(ctx context.Context, env *tools.Env, args []string) int {
 	if t := env.Getenv("TERM"); t == "" || t == "dumb" {
 		prompt = "--More-- "
 	}
-	keys := bufio.NewReader(&keyReader{ctx: ctx, f: tty})
+	keys := bufio.NewReader(&tools.TerminalReader{Ctx: ctx, File: tty})
 	st := 0
 	for _, op := range ops {
 		r, closer, err := openInput(env, op)
@@ -645,29 +643,4 @@ func pageRows(out *os.File, env *tools.Env) int {
 		return r
 	}
 	return 24
-}
-
-// keyReader reads the pager's keys: a read waits in poll(2) and gives up when ctx is
-// cancelled, so that Ctrl-C at the --More-- prompt ends the pager at once rather than
-// at the next Enter. The terminal stays blocking: the shell and its children share it.
-type keyReader struct {
-	ctx context.Context
-	f   *os.File
-}
-
-func (k *keyReader) Read(p []byte) (int, error) {
-	fd := int(k.f.Fd())
-	for {
-		if err := k.ctx.Err(); err != nil {
-			return 0, err
-		}
-		fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
-		n, err := unix.Poll(fds, 100)
-		if err != nil && !errors.Is(err, unix.EINTR) {
-			return 0, err
-		}
-		if n > 0 {
-			return k.f.Read(p)
-		}
-	}
 }

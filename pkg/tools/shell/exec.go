@@ -70,7 +70,7 @@ func (s *Shell) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandlerFu
 				j.markStarted()
 			}
 			if f, ok := hc.Stdin.(*os.File); ok && s.ttySignal && f == s.stdin {
-				env.Stdin = &ttyReader{ctx: ctx, f: f}
+				env.Stdin = &tools.TerminalReader{Ctx: ctx, File: f}
 			}
 			return exitError(a.Run(ctx, env, args))
 		}
