@@ -329,10 +329,20 @@ func runGrep(ctx context.Context, env *tools.Env, args []string) int {
 		patterns = strings.Split(ops[0], "\n")
 		ops = ops[1:]
 	}
+	if len(patterns) == 0 {
+		// No patterns at all (-f /dev/null) match nothing: GNU grep makes that -v ''.
+		patterns, *invert, *word, *whole = []string{""}, !*invert, false, false
+	}
 	m, err := newMatcher(patterns, fixed, ere, *fold, *word, *whole)
 	if err != nil {
 		env.Errorf("grep", "%v", err)
 		return 2
+	}
+	// When no line can be selected GNU grep stops here, without opening a file and
+	// without printing counts; only -L still has something to say.
+	nothing := g.maxCount == 0 || *invert && !*word && !*whole && len(patterns) == 1 && patterns[0] == ""
+	if nothing && !g.listNon {
+		return 1
 	}
 	m.invert = *invert
 	g.m = m
@@ -815,7 +825,7 @@ func (g *grepper) searchReader(r io.Reader, name string) {
 		g.buf = make([]byte, 256<<10)
 	}
 	buf := g.buf
-	s := &fileSearch{g: g, name: name, lineNo: 1, lastPrint: -1}
+	s := &fileSearch{g: g, name: name, lineNo: 1, lastPrint: -1, done: g.maxCount == 0}
 	var (
 		filled  int
 		eof     bool

@@ -173,3 +173,25 @@ func TestGrepBlockEdges(t *testing.T) {
 		}
 	}
 }
+
+// TestGrepNothingSelectable covers inputs where GNU grep sees at once that no line can be
+// selected: it exits 1 without output, except for -L, which lists every file.
+func TestGrepNothingSelectable(t *testing.T) {
+	t.Setenv("LC_ALL", "C")
+	dir := textTree(t)
+	writeFiles(t, dir, map[string]string{"none": ""})
+	for _, c := range [][]string{
+		{"grep", "-m", "0", "alpha", "a.txt"},
+		{"grep", "-m0", "-c", "alpha", "a.txt", "sub/b.txt"},
+		{"grep", "-m0", "-l", "alpha", "a.txt", "sub/b.txt"},
+		{"grep", "-m0", "alpha", "nope"},
+		{"grep", "-v", "", "a.txt"},
+		{"grep", "-vc", "", "a.txt"},
+		{"grep", "-vx", "", "a.txt"},
+		{"grep", "-f", "none", "a.txt"},
+		{"grep", "-c", "-f", "none", "a.txt"},
+		{"grep", "-v", "-f", "none", "a.txt"},
+	} {
+		golden(t, dir, "", "grep", nil, c...)
+	}
+}
