@@ -734,9 +734,7 @@ func (s *fileSearch) pass(ls, le int) {
 // take handles a selected line.
 func (s *fileSearch) take(ls, le int) {
 	g := s.g
-	if !g.listNon {
-		g.matchedAny = true
-	}
+	g.matchedAny = true
 	s.count++
 	if g.quiet || g.listFiles || g.listNon {
 		s.done = true
@@ -884,8 +882,7 @@ func (g *grepper) searchReader(r io.Reader, name string) {
 		}
 	case g.listNon:
 		if count == 0 {
-			g.writeName(name, '\n')
-			g.matchedAny = true // -L succeeds when it lists a file
+			g.writeName(name, '\n') // the status stays that of the lines selected, as in GNU grep 3.5+
 		}
 	case g.count:
 		if g.names {

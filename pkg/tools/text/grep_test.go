@@ -184,13 +184,32 @@ func TestGrepNothingSelectable(t *testing.T) {
 		{"grep", "-m", "0", "alpha", "a.txt"},
 		{"grep", "-m0", "-c", "alpha", "a.txt", "sub/b.txt"},
 		{"grep", "-m0", "-l", "alpha", "a.txt", "sub/b.txt"},
+		{"grep", "-m0", "-L", "alpha", "a.txt", "sub/b.txt"},
 		{"grep", "-m0", "alpha", "nope"},
 		{"grep", "-v", "", "a.txt"},
 		{"grep", "-vc", "", "a.txt"},
 		{"grep", "-vx", "", "a.txt"},
+		{"grep", "-vL", "", "a.txt"},
 		{"grep", "-f", "none", "a.txt"},
 		{"grep", "-c", "-f", "none", "a.txt"},
 		{"grep", "-v", "-f", "none", "a.txt"},
+	} {
+		golden(t, dir, "", "grep", nil, c...)
+	}
+}
+
+// TestGrepListNonStatus: since GNU grep 3.5, -L exits 0 when some line was selected, in
+// any file, and 1 otherwise, whether or not it listed a file.
+func TestGrepListNonStatus(t *testing.T) {
+	t.Setenv("LC_ALL", "C")
+	dir := textTree(t)
+	for _, c := range [][]string{
+		{"grep", "-L", "alpha", "a.txt", "sub/b.txt"},
+		{"grep", "-L", "alpha", "a.txt"},
+		{"grep", "-L", "zzz", "a.txt", "sub/b.txt"},
+		{"grep", "-L", "nothing", "sub/b.txt"},
+		{"grep", "-vL", "alpha", "a.txt"},
+		{"grep", "-L", "alpha", "sub/b.txt", "nope"},
 	} {
 		golden(t, dir, "", "grep", nil, c...)
 	}
