@@ -193,6 +193,8 @@ type grepper struct {
 	color                                  bool
 	maxCount                               int64
 	after, before                          int
+	context                                bool // -A, -B or -C given, even as 0: groups are separated by "--"
+	grouped                                bool // a context group was printed, in any file
 	includes, excludes, excludeDirs        []string
 	follow                                 bool
 	buf                                    []byte
@@ -202,7 +204,7 @@ type grepper struct {
 
 func runGrep(ctx context.Context, env *tools.Env, args []string) int {
 	name := filepath.Base(args[0])
-	g := &grepper{ctx: ctx, env: env, maxCount: -1}
+	g := &grepper{ctx: ctx, env: env, maxCount: -1, after: -1, before: -1}
 	fset := flags.New("grep", grepUsage)
 	ere := name == "egrep"
 	fixed := name == "fgrep"
@@ -295,13 +297,12 @@ func runGrep(ctx context.Context, env *tools.Env, args []string) int {
 	if rc >= 0 {
 		return rc
 	}
-	if ctxBoth >= 0 {
-		if g.after == 0 {
-			g.after = ctxBoth
-		}
-		if g.before == 0 {
-			g.before = ctxBoth
-		}
+	g.context = g.after >= 0 || g.before >= 0 || ctxBoth >= 0
+	if g.after < 0 {
+		g.after = max(ctxBoth, 0)
+	}
+	if g.before < 0 {
+		g.before = max(ctxBoth, 0)
 	}
 	patterns := *pats
 	for _, pf := range *patFiles {
@@ -678,6 +679,7 @@ type fileSearch struct {
 	count     int64 // lines selected
 	binary    bool
 	done      bool
+	tail      bool  // -m reached: only the trailing context is left to print
 	lastPrint int64 // last line printed (context)
 	afterLeft int
 	beforeQ   [][]byte
@@ -701,7 +703,7 @@ func (s *fileSearch) lines(from, to int, take bool) {
 		} else {
 			le += ls
 		}
-		if take {
+		if take && !s.tail {
 			s.take(ls, le)
 		} else {
 			s.pass(ls, le)
@@ -716,12 +718,17 @@ func (s *fileSearch) pass(ls, le int) {
 	s.advance(ls)
 	line := s.chunk[ls:le]
 	if s.afterLeft > 0 && !(g.count || g.listFiles || g.listNon || g.quiet) && !s.binary {
-		g.prefix(s.name, s.lineNo, s.off+int64(ls), '-')
-		g.out.Write(line)
-		g.out.WriteByte('\n')
+		if !g.onlyMatch { // -o prints nothing of context lines, but they join groups
+			g.prefix(s.name, s.lineNo, s.off+int64(ls), '-')
+			g.out.Write(line)
+			g.out.WriteByte('\n')
+		}
 		s.lastPrint = s.lineNo
 		s.afterLeft--
-	} else if g.before > 0 {
+		if s.tail && s.afterLeft == 0 {
+			s.done = true
+		}
+	} else if g.before > 0 && !s.tail {
 		s.beforeQ = append(s.beforeQ, append([]byte(nil), line...))
 		s.beforeNo = append(s.beforeNo, s.lineNo)
 		s.beforeOff = append(s.beforeOff, s.off+int64(ls))
@@ -748,15 +755,24 @@ func (s *fileSearch) take(ls, le int) {
 			return
 		}
 	} else if !g.count {
-		ctx := g.before > 0 || g.after > 0
-		if g.lineNum || ctx {
+		if g.lineNum || g.context {
 			s.advance(ls)
 		}
-		if ctx {
-			if s.lastPrint >= 0 && len(s.beforeNo) > 0 && s.beforeNo[0] > s.lastPrint+1 || s.lastPrint >= 0 && len(s.beforeNo) == 0 && s.lineNo > s.lastPrint+1 {
+		if g.context {
+			first := s.lineNo
+			if len(s.beforeNo) > 0 {
+				first = s.beforeNo[0]
+			}
+			// As GNU grep, "--" goes between groups that are not adjacent in one
+			// file, and between groups of different files.
+			if s.lastPrint >= 0 && first > s.lastPrint+1 || s.lastPrint < 0 && g.grouped {
 				g.out.WriteString("--\n")
 			}
+			g.grouped = true
 			for i, b := range s.beforeQ {
+				if g.onlyMatch {
+					break
+				}
 				g.prefix(s.name, s.beforeNo[i], s.beforeOff[i], '-')
 				g.out.Write(b)
 				g.out.WriteByte('\n')
@@ -768,7 +784,12 @@ func (s *fileSearch) take(ls, le int) {
 		g.emitLine(s.name, s.chunk[ls:le], s.lineNo, s.off+int64(ls))
 	}
 	if g.maxCount >= 0 && s.count >= g.maxCount {
-		s.done = true
+		// GNU grep still prints the trailing context of the last line selected.
+		if s.afterLeft > 0 && !s.binary && !g.count {
+			s.tail = true
+		} else {
+			s.done = true
+		}
 	}
 }
 
@@ -776,10 +797,14 @@ func (s *fileSearch) take(ls, le int) {
 func (s *fileSearch) scan(low []byte) {
 	g, m := s.g, s.g.m
 	chunk := s.chunk
-	ctx := g.before > 0 || g.after > 0
+	ctx := g.context
 	// -c -v counts the lines between matches without looking at them.
 	countOnly := g.count && !g.quiet && !g.listFiles && !g.listNon && g.maxCount < 0
 	for pos := 0; pos < len(chunk) && !s.done; {
+		if s.tail {
+			s.lines(pos, len(chunk), false)
+			break
+		}
 		ms, me := m.nextMatch(chunk, low, pos)
 		gap := ms // chunk[pos:gap] are lines without a match
 		if ms < 0 {

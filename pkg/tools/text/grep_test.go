@@ -130,8 +130,7 @@ func blockTree(t *testing.T) string {
 
 // TestGrepBlockEdges compares the buffer-at-a-time search with GNU grep. Left out are
 // differences older than it: GNU treats NUL as a line end in binary files and bytes of
-// 0x80 and up as non-word in the C locale, prints "--" between files' context groups,
-// re-anchors -o after a ^ match and takes an empty match for -w.
+// 0x80 and up as non-word in the C locale, re-anchors -o after a ^ match and takes an empty match for -w.
 func TestGrepBlockEdges(t *testing.T) {
 	t.Setenv("LC_ALL", "C")
 	dir := blockTree(t)
@@ -143,7 +142,7 @@ func TestGrepBlockEdges(t *testing.T) {
 	}
 	flagSets := [][]string{
 		nil, {"-v"}, {"-c"}, {"-vc"}, {"-n"}, {"-vn"}, {"-o"}, {"-b"}, {"-l"},
-		{"-m2"}, {"-vm3"}, {"-A1"}, {"-B2"}, {"-x"}, {"-w"}, {"-i"}, {"-on"},
+		{"-m2"}, {"-vm3"}, {"-A1"}, {"-B2"}, {"-m2", "-A1"}, {"-x"}, {"-w"}, {"-i"}, {"-on"},
 	}
 	for _, p := range patterns {
 		for _, f := range flagSets {
@@ -156,12 +155,6 @@ func TestGrepBlockEdges(t *testing.T) {
 			files := text
 			if flags == "-w" {
 				files = slices.DeleteFunc(slices.Clone(text), func(n string) bool { return n == "utf8.txt" })
-			}
-			if flags == "-A1" || flags == "-B2" {
-				for _, n := range files {
-					golden(t, dir, "", "grep", nil, append(args, n)...)
-				}
-				continue
 			}
 			golden(t, dir, "", "grep", nil, append(args, files...)...)
 		}
@@ -211,5 +204,25 @@ func TestGrepListNonStatus(t *testing.T) {
 		{"grep", "-L", "alpha", "sub/b.txt", "nope"},
 	} {
 		golden(t, dir, "", "grep", nil, c...)
+	}
+}
+
+// TestGrepContextGroups: GNU grep prints "--" between context groups that are apart in one
+// file and between groups of different files, also for -A0, -B0 and -C0.
+func TestGrepContextGroups(t *testing.T) {
+	t.Setenv("LC_ALL", "C")
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"c1": "1\nm\n3\n4\n5\nm\n",
+		"c2": "1\nm\n3\n4\n5\nm\n",
+		"o":  "m1\nm2\nx\nm3\n",
+		"y":  "nothing\n",
+	})
+	for _, flags := range [][]string{
+		{"-A1"}, {"-B1"}, {"-C1", "-n"}, {"-A0"}, {"-B0"}, {"-C0"}, {"-A0", "-C2"}, {"-C2", "-B0"},
+		{"-o", "-A1"}, {"-o", "-B1"}, {"-c", "-A1"}, {"-l", "-A1"}, {"-h", "-A1"}, {"-m1", "-A1"},
+		{"-v", "-m1", "-A2"}, {"-m2", "-B1", "-A3"}, {"-o", "-m1", "-A2"},
+	} {
+		golden(t, dir, "", "grep", nil, append(append([]string{"grep"}, flags...), "m", "c1", "y", "o", "c2")...)
 	}
 }
