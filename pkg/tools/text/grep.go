@@ -34,6 +34,7 @@ const grepUsage = `grep [OPTION]... PATTERN [FILE]...
 // matcher decides whether a line matches and where.
 type matcher struct {
 	re      *regexp.Regexp                 // nil: plain fixed string search with lit
+	reAfter *regexp.Regexp                 // re after one any character, when re looks behind (^, \b)
 	dfa     *lineDFA                       // answers for re whether a line matches (nil: ask re)
 	lit     []byte                         // every match contains lit (nil: unknown)
 	litOnly bool                           // the match is exactly lit (no regexp needed), in any case when litLow
@@ -73,11 +74,9 @@ func (m *matcher) findIn(line, low []byte, from int) (int, int) {
 			}
 			s, e = from+i, from+i+len(m.lit)
 		} else {
-			loc := m.re.FindIndex(line[from:])
-			if loc == nil {
+			if s, e = m.reFind(line, from, len(line)); s < 0 {
 				return -1, -1
 			}
-			s, e = from+loc[0], from+loc[1]
 		}
 		if !m.word || (s == 0 || !isWordByte(line[s-1])) && (e == len(line) || !isWordByte(line[e])) && e > s {
 			return s, e
@@ -85,7 +84,7 @@ func (m *matcher) findIn(line, low []byte, from int) (int, int) {
 		if !m.litOnly && m.word {
 			// Try a shorter match at the same start before moving on, as GNU grep does.
 			for k := e - 1; k > s; k-- {
-				if loc := m.re.FindIndex(line[s:k]); loc != nil && loc[0] == 0 && loc[1] == k-s {
+				if ms, me := m.reFind(line[:k], s, k); ms == s && me == k {
 					if k == len(line) || !isWordByte(line[k]) {
 						if s == 0 || !isWordByte(line[s-1]) {
 							return s, k
@@ -97,6 +96,43 @@ func (m *matcher) findIn(line, low []byte, from int) (int, int) {
 		from = s + 1
 	}
 	return -1, -1
+}
+
+// reFind returns the leftmost-longest match of re in line[from:end] that starts at or
+// after from, with line[from-1] before it as context for ^ and \b, or -1, -1.
+func (m *matcher) reFind(line []byte, from, end int) (int, int) {
+	if from > 0 && m.reAfter != nil {
+		if loc := m.reAfter.FindSubmatchIndex(line[from-1 : end]); loc != nil {
+			return from - 1 + loc[2], from - 1 + loc[3]
+		}
+		return -1, -1
+	}
+	if loc := m.re.FindIndex(line[from:end]); loc != nil {
+		return from + loc[0], from + loc[1]
+	}
+	return -1, -1
+}
+
+// looksBehind reports whether expr has an assertion about what comes before a position.
+func looksBehind(expr string) bool {
+	re, err := syntax.Parse(expr, syntax.Perl)
+	if err != nil {
+		return true
+	}
+	var walk func(*syntax.Regexp) bool
+	walk = func(re *syntax.Regexp) bool {
+		switch re.Op {
+		case syntax.OpBeginLine, syntax.OpBeginText, syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+			return true
+		}
+		for _, sub := range re.Sub {
+			if walk(sub) {
+				return true
+			}
+		}
+		return false
+	}
+	return walk(re)
 }
 
 // nextMatch returns the bounds of the first line of chunk at or after pos, a line start,
@@ -455,6 +491,14 @@ func newMatcher(patterns []string, fixed, ere, fold, word, whole bool) (*matcher
 	}
 	re.Longest()
 	m.re = re
+	if looksBehind(expr) {
+		// A search from inside a line must see the byte before it: grep -o '^a' on
+		// "aaa" finds one a. The group is the match; the any character, the context.
+		if m.reAfter, err = regexp.Compile(`(?s:.)(` + expr + `)`); err != nil {
+			return nil, fmt.Errorf("%s", cleanRegexpErr(err))
+		}
+		m.reAfter.Longest()
+	}
 	if len(parts) == 1 {
 		l := requiredLiteral(plain)
 		if fold {

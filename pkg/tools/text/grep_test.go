@@ -130,7 +130,7 @@ func blockTree(t *testing.T) string {
 
 // TestGrepBlockEdges compares the buffer-at-a-time search with GNU grep. Left out are
 // differences older than it: GNU treats NUL as a line end in binary files and bytes of
-// 0x80 and up as non-word in the C locale, re-anchors -o after a ^ match and takes an empty match for -w.
+// 0x80 and up as non-word in the C locale, and takes an empty match for -w.
 func TestGrepBlockEdges(t *testing.T) {
 	t.Setenv("LC_ALL", "C")
 	dir := blockTree(t)
@@ -148,7 +148,7 @@ func TestGrepBlockEdges(t *testing.T) {
 		for _, f := range flagSets {
 			flags := strings.Join(f, " ")
 			empty := p[0] == "" || p[0] == "^$"
-			if flags == "-w" && empty || strings.Contains(flags, "-o") && strings.HasPrefix(p[0], "^") {
+			if flags == "-w" && empty {
 				continue
 			}
 			args := append(append([]string{"grep"}, f...), p...)
@@ -224,5 +224,21 @@ func TestGrepContextGroups(t *testing.T) {
 		{"-v", "-m1", "-A2"}, {"-m2", "-B1", "-A3"}, {"-o", "-m1", "-A2"},
 	} {
 		golden(t, dir, "", "grep", nil, append(append([]string{"grep"}, flags...), "m", "c1", "y", "o", "c2")...)
+	}
+}
+
+// TestGrepOnlyMatchingContext: -o and --color go on searching a line after a match, where
+// ^ no longer matches and \b, \<, \B see the byte before.
+func TestGrepOnlyMatchingContext(t *testing.T) {
+	t.Setenv("LC_ALL", "C")
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"in": "aaa\nabab\nab ab\nxab\naXa\nfoo foofoo\n"})
+	for _, c := range [][]string{
+		{"grep", "-o", "^a"}, {"grep", "-ob", "^a"}, {"grep", "-o", "-E", "^a|X"}, {"grep", "-o", `\bab`},
+		{"grep", "-o", `\<ab`}, {"grep", "-o", `\Bab`}, {"grep", "-o", `a$`}, {"grep", "-o", "^a*"},
+		{"grep", "-ow", "foo"}, {"grep", "-ow", "^foo"}, {"grep", "-oi", "^A"}, {"grep", "-o", "-e", "^a", "-e", "b"},
+		{"grep", "--color=always", "^a"}, {"grep", "--color=always", `\<f`},
+	} {
+		golden(t, dir, "", "grep", nil, append(c, "in")...)
 	}
 }
