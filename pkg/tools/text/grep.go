@@ -46,8 +46,10 @@ type matcher struct {
 	low     []byte // scratch: a line lower-cased
 }
 
+// isWordByte reports whether c is a word character for -w in the C locale, where bytes
+// of 0x80 and up are not letters.
 func isWordByte(c byte) bool {
-	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
+	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
 // find returns the first match in line at or after from, or -1.
@@ -78,7 +80,7 @@ func (m *matcher) findIn(line, low []byte, from int) (int, int) {
 				return -1, -1
 			}
 		}
-		if !m.word || (s == 0 || !isWordByte(line[s-1])) && (e == len(line) || !isWordByte(line[e])) && e > s {
+		if !m.word || (s == 0 || !isWordByte(line[s-1])) && (e == len(line) || !isWordByte(line[e])) {
 			return s, e
 		}
 		if !m.litOnly && m.word {
@@ -688,8 +690,12 @@ func (g *grepper) emitLine(name string, line []byte, lineNo, off int64) {
 		last := 0
 		for from := 0; from < len(line); {
 			s, e := g.m.find(line, from)
-			if s < 0 || e == s {
+			if s < 0 {
 				break
+			}
+			if e == s {
+				from = e + 1
+				continue
 			}
 			g.out.Write(line[last:s])
 			g.writeMatch(line[s:e])
