@@ -3,7 +3,6 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"strings"
@@ -65,20 +64,9 @@ func TestCopyToCommand(t *testing.T) {
 				o.ResolvePod = func(context.Context) (*corev1.Pod, error) { return pod, nil }
 			}
 			t.Cleanup(func() { kubeTestHook = nil })
-			var out, errOut bytes.Buffer
-			root := NewRootCommand("kubectl-ddebug", Streams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
-			root.SetArgs(append([]string{"--kubeconfig", fakeKubeconfig(t)}, tt.args...))
-			err := root.ExecuteContext(context.Background())
-			status := 0
-			var ee exitError
-			if errors.As(err, &ee) {
-				status = ee.status
-			} else if err != nil {
-				status = ExitFailure
-				errOut.WriteString(err.Error())
-			}
-			if status != tt.wantStatus || !strings.Contains(errOut.String(), tt.wantErr) {
-				t.Fatalf("status %d, stderr %q; want %d with %q", status, errOut.String(), tt.wantStatus, tt.wantErr)
+			status, _, errOut := runPlugin(t, append([]string{"--kubeconfig", fakeKubeconfig(t)}, tt.args...)...)
+			if status != tt.wantStatus || !strings.Contains(errOut, tt.wantErr) {
+				t.Fatalf("status %d, stderr %q; want %d with %q", status, errOut, tt.wantStatus, tt.wantErr)
 			}
 			if tt.wantCmd != nil {
 				if diff := cmp.Diff([][]string{tt.wantCmd}, execs); diff != "" {

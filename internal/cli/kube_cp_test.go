@@ -5,7 +5,6 @@ package cli
 import (
 	"bytes"
 	"context"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -55,14 +54,7 @@ func TestParseCopyArg(t *testing.T) {
 // running debug container; exec answers with execFn.
 func cpRun(t *testing.T, execFn ephemeral.ExecFunc, args ...string) (int, string, *int) {
 	t.Helper()
-	pod := testPod()
-	ec, err := ephemeral.BuildDebugContainer(ephemeral.SpecOptions{Name: "ddebug-aaaaa", Image: DefaultImage, Profile: ephemeral.ProfileGeneral,
-		Target: "app", TargetID: testContainerID, Identity: ephemeral.TargetIdentity(pod, "app")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pod.Spec.EphemeralContainers = []corev1.EphemeralContainer{*ec}
-	pod.Status.EphemeralContainerStatuses = []corev1.ContainerStatus{{Name: ec.Name, State: corev1.ContainerState{Running: &corev1.ContainerStateRunning{}}}}
+	pod := podWithDebugContainer(t)
 	prepared := new(int)
 	cpTestHook = func(o *CpOptions) {
 		no := false
@@ -74,18 +66,8 @@ func cpRun(t *testing.T, execFn ephemeral.ExecFunc, args ...string) (int, string
 		o.Kube.ResolvePod = func(context.Context) (*corev1.Pod, error) { return pod, nil }
 	}
 	t.Cleanup(func() { cpTestHook = nil })
-	var out, errOut bytes.Buffer
-	root := NewRootCommand("kubectl-ddebug", Streams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
-	root.SetArgs(append([]string{"cp", "--kubeconfig", fakeKubeconfig(t)}, args...))
-	err = root.ExecuteContext(context.Background())
-	var ee exitError
-	switch {
-	case errors.As(err, &ee):
-		return ee.status, errOut.String(), prepared
-	case err != nil:
-		return ExitFailure, errOut.String() + err.Error(), prepared
-	}
-	return 0, errOut.String(), prepared
+	status, _, stderr := runPlugin(t, append([]string{"cp", "--kubeconfig", fakeKubeconfig(t)}, args...)...)
+	return status, stderr, prepared
 }
 
 func TestCpCommand(t *testing.T) {

@@ -56,20 +56,9 @@ func fanRun(t *testing.T, pods []corev1.Pod, exec ephemeral.ExecFunc, args ...st
 		f.ListPods = func(context.Context) ([]corev1.Pod, string, error) { return pods, "of deploy/web", nil }
 	}
 	t.Cleanup(func() { kubeTestHook, fanTestHook = nil, nil })
-	var out, errOut bytes.Buffer
-	root := NewRootCommand("kubectl-ddebug", Streams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
-	root.SetArgs(append([]string{"--kubeconfig", fakeKubeconfig(t)}, args...))
-	err := root.ExecuteContext(context.Background())
-	status := 0
-	var ee exitError
-	if errors.As(err, &ee) {
-		status = ee.status
-	} else if err != nil {
-		status = ExitFailure
-		errOut.WriteString(err.Error())
-	}
+	status, out, errOut := runPlugin(t, append([]string{"--kubeconfig", fakeKubeconfig(t)}, args...)...)
 	slices.Sort(execs)
-	return status, out.String(), errOut.String(), execs
+	return status, out, errOut, execs
 }
 
 func TestFanOutCommand(t *testing.T) {

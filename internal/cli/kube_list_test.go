@@ -3,9 +3,6 @@
 package cli
 
 import (
-	"bytes"
-	"context"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -82,26 +79,15 @@ default    web  ddebug-bbbbb  app     running             90s      alice  genera
 				}
 			}
 			t.Cleanup(func() { listTestHook = nil })
-			var out, errOut bytes.Buffer
-			root := NewRootCommand("kubectl-ddebug", Streams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
-			root.SetArgs(append(tt.args, "--kubeconfig", fakeKubeconfig(t)))
-			err := root.ExecuteContext(context.Background())
-			status := 0
-			var ee exitError
-			if errors.As(err, &ee) {
-				status = ee.status
-			} else if err != nil {
-				status = ExitFailure
-				errOut.WriteString(err.Error())
-			}
+			status, out, errOut := runPlugin(t, append(tt.args, "--kubeconfig", fakeKubeconfig(t))...)
 			if status != tt.wantStatus {
-				t.Fatalf("status %d, want %d\nstderr: %s", status, tt.wantStatus, errOut.String())
+				t.Fatalf("status %d, want %d\nstderr: %s", status, tt.wantStatus, errOut)
 			}
-			if out.String() != tt.wantOut {
-				t.Errorf("stdout:\n%s\nwant:\n%s", out.String(), tt.wantOut)
+			if out != tt.wantOut {
+				t.Errorf("stdout:\n%s\nwant:\n%s", out, tt.wantOut)
 			}
-			if !strings.Contains(errOut.String(), tt.wantErr) {
-				t.Errorf("stderr %q lacks %q", errOut.String(), tt.wantErr)
+			if !strings.Contains(errOut, tt.wantErr) {
+				t.Errorf("stderr %q lacks %q", errOut, tt.wantErr)
 			}
 		})
 	}

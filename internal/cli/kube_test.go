@@ -8,8 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -53,14 +51,7 @@ func kubeRun(t *testing.T, execErr error, resolveErr error, args ...string) (int
 // returns it.
 func kubeRunClient(t *testing.T, setup func(*fake.Clientset), execErr error, resolveErr error, args ...string) (int, string, []ephemeral.ExecRequest, *fake.Clientset) {
 	t.Helper()
-	pod := testPod()
-	ec, err := ephemeral.BuildDebugContainer(ephemeral.SpecOptions{Name: "ddebug-aaaaa", Image: DefaultImage, Profile: ephemeral.ProfileGeneral,
-		Target: "app", TargetID: testContainerID, Identity: ephemeral.TargetIdentity(pod, "app")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pod.Spec.EphemeralContainers = []corev1.EphemeralContainer{*ec}
-	pod.Status.EphemeralContainerStatuses = []corev1.ContainerStatus{{Name: ec.Name, State: corev1.ContainerState{Running: &corev1.ContainerStateRunning{}}}}
+	pod := podWithDebugContainer(t)
 	client := fake.NewClientset(pod, &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "web-2", Namespace: "default"}})
 	if setup != nil {
 		setup(client)
@@ -81,29 +72,40 @@ func kubeRunClient(t *testing.T, setup func(*fake.Clientset), execErr error, res
 		}
 	}
 	t.Cleanup(func() { kubeTestHook = nil })
-	var out, errOut bytes.Buffer
-	root := NewRootCommand("kubectl-ddebug", Streams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
-	kubeconfig := filepath.Join(t.TempDir(), "kubeconfig")
-	// Never contacted: the seams answer instead of the API server.
-	if err := os.WriteFile(kubeconfig, []byte(`apiVersion: v1
-kind: Config
-clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]
-users: [{name: alice, user: {token: t}}]
-contexts: [{name: ctx, context: {cluster: c, user: alice}}]
-current-context: ctx
-`), 0o600); err != nil {
+	status, _, stderr := runPlugin(t, append([]string{"--kubeconfig", fakeKubeconfig(t)}, args...)...)
+	return status, stderr, execs, client
+}
+
+// podWithDebugContainer is testPod with a running debug container of ddebug's for app.
+func podWithDebugContainer(t *testing.T) *corev1.Pod {
+	t.Helper()
+	pod := testPod()
+	ec, err := ephemeral.BuildDebugContainer(ephemeral.SpecOptions{Name: "ddebug-aaaaa", Image: DefaultImage, Profile: ephemeral.ProfileGeneral,
+		Target: "app", TargetID: testContainerID, Identity: ephemeral.TargetIdentity(pod, "app")})
+	if err != nil {
 		t.Fatal(err)
 	}
-	root.SetArgs(append([]string{"--kubeconfig", kubeconfig}, args...))
-	err = root.ExecuteContext(context.Background())
+	pod.Spec.EphemeralContainers = []corev1.EphemeralContainer{*ec}
+	pod.Status.EphemeralContainerStatuses = []corev1.ContainerStatus{{Name: ec.Name, State: corev1.ContainerState{Running: &corev1.ContainerStateRunning{}}}}
+	return pod
+}
+
+// runPlugin runs the plugin's command line with args and returns the exit status main
+// gives, stdout, and stderr with the error main prints.
+func runPlugin(t *testing.T, args ...string) (status int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	root := NewRootCommand("kubectl-ddebug", Streams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
+	root.SetArgs(args)
+	err := root.ExecuteContext(context.Background())
 	var ee exitError
 	switch {
 	case errors.As(err, &ee):
-		return ee.status, errOut.String(), execs, client
+		return ee.status, out.String(), errOut.String()
 	case err != nil:
-		return ExitFailure, errOut.String() + err.Error(), execs, client
+		return ExitFailure, out.String(), errOut.String() + err.Error()
 	}
-	return 0, errOut.String(), execs, client
+	return 0, out.String(), errOut.String()
 }
 
 // TestKubeRecordsRequester: a new debug container records the API server's name for the
