@@ -455,6 +455,20 @@ func ProbeSocket(ctx context.Context, what, path, startHint string) error {
 	return fmt.Errorf("%w: connecting to %s at %s: %v", ErrUnavailable, what, path, err)
 }
 
+// Found ends a resolver's lookup of one container: its target, marked PrefixMatch when
+// only an ID prefix named it, or, when it cannot be entered, the error, marked exact
+// (MarkExact) when the reference named it exactly.
+func Found(t Target, err error, exact bool) (Target, error) {
+	if err != nil {
+		if exact {
+			err = MarkExact(err)
+		}
+		return Target{}, err
+	}
+	t.PrefixMatch = !exact
+	return t, nil
+}
+
 // MarkExact marks err, about a container a reference named exactly (its name or full ID)
 // that cannot be entered (not running, or the name is several containers), so a bare-name
 // lookup reports it rather than another runtime's ID-prefix hit. It adds no text.

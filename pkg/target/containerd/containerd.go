@@ -244,14 +244,7 @@ func (r Resolver) Resolve(ctx context.Context, ref target.Reference) (target.Tar
 		return target.Target{}, fmt.Errorf("%w: containerd ID prefix %q matches several containers (%s): give more characters or the namespace", target.ErrAmbiguous, name, strings.Join(refs, ", "))
 	}
 	t, err := r.running(found[0])
-	if err != nil {
-		if !byPrefix {
-			err = target.MarkExact(err)
-		}
-		return target.Target{}, err
-	}
-	t.PrefixMatch = byPrefix
-	return t, nil
+	return target.Found(t, err, !byPrefix)
 }
 
 // running turns an entry into a Target, or says why its task cannot be entered.

@@ -137,14 +137,7 @@ func (r Resolver) Resolve(ctx context.Context, ref target.Reference) (target.Tar
 		return target.Target{}, target.MarkExact(fmt.Errorf("%w: %q names several running CRI containers (%s): pass one of these references", target.ErrAmbiguous, ref.Name, refList(found)))
 	}
 	t, err := r.status(ctx, c, found[0])
-	if err != nil {
-		if !byPrefix {
-			err = target.MarkExact(err)
-		}
-		return target.Target{}, err
-	}
-	t.PrefixMatch = byPrefix
-	return t, nil
+	return target.Found(t, err, !byPrefix)
 }
 
 // match returns the containers name designates and whether it matched only ID prefixes:

@@ -42,11 +42,7 @@ func (r Resolver) Resolve(ctx context.Context, ref target.Reference) (target.Tar
 	// Docker looks a reference up as a full ID, then a name, then an ID prefix.
 	exact := ref.Name == name || ref.Name == c.ID
 	t, err := r.target(c, name)
-	if err != nil && exact {
-		return t, target.MarkExact(err)
-	}
-	t.PrefixMatch = !exact
-	return t, err
+	return target.Found(t, err, exact)
 }
 
 // target turns an inspected container into a Target, or says why it cannot be entered.

@@ -348,11 +348,7 @@ func (r Resolver) Resolve(ctx context.Context, ref target.Reference) (target.Tar
 	}
 	h := hits[0]
 	t, err := r.running(h.a, h.in)
-	if err != nil && h.exact {
-		return t, target.MarkExact(err)
-	}
-	t.PrefixMatch = !h.exact
-	return t, err
+	return target.Found(t, err, h.exact)
 }
 
 func exactHits(hs []hit) []hit {
