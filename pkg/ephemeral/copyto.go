@@ -10,33 +10,31 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/fields"
-	"k8s.io/apimachinery/pkg/watch"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/agent"
 )
 
 // Annotations of a pod copy (kubectl ddebug --copy-to).
 const (
-	// CopyOfAnnotation names the pod a copy was made of.
-	CopyOfAnnotation = "ddebug.kubectl-ddebug.io/copy-of"
-	// CopyTargetAnnotation names the container that runs the toolbox instead of its command.
-	CopyTargetAnnotation = "ddebug.kubectl-ddebug.io/target"
-	// CopyCommandAnnotation is the target's original command line (for the user to start it).
-	CopyCommandAnnotation = "ddebug.kubectl-ddebug.io/original-command"
-	// CopyForAnnotation is who made the copy.
-	CopyForAnnotation = "ddebug.kubectl-ddebug.io/for"
+	// copyOfAnnotation names the pod a copy was made of.
+	copyOfAnnotation = "ddebug.kubectl-ddebug.io/copy-of"
+	// copyTargetAnnotation names the container that runs the toolbox instead of its command.
+	copyTargetAnnotation = "ddebug.kubectl-ddebug.io/target"
+	// copyCommandAnnotation is the target's original command line (for the user to start it).
+	copyCommandAnnotation = "ddebug.kubectl-ddebug.io/original-command"
+	// forAnnotation is who made a pod ddebug created (a copy, a node pod).
+	forAnnotation = "ddebug.kubectl-ddebug.io/for"
 
-	// CopyToolboxDir is where the toolbox binary lands in the copy (an emptyDir).
-	CopyToolboxDir    = "/ddebug"
+	// copyToolboxDir is where the toolbox binary lands in the copy (an emptyDir).
+	copyToolboxDir    = "/ddebug"
 	copyVolume        = "ddebug-toolbox"
 	copyInitContainer = "ddebug-install"
 )
 
-// OpCreatePod and OpDeletePod are the operations of --copy-to.
+// opCreatePod and opDeletePod are the operations of --copy-to.
 var (
-	OpCreatePod = Op{"create", "pods"}
-	OpDeletePod = Op{"delete", "pods"}
+	opCreatePod = Op{"create", "pods"}
+	opDeletePod = Op{"delete", "pods"}
 )
 
 // ErrCopyExists is returned when the copy's name is taken by a pod that is not a copy of
@@ -58,8 +56,8 @@ type PodCopyOptions struct {
 	For string
 }
 
-// ToolboxInCopy is the toolbox's path in the copy's target container.
-const ToolboxInCopy = CopyToolboxDir + "/ddebug-toolbox"
+// toolboxInCopy is the toolbox's path in the copy's target container.
+const toolboxInCopy = copyToolboxDir + "/ddebug-toolbox"
 
 // BuildPodCopy returns a copy of pod for debugging a container that cannot run: the
 // target keeps its image, volumes, environment and security context but runs the toolbox
@@ -120,16 +118,16 @@ func BuildPodCopy(pod *corev1.Pod, o PodCopyOptions) (*corev1.Pod, error) {
 	if original == "" {
 		original = "(the image's entrypoint)"
 	}
-	target.Command = []string{ToolboxInCopy, "sleep", fmt.Sprintf("%ds", int(idle.Seconds()))}
+	target.Command = []string{toolboxInCopy, "sleep", fmt.Sprintf("%ds", int(idle.Seconds()))}
 	target.Args = nil
 	target.TTY, target.Stdin, target.StdinOnce = false, false, false
-	target.VolumeMounts = append(target.VolumeMounts, corev1.VolumeMount{Name: copyVolume, MountPath: CopyToolboxDir, ReadOnly: true})
+	target.VolumeMounts = append(target.VolumeMounts, corev1.VolumeMount{Name: copyVolume, MountPath: copyToolboxDir, ReadOnly: true})
 	install := corev1.Container{
 		Name:            copyInitContainer,
 		Image:           o.Image,
 		ImagePullPolicy: pull,
-		Command:         []string{toolbox, "cp", "-p", toolbox, ToolboxInCopy},
-		VolumeMounts:    []corev1.VolumeMount{{Name: copyVolume, MountPath: CopyToolboxDir}},
+		Command:         []string{toolbox, "cp", "-p", toolbox, toolboxInCopy},
+		VolumeMounts:    []corev1.VolumeMount{{Name: copyVolume, MountPath: copyToolboxDir}},
 		// The target's own settings, so the namespace's Pod Security level that admits
 		// the target admits the installer too.
 		SecurityContext: target.SecurityContext.DeepCopy(),
@@ -140,10 +138,10 @@ func BuildPodCopy(pod *corev1.Pod, o PodCopyOptions) (*corev1.Pod, error) {
 			Name:      o.Name,
 			Namespace: pod.Namespace,
 			Annotations: map[string]string{
-				CopyOfAnnotation:      pod.Name,
-				CopyTargetAnnotation:  o.Container,
-				CopyCommandAnnotation: original,
-				CopyForAnnotation:     o.For,
+				copyOfAnnotation:      pod.Name,
+				copyTargetAnnotation:  o.Container,
+				copyCommandAnnotation: original,
+				forAnnotation:         o.For,
 			},
 		},
 		Spec: *spec,
@@ -166,12 +164,12 @@ func (d *Debugger) PrepareCopy(ctx context.Context, pod *corev1.Pod, o PodCopyOp
 	pods := d.Client.CoreV1().Pods(pod.Namespace)
 	ct := &CopyTarget{Namespace: pod.Namespace, Pod: o.Name, Container: o.Container}
 	if cur, err := pods.Get(ctx, o.Name, metav1.GetOptions{}); err == nil {
-		if cur.Annotations[CopyOfAnnotation] != pod.Name || cur.Annotations[CopyTargetAnnotation] != o.Container {
+		if cur.Annotations[copyOfAnnotation] != pod.Name || cur.Annotations[copyTargetAnnotation] != o.Container {
 			return nil, &Error{Kind: ErrCopyExists, Msg: fmt.Sprintf("pod %s exists and is not a ddebug copy of %s (container %s)", o.Name, pod.Name, o.Container),
 				Advice: "pick another --copy-to name, or delete that pod"}
 		}
 		if running, _, _ := podState(cur, o.Container, "pod copy"); running {
-			ct.Original, ct.Reused = cur.Annotations[CopyCommandAnnotation], true
+			ct.Original, ct.Reused = cur.Annotations[copyCommandAnnotation], true
 			d.progress("reusing", "reusing pod copy %s", o.Name)
 			return ct, nil
 		}
@@ -185,11 +183,11 @@ func (d *Debugger) PrepareCopy(ctx context.Context, pod *corev1.Pod, o PodCopyOp
 	if err != nil {
 		return nil, err
 	}
-	ct.Original = cp.Annotations[CopyCommandAnnotation]
+	ct.Original = cp.Annotations[copyCommandAnnotation]
 	d.progress("creating", "creating pod %s, a copy of %s whose container %s runs the toolbox", o.Name, pod.Name, o.Container)
 	created, err := pods.Create(ctx, cp, metav1.CreateOptions{})
 	if err != nil {
-		return nil, TranslateAPIError(err, OpCreatePod, pod.Namespace, o.Name)
+		return nil, TranslateAPIError(err, opCreatePod, pod.Namespace, o.Name)
 	}
 	if err := d.waitPod(ctx, created, o.Container, "pod copy"); err != nil {
 		return ct, err
@@ -197,125 +195,19 @@ func (d *Debugger) PrepareCopy(ctx context.Context, pod *corev1.Pod, o PodCopyOp
 	return ct, nil
 }
 
-// podState says whether container of a pod ddebug made (what: "pod copy", "node pod")
-// runs, or why it never will.
-func podState(pod *corev1.Pod, container, what string) (bool, string, error) {
-	for _, s := range pod.Status.InitContainerStatuses {
-		if w := s.State.Waiting; w != nil {
-			if kind, ok := fatalWaiting[w.Reason]; ok {
-				return false, "", failure(kind, s.Name, s.Image, w.Reason+": "+w.Message)
-			}
-			return false, "init " + w.Reason, nil
-		}
-		if t := s.State.Terminated; t != nil && t.ExitCode != 0 {
-			return false, "", &Error{Kind: ErrCreateContainer, Msg: fmt.Sprintf("init container %s of pod %s failed (%s, exit code %d): %s", s.Name, pod.Name, t.Reason, t.ExitCode, strings.TrimSpace(t.Message)),
-				Advice: fmt.Sprintf("see 'kubectl logs %s -c %s -n %s'", pod.Name, s.Name, pod.Namespace)}
-		}
-	}
-	for _, s := range append(append([]corev1.ContainerStatus{}, pod.Status.ContainerStatuses...), pod.Status.InitContainerStatuses...) {
-		if s.Name != container {
-			continue
-		}
-		switch {
-		case s.State.Running != nil:
-			return true, "running", nil
-		case s.State.Terminated != nil:
-			t := s.State.Terminated
-			return false, "", &Error{Kind: ErrContainerExited, Msg: fmt.Sprintf("container %s of %s %s exited (%s, exit code %d)", container, what, pod.Name, t.Reason, t.ExitCode),
-				Advice: fmt.Sprintf("see 'kubectl describe pod %s -n %s'", pod.Name, pod.Namespace)}
-		case s.State.Waiting != nil:
-			w := s.State.Waiting
-			if kind, ok := fatalWaiting[w.Reason]; ok {
-				return false, "", failure(kind, s.Name, s.Image, w.Reason+": "+w.Message)
-			}
-			return false, w.Reason, nil
-		}
-	}
-	if pod.Status.Phase == corev1.PodFailed || pod.Status.Phase == corev1.PodSucceeded {
-		return false, "", &Error{Kind: ErrContainerExited, Msg: fmt.Sprintf("%s %s ended (%s): %s", what, pod.Name, pod.Status.Phase, pod.Status.Message)}
-	}
-	return false, "pending", nil
-}
-
-// waitPod watches a pod ddebug made until its container runs, fails, or ctx ends.
-func (d *Debugger) waitPod(ctx context.Context, pod *corev1.Pod, container, what string) error {
-	w, err := d.Client.CoreV1().Pods(pod.Namespace).Watch(ctx, metav1.ListOptions{
-		FieldSelector:   fields.OneTermEqualSelector("metadata.name", pod.Name).String(),
-		ResourceVersion: pod.ResourceVersion,
-	})
-	if err != nil {
-		return TranslateAPIError(err, OpWatchPods, pod.Namespace, pod.Name)
-	}
-	defer w.Stop()
-	last := ""
-	for {
-		running, detail, err := podState(pod, container, what)
-		if running || err != nil {
-			return err
-		}
-		if detail != last {
-			d.progress("waiting", "%s %s: %s", what, pod.Name, detail)
-			last = detail
-		}
-		select {
-		case <-ctx.Done():
-			return &Error{Kind: ErrTimeout, Msg: fmt.Sprintf("%s %s did not start within the timeout (last: %s)", what, pod.Name, last),
-				Advice: fmt.Sprintf("see 'kubectl describe pod %s -n %s'; --timeout waits longer", pod.Name, pod.Namespace)}
-		case ev, ok := <-w.ResultChan():
-			if !ok {
-				return &Error{Kind: ErrTimeout, Msg: fmt.Sprintf("watch of %s %s ended before it started", what, pod.Name)}
-			}
-			if ev.Type == watch.Error {
-				return errorFromWatch(ev)
-			}
-			p, ok := ev.Object.(*corev1.Pod)
-			if !ok || p.Name != pod.Name {
-				continue
-			}
-			if ev.Type == watch.Deleted {
-				return &Error{Kind: ErrContainerExited, Msg: fmt.Sprintf("%s %s was deleted", what, pod.Name)}
-			}
-			pod = p
-		}
-	}
-}
-
 // CopySession runs command (the toolbox shell when empty) in the copy's target: toolbox
 // applets first, else the target's own programs on its PATH.
 func (d *Debugger) CopySession(ctx context.Context, t *CopyTarget, command []string, r ExecRequest) (int, error) {
 	r.Namespace, r.Pod, r.Container = t.Namespace, t.Pod, t.Container
 	if len(command) == 0 {
-		r.Command = []string{ToolboxInCopy, "sh"}
+		r.Command = []string{toolboxInCopy, "sh"}
 	} else {
-		r.Command = append([]string{ToolboxInCopy, "env"}, command...)
+		r.Command = append([]string{toolboxInCopy, "env"}, command...)
 	}
 	return d.execStatus(ctx, r)
-}
-
-// execStatus runs r and returns the command's exit status; an error is one of the exec.
-func (d *Debugger) execStatus(ctx context.Context, r ExecRequest) (int, error) {
-	err := d.Exec(ctx, r)
-	if err == nil {
-		return 0, nil
-	}
-	var ce interface{ ExitStatus() int }
-	if errors.As(err, &ce) {
-		return ce.ExitStatus(), nil
-	}
-	return 0, TranslateAPIError(err, OpExec, r.Namespace, r.Pod)
 }
 
 // DeleteCopy deletes the pod copy at once (--rm).
 func (d *Debugger) DeleteCopy(ctx context.Context, t *CopyTarget) error {
 	return d.deletePodNow(ctx, t.Namespace, t.Pod)
-}
-
-// deletePodNow deletes a pod ddebug made, without a grace period; a pod already gone is fine.
-func (d *Debugger) deletePodNow(ctx context.Context, ns, pod string) error {
-	zero := int64(0)
-	err := d.Client.CoreV1().Pods(ns).Delete(ctx, pod, metav1.DeleteOptions{GracePeriodSeconds: &zero})
-	if err != nil && !apierrors.IsNotFound(err) {
-		return TranslateAPIError(err, OpDeletePod, ns, pod)
-	}
-	return nil
 }

@@ -46,7 +46,7 @@ func TestBuildPodCopy(t *testing.T) {
 		t.Errorf("BuildPodCopy changed its input (-before +after):\n%s", diff)
 	}
 	wantMeta := metav1.ObjectMeta{Name: "web-debug", Namespace: "ns", Annotations: map[string]string{
-		CopyOfAnnotation: "web", CopyTargetAnnotation: "app", CopyCommandAnnotation: "/app -listen :8080", CopyForAnnotation: "alice"}}
+		copyOfAnnotation: "web", copyTargetAnnotation: "app", copyCommandAnnotation: "/app -listen :8080", forAnnotation: "alice"}}
 	if diff := cmp.Diff(wantMeta, cp.ObjectMeta); diff != "" {
 		t.Errorf("metadata (-want +got): no labels, annotations or owners of the original:\n%s", diff)
 	}
@@ -93,8 +93,8 @@ func TestBuildPodCopy(t *testing.T) {
 	}
 	cp, err = BuildPodCopy(&corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "p"}, Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "c"}}}},
 		PodCopyOptions{Name: "x", Container: "c", Image: "tb:1"})
-	if err != nil || cp.Annotations[CopyCommandAnnotation] != "(the image's entrypoint)" {
-		t.Errorf("no command: %v, %q", err, cp.Annotations[CopyCommandAnnotation])
+	if err != nil || cp.Annotations[copyCommandAnnotation] != "(the image's entrypoint)" {
+		t.Errorf("no command: %v, %q", err, cp.Annotations[copyCommandAnnotation])
 	}
 }
 

@@ -23,8 +23,8 @@ import (
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/agent"
 )
 
-// DefaultContainerAnnotation names the container kubectl picks by default.
-const DefaultContainerAnnotation = "kubectl.kubernetes.io/default-container"
+// defaultContainerAnnotation names the container kubectl picks by default.
+const defaultContainerAnnotation = "kubectl.kubernetes.io/default-container"
 
 // Request is one `kubectl ddebug` invocation, after flags and resource resolution.
 type Request struct {
@@ -126,7 +126,7 @@ func ChooseContainer(pod *corev1.Pod, want string) (string, error) {
 		}
 	}
 	if want == "" {
-		want = pod.Annotations[DefaultContainerAnnotation]
+		want = pod.Annotations[defaultContainerAnnotation]
 		if want == "" && len(names) > 0 {
 			want = names[0]
 		}
@@ -252,12 +252,12 @@ func (d *Debugger) Prepare(ctx context.Context, req Request) (*Target, error) {
 	}
 
 	profile, candidates := req.Profile, []Profile{req.Profile}
-	var enforced *Level // the namespace's level, when auto read it
+	var enforced *psaLevel // the namespace's level, when auto read it
 	if profile == ProfileAuto {
 		candidates = autoOrder
 		if ns, err := d.Client.CoreV1().Namespaces().Get(ctx, pod.Namespace, metav1.GetOptions{}); err == nil {
-			level := LevelOfNamespace(ns.Labels)
-			p, _, err := ChooseProfile(level, pod, build)
+			level := levelOfNamespace(ns.Labels)
+			p, _, err := chooseProfile(level, pod, build)
 			if err != nil {
 				return nil, err
 			}
@@ -293,7 +293,7 @@ func (d *Debugger) Prepare(ctx context.Context, req Request) (*Target, error) {
 	if err != nil && req.Profile == ProfileAuto && errors.Is(err, ErrPodSecurity) {
 		// The namespace was not readable: the rejection names the level; pick again.
 		if level, ok := levelFromError(err); ok {
-			if p, _, cerr := ChooseProfile(level, pod, build); cerr == nil && p != profile {
+			if p, _, cerr := chooseProfile(level, pod, build); cerr == nil && p != profile {
 				spec.Profile = p
 				if ec, err = BuildDebugContainer(spec); err != nil {
 					return nil, explainBuild(err, p, &level, pod, spec)
@@ -319,8 +319,8 @@ func (d *Debugger) Prepare(ctx context.Context, req Request) (*Target, error) {
 // explainBuild explains a profile p that cannot debug spec's target in pod; level, when
 // known, is the namespace's Pod Security level that led to p, whose advice then replaces
 // the profile's own (which suggests profiles the level may not admit).
-func explainBuild(err error, p Profile, level *Level, pod *corev1.Pod, spec SpecOptions) error {
-	if !errors.Is(err, ErrProfileRefused) {
+func explainBuild(err error, p Profile, level *psaLevel, pod *corev1.Pod, spec SpecOptions) error {
+	if !errors.Is(err, errProfileRefused) {
 		return err
 	}
 	e := &Error{Kind: ErrPodSecurity, Msg: fmt.Sprintf("profile %s: %v", p, err), Err: err}
@@ -367,10 +367,10 @@ func findReusable(pod *corev1.Pod, spec SpecOptions, profiles []Profile) *Target
 		running[s.Name] = s.State.Running != nil
 	}
 	for _, p := range profiles {
-		key := IdentityKey(p, spec.Identity)
+		key := identityKey(p, spec.Identity)
 		for i := len(pod.Spec.EphemeralContainers) - 1; i >= 0; i-- {
 			ec := &pod.Spec.EphemeralContainers[i]
-			if !IsDebugContainer(ec) || !running[ec.Name] || ec.Image != spec.Image ||
+			if !isDebugContainer(ec) || !running[ec.Name] || ec.Image != spec.Image ||
 				ec.TargetContainerName != spec.Target ||
 				envOf(ec, agent.EnvContainerID) != spec.TargetID ||
 				envOf(ec, agent.EnvProfile) != string(p) || envOf(ec, agent.EnvIdentity) != key {
@@ -396,7 +396,7 @@ func (d *Debugger) add(ctx context.Context, pod *corev1.Pod, ec *corev1.Ephemera
 	}
 	out, err := d.Client.CoreV1().Pods(pod.Namespace).Patch(ctx, pod.Name, types.StrategicMergePatchType, patch, metav1.PatchOptions{}, "ephemeralcontainers")
 	if err != nil {
-		err = TranslateAPIError(err, OpPatchEphemeral, pod.Namespace, pod.Name)
+		err = TranslateAPIError(err, opPatchEphemeral, pod.Namespace, pod.Name)
 		// Here the target is known: advise a profile that can debug it at that level.
 		var e *Error
 		if level, ok := levelFromError(err); ok && errors.As(err, &e) && e.Kind == ErrPodSecurity {
@@ -430,5 +430,5 @@ func (d *Debugger) Session(ctx context.Context, t *Target, command []string, qui
 		// The agent reached its idle time between the check and the exec.
 		return 0, &Error{Kind: ErrContainerExited, Msg: fmt.Sprintf("debug container %s exited before the session started", t.Debug), Err: err}
 	}
-	return 0, TranslateAPIError(err, OpExec, t.Namespace, t.Pod)
+	return 0, TranslateAPIError(err, opExec, t.Namespace, t.Pod)
 }

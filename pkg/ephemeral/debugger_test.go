@@ -78,7 +78,7 @@ func TestPrepareAddsAndWaits(t *testing.T) {
 	d, client, lines := newDebugger(t, func(c *fake.Clientset) {
 		setEphemeralState(t, c, corev1.ContainerState{Waiting: &corev1.ContainerStateWaiting{Reason: "ContainerCreating"}})
 		setEphemeralState(t, c, corev1.ContainerState{Running: &corev1.ContainerStateRunning{}})
-	}, pod, namespace(map[string]string{LabelEnforce: "restricted"}))
+	}, pod, namespace(map[string]string{labelEnforce: "restricted"}))
 	got, err := d.Prepare(context.Background(), Request{Pod: pod, Image: "toolbox:1", Profile: ProfileAuto, For: "alice"})
 	if err != nil {
 		t.Fatal(err)
@@ -241,7 +241,7 @@ func TestPrepareRefusesBeforeAdding(t *testing.T) {
 	waitingPod := runningPod(t, 0, 0)
 	waitingPod.Status.ContainerStatuses[0].State = corev1.ContainerState{Waiting: &corev1.ContainerStateWaiting{Reason: "CrashLoopBackOff"}}
 	annotated := runningPod(t, 0, 0)
-	annotated.Annotations = map[string]string{DefaultContainerAnnotation: "nope"}
+	annotated.Annotations = map[string]string{defaultContainerAnnotation: "nope"}
 	tests := []struct {
 		name      string
 		pod       *corev1.Pod
@@ -323,8 +323,8 @@ func TestPrepareRootTargetInRestrictedNamespace(t *testing.T) {
 		ns      *corev1.Namespace
 		patches int
 	}{
-		{"explicit general, rejected", ProfileGeneral, namespace(map[string]string{LabelEnforce: "restricted"}), 1},
-		{"auto, namespace read", ProfileAuto, namespace(map[string]string{LabelEnforce: "restricted"}), 0},
+		{"explicit general, rejected", ProfileGeneral, namespace(map[string]string{labelEnforce: "restricted"}), 1},
+		{"auto, namespace read", ProfileAuto, namespace(map[string]string{labelEnforce: "restricted"}), 0},
 		{"auto, level learnt from the rejection", ProfileAuto, nil, 1},
 	}
 	for _, tt := range tests {

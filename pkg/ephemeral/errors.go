@@ -54,9 +54,9 @@ type Op struct {
 // The operations ddebug needs.
 var (
 	OpGetPod         = Op{"get", "pods"}
-	OpPatchEphemeral = Op{"patch", "pods/ephemeralcontainers"}
-	OpExec           = Op{"create", "pods/exec"}
-	OpWatchPods      = Op{"watch", "pods"}
+	opPatchEphemeral = Op{"patch", "pods/ephemeralcontainers"}
+	opExec           = Op{"create", "pods/exec"}
+	opWatchPods      = Op{"watch", "pods"}
 )
 
 var psaRE = regexp.MustCompile(`violates PodSecurity "([a-z]+):([^"]+)": (.*)$`)
@@ -95,14 +95,14 @@ func TranslateAPIError(err error, op Op, ns, pod string) error {
 				op.Verb, op.Resource, op.Verb, op.Resource, ns),
 			Err: err,
 		}
-	case apierrors.IsInvalid(err) && op == OpPatchEphemeral:
+	case apierrors.IsInvalid(err) && op == opPatchEphemeral:
 		e := &Error{Kind: ErrInvalid, Msg: "the API server refused the debug container: " + msg, Err: err}
 		if strings.Contains(msg, "privileged") && strings.Contains(msg, "disallowed by cluster policy") {
 			e.Advice = "this cluster forbids privileged containers (kube-apiserver --allow-privileged=false): " +
 				"use --profile=netadmin (root with NET_ADMIN, NET_RAW and SYS_PTRACE, not privileged)"
 		}
 		return e
-	case apierrors.IsNotFound(err) && op == OpPatchEphemeral && isUnservedSubresource(status):
+	case apierrors.IsNotFound(err) && op == opPatchEphemeral && isUnservedSubresource(status):
 		return &Error{
 			Kind:   ErrUnsupported,
 			Msg:    "this cluster does not serve pods/ephemeralcontainers: ephemeral containers are disabled or not supported",
@@ -161,14 +161,14 @@ func psaAdvice(level, ns, node string, id *Identity) string {
 }
 
 // levelFromError returns the Pod Security level named in a rejection, if any.
-func levelFromError(err error) (Level, bool) {
+func levelFromError(err error) (psaLevel, bool) {
 	var e *Error
 	if errors.As(err, &e) && e.Err != nil {
 		err = e.Err
 	}
 	m := psaRE.FindStringSubmatch(err.Error())
 	if m == nil {
-		return Level{}, false
+		return psaLevel{}, false
 	}
-	return Level{Level: m[1], Version: m[2]}, true
+	return psaLevel{Level: m[1], Version: m[2]}, true
 }

@@ -24,19 +24,19 @@ func TestTranslateAPIError(t *testing.T) {
 		wantMsg    []string
 		wantAdvice []string
 	}{
-		{"rbac on the subresource", rbac, OpPatchEphemeral, ErrForbidden,
+		{"rbac on the subresource", rbac, opPatchEphemeral, ErrForbidden,
 			[]string{"bob", "patch pods/ephemeralcontainers", "namespace ns"}, []string{`verb "patch"`, "kubectl auth can-i patch pods/ephemeralcontainers -n ns"}},
-		{"rbac on exec", apierrors.NewForbidden(pods, "web", errors.New(`User "bob" cannot create resource "pods/exec"`)), OpExec, ErrForbidden,
+		{"rbac on exec", apierrors.NewForbidden(pods, "web", errors.New(`User "bob" cannot create resource "pods/exec"`)), opExec, ErrForbidden,
 			[]string{"create pods/exec"}, []string{`"pods/exec"`}},
-		{"exec upgrade refused, no status", errors.New(`unable to upgrade connection: pods "web" is forbidden: User "bob" cannot create resource "pods/exec"`), OpExec, ErrForbidden,
+		{"exec upgrade refused, no status", errors.New(`unable to upgrade connection: pods "web" is forbidden: User "bob" cannot create resource "pods/exec"`), opExec, ErrForbidden,
 			[]string{"bob", "create pods/exec"}, nil},
-		{"pod security", psa, OpPatchEphemeral, ErrPodSecurity,
+		{"pod security", psa, opPatchEphemeral, ErrPodSecurity,
 			[]string{"restricted:latest", "allowPrivilegeEscalation != false", "runAsNonRoot != true"}, []string{"--profile=restricted"}},
 		{"privileged disallowed", apierrors.NewInvalid(schema.GroupKind{Kind: "Pod"}, "web", field.ErrorList{
 			field.Forbidden(field.NewPath("spec", "ephemeralContainers").Index(0).Child("securityContext", "privileged"), "disallowed by cluster policy")}),
-			OpPatchEphemeral, ErrInvalid, []string{"privileged"}, []string{"--profile=netadmin"}},
-		{"subresource not served", unserved, OpPatchEphemeral, ErrUnsupported, []string{"ephemeral containers"}, nil},
-		{"pod gone", apierrors.NewNotFound(pods, "web"), OpPatchEphemeral, ErrPodNotFound, []string{"pod web not found in namespace ns"}, nil},
+			opPatchEphemeral, ErrInvalid, []string{"privileged"}, []string{"--profile=netadmin"}},
+		{"subresource not served", unserved, opPatchEphemeral, ErrUnsupported, []string{"ephemeral containers"}, nil},
+		{"pod gone", apierrors.NewNotFound(pods, "web"), opPatchEphemeral, ErrPodNotFound, []string{"pod web not found in namespace ns"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -80,8 +80,8 @@ func TestCloseNames(t *testing.T) {
 		{"zzzzzz", nil},
 	}
 	for _, tt := range tests {
-		if got := CloseNames(tt.name, names, 3); strings.Join(got, ",") != strings.Join(tt.want, ",") {
-			t.Errorf("CloseNames(%q) = %v, want %v", tt.name, got, tt.want)
+		if got := closeNames(tt.name, names, 3); strings.Join(got, ",") != strings.Join(tt.want, ",") {
+			t.Errorf("closeNames(%q) = %v, want %v", tt.name, got, tt.want)
 		}
 	}
 }

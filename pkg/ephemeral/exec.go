@@ -2,9 +2,12 @@ package ephemeral
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/httpstream"
 	"k8s.io/client-go/kubernetes/scheme"
 	corev1client "k8s.io/client-go/kubernetes/typed/core/v1"
@@ -49,4 +52,27 @@ func RemoteExec(config *rest.Config) (ExecFunc, error) {
 		}
 		return ex.StreamWithContext(ctx, opts)
 	}, nil
+}
+
+// execStatus runs r and returns the command's exit status; an error is one of the exec.
+func (d *Debugger) execStatus(ctx context.Context, r ExecRequest) (int, error) {
+	err := d.Exec(ctx, r)
+	if err == nil {
+		return 0, nil
+	}
+	var ce interface{ ExitStatus() int }
+	if errors.As(err, &ce) {
+		return ce.ExitStatus(), nil
+	}
+	return 0, TranslateAPIError(err, opExec, r.Namespace, r.Pod)
+}
+
+// deletePodNow deletes a pod ddebug made, without a grace period; a pod already gone is fine.
+func (d *Debugger) deletePodNow(ctx context.Context, ns, pod string) error {
+	zero := int64(0)
+	err := d.Client.CoreV1().Pods(ns).Delete(ctx, pod, metav1.DeleteOptions{GracePeriodSeconds: &zero})
+	if err != nil && !apierrors.IsNotFound(err) {
+		return TranslateAPIError(err, opDeletePod, ns, pod)
+	}
+	return nil
 }

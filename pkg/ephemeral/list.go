@@ -34,9 +34,9 @@ type DebugContainer struct {
 	ExitCode int32
 }
 
-// DebugContainers returns the ddebug containers of pod, in the order they started.
+// debugContainers returns the ddebug containers of pod, in the order they started.
 // Ephemeral containers of other tools (kubectl debug) are left out.
-func DebugContainers(pod *corev1.Pod) []DebugContainer {
+func debugContainers(pod *corev1.Pod) []DebugContainer {
 	statuses := map[string]*corev1.ContainerStatus{}
 	for i := range pod.Status.EphemeralContainerStatuses {
 		s := &pod.Status.EphemeralContainerStatuses[i]
@@ -45,7 +45,7 @@ func DebugContainers(pod *corev1.Pod) []DebugContainer {
 	var out []DebugContainer
 	for i := range pod.Spec.EphemeralContainers {
 		ec := &pod.Spec.EphemeralContainers[i]
-		if !IsDebugContainer(ec) {
+		if !isDebugContainer(ec) {
 			continue
 		}
 		dc := DebugContainer{
@@ -103,7 +103,7 @@ func (d *Debugger) List(ctx context.Context, o ListOptions) ([]DebugContainer, e
 				return nil, e
 			}
 		}
-		return DebugContainers(pod), nil
+		return debugContainers(pod), nil
 	}
 	ns := o.Namespace
 	if o.AllNamespaces {
@@ -127,7 +127,7 @@ func (d *Debugger) List(ctx context.Context, o ListOptions) ([]DebugContainer, e
 	})
 	var out []DebugContainer
 	for i := range items {
-		out = append(out, DebugContainers(&items[i])...)
+		out = append(out, debugContainers(&items[i])...)
 	}
 	return out, nil
 }

@@ -55,22 +55,22 @@ func TestDebugContainers(t *testing.T) {
 	old.Name, old.Profile, old.State, old.Reason, old.Started, old.Finished = "ddebug-old", "general", "terminated", "Completed", t0, t1
 	nu.Name, nu.Profile, nu.State, nu.Started = "ddebug-new", "restricted", "running", t1
 	pull.Name, pull.Profile, pull.State, pull.Reason = "ddebug-pull", "baseline", "waiting", "ErrImagePull"
-	if diff := cmp.Diff([]DebugContainer{old, nu, pull}, DebugContainers(pod)); diff != "" {
-		t.Errorf("DebugContainers (-want +got):\n%s", diff)
+	if diff := cmp.Diff([]DebugContainer{old, nu, pull}, debugContainers(pod)); diff != "" {
+		t.Errorf("debugContainers (-want +got):\n%s", diff)
 	}
 	// The spec's order is not the order of start.
 	ecs := pod.Spec.EphemeralContainers
 	ecs[0], ecs[2] = ecs[2], ecs[0]
-	if diff := cmp.Diff([]DebugContainer{old, nu, pull}, DebugContainers(pod)); diff != "" {
-		t.Errorf("DebugContainers, spec in another order (-want +got):\n%s", diff)
+	if diff := cmp.Diff([]DebugContainer{old, nu, pull}, debugContainers(pod)); diff != "" {
+		t.Errorf("debugContainers, spec in another order (-want +got):\n%s", diff)
 	}
 	// Without any status yet (just added): waiting, no reason.
 	pod.Status.EphemeralContainerStatuses = nil
-	got := DebugContainers(pod)
+	got := debugContainers(pod)
 	if len(got) != 3 || got[1].State != "waiting" || got[1].Reason != "" || !got[1].Started.IsZero() {
 		t.Errorf("without statuses: %+v", got)
 	}
-	if got := DebugContainers(runningPod(t, 0, 0)); len(got) != 0 {
+	if got := debugContainers(runningPod(t, 0, 0)); len(got) != 0 {
 		t.Errorf("a pod without debug containers: %+v", got)
 	}
 }

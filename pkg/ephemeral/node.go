@@ -22,29 +22,29 @@ import (
 // (/proc/1/root) and carry ddebug's own command line, to enter any container of the node
 // through the container runtime (the node image).
 const (
-	// NodeAnnotation names the node a node pod debugs; its presence marks the pod as ddebug's.
-	NodeAnnotation = "ddebug.kubectl-ddebug.io/node"
-	// NodePodPrefix starts the name of every node pod.
-	NodePodPrefix = "ddebug-node-"
-	// NodeContainer is the node pod's one container.
-	NodeContainer = "ddebug"
-	// NodeHostMount is where the node pod mounts the host's / (hostPath), the root of its
+	// nodeAnnotation names the node a node pod debugs; its presence marks the pod as ddebug's.
+	nodeAnnotation = "ddebug.kubectl-ddebug.io/node"
+	// nodePodPrefix starts the name of every node pod.
+	nodePodPrefix = "ddebug-node-"
+	// nodeContainer is the node pod's one container.
+	nodeContainer = "ddebug"
+	// nodeHostMount is where the node pod mounts the host's / (hostPath), the root of its
 	// sessions where /proc/1/root cannot be entered.
-	NodeHostMount  = "/host"
+	nodeHostMount  = "/host"
 	nodeHostVolume = "host-root"
-	// CRISocketAnnotation is where kubeadm records a node's CRI socket.
-	CRISocketAnnotation = "kubeadm.alpha.kubernetes.io/cri-socket"
+	// criSocketAnnotation is where kubeadm records a node's CRI socket.
+	criSocketAnnotation = "kubeadm.alpha.kubernetes.io/cri-socket"
 )
 
 // ErrNodeNotFound is the kind of the error for a node that does not exist.
 var ErrNodeNotFound = errors.New("node not found")
 
-// OpGetNode is the operation that reads the node.
-var OpGetNode = Op{"get", "nodes"}
+// opGetNode is the operation that reads the node.
+var opGetNode = Op{"get", "nodes"}
 
-// NodePodOptions is what BuildNodePod needs; it makes no API call.
+// NodePodOptions is what buildNodePod needs; it makes no API call.
 type NodePodOptions struct {
-	// Node to debug; Name and Namespace of the pod (NodePodName when Name is "").
+	// Node to debug; Name and Namespace of the pod (nodePodName when Name is "").
 	Node, Name, Namespace string
 	// Image is the node image (the toolbox image with ddebug's command line in it).
 	Image       string
@@ -59,31 +59,31 @@ type NodePodOptions struct {
 	For, Version string
 }
 
-// NodePodName is a fresh name for a node pod: NodePodPrefix, the node's name (cut to fit)
+// nodePodName is a fresh name for a node pod: nodePodPrefix, the node's name (cut to fit)
 // and a random suffix.
-func NodePodName(node string) string {
+func nodePodName(node string) string {
 	var b [3]byte
 	rand.Read(b[:])
 	suffix := "-" + hex.EncodeToString(b[:])
-	base := NodePodPrefix + node
+	base := nodePodPrefix + node
 	if max := validation.DNS1123SubdomainMaxLength - len(suffix); len(base) > max {
 		base = strings.TrimRight(base[:max], "-.")
 	}
 	return base + suffix
 }
 
-// BuildNodePod returns the pod that debugs o.Node: pinned to it, tolerating every taint,
+// buildNodePod returns the pod that debugs o.Node: pinned to it, tolerating every taint,
 // in the host's PID, network and IPC namespaces, privileged and root (entering the host's
 // root and other containers' namespaces takes that), without a service account token, and
-// never restarted, with the host's / mounted at NodeHostMount. Its process is the toolbox
+// never restarted, with the host's / mounted at nodeHostMount. Its process is the toolbox
 // agent with the host's PID 1 as target.
-func BuildNodePod(o NodePodOptions) (*corev1.Pod, error) {
+func buildNodePod(o NodePodOptions) (*corev1.Pod, error) {
 	if o.Node == "" || o.Image == "" || o.Namespace == "" {
 		return nil, errors.New("building node pod: node, image and namespace are required")
 	}
 	name := o.Name
 	if name == "" {
-		name = NodePodName(o.Node)
+		name = nodePodName(o.Node)
 	}
 	pull := o.PullPolicy
 	if pull == "" {
@@ -91,7 +91,7 @@ func BuildNodePod(o NodePodOptions) (*corev1.Pod, error) {
 	}
 	env := []corev1.EnvVar{
 		{Name: agent.EnvTargetPID, Value: "1"},
-		{Name: agent.EnvTargetRoot, Value: NodeHostMount},
+		{Name: agent.EnvTargetRoot, Value: nodeHostMount},
 		{Name: agent.EnvTarget, Value: "node/" + o.Node},
 		{Name: agent.EnvIdentity, Value: agent.IdentityRoot},
 		{Name: agent.EnvProfile, Value: "node"},
@@ -106,7 +106,7 @@ func BuildNodePod(o NodePodOptions) (*corev1.Pod, error) {
 			Name:        name,
 			Namespace:   o.Namespace,
 			Labels:      map[string]string{"app.kubernetes.io/managed-by": "kubectl-ddebug"},
-			Annotations: map[string]string{NodeAnnotation: o.Node, CopyForAnnotation: o.For},
+			Annotations: map[string]string{nodeAnnotation: o.Node, forAnnotation: o.For},
 		},
 		Spec: corev1.PodSpec{
 			NodeName:                      o.Node,
@@ -121,14 +121,14 @@ func BuildNodePod(o NodePodOptions) (*corev1.Pod, error) {
 			Volumes: []corev1.Volume{{Name: nodeHostVolume, VolumeSource: corev1.VolumeSource{
 				HostPath: &corev1.HostPathVolumeSource{Path: "/", Type: ptr(corev1.HostPathDirectory)}}}},
 			Containers: []corev1.Container{{
-				Name:            NodeContainer,
+				Name:            nodeContainer,
 				Image:           o.Image,
 				ImagePullPolicy: pull,
 				Command:         agent.AgentCommand(o.ToolboxPath, o.Idle),
 				Env:             env,
 				// No mount propagation: it needs / to be a shared mount on the host, which it
 				// is not everywhere; the session sees the host's mounts of its start.
-				VolumeMounts:             []corev1.VolumeMount{{Name: nodeHostVolume, MountPath: NodeHostMount}},
+				VolumeMounts:             []corev1.VolumeMount{{Name: nodeHostVolume, MountPath: nodeHostMount}},
 				TerminationMessagePolicy: corev1.TerminationMessageFallbackToLogsOnError,
 				SecurityContext: &corev1.SecurityContext{
 					Privileged: ptr(true), RunAsUser: ptr(int64(0)), RunAsGroup: ptr(int64(0)), RunAsNonRoot: ptr(false),
@@ -153,26 +153,26 @@ func (d *Debugger) PrepareNode(ctx context.Context, o NodePodOptions) (*NodeTarg
 	case apierrors.IsNotFound(err):
 		return nil, d.nodeNotFound(ctx, o.Node, err)
 	case err != nil:
-		return nil, translateNodeError(err, OpGetNode, o)
+		return nil, translateNodeError(err, opGetNode, o)
 	}
 	if o.RuntimeEndpoint == "" {
-		o.RuntimeEndpoint = node.Annotations[CRISocketAnnotation]
+		o.RuntimeEndpoint = node.Annotations[criSocketAnnotation]
 	}
 	if os := node.Status.NodeInfo.OperatingSystem; os != "" && os != "linux" {
 		return nil, &Error{Kind: ErrWindows, Msg: fmt.Sprintf("node %s runs %s; ddebug debugs Linux nodes", o.Node, os)}
 	}
 	o.For = d.requester(ctx, o.For)
-	pod, err := BuildNodePod(o)
+	pod, err := buildNodePod(o)
 	if err != nil {
 		return nil, err
 	}
 	d.progress("creating", "creating pod %s on node %s (host PID and network namespaces, privileged)", pod.Name, o.Node)
 	created, err := d.Client.CoreV1().Pods(o.Namespace).Create(ctx, pod, metav1.CreateOptions{})
 	if err != nil {
-		return nil, translateNodeError(err, OpCreatePod, o)
+		return nil, translateNodeError(err, opCreatePod, o)
 	}
 	t := &NodeTarget{Node: o.Node, Namespace: o.Namespace, Pod: created.Name}
-	return t, d.waitPod(ctx, created, NodeContainer, "node pod")
+	return t, d.waitPod(ctx, created, nodeContainer, "node pod")
 }
 
 func (d *Debugger) nodeNotFound(ctx context.Context, name string, err error) error {
@@ -183,7 +183,7 @@ func (d *Debugger) nodeNotFound(ctx context.Context, name string, err error) err
 		for _, n := range list.Items {
 			names = append(names, n.Name)
 		}
-		if close := CloseNames(name, names, 3); len(close) > 0 {
+		if close := closeNames(name, names, 3); len(close) > 0 {
 			e.Advice = "did you mean " + strings.Join(close, ", ") + "?"
 		}
 	}
@@ -208,7 +208,7 @@ func translateNodeError(err error, op Op, o NodePodOptions) error {
 		return &Error{Kind: ErrInvalid, Err: err, Msg: "the API server refused the node pod: " + msg,
 			Advice: "this cluster forbids privileged containers (kube-apiserver --allow-privileged=false); node debugging needs them"}
 	}
-	if op == OpGetNode {
+	if op == opGetNode {
 		return TranslateAPIError(err, op, "(cluster scope)", o.Node)
 	}
 	return TranslateAPIError(err, op, o.Namespace, o.Name)
@@ -217,7 +217,7 @@ func translateNodeError(err error, op Op, o NodePodOptions) error {
 // NodeSession runs the toolbox shell (command empty) or command in the node pod, chrooted
 // into the host's root.
 func (d *Debugger) NodeSession(ctx context.Context, t *NodeTarget, toolboxPath string, command []string, quiet bool, r ExecRequest) (int, error) {
-	r.Namespace, r.Pod, r.Container = t.Namespace, t.Pod, NodeContainer
+	r.Namespace, r.Pod, r.Container = t.Namespace, t.Pod, nodeContainer
 	r.Command = agent.SessionCommand(toolboxPath, quiet, command)
 	return d.execStatus(ctx, r)
 }

@@ -19,7 +19,7 @@ import (
 )
 
 func TestBuildNodePod(t *testing.T) {
-	p, err := BuildNodePod(NodePodOptions{Node: "worker-1", Namespace: "ops", Image: "tb:1-node", For: "admin", RuntimeEndpoint: "unix:///run/containerd/containerd.sock"})
+	p, err := buildNodePod(NodePodOptions{Node: "worker-1", Namespace: "ops", Image: "tb:1-node", For: "admin", RuntimeEndpoint: "unix:///run/containerd/containerd.sock"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +33,7 @@ func TestBuildNodePod(t *testing.T) {
 	if len(s.Tolerations) != 1 || s.Tolerations[0].Operator != corev1.TolerationOpExists || s.Tolerations[0].Key != "" {
 		t.Errorf("tolerations %+v, want every taint tolerated", s.Tolerations)
 	}
-	if !strings.HasPrefix(p.Name, NodePodPrefix+"worker-1-") || p.Namespace != "ops" || p.Annotations[NodeAnnotation] != "worker-1" {
+	if !strings.HasPrefix(p.Name, nodePodPrefix+"worker-1-") || p.Namespace != "ops" || p.Annotations[nodeAnnotation] != "worker-1" {
 		t.Errorf("meta: %s/%s %v", p.Namespace, p.Name, p.Annotations)
 	}
 	c := s.Containers[0]
@@ -44,25 +44,25 @@ func TestBuildNodePod(t *testing.T) {
 	for _, e := range c.Env {
 		env[e.Name] = e.Value
 	}
-	for k, want := range map[string]string{agent.EnvTargetPID: "1", agent.EnvTargetRoot: NodeHostMount, agent.EnvTarget: "node/worker-1",
+	for k, want := range map[string]string{agent.EnvTargetPID: "1", agent.EnvTargetRoot: nodeHostMount, agent.EnvTarget: "node/worker-1",
 		agent.EnvIdentity: agent.IdentityRoot, "CONTAINER_RUNTIME_ENDPOINT": "unix:///run/containerd/containerd.sock"} {
 		if env[k] != want {
 			t.Errorf("env %s=%q, want %q", k, env[k], want)
 		}
 	}
-	if len(s.Volumes) != 1 || s.Volumes[0].HostPath == nil || s.Volumes[0].HostPath.Path != "/" || c.VolumeMounts[0].MountPath != NodeHostMount {
+	if len(s.Volumes) != 1 || s.Volumes[0].HostPath == nil || s.Volumes[0].HostPath.Path != "/" || c.VolumeMounts[0].MountPath != nodeHostMount {
 		t.Errorf("host root mount: %+v %+v", s.Volumes, c.VolumeMounts)
 	}
-	if long := NodePodName(strings.Repeat("n", 300)); len(long) > 253 {
+	if long := nodePodName(strings.Repeat("n", 300)); len(long) > 253 {
 		t.Errorf("name of %d characters", len(long))
 	}
-	if _, err := BuildNodePod(NodePodOptions{Node: "n"}); err == nil {
+	if _, err := buildNodePod(NodePodOptions{Node: "n"}); err == nil {
 		t.Error("a node pod without image and namespace was built")
 	}
 }
 
 func TestPrepareNode(t *testing.T) {
-	node := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "worker-1", Annotations: map[string]string{CRISocketAnnotation: "unix:///run/crio/crio.sock"}}}
+	node := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "worker-1", Annotations: map[string]string{criSocketAnnotation: "unix:///run/crio/crio.sock"}}}
 	o := NodePodOptions{Node: "worker-l", Namespace: "ops", Image: "tb:1-node"}
 
 	d := &Debugger{Client: fake.NewClientset(node)}

@@ -53,16 +53,16 @@ var autoOrder = []Profile{ProfileGeneral, ProfileBaseline, ProfileRestricted}
 
 // Pod Security labels of a namespace.
 const (
-	LabelEnforce        = psaapi.EnforceLevelLabel
-	LabelEnforceVersion = psaapi.EnforceVersionLabel
+	labelEnforce        = psaapi.EnforceLevelLabel
+	labelEnforceVersion = psaapi.EnforceVersionLabel
 )
 
-// Level is a Pod Security level with its version ("restricted", "latest").
-type Level struct {
+// psaLevel is a Pod Security level with its version ("restricted", "latest").
+type psaLevel struct {
 	Level, Version string
 }
 
-func (l Level) String() string {
+func (l psaLevel) String() string {
 	v := l.Version
 	if v == "" {
 		v = "latest"
@@ -70,20 +70,20 @@ func (l Level) String() string {
 	return l.Level + ":" + v
 }
 
-// LevelOfNamespace reads the enforced Pod Security level from a namespace's labels
+// levelOfNamespace reads the enforced Pod Security level from a namespace's labels
 // (privileged when there is none).
-func LevelOfNamespace(labels map[string]string) Level {
-	l := Level{Level: labels[LabelEnforce], Version: labels[LabelEnforceVersion]}
+func levelOfNamespace(labels map[string]string) psaLevel {
+	l := psaLevel{Level: labels[labelEnforce], Version: labels[labelEnforceVersion]}
 	if l.Level == "" {
 		l.Level = string(psaapi.LevelPrivileged)
 	}
 	return l
 }
 
-// Check evaluates the debug container ec, added to pod, against level and returns the
+// checkLevel evaluates the debug container ec, added to pod, against level and returns the
 // rules it breaks (none: admitted). Only the debug container and the pod-level settings
 // are judged, so a pod that already breaks the level does not condemn every profile.
-func Check(level Level, pod *corev1.Pod, ec *corev1.EphemeralContainer) ([]string, error) {
+func checkLevel(level psaLevel, pod *corev1.Pod, ec *corev1.EphemeralContainer) ([]string, error) {
 	lvl, err := psaapi.ParseLevel(level.Level)
 	if err != nil {
 		return nil, fmt.Errorf("pod security level %q: %w", level.Level, err)
@@ -116,10 +116,10 @@ func Check(level Level, pod *corev1.Pod, ec *corev1.EphemeralContainer) ([]strin
 	return out, nil
 }
 
-// ChooseProfile returns the most capable profile of general, baseline and restricted
+// chooseProfile returns the most capable profile of general, baseline and restricted
 // whose debug container (built by build) level admits. When none is, it returns
 // restricted and the rules it breaks.
-func ChooseProfile(level Level, pod *corev1.Pod, build func(Profile) (*corev1.EphemeralContainer, error)) (Profile, []string, error) {
+func chooseProfile(level psaLevel, pod *corev1.Pod, build func(Profile) (*corev1.EphemeralContainer, error)) (Profile, []string, error) {
 	var lastBroken []string
 	for _, p := range autoOrder {
 		ec, err := build(p)
@@ -127,7 +127,7 @@ func ChooseProfile(level Level, pod *corev1.Pod, build func(Profile) (*corev1.Ep
 			lastBroken = []string{err.Error()}
 			continue
 		}
-		broken, err := Check(level, pod, ec)
+		broken, err := checkLevel(level, pod, ec)
 		if err != nil {
 			return "", nil, err
 		}

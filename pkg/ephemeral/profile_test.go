@@ -16,12 +16,12 @@ func TestChooseProfile(t *testing.T) {
 		wantBroken string
 	}{
 		{"no label: privileged admits general", nil, 65532, 0, ProfileGeneral, ""},
-		{"privileged", map[string]string{LabelEnforce: "privileged"}, 0, 0, ProfileGeneral, ""},
-		{"baseline forbids SYS_PTRACE", map[string]string{LabelEnforce: "baseline"}, 65532, 0, ProfileBaseline, ""},
-		{"baseline with a root target", map[string]string{LabelEnforce: "baseline"}, 0, 0, ProfileBaseline, ""},
-		{"restricted", map[string]string{LabelEnforce: "restricted"}, 65532, 0, ProfileRestricted, ""},
-		{"restricted pinned to a version", map[string]string{LabelEnforce: "restricted", LabelEnforceVersion: "v1.30"}, 65532, 65532, ProfileRestricted, ""},
-		{"restricted cannot debug a root target", map[string]string{LabelEnforce: "restricted"}, 0, 0, ProfileRestricted, "root"},
+		{"privileged", map[string]string{labelEnforce: "privileged"}, 0, 0, ProfileGeneral, ""},
+		{"baseline forbids SYS_PTRACE", map[string]string{labelEnforce: "baseline"}, 65532, 0, ProfileBaseline, ""},
+		{"baseline with a root target", map[string]string{labelEnforce: "baseline"}, 0, 0, ProfileBaseline, ""},
+		{"restricted", map[string]string{labelEnforce: "restricted"}, 65532, 0, ProfileRestricted, ""},
+		{"restricted pinned to a version", map[string]string{labelEnforce: "restricted", labelEnforceVersion: "v1.30"}, 65532, 65532, ProfileRestricted, ""},
+		{"restricted cannot debug a root target", map[string]string{labelEnforce: "restricted"}, 0, 0, ProfileRestricted, "root"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -30,7 +30,7 @@ func TestChooseProfile(t *testing.T) {
 			build := func(p Profile) (*corev1.EphemeralContainer, error) {
 				return BuildDebugContainer(SpecOptions{Name: "ddebug-x", Image: "i", Target: "app", TargetID: testID, Profile: p, Identity: id})
 			}
-			got, broken, err := ChooseProfile(LevelOfNamespace(tt.labels), pod, build)
+			got, broken, err := chooseProfile(levelOfNamespace(tt.labels), pod, build)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -50,15 +50,15 @@ func TestCheckNamesTheRule(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	broken, err := Check(Level{Level: "baseline"}, pod, ec)
+	broken, err := checkLevel(psaLevel{Level: "baseline"}, pod, ec)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := strings.Join(broken, "; "); !strings.Contains(got, "SYS_PTRACE") {
 		t.Errorf("baseline check of general = %q, want SYS_PTRACE named", got)
 	}
-	if _, err := Check(Level{Level: "bogus"}, pod, ec); err == nil {
-		t.Error("Check with level bogus succeeded")
+	if _, err := checkLevel(psaLevel{Level: "bogus"}, pod, ec); err == nil {
+		t.Error("checkLevel with level bogus succeeded")
 	}
 }
 

@@ -14,9 +14,9 @@ import (
 // NamePrefix starts the name of every debug container ddebug adds.
 const NamePrefix = "ddebug-"
 
-// ErrProfileRefused is returned by BuildDebugContainer when a profile cannot debug the
+// errProfileRefused is returned by BuildDebugContainer when a profile cannot debug the
 // target (restricted with a root or unknown target).
-var ErrProfileRefused = errors.New("profile cannot debug this target")
+var errProfileRefused = errors.New("profile cannot debug this target")
 
 // SpecOptions is everything BuildDebugContainer needs; it makes no API call.
 type SpecOptions struct {
@@ -41,9 +41,9 @@ type SpecOptions struct {
 	ToolboxPath string
 }
 
-// IdentityKey is how the container will run (agent.EnvIdentity): "UID:GID", "switch" or
+// identityKey is how the container will run (agent.EnvIdentity): "UID:GID", "switch" or
 // "root". Two requests with the same key, profile, image and target may share a container.
-func IdentityKey(p Profile, id Identity) string {
+func identityKey(p Profile, id Identity) string {
 	switch {
 	case p == ProfileSysadmin || p == ProfileNetadmin:
 		return agent.IdentityRoot
@@ -65,7 +65,7 @@ func BuildDebugContainer(o SpecOptions) (*corev1.EphemeralContainer, error) {
 	if pull == "" {
 		pull = corev1.PullIfNotPresent
 	}
-	key := IdentityKey(o.Profile, o.Identity)
+	key := identityKey(o.Profile, o.Identity)
 	ec := &corev1.EphemeralContainer{
 		TargetContainerName: o.Target,
 		EphemeralContainerCommon: corev1.EphemeralContainerCommon{
@@ -102,11 +102,11 @@ func BuildDebugContainer(o SpecOptions) (*corev1.EphemeralContainer, error) {
 	case ProfileRestricted:
 		if key == agent.IdentitySwitch {
 			return nil, fmt.Errorf("%w: restricted must run as the target's uid, and the API does not say which it is "+
-				"(set runAsUser and runAsGroup on the pod, or use --profile=baseline where the namespace allows it)", ErrProfileRefused)
+				"(set runAsUser and runAsGroup on the pod, or use --profile=baseline where the namespace allows it)", errProfileRefused)
 		}
 		if *o.Identity.UID == 0 {
 			return nil, fmt.Errorf("%w: the target runs as root and restricted forbids root "+
-				"(use --profile=baseline or general where the namespace allows it)", ErrProfileRefused)
+				"(use --profile=baseline or general where the namespace allows it)", errProfileRefused)
 		}
 		sc.RunAsNonRoot = ptr(true)
 		sc.AllowPrivilegeEscalation = ptr(false)
@@ -123,8 +123,8 @@ func BuildDebugContainer(o SpecOptions) (*corev1.EphemeralContainer, error) {
 	return ec, nil
 }
 
-// IsDebugContainer reports whether ec was added by ddebug.
-func IsDebugContainer(ec *corev1.EphemeralContainer) bool {
+// isDebugContainer reports whether ec was added by ddebug.
+func isDebugContainer(ec *corev1.EphemeralContainer) bool {
 	return strings.HasPrefix(ec.Name, NamePrefix) && envOf(ec, agent.EnvIdentity) != ""
 }
 

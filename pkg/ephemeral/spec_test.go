@@ -52,8 +52,8 @@ func TestBuildDebugContainerFull(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("BuildDebugContainer (-want +got):\n%s", diff)
 	}
-	if !IsDebugContainer(got) {
-		t.Error("IsDebugContainer = false for our own container")
+	if !isDebugContainer(got) {
+		t.Error("isDebugContainer = false for our own container")
 	}
 }
 
@@ -82,8 +82,8 @@ func TestBuildDebugContainerProfiles(t *testing.T) {
 			RunAsUser: i64(0), RunAsGroup: i64(0),
 			Capabilities: &corev1.Capabilities{Add: []corev1.Capability{"SYS_PTRACE"}},
 		}, "0:0"},
-		{"restricted refuses a root target", ProfileRestricted, root, ErrProfileRefused, nil, ""},
-		{"restricted refuses unknown ids", ProfileRestricted, Identity{}, ErrProfileRefused, nil, ""},
+		{"restricted refuses a root target", ProfileRestricted, root, errProfileRefused, nil, ""},
+		{"restricted refuses unknown ids", ProfileRestricted, Identity{}, errProfileRefused, nil, ""},
 		{"sysadmin is privileged root", ProfileSysadmin, known, nil, &corev1.SecurityContext{
 			RunAsUser: i64(0), RunAsGroup: i64(0), RunAsNonRoot: ptr(false), Privileged: ptr(true),
 		}, agent.IdentityRoot},

@@ -22,7 +22,7 @@ func PodNotFound(ctx context.Context, client kubernetes.Interface, ns, name stri
 	for _, p := range list.Items {
 		names = append(names, p.Name)
 	}
-	if close := CloseNames(name, names, 3); len(close) > 0 {
+	if close := closeNames(name, names, 3); len(close) > 0 {
 		e.Advice = "did you mean " + strings.Join(close, ", ") + "?"
 	} else {
 		e.Advice = "check the name and the namespace (-n); 'kubectl get pods -A' lists them all"
@@ -30,7 +30,7 @@ func PodNotFound(ctx context.Context, client kubernetes.Interface, ns, name stri
 	return e
 }
 
-// CloseNames returns up to n of names that look like name, closest first.
-func CloseNames(name string, names []string, n int) []string {
+// closeNames returns up to n of names that look like name, closest first.
+func closeNames(name string, names []string, n int) []string {
 	return spelling.Suggest(name, names, n)
 }

@@ -25,9 +25,9 @@ var fatalWaiting = map[string]error{
 	"PreStartHookError":          ErrCreateContainer,
 }
 
-// ContainerState says whether the debug container name of pod runs (done), failed (err),
+// containerState says whether the debug container name of pod runs (done), failed (err),
 // or is still on its way (detail says how).
-func ContainerState(pod *corev1.Pod, name string) (done bool, detail string, err error) {
+func containerState(pod *corev1.Pod, name string) (done bool, detail string, err error) {
 	for _, s := range pod.Status.EphemeralContainerStatuses {
 		if s.Name != name {
 			continue
@@ -100,7 +100,7 @@ func (d *Debugger) waitRunning(ctx context.Context, pod *corev1.Pod, name string
 			image = ec.Image
 		}
 	}
-	done, detail, err := ContainerState(pod, name)
+	done, detail, err := containerState(pod, name)
 	if done || err != nil {
 		return pod, err
 	}
@@ -111,7 +111,7 @@ func (d *Debugger) waitRunning(ctx context.Context, pod *corev1.Pod, name string
 		ResourceVersion: rv,
 	})
 	if err != nil {
-		return nil, TranslateAPIError(err, OpWatchPods, pod.Namespace, pod.Name)
+		return nil, TranslateAPIError(err, opWatchPods, pod.Namespace, pod.Name)
 	}
 	defer func() { pw.Stop() }()
 	var evc <-chan watch.Event
@@ -165,7 +165,7 @@ func (d *Debugger) waitRunning(ctx context.Context, pod *corev1.Pod, name string
 					ResourceVersion: rv,
 				})
 				if err != nil {
-					return nil, TranslateAPIError(err, OpWatchPods, pod.Namespace, pod.Name)
+					return nil, TranslateAPIError(err, opWatchPods, pod.Namespace, pod.Name)
 				}
 				continue
 			}
@@ -180,7 +180,7 @@ func (d *Debugger) waitRunning(ctx context.Context, pod *corev1.Pod, name string
 				continue
 			}
 			rv = p.ResourceVersion
-			done, detail, err := ContainerState(p, name)
+			done, detail, err := containerState(p, name)
 			if done || err != nil {
 				return p, err
 			}
@@ -197,4 +197,87 @@ func errorFromWatch(ev watch.Event) error {
 		return errors.New(st.Message)
 	}
 	return fmt.Errorf("watch error %v", ev.Object)
+}
+
+// podState says whether container of a pod ddebug made (what: "pod copy", "node pod")
+// runs, or why it never will.
+func podState(pod *corev1.Pod, container, what string) (bool, string, error) {
+	for _, s := range pod.Status.InitContainerStatuses {
+		if w := s.State.Waiting; w != nil {
+			if kind, ok := fatalWaiting[w.Reason]; ok {
+				return false, "", failure(kind, s.Name, s.Image, w.Reason+": "+w.Message)
+			}
+			return false, "init " + w.Reason, nil
+		}
+		if t := s.State.Terminated; t != nil && t.ExitCode != 0 {
+			return false, "", &Error{Kind: ErrCreateContainer, Msg: fmt.Sprintf("init container %s of pod %s failed (%s, exit code %d): %s", s.Name, pod.Name, t.Reason, t.ExitCode, strings.TrimSpace(t.Message)),
+				Advice: fmt.Sprintf("see 'kubectl logs %s -c %s -n %s'", pod.Name, s.Name, pod.Namespace)}
+		}
+	}
+	for _, s := range append(append([]corev1.ContainerStatus{}, pod.Status.ContainerStatuses...), pod.Status.InitContainerStatuses...) {
+		if s.Name != container {
+			continue
+		}
+		switch {
+		case s.State.Running != nil:
+			return true, "running", nil
+		case s.State.Terminated != nil:
+			t := s.State.Terminated
+			return false, "", &Error{Kind: ErrContainerExited, Msg: fmt.Sprintf("container %s of %s %s exited (%s, exit code %d)", container, what, pod.Name, t.Reason, t.ExitCode),
+				Advice: fmt.Sprintf("see 'kubectl describe pod %s -n %s'", pod.Name, pod.Namespace)}
+		case s.State.Waiting != nil:
+			w := s.State.Waiting
+			if kind, ok := fatalWaiting[w.Reason]; ok {
+				return false, "", failure(kind, s.Name, s.Image, w.Reason+": "+w.Message)
+			}
+			return false, w.Reason, nil
+		}
+	}
+	if pod.Status.Phase == corev1.PodFailed || pod.Status.Phase == corev1.PodSucceeded {
+		return false, "", &Error{Kind: ErrContainerExited, Msg: fmt.Sprintf("%s %s ended (%s): %s", what, pod.Name, pod.Status.Phase, pod.Status.Message)}
+	}
+	return false, "pending", nil
+}
+
+// waitPod watches a pod ddebug made until its container runs, fails, or ctx ends.
+func (d *Debugger) waitPod(ctx context.Context, pod *corev1.Pod, container, what string) error {
+	w, err := d.Client.CoreV1().Pods(pod.Namespace).Watch(ctx, metav1.ListOptions{
+		FieldSelector:   fields.OneTermEqualSelector("metadata.name", pod.Name).String(),
+		ResourceVersion: pod.ResourceVersion,
+	})
+	if err != nil {
+		return TranslateAPIError(err, opWatchPods, pod.Namespace, pod.Name)
+	}
+	defer w.Stop()
+	last := ""
+	for {
+		running, detail, err := podState(pod, container, what)
+		if running || err != nil {
+			return err
+		}
+		if detail != last {
+			d.progress("waiting", "%s %s: %s", what, pod.Name, detail)
+			last = detail
+		}
+		select {
+		case <-ctx.Done():
+			return &Error{Kind: ErrTimeout, Msg: fmt.Sprintf("%s %s did not start within the timeout (last: %s)", what, pod.Name, last),
+				Advice: fmt.Sprintf("see 'kubectl describe pod %s -n %s'; --timeout waits longer", pod.Name, pod.Namespace)}
+		case ev, ok := <-w.ResultChan():
+			if !ok {
+				return &Error{Kind: ErrTimeout, Msg: fmt.Sprintf("watch of %s %s ended before it started", what, pod.Name)}
+			}
+			if ev.Type == watch.Error {
+				return errorFromWatch(ev)
+			}
+			p, ok := ev.Object.(*corev1.Pod)
+			if !ok || p.Name != pod.Name {
+				continue
+			}
+			if ev.Type == watch.Deleted {
+				return &Error{Kind: ErrContainerExited, Msg: fmt.Sprintf("%s %s was deleted", what, pod.Name)}
+			}
+			pod = p
+		}
+	}
 }

@@ -224,8 +224,8 @@ func TestWriteError(t *testing.T) {
 
 func TestTargetPath(t *testing.T) {
 	for in, want := range map[string]string{"/": ".", "": ".", "/etc/app/": "etc/app", "etc": "etc", "/../../etc": "etc", "a/../b": "b"} {
-		if got := TargetPath(in); got != want {
-			t.Errorf("TargetPath(%q) = %q, want %q", in, got, want)
+		if got := targetPath(in); got != want {
+			t.Errorf("targetPath(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

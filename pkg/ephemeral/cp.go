@@ -35,10 +35,10 @@ type CopyOptions struct {
 	Progress func(done, total int64)
 }
 
-// TargetPath turns a path in the target (absolute, or relative to its root) into the
+// targetPath turns a path in the target (absolute, or relative to its root) into the
 // relative path a session uses: the session starts at the target's root whatever its
 // view (/ after a chroot, /target without), so relative paths work in both.
-func TargetPath(p string) string {
+func targetPath(p string) string {
 	c := path.Clean("/" + p)
 	if c == "/" {
 		return "."
@@ -67,7 +67,7 @@ func renameTop(name, top, to string) string {
 // (archive.Extract): no entry may leave the destination, symlinks stay links and are never
 // followed, device nodes are not created, owners are not copied.
 func (d *Debugger) CopyFrom(ctx context.Context, t *Target, src, dst string, o CopyOptions) error {
-	rel := TargetPath(src)
+	rel := targetPath(src)
 	if rel == "." {
 		return &Error{Kind: ErrCopy, Msg: "copying the target's whole root would walk its /proc and /sys: refused",
 			Advice: "name the directories you want (kubectl ddebug POD -- ls / lists them)"}
@@ -149,7 +149,7 @@ func (d *Debugger) CopyTo(ctx context.Context, t *Target, src, dst string, o Cop
 	if err != nil {
 		return &Error{Kind: ErrCopy, Msg: fmt.Sprintf("copying %s: %v", src, err), Err: err}
 	}
-	rel := TargetPath(dst)
+	rel := targetPath(dst)
 	parent := path.Dir(rel)
 	var out bytes.Buffer
 	status, err := d.Session(ctx, t, []string{"sh", "-c", probeScript, "sh", rel, parent}, true,
