@@ -1,8 +1,45 @@
-// Package tools is the toolbox: a registry of in-process applets (ls, cat, ps, ss, ...)
-// and the multi-call entry point that runs one of them by name, busybox-style.
+// Package tools is the toolbox's applet contract: Env (the streams, directory and
+// environment an applet may use), Applet and its table (Install, Lookup), and what every
+// applet shares: RunCommand/LookPath to run another command, Reason for GNU-worded errors,
+// CopyContext for copies that stop on Ctrl-C, TerminalReader, AsOwnerOf.
 //
 // Applets never touch the process-wide state a shell shares with them: they read and write
 // only the streams, working directory and environment of the Env they are given, and they
 // return an exit status instead of calling os.Exit. That is what lets the shell (package
 // tools/shell) run them in-process, in a root that holds no binaries at all.
+//
+// # How the house is laid out
+//
+//   - pkg/tools: this contract.
+//   - Libraries, each named for what it is and importing no family: gnuflag (the one flag
+//     parser), userdb (passwd/group), columns (tables), mountinfo, humanize (sizes for -h).
+//   - Families of applets: agent, archive, files, netx, proc, shell, text. A family imports
+//     the contract and the libraries, never another family: what two families need goes
+//     into a library. A program too large for one file has a package of its own inside
+//     its family, one file per phase.
+//   - all installs every family's table; toolbox is the multi-call entry (toolbox.Main);
+//     toolstest serves the families' tests.
+//
+// # Adding an applet
+//
+// One file in its family, named after it (files/tee.go), that opens with the applet's
+// value and a synopsis of its flags:
+//
+//	// Tee is tee [-ai] [FILE]...: copy standard input to standard output and each FILE.
+//	//
+//	//	-a  append to the FILEs instead of truncating them
+//	//	-i  ignore interrupts
+//	var Tee = tools.Applet{Name: "tee", Summary: "copy stdin to stdout and files", Run: runTee}
+//
+// and one line, &Tee, in the family's table (Applets, in its applets.go). No init(): the
+// Applet is static data, and the toolbox indexes the tables on first use, so an applet
+// costs nothing at start-up. Anything an applet builds (regexps, tables, parsers of /proc)
+// is built when it runs, or once on first use (sync.OnceValue), never in init.
+//
+// # Flags
+//
+// Applets parse flags with gnuflag only (GNU getopt_long behaviour: -abc clusters, -n5,
+// --long=v, --long v, unambiguous abbreviations, "--", operands anywhere unless
+// StopAtOperand or POSIXLY_CORRECT). --help prints "Usage: ..." to stdout and exits 0; a
+// usage error prints "applet: why" and "Try 'applet --help' ..." to stderr and exits 2.
 package tools

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // Env is everything an applet may use of its surroundings. The shell builds one per
@@ -79,40 +80,63 @@ type Applet struct {
 	Hidden bool
 }
 
+// The applets are found through tables, not registered one by one: every family lists
+// its applets in one slice (Applets in its applets.go), package all installs those slices,
+// and the index by name is built on the first Lookup. Starting the toolbox therefore runs
+// no code per applet: an Applet is a package-level value the linker lays out, and a table
+// of pointers to them is static data too.
 var (
-	mu       sync.RWMutex
-	registry = map[string]*Applet{}
+	mu     sync.Mutex
+	tables [][]*Applet
+	index  atomic.Pointer[map[string]*Applet]
 )
 
-// Register adds an applet under its name and aliases. It panics on a duplicate name,
-// which is a programming error caught by any test that imports the packages.
-func Register(a Applet) {
+// Install adds a table of applets to the toolbox. Package all installs every family's
+// table; a family's tests install their own. Names are indexed on the first Lookup, which
+// panics if two applets share a name or alias (a programming error any test catches).
+func Install(table []*Applet) {
 	mu.Lock()
 	defer mu.Unlock()
-	p := &a
-	for _, n := range append([]string{a.Name}, a.Aliases...) {
-		if _, dup := registry[n]; dup {
-			panic("tools: applet registered twice: " + n)
-		}
-		registry[n] = p
+	tables = append(tables, table)
+	index.Store(nil)
+}
+
+// byName returns the index of every installed applet by name and alias, building it once.
+func byName() map[string]*Applet {
+	if m := index.Load(); m != nil {
+		return *m
 	}
+	mu.Lock()
+	defer mu.Unlock()
+	if m := index.Load(); m != nil {
+		return *m
+	}
+	m := map[string]*Applet{}
+	for _, t := range tables {
+		for _, a := range t {
+			for _, n := range append([]string{a.Name}, a.Aliases...) {
+				if _, dup := m[n]; dup {
+					panic("tools: two applets are called " + n)
+				}
+				m[n] = a
+			}
+		}
+	}
+	index.Store(&m)
+	return m
 }
 
 // Lookup finds an applet by name or alias.
 func Lookup(name string) (*Applet, bool) {
-	mu.RLock()
-	defer mu.RUnlock()
-	a, ok := registry[name]
+	a, ok := byName()[name]
 	return a, ok
 }
 
-// Applets returns every registered applet once, sorted by name.
+// Applets returns every installed applet once, sorted by name.
 func Applets() []*Applet {
-	mu.RLock()
-	defer mu.RUnlock()
 	seen := map[*Applet]bool{}
 	var out []*Applet
-	for _, a := range registry {
+	for _, a := range byName() {
 		if !seen[a] {
 			seen[a] = true
 			out = append(out, a)
@@ -124,10 +148,9 @@ func Applets() []*Applet {
 
 // Names returns every name and alias, sorted (for links in the image and completion).
 func Names() []string {
-	mu.RLock()
-	defer mu.RUnlock()
-	out := make([]string, 0, len(registry))
-	for n := range registry {
+	m := byName()
+	out := make([]string, 0, len(m))
+	for n := range m {
 		out = append(out, n)
 	}
 	sort.Strings(out)

@@ -4,6 +4,7 @@ package layering
 
 import (
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -55,5 +56,53 @@ func TestImportRules(t *testing.T) {
 		}
 	} else if !strings.Contains(string(out), "cannot find package") && !strings.Contains(string(out), "no Go files") && !strings.Contains(string(out), "is not in std") {
 		t.Fatalf("go list pkg/ephemeral: %v\n%s", err, out)
+	}
+}
+
+// The toolbox's house rules (pkg/tools/doc.go): a family of applets imports the contract
+// (pkg/tools) and the libraries, never another family; a library imports no family; and
+// applets parse their flags with pkg/tools/gnuflag, never the standard library's flag.
+var (
+	toolFamilies = []string{"agent", "archive", "files", "netx", "proc", "shell", "text"}
+	// Packages of pkg/tools that are neither the contract, a library nor a family: they
+	// put the families together (all, toolbox) or serve their tests (toolstest).
+	toolAssemblies = []string{"all", "toolbox", "toolstest"}
+)
+
+// toolsPackage splits an import path under pkg/tools into its first element ("files" for
+// pkg/tools/files and pkg/tools/text/awk's "text"); ok is false outside pkg/tools/*.
+func toolsPackage(path string) (top string, ok bool) {
+	rest, ok := strings.CutPrefix(path, module+"/pkg/tools/")
+	if !ok {
+		return "", false
+	}
+	top, _, _ = strings.Cut(rest, "/")
+	return top, true
+}
+
+func TestToolboxLayering(t *testing.T) {
+	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}} {{join .Imports \" \"}}", module+"/pkg/tools/...").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list pkg/tools/...: %v\n%s", err, out)
+	}
+	isFamily := func(top string) bool { return slices.Contains(toolFamilies, top) }
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		f := strings.Fields(line)
+		pkg, imports := f[0], f[1:]
+		top, _ := toolsPackage(pkg)
+		for _, imp := range imports {
+			if imp == "flag" {
+				t.Errorf("%s imports the standard library's flag: applets parse their flags with pkg/tools/gnuflag", pkg)
+			}
+			itop, ok := toolsPackage(imp)
+			if !ok || itop == top || !isFamily(itop) || slices.Contains(toolAssemblies, top) {
+				continue
+			}
+			if isFamily(top) {
+				t.Errorf("%s imports %s: a family never imports another family; move what both need into a library under pkg/tools", pkg, imp)
+			} else {
+				t.Errorf("%s imports %s: a library never imports a family of applets", pkg, imp)
+			}
+		}
 	}
 }

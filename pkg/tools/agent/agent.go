@@ -17,13 +17,12 @@ import (
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 )
 
-func init() {
-	tools.Register(tools.Applet{
-		Name:    AppletName,
-		Summary: "the process of a kubectl ddebug container (internal)",
-		Hidden:  true,
-		Run:     run,
-	})
+// Agent is ddebug-agent, the process of a kubectl ddebug container (hidden from help).
+var Agent = tools.Applet{
+	Name:    AppletName,
+	Summary: "the process of a kubectl ddebug container (internal)",
+	Hidden:  true,
+	Run:     run,
 }
 
 // ErrNoTarget is returned when no process of the target container is visible.

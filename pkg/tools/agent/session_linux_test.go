@@ -22,6 +22,7 @@ import (
 const sessionChildEnv = "DDEBUG_AGENT_TEST_SESSION"
 
 func TestMain(m *testing.M) {
+	tools.Install(Applets)
 	if os.Getenv(sessionChildEnv) == "1" {
 		args := append([]string{AppletName, SessionFlag, QuietFlag, "--"}, os.Args[1:]...)
 		os.Exit(run(context.Background(), tools.ProcessEnv(), args))

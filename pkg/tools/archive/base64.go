@@ -8,19 +8,18 @@ import (
 	"os"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/flags"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
 )
 
-func init() {
-	tools.Register(tools.Applet{Name: "base64", Summary: "base64 encode or decode", Run: runBase64})
-}
+// Base64 is base64: base64 encode or decode.
+var Base64 = tools.Applet{Name: "base64", Summary: "base64 encode or decode", Run: runBase64}
 
 const base64Usage = `base64 [-d] [-i] [-w COLS] [FILE]
   -d  decode   -i  ignore non-alphabet characters when decoding
   -w COLS  wrap encoded lines after COLS characters (default 76, 0 disables)`
 
 func runBase64(_ context.Context, env *tools.Env, args []string) int {
-	fs := flags.New("base64", base64Usage)
+	fs := gnuflag.New("base64", base64Usage)
 	decode := fs.Bool('d', "decode")
 	ignore := fs.Bool('i', "ignore-garbage")
 	wrap := fs.Int('w', "wrap", 76)
@@ -36,7 +35,7 @@ func runBase64(_ context.Context, env *tools.Env, args []string) int {
 	if len(ops) == 1 && ops[0] != "-" {
 		f, err := os.Open(env.Abs(ops[0]))
 		if err != nil {
-			env.Errorf("base64", "%s: %s", ops[0], flags.Reason(err))
+			env.Errorf("base64", "%s: %s", ops[0], tools.Reason(err))
 			return 1
 		}
 		defer f.Close()

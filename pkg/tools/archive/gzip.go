@@ -11,14 +11,17 @@ import (
 	"strings"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/flags"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
 )
 
-func init() {
-	tools.Register(tools.Applet{Name: "gzip", Summary: "compress files", Run: runGzip})
-	tools.Register(tools.Applet{Name: "gunzip", Summary: "decompress gzip files", Run: runGzip})
-	tools.Register(tools.Applet{Name: "zcat", Summary: "decompress gzip files to stdout", Run: runGzip})
-}
+// Gzip is gzip: compress files.
+var Gzip = tools.Applet{Name: "gzip", Summary: "compress files", Run: runGzip}
+
+// Gunzip is gunzip: decompress gzip files.
+var Gunzip = tools.Applet{Name: "gunzip", Summary: "decompress gzip files", Run: runGzip}
+
+// Zcat is zcat: decompress gzip files to stdout.
+var Zcat = tools.Applet{Name: "zcat", Summary: "decompress gzip files to stdout", Run: runGzip}
 
 const gzipUsage = `gzip [-cdfkt1-9] [FILE]...   (gunzip = gzip -d, zcat = gzip -dc)
   -c  write to stdout, keep files   -d  decompress   -k  keep input files
@@ -26,7 +29,7 @@ const gzipUsage = `gzip [-cdfkt1-9] [FILE]...   (gunzip = gzip -d, zcat = gzip -
 
 func runGzip(ctx context.Context, env *tools.Env, args []string) int {
 	name := filepath.Base(args[0])
-	fs := flags.New(name, gzipUsage)
+	fs := gnuflag.New(name, gzipUsage)
 	stdout := fs.Bool('c', "stdout")
 	decompress := fs.Bool('d', "decompress")
 	keep := fs.Bool('k', "keep")
@@ -105,12 +108,12 @@ func gzipFile(env *tools.Env, op string, stdout io.Writer, toStdout, decompress,
 	src := env.Abs(op)
 	in, err := os.Open(src)
 	if err != nil {
-		return fmt.Errorf("%s: %s", op, flags.Reason(err))
+		return fmt.Errorf("%s: %s", op, tools.Reason(err))
 	}
 	defer in.Close()
 	fi, err := in.Stat()
 	if err != nil {
-		return fmt.Errorf("%s: %s", op, flags.Reason(err))
+		return fmt.Errorf("%s: %s", op, tools.Reason(err))
 	}
 	if fi.IsDir() {
 		return fmt.Errorf("%s is a directory -- ignored", op)
@@ -141,7 +144,7 @@ func gzipFile(env *tools.Env, op string, stdout io.Writer, toStdout, decompress,
 	}
 	out, err := os.OpenFile(dst, flag, fi.Mode().Perm())
 	if err != nil {
-		return fmt.Errorf("%s: %s", dst, flags.Reason(err))
+		return fmt.Errorf("%s: %s", dst, tools.Reason(err))
 	}
 	bw := bufio.NewWriterSize(out, 64<<10)
 	err = gzipStream(bw, in, decompress, level)
@@ -158,7 +161,7 @@ func gzipFile(env *tools.Env, op string, stdout io.Writer, toStdout, decompress,
 	_ = os.Chtimes(dst, fi.ModTime(), fi.ModTime())
 	if !keep {
 		if err := os.Remove(src); err != nil {
-			return fmt.Errorf("%s: %s", op, flags.Reason(err))
+			return fmt.Errorf("%s: %s", op, tools.Reason(err))
 		}
 	}
 	return nil

@@ -2,6 +2,7 @@ package archive
 
 import (
 	"os/exec"
+	"testing"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/toolstest"
 )
@@ -15,3 +16,6 @@ var (
 )
 
 func filepathLook(name string) (string, error) { return exec.LookPath(name) }
+
+// TestMain installs the family's applets (toolstest.Main).
+func TestMain(m *testing.M) { toolstest.Main(m, Applets) }

@@ -16,7 +16,7 @@ import (
 	"strings"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/flags"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
 )
 
 var sums = map[string]func() hash.Hash{
@@ -26,16 +26,22 @@ var sums = map[string]func() hash.Hash{
 	"sha512sum": sha512.New,
 }
 
-func init() {
-	for name := range sums {
-		tools.Register(tools.Applet{Name: name, Summary: "print or check " + strings.TrimSuffix(name, "sum") + " checksums", Run: runSum})
-	}
-}
+// Md5sum is md5sum: print or check md5 checksums.
+var Md5sum = tools.Applet{Name: "md5sum", Summary: "print or check md5 checksums", Run: runSum}
+
+// Sha1sum is sha1sum: print or check sha1 checksums.
+var Sha1sum = tools.Applet{Name: "sha1sum", Summary: "print or check sha1 checksums", Run: runSum}
+
+// Sha256sum is sha256sum: print or check sha256 checksums.
+var Sha256sum = tools.Applet{Name: "sha256sum", Summary: "print or check sha256 checksums", Run: runSum}
+
+// Sha512sum is sha512sum: print or check sha512 checksums.
+var Sha512sum = tools.Applet{Name: "sha512sum", Summary: "print or check sha512 checksums", Run: runSum}
 
 func runSum(ctx context.Context, env *tools.Env, args []string) int {
 	name := filepath.Base(args[0])
 	newHash := sums[name]
-	fs := flags.New(name, name+` [-c] [FILE]...
+	fs := gnuflag.New(name, name+` [-c] [FILE]...
   -c  read checksums from the FILEs and check them
   --quiet   (with -c) do not print OK for each verified file
   --status  (with -c) print nothing, the exit status tells`)
@@ -69,7 +75,7 @@ func runSum(ctx context.Context, env *tools.Env, args []string) int {
 		sum, err := hashFile(env, newHash, op)
 		if err != nil {
 			out.Flush()
-			env.Errorf(name, "%s: %s", op, flags.Reason(err))
+			env.Errorf(name, "%s: %s", op, tools.Reason(err))
 			st = 1
 			continue
 		}
@@ -109,7 +115,7 @@ func checkSums(ctx context.Context, env *tools.Env, out *bufio.Writer, name stri
 		f, err := os.Open(env.Abs(list))
 		if err != nil {
 			out.Flush()
-			env.Errorf(name, "%s: %s", list, flags.Reason(err))
+			env.Errorf(name, "%s: %s", list, tools.Reason(err))
 			return 1
 		}
 		defer f.Close()
@@ -133,7 +139,7 @@ func checkSums(ctx context.Context, env *tools.Env, out *bufio.Writer, name stri
 		case err != nil:
 			unreadable++
 			out.Flush()
-			env.Errorf(name, "%s: %s", file, flags.Reason(err))
+			env.Errorf(name, "%s: %s", file, tools.Reason(err))
 			if !status {
 				fmt.Fprintf(out, "%s: FAILED open or read\n", file)
 			}

@@ -17,12 +17,11 @@ import (
 	"time"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/flags"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
 )
 
-func init() {
-	tools.Register(tools.Applet{Name: "tar", Summary: "create, list and extract tar archives", Run: runTar})
-}
+// Tar is tar: create, list and extract tar archives.
+var Tar = tools.Applet{Name: "tar", Summary: "create, list and extract tar archives", Run: runTar}
 
 const tarUsage = `tar -c|-x|-t [-zvpO] [-f FILE|-] [-C DIR] [--exclude PATTERN] [FILE]...
   -c  create   -x  extract   -t  list
@@ -39,7 +38,7 @@ type tarOpts struct {
 }
 
 func runTar(ctx context.Context, env *tools.Env, args []string) int {
-	fsx := flags.New("tar", tarUsage)
+	fsx := gnuflag.New("tar", tarUsage)
 	create := fsx.Bool('c', "create")
 	extract := fsx.Bool('x', "extract")
 	fsx.BoolFunc(0, "get", func() { *extract = true })
@@ -134,7 +133,7 @@ func tarCreate(ctx context.Context, env *tools.Env, o *tarOpts, ops []string) in
 	} else {
 		f, err := os.Create(env.Abs(o.file))
 		if err != nil {
-			env.Errorf("tar", "%s: Cannot open: %s", o.file, flags.Reason(err))
+			env.Errorf("tar", "%s: Cannot open: %s", o.file, tools.Reason(err))
 			return 2
 		}
 		out = f
@@ -182,7 +181,7 @@ func tarCreate(ctx context.Context, env *tools.Env, o *tarOpts, ops []string) in
 				}
 			}
 			if err != nil {
-				env.Errorf("tar", "%s: Cannot stat: %s", rel, flags.Reason(err))
+				env.Errorf("tar", "%s: Cannot stat: %s", rel, tools.Reason(err))
 				st = 2
 				return nil
 			}
@@ -235,12 +234,12 @@ func tarCreate(ctx context.Context, env *tools.Env, o *tarOpts, ops []string) in
 func addTarEntry(tw headerWriter, p, name string, links map[[2]uint64]string) error {
 	fi, err := os.Lstat(p)
 	if err != nil {
-		return fmt.Errorf("Cannot stat: %s", flags.Reason(err))
+		return fmt.Errorf("Cannot stat: %s", tools.Reason(err))
 	}
 	target := ""
 	if fi.Mode()&fs.ModeSymlink != 0 {
 		if target, err = os.Readlink(p); err != nil {
-			return fmt.Errorf("Cannot readlink: %s", flags.Reason(err))
+			return fmt.Errorf("Cannot readlink: %s", tools.Reason(err))
 		}
 	}
 	hdr, err := tar.FileInfoHeader(fi, target)
@@ -274,7 +273,7 @@ func addTarEntry(tw headerWriter, p, name string, links map[[2]uint64]string) er
 	}
 	f, err := os.Open(p)
 	if err != nil {
-		return fmt.Errorf("Cannot open: %s", flags.Reason(err))
+		return fmt.Errorf("Cannot open: %s", tools.Reason(err))
 	}
 	defer f.Close()
 	if _, err := io.CopyN(tw, f, hdr.Size); err != nil {
@@ -292,7 +291,7 @@ func openArchive(env *tools.Env, o *tarOpts) (io.Reader, func(), error) {
 	} else {
 		f, err := os.Open(env.Abs(o.file))
 		if err != nil {
-			return nil, nil, fmt.Errorf("%s: Cannot open: %s", o.file, flags.Reason(err))
+			return nil, nil, fmt.Errorf("%s: Cannot open: %s", o.file, tools.Reason(err))
 		}
 		in, closer = f, func() { f.Close() }
 	}
@@ -320,7 +319,7 @@ func tarRead(ctx context.Context, env *tools.Env, o *tarOpts, ops []string, extr
 	if extract && !o.toStdout {
 		root, err := os.OpenRoot(o.dir)
 		if err != nil {
-			env.Errorf("tar", "%s: Cannot open: %s", o.dir, flags.Reason(err))
+			env.Errorf("tar", "%s: Cannot open: %s", o.dir, tools.Reason(err))
 			return 2
 		}
 		defer root.Close()
@@ -617,7 +616,7 @@ func rootErr(err error) error {
 	}
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
-		return errors.New(flags.Reason(pe.Err))
+		return errors.New(tools.Reason(pe.Err))
 	}
 	return err
 }

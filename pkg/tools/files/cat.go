@@ -16,15 +16,20 @@ import (
 	"golang.org/x/term"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/flags"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
 )
 
-func init() {
-	tools.Register(tools.Applet{Name: "cat", Summary: "concatenate files to stdout", Run: runCat})
-	tools.Register(tools.Applet{Name: "head", Summary: "print the first lines of files", Run: runHead})
-	tools.Register(tools.Applet{Name: "tail", Summary: "print the last lines of files, or follow them", Run: runTail})
-	tools.Register(tools.Applet{Name: "more", Aliases: []string{"less"}, Summary: "page through text", Run: runMore})
-}
+// Cat is cat: concatenate files to stdout.
+var Cat = tools.Applet{Name: "cat", Summary: "concatenate files to stdout", Run: runCat}
+
+// Head is head: print the first lines of files.
+var Head = tools.Applet{Name: "head", Summary: "print the first lines of files", Run: runHead}
+
+// Tail is tail: print the last lines of files, or follow them.
+var Tail = tools.Applet{Name: "tail", Summary: "print the last lines of files, or follow them", Run: runTail}
+
+// More is more: page through text.
+var More = tools.Applet{Name: "more", Aliases: []string{"less"}, Summary: "page through text", Run: runMore}
 
 // openInput opens an operand ("-" is stdin); the returned func closes it.
 func openInput(env *tools.Env, name string) (io.Reader, func(), error) {
@@ -43,7 +48,7 @@ func openInput(env *tools.Env, name string) (io.Reader, func(), error) {
 }
 
 func runCat(ctx context.Context, env *tools.Env, args []string) int {
-	fs := flags.New("cat", `cat [-nbAEstv] [FILE]...
+	fs := gnuflag.New("cat", `cat [-nbAEstv] [FILE]...
   -n number all lines  -b number non-blank lines  -A show all (-vET)
   -E show $ at line ends  -T show tabs as ^I  -v show non-printing  -s squeeze blank lines`)
 	var number, nonBlank, ends, tabs, nonPrint, squeeze bool
@@ -74,13 +79,13 @@ func runCat(ctx context.Context, env *tools.Env, args []string) int {
 		r, closer, err := openInput(env, op)
 		if err != nil {
 			w.Flush()
-			env.Errorf("cat", "%s: %s", op, flags.Reason(err))
+			env.Errorf("cat", "%s: %s", op, tools.Reason(err))
 			st = 1
 			continue
 		}
 		if plain {
 			// Flush per read so a pipe's output shows up as it comes.
-			_, err = flags.CopyContext(ctx, flushWriter{w}, r)
+			_, err = tools.CopyContext(ctx, flushWriter{w}, r)
 		} else {
 			br := bufio.NewReaderSize(r, 64<<10)
 			for {
@@ -124,7 +129,7 @@ func runCat(ctx context.Context, env *tools.Env, args []string) int {
 		closer()
 		if err != nil && ctx.Err() == nil {
 			w.Flush()
-			env.Errorf("cat", "%s: %s", op, flags.Reason(err))
+			env.Errorf("cat", "%s: %s", op, tools.Reason(err))
 			st = 1
 		}
 		if ctx.Err() != nil {
@@ -223,7 +228,7 @@ func legacyCount(args []string) []string {
 }
 
 func runHead(ctx context.Context, env *tools.Env, args []string) int {
-	fs := flags.New("head", `head [-n [-]N] [-c [-]N] [-qv] [FILE]...
+	fs := gnuflag.New("head", `head [-n [-]N] [-c [-]N] [-qv] [FILE]...
   -n N  first N lines (-N: all but the last N)   -c N  first N bytes
   -q  never print headers   -v  always print headers`)
 	lines := fs.String('n', "lines", "10")
@@ -253,7 +258,7 @@ func runHead(ctx context.Context, env *tools.Env, args []string) int {
 		r, closer, err := openInput(env, op)
 		if err != nil {
 			w.Flush()
-			env.Errorf("head", "cannot open '%s' for reading: %s", op, flags.Reason(err))
+			env.Errorf("head", "cannot open '%s' for reading: %s", op, tools.Reason(err))
 			st = 1
 			continue
 		}
@@ -302,7 +307,7 @@ func runHead(ctx context.Context, env *tools.Env, args []string) int {
 		closer()
 		if err != nil {
 			w.Flush()
-			env.Errorf("head", "error reading '%s': %s", op, flags.Reason(err))
+			env.Errorf("head", "error reading '%s': %s", op, tools.Reason(err))
 			st = 1
 		}
 	}
@@ -325,7 +330,7 @@ func splitLines(b []byte) [][]byte {
 }
 
 func runTail(ctx context.Context, env *tools.Env, args []string) int {
-	fs := flags.New("tail", `tail [-fFqv] [-n [+]N] [-c [+]N] [-s SECS] [FILE]...
+	fs := gnuflag.New("tail", `tail [-fFqv] [-n [+]N] [-c [+]N] [-s SECS] [FILE]...
   -n N  last N lines (+N: from line N)   -c N  last N bytes (+N: from byte N)
   -f  follow the file as it grows   -F  follow by name, reopening it when it is replaced
   -s SECS  poll interval for -f (default 1)   -q/-v  headers`)
@@ -396,7 +401,7 @@ func runTail(ctx context.Context, env *tools.Env, args []string) int {
 		f, err := os.Open(env.Abs(op))
 		if err != nil {
 			w.Flush()
-			env.Errorf("tail", "cannot open '%s' for reading: %s", op, flags.Reason(err))
+			env.Errorf("tail", "cannot open '%s' for reading: %s", op, tools.Reason(err))
 			st = 1
 			if *followName {
 				fol = append(fol, &followed{name: op})
@@ -406,7 +411,7 @@ func runTail(ctx context.Context, env *tools.Env, args []string) int {
 		off, err := tailFile(w, f, n, plus, *byBytes)
 		if err != nil {
 			w.Flush()
-			env.Errorf("tail", "error reading '%s': %s", op, flags.Reason(err))
+			env.Errorf("tail", "error reading '%s': %s", op, tools.Reason(err))
 			st = 1
 		}
 		if *follow {
@@ -558,7 +563,7 @@ func tailBytes(data []byte, n int64, plus, byBytes bool) []byte {
 // it copies its input.
 func runMore(ctx context.Context, env *tools.Env, args []string) int {
 	name := filepath.Base(args[0])
-	fs := flags.New(name, name+" [FILE]...  (Enter or space+Enter: next page, q: quit)")
+	fs := gnuflag.New(name, name+" [FILE]...  (Enter or space+Enter: next page, q: quit)")
 	fs.Bool('R', "RAW-CONTROL-CHARS")
 	fs.Bool('S', "chop-long-lines")
 	fs.Bool('N', "LINE-NUMBERS")
@@ -591,7 +596,7 @@ func runMore(ctx context.Context, env *tools.Env, args []string) int {
 	for _, op := range ops {
 		r, closer, err := openInput(env, op)
 		if err != nil {
-			env.Errorf(name, "%s: %s", op, flags.Reason(err))
+			env.Errorf(name, "%s: %s", op, tools.Reason(err))
 			st = 1
 			continue
 		}

@@ -11,14 +11,17 @@ import (
 	"strings"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/flags"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
 )
 
-func init() {
-	tools.Register(tools.Applet{Name: "hexdump", Summary: "display file contents in hexadecimal", Run: runHexdump})
-	tools.Register(tools.Applet{Name: "xxd", Summary: "make a hex dump or reverse it", Run: runXxd})
-	tools.Register(tools.Applet{Name: "strings", Summary: "print the printable strings of files", Run: runStrings})
-}
+// Hexdump is hexdump: display file contents in hexadecimal.
+var Hexdump = tools.Applet{Name: "hexdump", Summary: "display file contents in hexadecimal", Run: runHexdump}
+
+// Xxd is xxd: make a hex dump or reverse it.
+var Xxd = tools.Applet{Name: "xxd", Summary: "make a hex dump or reverse it", Run: runXxd}
+
+// Strings is strings: print the printable strings of files.
+var Strings = tools.Applet{Name: "strings", Summary: "print the printable strings of files", Run: runStrings}
 
 // inputs returns a reader over all operands (stdin when none), reporting open errors.
 func inputs(env *tools.Env, name string, ops []string) (io.Reader, func(), int) {
@@ -31,7 +34,7 @@ func inputs(env *tools.Env, name string, ops []string) (io.Reader, func(), int) 
 	for _, op := range ops {
 		r, c, err := openInput(env, op)
 		if err != nil {
-			env.Errorf(name, "%s: %s", op, flags.Reason(err))
+			env.Errorf(name, "%s: %s", op, tools.Reason(err))
 			st = 1
 			continue
 		}
@@ -54,7 +57,7 @@ func parseSize(s string) (int64, error) {
 }
 
 func runHexdump(ctx context.Context, env *tools.Env, args []string) int {
-	fset := flags.New("hexdump", "hexdump [-Cv] [-n LEN] [-s SKIP] [FILE]...")
+	fset := gnuflag.New("hexdump", "hexdump [-Cv] [-n LEN] [-s SKIP] [FILE]...")
 	canonical := fset.Bool('C', "canonical")
 	verbose := fset.Bool('v', "no-squeezing")
 	length := fset.String('n', "length", "-1")
@@ -145,7 +148,7 @@ func runHexdump(ctx context.Context, env *tools.Env, args []string) int {
 }
 
 func runXxd(ctx context.Context, env *tools.Env, args []string) int {
-	fset := flags.New("xxd", `xxd [-p] [-r] [-u] [-c COLS] [-g BYTES] [-l LEN] [-s SEEK] [FILE]
+	fset := gnuflag.New("xxd", `xxd [-p] [-r] [-u] [-c COLS] [-g BYTES] [-l LEN] [-s SEEK] [FILE]
   -p plain hex  -r reverse (hex dump to binary)  -u upper case`)
 	plain := fset.Bool('p', "ps")
 	reverse := fset.Bool('r', "revert")
@@ -268,7 +271,7 @@ func runXxd(ctx context.Context, env *tools.Env, args []string) int {
 }
 
 func runStrings(ctx context.Context, env *tools.Env, args []string) int {
-	fset := flags.New("strings", "strings [-a] [-n MIN] [-t d|o|x] [FILE]...")
+	fset := gnuflag.New("strings", "strings [-a] [-n MIN] [-t d|o|x] [FILE]...")
 	minLen := fset.Int('n', "bytes", 4)
 	radix := fset.String('t', "radix", "")
 	fset.Bool('a', "all")
@@ -292,7 +295,7 @@ func runStrings(ctx context.Context, env *tools.Env, args []string) int {
 		r, closer, err := openInput(env, op)
 		if err != nil {
 			w.Flush()
-			env.Errorf("strings", "'%s': %s", op, flags.Reason(err))
+			env.Errorf("strings", "'%s': %s", op, tools.Reason(err))
 			st = 1
 			continue
 		}

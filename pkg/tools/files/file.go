@@ -11,15 +11,14 @@ import (
 	"unicode/utf8"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/flags"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
 )
 
-func init() {
-	tools.Register(tools.Applet{Name: "file", Summary: "determine file type", Run: runFile})
-}
+// File is file: determine file type.
+var File = tools.Applet{Name: "file", Summary: "determine file type", Run: runFile}
 
 func runFile(_ context.Context, env *tools.Env, args []string) int {
-	fset := flags.New("file", "file [-bL] FILE...")
+	fset := gnuflag.New("file", "file [-bL] FILE...")
 	brief := fset.Bool('b', "brief")
 	deref := fset.Bool('L', "dereference")
 	ops, rc := fset.Parse(env, args[1:])
@@ -51,7 +50,7 @@ func describeFile(p string, deref bool) string {
 		fi, err = os.Lstat(p)
 	}
 	if err != nil {
-		return fmt.Sprintf("cannot open `%s' (%s)", p, flags.Reason(err))
+		return fmt.Sprintf("cannot open `%s' (%s)", p, tools.Reason(err))
 	}
 	m := fi.Mode()
 	switch {
@@ -77,7 +76,7 @@ func describeFile(p string, deref bool) string {
 	}
 	f, err := os.Open(p)
 	if err != nil {
-		return fmt.Sprintf("cannot open `%s' (%s)", p, flags.Reason(err))
+		return fmt.Sprintf("cannot open `%s' (%s)", p, tools.Reason(err))
 	}
 	defer f.Close()
 	head := make([]byte, 8192)

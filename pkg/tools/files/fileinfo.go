@@ -1,9 +1,7 @@
 package files
 
 import (
-	"fmt"
 	"io/fs"
-	"strconv"
 	"syscall"
 )
 
@@ -56,33 +54,6 @@ func modeString(m fs.FileMode) string {
 	special(6, m&fs.ModeSetgid != 0, 's', 'S')
 	special(9, m&fs.ModeSticky != 0, 't', 'T')
 	return string(b[:])
-}
-
-// humanSize renders n like ls -h / du -h / df -h: 1023, 1.0K, 12K, 1.5M.
-func humanSize(n int64) string {
-	if n < 1024 {
-		return strconv.FormatInt(n, 10)
-	}
-	units := "KMGTPE"
-	f := float64(n)
-	i := -1
-	for f >= 1024 && i < len(units)-1 {
-		f /= 1024
-		i++
-	}
-	if f < 10 {
-		// GNU rounds up: 1.01K shows as 1.1K.
-		v := float64(int64(f*10+0.9999999)) / 10
-		if v >= 10 {
-			return fmt.Sprintf("%d%c", int64(v), units[i])
-		}
-		return fmt.Sprintf("%.1f%c", v, units[i])
-	}
-	v := int64(f + 0.9999999)
-	if v >= 1024 && i < len(units)-1 {
-		return fmt.Sprintf("1.0%c", units[i+1])
-	}
-	return fmt.Sprintf("%d%c", v, units[i])
 }
 
 func major(dev uint64) uint64 { return ((dev >> 8) & 0xfff) | ((dev >> 32) & 0xfffff000) }

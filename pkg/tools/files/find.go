@@ -13,13 +13,11 @@ import (
 	"time"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/flags"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/proc/userdb"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/userdb"
 )
 
-func init() {
-	tools.Register(tools.Applet{Name: "find", Summary: "search for files in a directory hierarchy", Run: runFind})
-}
+// Find is find: search for files in a directory hierarchy.
+var Find = tools.Applet{Name: "find", Summary: "search for files in a directory hierarchy", Run: runFind}
 
 const findUsage = `find [PATH]... [EXPRESSION]
 options:  -maxdepth N -mindepth N -depth -xdev -L
@@ -341,7 +339,7 @@ func (p *findParser) parsePrimary() (findNode, error) {
 		}
 		ref, err := os.Stat(f.env.Abs(v))
 		if err != nil {
-			return nil, fmt.Errorf("'%s': %s", v, flags.Reason(err))
+			return nil, fmt.Errorf("'%s': %s", v, tools.Reason(err))
 		}
 		rt := ref.ModTime()
 		return testNode(func(_ *finder, _ string, fi fs.FileInfo) bool { return fi.ModTime().After(rt) }), nil
@@ -446,7 +444,7 @@ func (p *findParser) parsePrimary() (findNode, error) {
 			}
 			if err != nil {
 				f.out.Flush()
-				f.env.Errorf("find", "cannot delete '%s': %s", p, flags.Reason(err))
+				f.env.Errorf("find", "cannot delete '%s': %s", p, tools.Reason(err))
 				f.status = 1
 				return false
 			}
@@ -595,7 +593,7 @@ func runFind(ctx context.Context, env *tools.Env, args []string) int {
 		}
 		if err != nil {
 			out.Flush()
-			env.Errorf("find", "'%s': %s", r, flags.Reason(err))
+			env.Errorf("find", "'%s': %s", r, tools.Reason(err))
 			f.status = 1
 			continue
 		}
@@ -632,14 +630,14 @@ func (f *finder) walk(expr findNode, p, abs string, fi fs.FileInfo, depth int) {
 		d, err := os.Open(abs)
 		if err != nil {
 			f.out.Flush()
-			f.env.Errorf("find", "'%s': %s", p, flags.Reason(err))
+			f.env.Errorf("find", "'%s': %s", p, tools.Reason(err))
 			f.status = 1
 		} else {
 			names, err := d.Readdirnames(-1)
 			d.Close()
 			if err != nil {
 				f.out.Flush()
-				f.env.Errorf("find", "'%s': %s", p, flags.Reason(err))
+				f.env.Errorf("find", "'%s': %s", p, tools.Reason(err))
 				f.status = 1
 			}
 			sortStrings(names)
@@ -663,7 +661,7 @@ func (f *finder) walk(expr findNode, p, abs string, fi fs.FileInfo, depth int) {
 				}
 				if err != nil {
 					f.out.Flush()
-					f.env.Errorf("find", "'%s': %s", cp, flags.Reason(err))
+					f.env.Errorf("find", "'%s': %s", cp, tools.Reason(err))
 					f.status = 1
 					continue
 				}

@@ -15,4 +15,4 @@ var (
 )
 
 // TestMain lets a test run an applet in a child process (toolstest.Command).
-func TestMain(m *testing.M) { toolstest.Main(m) }
+func TestMain(m *testing.M) { toolstest.Main(m, Applets) }

@@ -16,17 +16,23 @@ import (
 	"unicode/utf8"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/flags"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/proc"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/proc/userdb"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/humanize"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/mountinfo"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/userdb"
 )
 
-func init() {
-	tools.Register(tools.Applet{Name: "stat", Summary: "display file status", Run: runStat})
-	tools.Register(tools.Applet{Name: "wc", Summary: "count lines, words and bytes", Run: runWc})
-	tools.Register(tools.Applet{Name: "du", Summary: "estimate file space usage", Run: runDu})
-	tools.Register(tools.Applet{Name: "df", Summary: "report file system space usage", Run: runDf})
-}
+// Stat is stat: display file status.
+var Stat = tools.Applet{Name: "stat", Summary: "display file status", Run: runStat}
+
+// Wc is wc: count lines, words and bytes.
+var Wc = tools.Applet{Name: "wc", Summary: "count lines, words and bytes", Run: runWc}
+
+// Du is du: estimate file space usage.
+var Du = tools.Applet{Name: "du", Summary: "estimate file space usage", Run: runDu}
+
+// Df is df: report file system space usage.
+var Df = tools.Applet{Name: "df", Summary: "report file system space usage", Run: runDf}
 
 func fileType(m fs.FileMode) string {
 	switch {
@@ -51,7 +57,7 @@ func statTime(ts syscall.Timespec) string {
 }
 
 func runStat(_ context.Context, env *tools.Env, args []string) int {
-	fset := flags.New("stat", `stat [-L] [-c FORMAT] FILE...
+	fset := gnuflag.New("stat", `stat [-L] [-c FORMAT] FILE...
 FORMAT: %n name  %N quoted name -> target  %s size  %b blocks  %B block size  %f raw mode (hex)
   %a octal mode  %A mode  %F type  %u uid  %U user  %g gid  %G group  %i inode  %h links
   %d device  %t/%T major/minor (hex)  %x %y %z times  %X %Y %Z epoch times  %o io block  %m mount`)
@@ -83,7 +89,7 @@ FORMAT: %n name  %N quoted name -> target  %s size  %b blocks  %B block size  %f
 		}
 		if err != nil {
 			w.Flush()
-			env.Errorf("stat", "cannot statx '%s': %s", op, flags.Reason(err))
+			env.Errorf("stat", "cannot statx '%s': %s", op, tools.Reason(err))
 			st = 1
 			continue
 		}
@@ -285,7 +291,7 @@ func countWC(ctx context.Context, r io.Reader, wantChars bool) (wcCounts, error)
 }
 
 func runWc(ctx context.Context, env *tools.Env, args []string) int {
-	fset := flags.New("wc", "wc [-clmwL] [FILE]...")
+	fset := gnuflag.New("wc", "wc [-clmwL] [FILE]...")
 	bytesF := fset.Bool('c', "bytes")
 	chars := fset.Bool('m', "chars")
 	lines := fset.Bool('l', "lines")
@@ -313,14 +319,14 @@ func runWc(ctx context.Context, env *tools.Env, args []string) int {
 	for _, op := range ops {
 		r, closer, err := openInput(env, op)
 		if err != nil {
-			env.Errorf("wc", "%s: %s", op, flags.Reason(err))
+			env.Errorf("wc", "%s: %s", op, tools.Reason(err))
 			st = 1
 			continue
 		}
 		c, err := countWC(ctx, r, *chars)
 		closer()
 		if err != nil {
-			env.Errorf("wc", "%s: %s", op, flags.Reason(err))
+			env.Errorf("wc", "%s: %s", op, tools.Reason(err))
 			st = 1
 			continue
 		}
@@ -377,7 +383,7 @@ func runWc(ctx context.Context, env *tools.Env, args []string) int {
 }
 
 func runDu(ctx context.Context, env *tools.Env, args []string) int {
-	fset := flags.New("du", `du [-sahckmbx] [-d N] [FILE]...
+	fset := gnuflag.New("du", `du [-sahckmbx] [-d N] [FILE]...
   -s summary only  -a all files  -h human  -c total  -k KiB (default)  -m MiB  -b apparent bytes
   -d N / --max-depth=N  print up to depth N  -x stay on one file system  --apparent-size`)
 	summary := fset.Bool('s', "summarize")
@@ -408,7 +414,7 @@ func runDu(ctx context.Context, env *tools.Env, args []string) int {
 		var s string
 		switch {
 		case *human:
-			s = humanSize(n)
+			s = humanize.Size(uint64(n), humanize.GNU)
 		case bytesUnit:
 			s = strconv.FormatInt(n, 10)
 		case *mega:
@@ -439,7 +445,7 @@ func runDu(ctx context.Context, env *tools.Env, args []string) int {
 			ents, err := os.ReadDir(p)
 			if err != nil {
 				w.Flush()
-				env.Errorf("du", "cannot read directory '%s': %s", shown, flags.Reason(err))
+				env.Errorf("du", "cannot read directory '%s': %s", shown, tools.Reason(err))
 				st = 1
 			}
 			for _, e := range ents {
@@ -465,7 +471,7 @@ func runDu(ctx context.Context, env *tools.Env, args []string) int {
 		p := env.Abs(op)
 		fi, err := os.Lstat(p)
 		if err != nil {
-			env.Errorf("du", "cannot access '%s': %s", op, flags.Reason(err))
+			env.Errorf("du", "cannot access '%s': %s", op, tools.Reason(err))
 			st = 1
 			continue
 		}
@@ -481,7 +487,7 @@ type mountInfo struct{ dev, point, fstype, root string }
 
 // mounts reads /proc/self/mountinfo.
 func mounts() ([]mountInfo, error) {
-	ms, err := proc.MountPoints("self")
+	ms, err := mountinfo.Read("self")
 	if err != nil {
 		return nil, err
 	}
@@ -542,7 +548,7 @@ func onePerDevice(ms []mountInfo) []mountInfo {
 }
 
 func runDf(_ context.Context, env *tools.Env, args []string) int {
-	fset := flags.New("df", "df [-haiT] [-t TYPE] [FILE]...")
+	fset := gnuflag.New("df", "df [-haiT] [-t TYPE] [FILE]...")
 	human := fset.Bool('h', "human-readable")
 	all := fset.Bool('a', "all")
 	inodes := fset.Bool('i', "inodes")
@@ -556,7 +562,7 @@ func runDf(_ context.Context, env *tools.Env, args []string) int {
 	}
 	ms, err := mounts()
 	if err != nil {
-		env.Errorf("df", "cannot read table of mounted file systems: %s", flags.Reason(err))
+		env.Errorf("df", "cannot read table of mounted file systems: %s", tools.Reason(err))
 		return 1
 	}
 	st := 0
@@ -565,7 +571,7 @@ func runDf(_ context.Context, env *tools.Env, args []string) int {
 		for _, op := range ops {
 			p := env.Abs(op)
 			if _, err := os.Stat(p); err != nil {
-				env.Errorf("df", "%s: %s", op, flags.Reason(err))
+				env.Errorf("df", "%s: %s", op, tools.Reason(err))
 				st = 1
 				continue
 			}
@@ -635,7 +641,7 @@ func runDf(_ context.Context, env *tools.Env, args []string) int {
 			used := size - free
 			f := func(n uint64) string {
 				if *human {
-					return humanSize(int64(n))
+					return humanize.Size(n, humanize.GNU)
 				}
 				return strconv.FormatUint((n+1023)/1024, 10)
 			}

@@ -15,13 +15,13 @@ import (
 	"unicode/utf8"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/flags"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/proc/userdb"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/humanize"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/userdb"
 )
 
-func init() {
-	tools.Register(tools.Applet{Name: "ls", Summary: "list directory contents", Run: runLs})
-}
+// Ls is ls: list directory contents.
+var Ls = tools.Applet{Name: "ls", Summary: "list directory contents", Run: runLs}
 
 const lsUsage = `ls [-1aAdFhilnRrSt] [--color[=WHEN]] [FILE]...
   -a all   -A almost all   -d directories themselves   -F classify   -h human sizes
@@ -46,7 +46,7 @@ type lsEntry struct {
 
 func runLs(ctx context.Context, env *tools.Env, args []string) int {
 	var o lsOpts
-	fset := flags.New("ls", lsUsage)
+	fset := gnuflag.New("ls", lsUsage)
 	fset.BoolFunc('a', "all", func() { o.all, o.almost = true, false })
 	fset.BoolFunc('A', "almost-all", func() { o.almost, o.all = true, false })
 	fset.BoolFunc('d', "directory", func() { o.dirSelf = true })
@@ -106,7 +106,7 @@ func runLs(ctx context.Context, env *tools.Env, args []string) int {
 		fi, err := os.Lstat(p)
 		if err != nil {
 			w.Flush()
-			env.Errorf("ls", "cannot access '%s': %s", op, flags.Reason(err))
+			env.Errorf("ls", "cannot access '%s': %s", op, tools.Reason(err))
 			st = 2
 			continue
 		}
@@ -154,7 +154,7 @@ func (o *lsOpts) listDir(ctx context.Context, env *tools.Env, w *bufio.Writer, n
 	f, err := os.Open(p)
 	if err != nil {
 		w.Flush()
-		env.Errorf("ls", "cannot open directory '%s': %s", name, flags.Reason(err))
+		env.Errorf("ls", "cannot open directory '%s': %s", name, tools.Reason(err))
 		return 2
 	}
 	dents, err := f.ReadDir(-1)
@@ -162,7 +162,7 @@ func (o *lsOpts) listDir(ctx context.Context, env *tools.Env, w *bufio.Writer, n
 	st := 0
 	if err != nil {
 		w.Flush()
-		env.Errorf("ls", "reading directory '%s': %s", name, flags.Reason(err))
+		env.Errorf("ls", "reading directory '%s': %s", name, tools.Reason(err))
 		st = 1
 	}
 	needStat := o.long || o.bySize || o.byTime || o.inode || o.classify || o.color || o.recursive
@@ -192,7 +192,7 @@ func (o *lsOpts) listDir(ctx context.Context, env *tools.Env, w *bufio.Writer, n
 		}
 		if e.err != nil {
 			w.Flush()
-			env.Errorf("ls", "cannot access '%s': %s", filepath.Join(name, n), flags.Reason(e.err))
+			env.Errorf("ls", "cannot access '%s': %s", filepath.Join(name, n), tools.Reason(e.err))
 			st = 1
 			continue
 		}
@@ -205,7 +205,7 @@ func (o *lsOpts) listDir(ctx context.Context, env *tools.Env, w *bufio.Writer, n
 			blocks += sysStat(e.fi).Blocks
 		}
 		if o.human {
-			fmt.Fprintf(w, "total %s\n", humanSize(blocks*512))
+			fmt.Fprintf(w, "total %s\n", humanize.Size(uint64(blocks*512), humanize.GNU))
 		} else {
 			fmt.Fprintf(w, "total %d\n", (blocks+1)/2)
 		}
@@ -401,7 +401,7 @@ func (o *lsOpts) printLong(w *bufio.Writer, es []lsEntry) {
 		case m&(fs.ModeDevice|fs.ModeCharDevice) != 0:
 			r.size = fmt.Sprintf("%d, %d", major(uint64(st.Rdev)), minor(uint64(st.Rdev)))
 		case o.human:
-			r.size = humanSize(e.fi.Size())
+			r.size = humanize.Size(uint64(e.fi.Size()), humanize.GNU)
 		default:
 			r.size = strconv.FormatInt(e.fi.Size(), 10)
 		}

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/proc/userdb"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/userdb"
 )
 
 // unixMode returns the permission and set-id bits of m as the kernel spells them.

@@ -14,30 +14,51 @@ import (
 	"time"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/flags"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/proc/userdb"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/userdb"
 )
 
-func init() {
-	for _, a := range []tools.Applet{
-		{Name: "cp", Summary: "copy files and directories", Run: runCp},
-		{Name: "mv", Summary: "move or rename files", Run: runMv},
-		{Name: "rm", Summary: "remove files or directories", Run: runRm},
-		{Name: "mkdir", Summary: "make directories", Run: runMkdir},
-		{Name: "rmdir", Summary: "remove empty directories", Run: runRmdir},
-		{Name: "touch", Summary: "change file timestamps, creating files", Run: runTouch},
-		{Name: "chmod", Summary: "change file modes", Run: runChmod},
-		{Name: "chown", Summary: "change file owner and group", Run: runChown},
-		{Name: "ln", Summary: "make links between files", Run: runLn},
-		{Name: "readlink", Summary: "print the target of a symbolic link", Run: runReadlink},
-		{Name: "realpath", Summary: "print the resolved absolute path", Run: runRealpath},
-		{Name: "basename", Summary: "strip directory and suffix from a name", Run: runBasename},
-		{Name: "dirname", Summary: "strip the last component from a name", Run: runDirname},
-		{Name: "tee", Summary: "copy stdin to stdout and files", Run: runTee},
-	} {
-		tools.Register(a)
-	}
-}
+// Cp is cp: copy files and directories.
+var Cp = tools.Applet{Name: "cp", Summary: "copy files and directories", Run: runCp}
+
+// Mv is mv: move or rename files.
+var Mv = tools.Applet{Name: "mv", Summary: "move or rename files", Run: runMv}
+
+// Rm is rm: remove files or directories.
+var Rm = tools.Applet{Name: "rm", Summary: "remove files or directories", Run: runRm}
+
+// Mkdir is mkdir: make directories.
+var Mkdir = tools.Applet{Name: "mkdir", Summary: "make directories", Run: runMkdir}
+
+// Rmdir is rmdir: remove empty directories.
+var Rmdir = tools.Applet{Name: "rmdir", Summary: "remove empty directories", Run: runRmdir}
+
+// Touch is touch: change file timestamps, creating files.
+var Touch = tools.Applet{Name: "touch", Summary: "change file timestamps, creating files", Run: runTouch}
+
+// Chmod is chmod: change file modes.
+var Chmod = tools.Applet{Name: "chmod", Summary: "change file modes", Run: runChmod}
+
+// Chown is chown: change file owner and group.
+var Chown = tools.Applet{Name: "chown", Summary: "change file owner and group", Run: runChown}
+
+// Ln is ln: make links between files.
+var Ln = tools.Applet{Name: "ln", Summary: "make links between files", Run: runLn}
+
+// Readlink is readlink: print the target of a symbolic link.
+var Readlink = tools.Applet{Name: "readlink", Summary: "print the target of a symbolic link", Run: runReadlink}
+
+// Realpath is realpath: print the resolved absolute path.
+var Realpath = tools.Applet{Name: "realpath", Summary: "print the resolved absolute path", Run: runRealpath}
+
+// Basename is basename: strip directory and suffix from a name.
+var Basename = tools.Applet{Name: "basename", Summary: "strip directory and suffix from a name", Run: runBasename}
+
+// Dirname is dirname: strip the last component from a name.
+var Dirname = tools.Applet{Name: "dirname", Summary: "strip the last component from a name", Run: runDirname}
+
+// Tee is tee: copy stdin to stdout and files.
+var Tee = tools.Applet{Name: "tee", Summary: "copy stdin to stdout and files", Run: runTee}
 
 type copier struct {
 	env                        *tools.Env
@@ -59,7 +80,7 @@ func (c *copier) copyPath(ctx context.Context, src, dst, name string) error {
 		fi, err = os.Stat(src)
 	}
 	if err != nil {
-		return fmt.Errorf("cannot stat '%s': %s", name, flags.Reason(err))
+		return fmt.Errorf("cannot stat '%s': %s", name, tools.Reason(err))
 	}
 	if dfi, err := os.Stat(dst); err == nil && os.SameFile(fi, dfi) {
 		return fmt.Errorf("'%s' and '%s' are the same file", name, dst)
@@ -73,11 +94,11 @@ func (c *copier) copyPath(ctx context.Context, src, dst, name string) error {
 			return fmt.Errorf("-r not specified; omitting directory '%s'", name)
 		}
 		if err := os.Mkdir(dst, fi.Mode().Perm()|0o700); err != nil && !errors.Is(err, fs.ErrExist) {
-			return fmt.Errorf("cannot create directory '%s': %s", dst, flags.Reason(err))
+			return fmt.Errorf("cannot create directory '%s': %s", dst, tools.Reason(err))
 		}
 		ents, err := os.ReadDir(src)
 		if err != nil {
-			return fmt.Errorf("cannot access '%s': %s", name, flags.Reason(err))
+			return fmt.Errorf("cannot access '%s': %s", name, tools.Reason(err))
 		}
 		var first error
 		for _, e := range ents {
@@ -94,13 +115,13 @@ func (c *copier) copyPath(ctx context.Context, src, dst, name string) error {
 	case fi.Mode()&fs.ModeSymlink != 0:
 		t, err := os.Readlink(src)
 		if err != nil {
-			return fmt.Errorf("cannot read symbolic link '%s': %s", name, flags.Reason(err))
+			return fmt.Errorf("cannot read symbolic link '%s': %s", name, tools.Reason(err))
 		}
 		if _, err := os.Lstat(dst); err == nil {
 			os.Remove(dst)
 		}
 		if err := os.Symlink(t, dst); err != nil {
-			return fmt.Errorf("cannot create symbolic link '%s': %s", dst, flags.Reason(err))
+			return fmt.Errorf("cannot create symbolic link '%s': %s", dst, tools.Reason(err))
 		}
 		c.attrs(dst, fi, true)
 		return nil
@@ -112,7 +133,7 @@ func (c *copier) copyPath(ctx context.Context, src, dst, name string) error {
 		}
 		st := sysStat(fi)
 		if err := syscall.Mknod(dst, uint32(st.Mode), int(st.Rdev)); err != nil {
-			return fmt.Errorf("cannot create special file '%s': %s", dst, flags.Reason(err))
+			return fmt.Errorf("cannot create special file '%s': %s", dst, tools.Reason(err))
 		}
 		c.attrs(dst, fi, false)
 		return nil
@@ -124,7 +145,7 @@ var errSilent = errors.New("already reported")
 func (c *copier) copyFile(src, dst, name string, fi fs.FileInfo) error {
 	in, err := os.Open(src)
 	if err != nil {
-		return fmt.Errorf("cannot open '%s' for reading: %s", name, flags.Reason(err))
+		return fmt.Errorf("cannot open '%s' for reading: %s", name, tools.Reason(err))
 	}
 	defer in.Close()
 	if c.noClobber {
@@ -138,14 +159,14 @@ func (c *copier) copyFile(src, dst, name string, fi fs.FileInfo) error {
 		out, err = os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, fi.Mode().Perm())
 	}
 	if err != nil {
-		return fmt.Errorf("cannot create regular file '%s': %s", dst, flags.Reason(err))
+		return fmt.Errorf("cannot create regular file '%s': %s", dst, tools.Reason(err))
 	}
 	_, err = io.Copy(out, in) // uses copy_file_range where possible
 	if cerr := out.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
-		return fmt.Errorf("error copying '%s' to '%s': %s", name, dst, flags.Reason(err))
+		return fmt.Errorf("error copying '%s' to '%s': %s", name, dst, tools.Reason(err))
 	}
 	c.attrs(dst, fi, false)
 	return nil
@@ -173,7 +194,7 @@ func isDir(p string) bool {
 
 func runCp(ctx context.Context, env *tools.Env, args []string) int {
 	c := &copier{env: env}
-	fset := flags.New("cp", `cp [-rRapfnvPLd] [-T] SOURCE... DEST
+	fset := gnuflag.New("cp", `cp [-rRapfnvPLd] [-T] SOURCE... DEST
   -r/-R recursive  -a archive (-rpP)  -p keep mode, owner, times  -f force
   -n no clobber  -P/-d copy symlinks as links  -L follow links  -v verbose  -T DEST is not a dir`)
 	fset.BoolFunc('r', "recursive", func() { c.recursive = true })
@@ -235,7 +256,7 @@ func twoOperand(env *tools.Env, name string, ops []string, noTarget bool, op fun
 }
 
 func runMv(ctx context.Context, env *tools.Env, args []string) int {
-	fset := flags.New("mv", "mv [-fnvT] SOURCE... DEST")
+	fset := gnuflag.New("mv", "mv [-fnvT] SOURCE... DEST")
 	fset.Bool('f', "force")
 	fset.Bool('i', "interactive")
 	noClobber := fset.Bool('n', "no-clobber")
@@ -252,7 +273,7 @@ func runMv(ctx context.Context, env *tools.Env, args []string) int {
 			}
 		}
 		if _, err := os.Lstat(src); err != nil {
-			return fmt.Errorf("cannot stat '%s': %s", name, flags.Reason(err))
+			return fmt.Errorf("cannot stat '%s': %s", name, tools.Reason(err))
 		}
 		if *verbose {
 			fmt.Fprintf(env.Stdout, "renamed '%s' -> '%s'\n", name, dst)
@@ -262,7 +283,7 @@ func runMv(ctx context.Context, env *tools.Env, args []string) int {
 			return nil
 		}
 		if !errors.Is(err, syscall.EXDEV) {
-			return fmt.Errorf("cannot move '%s' to '%s': %s", name, dst, flags.Reason(err))
+			return fmt.Errorf("cannot move '%s' to '%s': %s", name, dst, tools.Reason(err))
 		}
 		// Across file systems: copy everything, then remove the source.
 		c := &copier{env: env, recursive: true, preserve: true, noDeref: true, force: true}
@@ -270,14 +291,14 @@ func runMv(ctx context.Context, env *tools.Env, args []string) int {
 			return err
 		}
 		if err := os.RemoveAll(src); err != nil {
-			return fmt.Errorf("cannot remove '%s': %s", name, flags.Reason(err))
+			return fmt.Errorf("cannot remove '%s': %s", name, tools.Reason(err))
 		}
 		return nil
 	})
 }
 
 func runRm(ctx context.Context, env *tools.Env, args []string) int {
-	fset := flags.New("rm", "rm [-rRfdv] FILE...")
+	fset := gnuflag.New("rm", "rm [-rRfdv] FILE...")
 	recursive := fset.Bool('r', "recursive")
 	fset.BoolFunc('R', "", func() { *recursive = true })
 	force := fset.Bool('f', "force")
@@ -313,7 +334,7 @@ func runRm(ctx context.Context, env *tools.Env, args []string) int {
 		fi, err := os.Lstat(p)
 		if err != nil {
 			if !*force {
-				env.Errorf("rm", "cannot remove '%s': %s", op, flags.Reason(err))
+				env.Errorf("rm", "cannot remove '%s': %s", op, tools.Reason(err))
 				st = 1
 			}
 			continue
@@ -321,7 +342,7 @@ func runRm(ctx context.Context, env *tools.Env, args []string) int {
 		if fi.IsDir() && !*recursive {
 			if *dirs {
 				if err := os.Remove(p); err != nil {
-					env.Errorf("rm", "cannot remove '%s': %s", op, flags.Reason(err))
+					env.Errorf("rm", "cannot remove '%s': %s", op, tools.Reason(err))
 					st = 1
 				}
 				continue
@@ -332,11 +353,11 @@ func runRm(ctx context.Context, env *tools.Env, args []string) int {
 		}
 		if fi.IsDir() {
 			if err := os.RemoveAll(p); err != nil {
-				env.Errorf("rm", "cannot remove '%s': %s", op, flags.Reason(err))
+				env.Errorf("rm", "cannot remove '%s': %s", op, tools.Reason(err))
 				st = 1
 			}
 		} else if err := os.Remove(p); err != nil {
-			env.Errorf("rm", "cannot remove '%s': %s", op, flags.Reason(err))
+			env.Errorf("rm", "cannot remove '%s': %s", op, tools.Reason(err))
 			st = 1
 			continue
 		}
@@ -348,7 +369,7 @@ func runRm(ctx context.Context, env *tools.Env, args []string) int {
 }
 
 func runMkdir(_ context.Context, env *tools.Env, args []string) int {
-	fset := flags.New("mkdir", "mkdir [-pv] [-m MODE] DIR...")
+	fset := gnuflag.New("mkdir", "mkdir [-pv] [-m MODE] DIR...")
 	parents := fset.Bool('p', "parents")
 	verbose := fset.Bool('v', "verbose")
 	modeArg, modeSet := fset.StringSet('m', "mode", "")
@@ -379,13 +400,13 @@ func runMkdir(_ context.Context, env *tools.Env, args []string) int {
 			err = os.Mkdir(p, 0o777)
 		}
 		if err != nil {
-			env.Errorf("mkdir", "cannot create directory '%s': %s", op, flags.Reason(err))
+			env.Errorf("mkdir", "cannot create directory '%s': %s", op, tools.Reason(err))
 			st = 1
 			continue
 		}
 		if *modeSet {
 			if err := os.Chmod(p, goMode(mode)); err != nil {
-				env.Errorf("mkdir", "cannot set permissions of '%s': %s", op, flags.Reason(err))
+				env.Errorf("mkdir", "cannot set permissions of '%s': %s", op, tools.Reason(err))
 				st = 1
 			}
 		}
@@ -397,7 +418,7 @@ func runMkdir(_ context.Context, env *tools.Env, args []string) int {
 }
 
 func runRmdir(_ context.Context, env *tools.Env, args []string) int {
-	fset := flags.New("rmdir", "rmdir [-p] DIR...")
+	fset := gnuflag.New("rmdir", "rmdir [-p] DIR...")
 	parents := fset.Bool('p', "parents")
 	fset.Bool(0, "ignore-fail-on-non-empty")
 	ops, rc := fset.Parse(env, args[1:])
@@ -409,7 +430,7 @@ func runRmdir(_ context.Context, env *tools.Env, args []string) int {
 		d := strings.TrimRight(op, "/")
 		for {
 			if err := os.Remove(env.Abs(d)); err != nil {
-				env.Errorf("rmdir", "failed to remove '%s': %s", d, flags.Reason(err))
+				env.Errorf("rmdir", "failed to remove '%s': %s", d, tools.Reason(err))
 				st = 1
 				break
 			}
@@ -426,7 +447,7 @@ func runRmdir(_ context.Context, env *tools.Env, args []string) int {
 }
 
 func runTouch(_ context.Context, env *tools.Env, args []string) int {
-	fset := flags.New("touch", `touch [-acm] [-d DATE] [-r FILE] FILE...
+	fset := gnuflag.New("touch", `touch [-acm] [-d DATE] [-r FILE] FILE...
   -c do not create  -d DATE use DATE (RFC 3339, "2006-01-02 15:04:05", @EPOCH)  -r FILE use its time`)
 	noCreate := fset.Bool('c', "no-create")
 	fset.Bool('a', "")
@@ -447,7 +468,7 @@ func runTouch(_ context.Context, env *tools.Env, args []string) int {
 	case *ref != "":
 		fi, err := os.Stat(env.Abs(*ref))
 		if err != nil {
-			env.Errorf("touch", "failed to get attributes of '%s': %s", *ref, flags.Reason(err))
+			env.Errorf("touch", "failed to get attributes of '%s': %s", *ref, tools.Reason(err))
 			return 1
 		}
 		t = fi.ModTime()
@@ -475,14 +496,14 @@ func runTouch(_ context.Context, env *tools.Env, args []string) int {
 			}
 			f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE, 0o666)
 			if err != nil {
-				env.Errorf("touch", "cannot touch '%s': %s", op, flags.Reason(err))
+				env.Errorf("touch", "cannot touch '%s': %s", op, tools.Reason(err))
 				st = 1
 				continue
 			}
 			f.Close()
 		}
 		if err := os.Chtimes(p, t, t); err != nil {
-			env.Errorf("touch", "setting times of '%s': %s", op, flags.Reason(err))
+			env.Errorf("touch", "setting times of '%s': %s", op, tools.Reason(err))
 			st = 1
 		}
 	}
@@ -520,7 +541,7 @@ func walkOps(ctx context.Context, env *tools.Env, name string, ops []string, rec
 			}
 			shown := op + strings.TrimPrefix(q, p)
 			if err != nil {
-				env.Errorf(name, "cannot access '%s': %s", shown, flags.Reason(err))
+				env.Errorf(name, "cannot access '%s': %s", shown, tools.Reason(err))
 				st = 1
 				return nil
 			}
@@ -541,7 +562,7 @@ func walkOps(ctx context.Context, env *tools.Env, name string, ops []string, rec
 }
 
 func runChmod(ctx context.Context, env *tools.Env, args []string) int {
-	fset := flags.New("chmod", "chmod [-Rv] MODE FILE...   (MODE: 755, u+x, go-w, a=rX, ...)")
+	fset := gnuflag.New("chmod", "chmod [-Rv] MODE FILE...   (MODE: 755, u+x, go-w, a=rX, ...)")
 	recursive := fset.Bool('R', "recursive")
 	verbose := fset.Bool('v', "verbose")
 	fset.Bool('f', "silent")
@@ -577,11 +598,11 @@ func runChmod(ctx context.Context, env *tools.Env, args []string) int {
 	return walkOps(ctx, env, "chmod", ops, *recursive, func(p, shown string) error {
 		fi, err := os.Stat(p)
 		if err != nil {
-			return fmt.Errorf("cannot access '%s': %s", shown, flags.Reason(err))
+			return fmt.Errorf("cannot access '%s': %s", shown, tools.Reason(err))
 		}
 		m, _ := parseMode(mode, unixMode(fi.Mode()), fi.IsDir())
 		if err := os.Chmod(p, goMode(m)); err != nil {
-			return fmt.Errorf("changing permissions of '%s': %s", shown, flags.Reason(err))
+			return fmt.Errorf("changing permissions of '%s': %s", shown, tools.Reason(err))
 		}
 		if *verbose {
 			fmt.Fprintf(env.Stdout, "mode of '%s' changed to %04o (%s)\n", shown, m, modeString(goMode(m))[1:])
@@ -591,7 +612,7 @@ func runChmod(ctx context.Context, env *tools.Env, args []string) int {
 }
 
 func runChown(ctx context.Context, env *tools.Env, args []string) int {
-	fset := flags.New("chown", "chown [-Rhv] USER[:GROUP] FILE...   (names from /etc/passwd and /etc/group of the root)")
+	fset := gnuflag.New("chown", "chown [-Rhv] USER[:GROUP] FILE...   (names from /etc/passwd and /etc/group of the root)")
 	recursive := fset.Bool('R', "recursive")
 	noDeref := fset.Bool('h', "no-dereference")
 	verbose := fset.Bool('v', "verbose")
@@ -641,7 +662,7 @@ func runChown(ctx context.Context, env *tools.Env, args []string) int {
 			err = os.Chown(p, uid, gid)
 		}
 		if err != nil {
-			return fmt.Errorf("changing ownership of '%s': %s", shown, flags.Reason(err))
+			return fmt.Errorf("changing ownership of '%s': %s", shown, tools.Reason(err))
 		}
 		if *verbose {
 			fmt.Fprintf(env.Stdout, "ownership of '%s' retained as %s\n", shown, spec)
@@ -651,7 +672,7 @@ func runChown(ctx context.Context, env *tools.Env, args []string) int {
 }
 
 func runLn(_ context.Context, env *tools.Env, args []string) int {
-	fset := flags.New("ln", "ln [-sfnvT] TARGET... LINK_NAME|DIR")
+	fset := gnuflag.New("ln", "ln [-sfnvT] TARGET... LINK_NAME|DIR")
 	symbolic := fset.Bool('s', "symbolic")
 	force := fset.Bool('f', "force")
 	noDeref := fset.Bool('n', "no-dereference")
@@ -690,7 +711,7 @@ func runLn(_ context.Context, env *tools.Env, args []string) int {
 			if *symbolic {
 				kind = "symbolic link"
 			}
-			return fmt.Errorf("failed to create %s '%s': %s", kind, dst, flags.Reason(err))
+			return fmt.Errorf("failed to create %s '%s': %s", kind, dst, tools.Reason(err))
 		}
 		if *verbose {
 			fmt.Fprintf(env.Stdout, "'%s' -> '%s'\n", dst, target)
@@ -745,7 +766,7 @@ func resolve(p string, missingOK bool) (string, error) {
 }
 
 func runReadlink(_ context.Context, env *tools.Env, args []string) int {
-	fset := flags.New("readlink", "readlink [-fenq] FILE...")
+	fset := gnuflag.New("readlink", "readlink [-fenq] FILE...")
 	canon := fset.Bool('f', "canonicalize")
 	existing := fset.Bool('e', "canonicalize-existing")
 	fset.BoolFunc('m', "canonicalize-missing", func() { *canon = true })
@@ -768,7 +789,7 @@ func runReadlink(_ context.Context, env *tools.Env, args []string) int {
 		}
 		if err != nil {
 			if *verbose {
-				env.Errorf("readlink", "%s: %s", op, flags.Reason(err))
+				env.Errorf("readlink", "%s: %s", op, tools.Reason(err))
 			}
 			st = 1
 			continue
@@ -782,7 +803,7 @@ func runReadlink(_ context.Context, env *tools.Env, args []string) int {
 }
 
 func runRealpath(_ context.Context, env *tools.Env, args []string) int {
-	fset := flags.New("realpath", "realpath [-em] FILE...")
+	fset := gnuflag.New("realpath", "realpath [-em] FILE...")
 	existing := fset.Bool('e', "canonicalize-existing")
 	fset.Bool('m', "canonicalize-missing")
 	fset.Bool('s', "strip")
@@ -794,7 +815,7 @@ func runRealpath(_ context.Context, env *tools.Env, args []string) int {
 	for _, op := range ops {
 		out, err := resolve(env.Abs(op), !*existing)
 		if err != nil {
-			env.Errorf("realpath", "%s: %s", op, flags.Reason(err))
+			env.Errorf("realpath", "%s: %s", op, tools.Reason(err))
 			st = 1
 			continue
 		}
@@ -804,7 +825,7 @@ func runRealpath(_ context.Context, env *tools.Env, args []string) int {
 }
 
 func runBasename(_ context.Context, env *tools.Env, args []string) int {
-	fset := flags.New("basename", "basename NAME [SUFFIX] | basename -a [-s SUFFIX] NAME...")
+	fset := gnuflag.New("basename", "basename NAME [SUFFIX] | basename -a [-s SUFFIX] NAME...")
 	multi := fset.Bool('a', "multiple")
 	suffix, hasSuffix := fset.StringSet('s', "suffix", "")
 	zero := fset.Bool('z', "zero")
@@ -849,7 +870,7 @@ func runBasename(_ context.Context, env *tools.Env, args []string) int {
 }
 
 func runDirname(_ context.Context, env *tools.Env, args []string) int {
-	fset := flags.New("dirname", "dirname NAME...")
+	fset := gnuflag.New("dirname", "dirname NAME...")
 	zero := fset.Bool('z', "zero")
 	ops, rc := fset.Parse(env, args[1:])
 	if rc >= 0 {
@@ -882,7 +903,7 @@ func runDirname(_ context.Context, env *tools.Env, args []string) int {
 }
 
 func runTee(ctx context.Context, env *tools.Env, args []string) int {
-	fset := flags.New("tee", "tee [-ai] [FILE]...")
+	fset := gnuflag.New("tee", "tee [-ai] [FILE]...")
 	appendTo := fset.Bool('a', "append")
 	fset.Bool('i', "ignore-interrupts")
 	fset.Bool('p', "")
@@ -898,15 +919,15 @@ func runTee(ctx context.Context, env *tools.Env, args []string) int {
 	for _, op := range ops {
 		f, err := os.OpenFile(env.Abs(op), flag, 0o666)
 		if err != nil {
-			env.Errorf("tee", "%s: %s", op, flags.Reason(err))
+			env.Errorf("tee", "%s: %s", op, tools.Reason(err))
 			tw.failed = true
 			continue
 		}
 		defer f.Close()
 		tw.outs = append(tw.outs, teeOut{op, f})
 	}
-	if _, err := flags.CopyContext(ctx, tw, env.Stdin); err != nil && err != errTeeNoOutput && ctx.Err() == nil {
-		env.Errorf("tee", "%v", flags.Reason(err))
+	if _, err := tools.CopyContext(ctx, tw, env.Stdin); err != nil && err != errTeeNoOutput && ctx.Err() == nil {
+		env.Errorf("tee", "%v", tools.Reason(err))
 		tw.failed = true
 	}
 	if tw.failed {
@@ -934,7 +955,7 @@ func (t *teeWriter) Write(p []byte) (int, error) {
 	live := t.outs[:0]
 	for _, o := range t.outs {
 		if _, err := o.w.Write(p); err != nil {
-			t.env.Errorf("tee", "%s: %s", o.name, flags.Reason(err))
+			t.env.Errorf("tee", "%s: %s", o.name, tools.Reason(err))
 			t.failed = true
 			continue
 		}

@@ -8,15 +8,14 @@ import (
 	"strings"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/flags"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
 )
 
-func init() {
-	tools.Register(tools.Applet{Name: "xargs", Summary: "build and run commands from standard input", Run: runXargs})
-}
+// Xargs is xargs: build and run commands from standard input.
+var Xargs = tools.Applet{Name: "xargs", Summary: "build and run commands from standard input", Run: runXargs}
 
 func runXargs(ctx context.Context, env *tools.Env, args []string) int {
-	fset := flags.New("xargs", `xargs [-0rt] [-n MAX] [-I REPL] [-d DELIM] [-s SIZE] [COMMAND [ARG]...]
+	fset := gnuflag.New("xargs", `xargs [-0rt] [-n MAX] [-I REPL] [-d DELIM] [-s SIZE] [COMMAND [ARG]...]
   -0 items end with NUL  -d DELIM items end with DELIM  -n MAX at most MAX items per command
   -I REPL one command per line, REPL in ARGs replaced by it  -r do not run when input is empty
   -t print each command to stderr first`)

@@ -12,12 +12,11 @@ import (
 	"time"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/proc/gnuflag"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
 )
 
-func init() {
-	tools.Register(tools.Applet{Name: "curl", Summary: "transfer a URL (curl-lite: GET/HEAD/POST, -L, -k, -w, --timing)", Run: runCurl})
-}
+// Curl is curl: transfer a URL (curl-lite: GET/HEAD/POST, -L, -k, -w, --timing).
+var Curl = tools.Applet{Name: "curl", Summary: "transfer a URL (curl-lite: GET/HEAD/POST, -L, -k, -w, --timing)", Run: runCurl}
 
 const curlUsage = `curl [options] URL
   -o FILE / -O        write the body to FILE / to the URL's file name (in the working directory)
@@ -37,7 +36,7 @@ const curlUsage = `curl [options] URL
 CA certificates come from the root's /etc/ssl/certs when present.`
 
 func runCurl(ctx context.Context, env *tools.Env, args []string) int {
-	fs := gnuflag.New("curl")
+	fs := gnuflag.New("curl", "")
 	output, remoteO := fs.String('o', "output", ""), fs.Bool('O', "remote-name")
 	headers := fs.List('H', "header")
 	head, include := fs.Bool('I', "head"), fs.Bool('i', "include")
@@ -55,7 +54,7 @@ func runCurl(ctx context.Context, env *tools.Env, args []string) int {
 	maxRedirs := fs.String(0, "max-redirs", "50")
 	fs.Bool(0, "compressed")
 	fs.Bool('#', "progress-bar")
-	ops, err := fs.Parse(args[1:])
+	ops, err := fs.ParseArgs(args[1:])
 	if err == gnuflag.ErrHelp {
 		return tools.Usage(env, curlUsage)
 	}

@@ -13,7 +13,7 @@ import (
 )
 
 // TestMain lets a test run an applet in a child process (toolstest.Command).
-func TestMain(m *testing.M) { toolstest.Main(m) }
+func TestMain(m *testing.M) { toolstest.Main(m, Applets) }
 
 // run runs the applet args[0] in-process and returns its stdout, stderr and status.
 func run(t *testing.T, args ...string) (string, string, int) {

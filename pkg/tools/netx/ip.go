@@ -18,9 +18,8 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-func init() {
-	tools.Register(tools.Applet{Name: "ip", Summary: "show addresses, links, routes and neighbours (read-only iproute2)", Run: runIP})
-}
+// IP is ip: show addresses, links, routes and neighbours (read-only iproute2).
+var IP = tools.Applet{Name: "ip", Summary: "show addresses, links, routes and neighbours (read-only iproute2)", Run: runIP}
 
 const ipUsage = `ip [-4|-6] [-br] { addr | link | route | neigh } [show] [dev IFNAME]
 Read-only: reads the kernel over rtnetlink in the current network namespace and prints

@@ -16,15 +16,13 @@ import (
 	"syscall"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/flags"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/proc/columns"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/proc/userdb"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/columns"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/userdb"
 	"github.com/prometheus/procfs"
 )
 
-func init() {
-	tools.Register(tools.Applet{Name: "lsof", Summary: "list open files and sockets of processes (-p PID, -i [proto][@host][:port])", Run: runLsof})
-}
+// Lsof is lsof: list open files and sockets of processes (-p PID, -i [proto][@host][:port]).
+var Lsof = tools.Applet{Name: "lsof", Summary: "list open files and sockets of processes (-p PID, -i [proto][@host][:port])", Run: runLsof}
 
 const lsofUsage = `lsof [-p PID[,PID]] [-i [4|6][tcp|udp][@HOST][:PORT[-PORT]]] [-n] [-P] [-U] [-t]
 Columns: COMMAND PID USER FD TYPE NODE NAME. FD is cwd, rtd, txt or the number with its
@@ -268,7 +266,7 @@ func runLsof(_ context.Context, env *tools.Env, args []string) int {
 		names, links, err := readFDLinks(p.PID, dir+"/fd/")
 		if err != nil && !inet && !unixOnly {
 			// as lsof does: say that the descriptors are there but could not be listed
-			emit("NOFD", "", "", dir+"/fd (opendir: "+flags.Reason(err)+")")
+			emit("NOFD", "", "", dir+"/fd (opendir: "+tools.Reason(err)+")")
 		}
 		order := make([]int, len(names))
 		for i := range order {
@@ -288,7 +286,7 @@ func runLsof(_ context.Context, env *tools.Env, args []string) int {
 				}
 				reason := "Permission denied"
 				if _, err := os.Readlink(link); err != nil {
-					reason = flags.Reason(err)
+					reason = tools.Reason(err)
 				}
 				emit(n, "unknown", "", link+" (readlink: "+reason+")")
 				continue
@@ -391,7 +389,7 @@ func readSpecialLink(pid int, link string) (typ, node, name string) {
 	case errors.Is(err, fs.ErrNotExist): // a kernel thread has no executable
 		return "unknown", "", link
 	}
-	return "unknown", "", link + " (readlink: " + flags.Reason(err) + ")"
+	return "unknown", "", link + " (readlink: " + tools.Reason(err) + ")"
 }
 
 // fdMode derives r, w or u from the permission bits of the /proc/<pid>/fd link, which

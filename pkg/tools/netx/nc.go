@@ -12,12 +12,11 @@ import (
 	"time"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/proc/gnuflag"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
 )
 
-func init() {
-	tools.Register(tools.Applet{Name: "nc", Aliases: []string{"netcat"}, Summary: "connect to or listen on TCP/UDP ports, scan ports (-z)", Run: runNC})
-}
+// Nc is nc: connect to or listen on TCP/UDP ports, scan ports (-z).
+var Nc = tools.Applet{Name: "nc", Aliases: []string{"netcat"}, Summary: "connect to or listen on TCP/UDP ports, scan ports (-z)", Run: runNC}
 
 const ncUsage = `nc [-u] [-v] [-n] [-4|-6] [-w SECONDS] HOST PORT       connect; stdin to the socket, the socket to stdout
 nc -l [-u] [-k] [-v] [-p PORT] [HOST] [PORT]             listen, serve one connection (-k: keep serving)
@@ -32,7 +31,7 @@ type ncOptions struct {
 }
 
 func runNC(ctx context.Context, env *tools.Env, args []string) int {
-	fs := gnuflag.New("nc")
+	fs := gnuflag.New("nc", "")
 	udp, verbose, listen := fs.Bool('u', "udp"), fs.Count('v', "verbose"), fs.Bool('l', "listen")
 	keep, scan := fs.Bool('k', "keep-open"), fs.Bool('z', "zero")
 	fs.Bool('n', "nodns")
@@ -40,7 +39,7 @@ func runNC(ctx context.Context, env *tools.Env, args []string) int {
 	v4, v6 := fs.Bool('4', ""), fs.Bool('6', "")
 	wait := fs.String('w', "wait", "")
 	port := fs.String('p', "source-port", "")
-	ops, err := fs.Parse(args[1:])
+	ops, err := fs.ParseArgs(args[1:])
 	if err == gnuflag.ErrHelp {
 		return tools.Usage(env, ncUsage)
 	}

@@ -12,10 +12,11 @@ import (
 	"golang.org/x/net/dns/dnsmessage"
 )
 
-func init() {
-	tools.Register(tools.Applet{Name: "nslookup", Summary: "query DNS servers (nameservers of the root's /etc/resolv.conf)", Run: runNslookup})
-	tools.Register(tools.Applet{Name: "dig", Summary: "query DNS the dig way (@server, type, +short, -x, +tcp)", Run: runDig})
-}
+// Nslookup is nslookup: query DNS servers (nameservers of the root's /etc/resolv.conf).
+var Nslookup = tools.Applet{Name: "nslookup", Summary: "query DNS servers (nameservers of the root's /etc/resolv.conf)", Run: runNslookup}
+
+// Dig is dig: query DNS the dig way (@server, type, +short, -x, +tcp).
+var Dig = tools.Applet{Name: "dig", Summary: "query DNS the dig way (@server, type, +short, -x, +tcp)", Run: runDig}
 
 const nslookupUsage = `nslookup [-type=A|AAAA|CNAME|MX|TXT|SRV|PTR|NS|SOA] [-port=N] [-timeout=S] [-vc] NAME [SERVER]
 Uses nameserver, search and ndots from the root's /etc/resolv.conf; SERVER overrides the

@@ -14,14 +14,15 @@ import (
 	"unicode/utf8"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/proc/gnuflag"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
 	"github.com/prometheus/procfs"
 )
 
-func init() {
-	tools.Register(tools.Applet{Name: "ss", Summary: "list sockets (ss -tlnp, -uan, -xl)", Run: runSS})
-	tools.Register(tools.Applet{Name: "netstat", Summary: "list sockets the net-tools way (netstat -tlnp)", Run: runNetstat})
-}
+// Ss is ss: list sockets (ss -tlnp, -uan, -xl).
+var Ss = tools.Applet{Name: "ss", Summary: "list sockets (ss -tlnp, -uan, -xl)", Run: runSS}
+
+// Netstat is netstat: list sockets the net-tools way (netstat -tlnp).
+var Netstat = tools.Applet{Name: "netstat", Summary: "list sockets the net-tools way (netstat -tlnp)", Run: runNetstat}
 
 const ssUsage = `ss [-t] [-u] [-x] [-l|-a] [-n] [-p] [-e] [-4|-6] [-H] [-r] [FILTER]
 Reads /proc/net of the current network namespace; -p maps sockets to processes by scanning
@@ -80,7 +81,7 @@ func (o sockOpts) collect() ([]socket, map[uint64][]fdOwner, error) {
 }
 
 func runSS(_ context.Context, env *tools.Env, args []string) int {
-	fs := gnuflag.New("ss")
+	fs := gnuflag.New("ss", "")
 	var o sockOpts
 	t, u, x := fs.Bool('t', "tcp"), fs.Bool('u', "udp"), fs.Bool('x', "unix")
 	l, a := fs.Bool('l', "listening"), fs.Bool('a', "all")
@@ -91,7 +92,7 @@ func runSS(_ context.Context, env *tools.Env, args []string) int {
 	fs.Bool('o', "options")
 	fs.Bool('i', "info")
 	fs.Bool('m', "memory")
-	ops, err := fs.Parse(args[1:])
+	ops, err := fs.ParseArgs(args[1:])
 	if err == gnuflag.ErrHelp {
 		return tools.Usage(env, ssUsage)
 	}
@@ -280,12 +281,12 @@ func netstatAddr(s socket, ip []byte, port uint64, services map[uint64]string) s
 }
 
 func runNetstat(_ context.Context, env *tools.Env, args []string) int {
-	fs := gnuflag.New("netstat")
+	fs := gnuflag.New("netstat", "")
 	t, u, x := fs.Bool('t', "tcp"), fs.Bool('u', "udp"), fs.Bool('x', "unix")
 	l, a := fs.Bool('l', "listening"), fs.Bool('a', "all")
 	n, p, e := fs.Bool('n', "numeric"), fs.Bool('p', "program"), fs.Bool('e', "extend")
 	fs.Bool('W', "wide")
-	ops, err := fs.Parse(args[1:])
+	ops, err := fs.ParseArgs(args[1:])
 	if err == gnuflag.ErrHelp {
 		return tools.Usage(env, "netstat [-t] [-u] [-x] [-l|-a] [-n] [-p] [-e]")
 	}

@@ -11,12 +11,11 @@ import (
 	"time"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/proc/gnuflag"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
 )
 
-func init() {
-	tools.Register(tools.Applet{Name: "wget", Summary: "download a URL (to a file, or -O - to stdout)", Run: runWget})
-}
+// Wget is wget: download a URL (to a file, or -O - to stdout).
+var Wget = tools.Applet{Name: "wget", Summary: "download a URL (to a file, or -O - to stdout)", Run: runWget}
 
 const wgetUsage = `wget [-O FILE|-] [-q] [-S] [--spider] [-T SECONDS] [--no-check-certificate|--insecure]
      [--header='Name: value'] [-U AGENT] [--post-data=DATA] [--max-redirect=N] URL
@@ -24,7 +23,7 @@ Saves to the URL's file name (index.html for a directory) in the working directo
 Exit status: 4 network failure, 5 TLS verification, 8 error response from the server.`
 
 func runWget(ctx context.Context, env *tools.Env, args []string) int {
-	fs := gnuflag.New("wget")
+	fs := gnuflag.New("wget", "")
 	output, quiet := fs.String('O', "output-document", ""), fs.Bool('q', "quiet")
 	serverResponse, spider := fs.Bool('S', "server-response"), fs.Bool(0, "spider")
 	timeout := fs.String('T', "timeout", "0")
@@ -39,7 +38,7 @@ func runWget(ctx context.Context, env *tools.Env, args []string) int {
 	fs.Bool('c', "continue")
 	fs.Bool(0, "no-verbose")
 	fs.Bool('n', "nv")
-	ops, err := fs.Parse(args[1:])
+	ops, err := fs.ParseArgs(args[1:])
 	if err == gnuflag.ErrHelp {
 		return tools.Usage(env, wgetUsage)
 	}

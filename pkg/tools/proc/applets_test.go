@@ -139,15 +139,6 @@ func TestFreeGolden(t *testing.T) {
 	}
 }
 
-func TestFreeHuman(t *testing.T) {
-	tests := map[uint64]string{0: "0B", 8872 * 1024: "8.7Mi", 24684084 * 1024: "23Gi", 900972 * 1024: "879Mi"}
-	for n, want := range tests {
-		if got := freeHuman(n); got != want {
-			t.Errorf("freeHuman(%d) = %q, want %q", n, got, want)
-		}
-	}
-}
-
 func TestSleep(t *testing.T) {
 	tests := map[string]time.Duration{"1": time.Second, "0.5": 500 * time.Millisecond, "2m": 2 * time.Minute, "1.5h": 90 * time.Minute, "1d": 24 * time.Hour}
 	for in, want := range tests {
@@ -213,28 +204,6 @@ func TestCaps(t *testing.T) {
 	out, _, code := run(t, "caps", strconv.Itoa(os.Getpid()))
 	if code != 0 || !strings.Contains(out, "CapBnd:") || !strings.Contains(out, "Seccomp:") {
 		t.Errorf("caps self = %d %q", code, out)
-	}
-}
-
-func TestParseMountinfo(t *testing.T) {
-	data := "22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw,errors=remount-ro\n" +
-		"30 22 0:5 /sub /mnt/with\\040space ro,nosuid - tmpfs none rw,size=10k\n"
-	got, err := parseMountinfo(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []mountEntry{
-		{id: 22, parent: 1, root: "/", target: "/", vfsOpts: "rw,relatime", superOpts: "rw,errors=remount-ro", fstype: "ext4", source: "/dev/sda1"},
-		{id: 30, parent: 22, root: "/sub", target: "/mnt/with space", vfsOpts: "ro,nosuid", superOpts: "rw,size=10k", fstype: "tmpfs", source: "none"},
-	}
-	if diff := cmp.Diff(want, got, cmp.AllowUnexported(mountEntry{})); diff != "" {
-		t.Errorf("parseMountinfo (-want +got):\n%s", diff)
-	}
-	if o := got[1].options(); o != "ro,nosuid,size=10k" {
-		t.Errorf("options = %q", o)
-	}
-	if _, err := parseMountinfo("garbage\n"); err == nil {
-		t.Error("parseMountinfo(garbage) succeeded")
 	}
 }
 

@@ -14,9 +14,8 @@ import (
 	"github.com/prometheus/procfs"
 )
 
-func init() {
-	tools.Register(tools.Applet{Name: "caps", Summary: "decode the capabilities, no_new_privs and seccomp mode of a process", Run: runCaps})
-}
+// Caps is caps: decode the capabilities, no_new_privs and seccomp mode of a process.
+var Caps = tools.Applet{Name: "caps", Summary: "decode the capabilities, no_new_privs and seccomp mode of a process", Run: runCaps}
 
 // capNames are the capabilities by bit number (linux/capability.h).
 var capNames = []string{

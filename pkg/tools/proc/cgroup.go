@@ -11,12 +11,12 @@ import (
 	"strings"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/humanize"
 	"github.com/prometheus/procfs"
 )
 
-func init() {
-	tools.Register(tools.Applet{Name: "cgroup", Summary: "show a process's cgroups and their memory, cpu and pids limits", Run: runCgroup})
-}
+// Cgroup is cgroup: show a process's cgroups and their memory, cpu and pids limits.
+var Cgroup = tools.Applet{Name: "cgroup", Summary: "show a process's cgroups and their memory, cpu and pids limits", Run: runCgroup}
 
 // cgroupView says where the cgroup directories of one process are, v1 controller by
 // controller and the v2 unified one.
@@ -145,24 +145,7 @@ func formatLimit(s string) string {
 	if n >= v1Unlimited {
 		return "max"
 	}
-	return humanBytes(n)
-}
-
-// humanBytes prints n with a binary unit: 512B, 1.5KiB, 12MiB, 2.0GiB.
-func humanBytes(n uint64) string {
-	units := []string{"B", "KiB", "MiB", "GiB", "TiB", "PiB"}
-	f, i := float64(n), 0
-	for f >= 1024 && i < len(units)-1 {
-		f /= 1024
-		i++
-	}
-	if i == 0 {
-		return fmt.Sprintf("%dB", n)
-	}
-	if f < 10 {
-		return fmt.Sprintf("%.1f%s", f, units[i])
-	}
-	return fmt.Sprintf("%.0f%s", f, units[i])
+	return humanize.Size(n, humanize.IEC)
 }
 
 func runCgroup(_ context.Context, env *tools.Env, args []string) int {

@@ -10,9 +10,8 @@ import (
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 )
 
-func init() {
-	tools.Register(tools.Applet{Name: "date", Summary: "print the date and time (+FORMAT, -u, -d @SECONDS, -I, -R)", Run: runDate})
-}
+// Date is date: print the date and time (+FORMAT, -u, -d @SECONDS, -I, -R).
+var Date = tools.Applet{Name: "date", Summary: "print the date and time (+FORMAT, -u, -d @SECONDS, -I, -R)", Run: runDate}
 
 const dateUsage = `date [-u] [-d @SECONDS|RFC3339] [-I[date|seconds|ns] | -R | +FORMAT]
 FORMAT supports %Y %C %y %m %d %e %H %I %M %S %N %p %j %a %A %b %B %h %s %z %:z %Z %u %w %F %T %D %R %c %x %X %n %t %%`

@@ -10,10 +10,11 @@ import (
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 )
 
-func init() {
-	tools.Register(tools.Applet{Name: "env", Summary: "print the environment or run a command in a modified one", Run: runEnv})
-	tools.Register(tools.Applet{Name: "printenv", Summary: "print environment variables", Run: runPrintenv})
-}
+// Env is env: print the environment or run a command in a modified one.
+var Env = tools.Applet{Name: "env", Summary: "print the environment or run a command in a modified one", Run: runEnv}
+
+// Printenv is printenv: print environment variables.
+var Printenv = tools.Applet{Name: "printenv", Summary: "print environment variables", Run: runPrintenv}
 
 func runEnv(ctx context.Context, env *tools.Env, args []string) int {
 	if tools.WantsHelp(args) {

@@ -9,16 +9,19 @@ import (
 	"strings"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/proc/gnuflag"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/proc/userdb"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/userdb"
 	"golang.org/x/sys/unix"
 )
 
-func init() {
-	tools.Register(tools.Applet{Name: "id", Summary: "print user and group ids", Run: runID})
-	tools.Register(tools.Applet{Name: "whoami", Summary: "print the effective user name", Run: runWhoami})
-	tools.Register(tools.Applet{Name: "groups", Summary: "print the groups of a user", Run: runGroups})
-}
+// ID is id: print user and group ids.
+var ID = tools.Applet{Name: "id", Summary: "print user and group ids", Run: runID}
+
+// Whoami is whoami: print the effective user name.
+var Whoami = tools.Applet{Name: "whoami", Summary: "print the effective user name", Run: runWhoami}
+
+// Groups is groups: print the groups of a user.
+var Groups = tools.Applet{Name: "groups", Summary: "print the groups of a user", Run: runGroups}
 
 // identity is who a process or a user is.
 type identity struct {
@@ -61,10 +64,10 @@ func (id identity) allGroups() []int {
 }
 
 func runID(_ context.Context, env *tools.Env, args []string) int {
-	fs := gnuflag.New("id")
+	fs := gnuflag.New("id", "")
 	u, g, gs := fs.Bool('u', "user"), fs.Bool('g', "group"), fs.Bool('G', "groups")
 	names, real := fs.Bool('n', "name"), fs.Bool('r', "real")
-	ops, err := fs.Parse(args[1:])
+	ops, err := fs.ParseArgs(args[1:])
 	if err == gnuflag.ErrHelp {
 		return tools.Usage(env, "id [-u|-g|-G] [-n] [-r] [USER]")
 	}

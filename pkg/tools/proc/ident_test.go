@@ -6,8 +6,8 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/proc/userdb"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/toolstest"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/userdb"
 )
 
 // TestIdentityWithoutName runs whoami, id and groups as a uid that /etc/passwd does not

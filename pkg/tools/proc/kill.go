@@ -11,17 +11,22 @@ import (
 	"syscall"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/proc/gnuflag"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
 	"github.com/prometheus/procfs"
 	"golang.org/x/sys/unix"
 )
 
-func init() {
-	tools.Register(tools.Applet{Name: "kill", Summary: "send a signal to processes", Run: runKill})
-	tools.Register(tools.Applet{Name: "pkill", Summary: "signal processes by name", Run: runPkill})
-	tools.Register(tools.Applet{Name: "pgrep", Summary: "list pids of processes by name", Run: runPkill})
-	tools.Register(tools.Applet{Name: "pidof", Summary: "print the pids of programs by name", Run: runPidof})
-}
+// Kill is kill: send a signal to processes.
+var Kill = tools.Applet{Name: "kill", Summary: "send a signal to processes", Run: runKill}
+
+// Pkill is pkill: signal processes by name.
+var Pkill = tools.Applet{Name: "pkill", Summary: "signal processes by name", Run: runPkill}
+
+// Pgrep is pgrep: list pids of processes by name.
+var Pgrep = tools.Applet{Name: "pgrep", Summary: "list pids of processes by name", Run: runPkill}
+
+// Pidof is pidof: print the pids of programs by name.
+var Pidof = tools.Applet{Name: "pidof", Summary: "print the pids of programs by name", Run: runPidof}
 
 // parseSignal accepts 9, KILL, SIGKILL, kill.
 func parseSignal(s string) (syscall.Signal, error) {
@@ -158,7 +163,7 @@ func matchProcesses(re *regexp.Regexp, full, exact bool) ([]*process, error) {
 
 func runPkill(_ context.Context, env *tools.Env, args []string) int {
 	name := args[0]
-	fs := gnuflag.New(name)
+	fs := gnuflag.New(name, "")
 	full, exact, list := fs.Bool('f', "full"), fs.Bool('x', "exact"), fs.Bool('l', "list-name")
 	sigName, count := fs.String('s', "signal", "TERM"), fs.Bool('c', "count")
 	delim := fs.String('d', "delimiter", "\n")
@@ -169,7 +174,7 @@ func runPkill(_ context.Context, env *tools.Env, args []string) int {
 			*sigName, rest = rest[0][1:], rest[1:]
 		}
 	}
-	ops, err := fs.Parse(rest)
+	ops, err := fs.ParseArgs(rest)
 	if err == gnuflag.ErrHelp {
 		return tools.Usage(env, name+" [-f] [-x] [-c] [-l] [-s SIGNAL|-SIGNAL] PATTERN")
 	}
@@ -225,10 +230,10 @@ func runPkill(_ context.Context, env *tools.Env, args []string) int {
 }
 
 func runPidof(_ context.Context, env *tools.Env, args []string) int {
-	fs := gnuflag.New("pidof")
+	fs := gnuflag.New("pidof", "")
 	single := fs.Bool('s', "single-shot")
 	omit := fs.List('o', "omit-pid")
-	ops, err := fs.Parse(args[1:])
+	ops, err := fs.ParseArgs(args[1:])
 	if err == gnuflag.ErrHelp {
 		return tools.Usage(env, "pidof [-s] [-o PID] PROGRAM...")
 	}

@@ -10,15 +10,16 @@ import (
 	"strings"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/proc/columns"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/proc/gnuflag"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/columns"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
 	"golang.org/x/sys/unix"
 )
 
-func init() {
-	tools.Register(tools.Applet{Name: "prlimit", Summary: "show the resource limits of a process", Run: runPrlimit})
-	tools.Register(tools.Applet{Name: "ulimit", Summary: "show the resource limits of this process (read-only)", Run: runUlimit})
-}
+// Prlimit is prlimit: show the resource limits of a process.
+var Prlimit = tools.Applet{Name: "prlimit", Summary: "show the resource limits of a process", Run: runPrlimit}
+
+// Ulimit is ulimit: show the resource limits of this process (read-only).
+var Ulimit = tools.Applet{Name: "ulimit", Summary: "show the resource limits of this process (read-only)", Run: runUlimit}
 
 // rlimitInfo describes one resource as prlimit and ulimit name it. Limits are read with
 // prlimit(2), not /proc/<pid>/limits: procfs's parser keeps only the soft limits.
@@ -57,7 +58,7 @@ func formatRlimit(v, scale uint64) string {
 }
 
 func runPrlimit(_ context.Context, env *tools.Env, args []string) int {
-	fs := gnuflag.New("prlimit")
+	fs := gnuflag.New("prlimit", "")
 	pidFlag := fs.String('p', "pid", "")
 	noHead := fs.Bool(0, "noheadings")
 	raw := fs.Bool(0, "raw")
@@ -65,7 +66,7 @@ func runPrlimit(_ context.Context, env *tools.Env, args []string) int {
 	for _, r := range rlimits {
 		only = append(only, fs.Bool(0, strings.ToLower(r.name)))
 	}
-	ops, err := fs.Parse(args[1:])
+	ops, err := fs.ParseArgs(args[1:])
 	if err == gnuflag.ErrHelp {
 		return tools.Usage(env, "prlimit [-p PID] [--nofile|--nproc|--core|...] [--noheadings] [--raw]\nShows limits only; setting them is not supported.")
 	}

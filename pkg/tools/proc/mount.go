@@ -10,19 +10,21 @@ import (
 	"strings"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/proc/columns"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/proc/gnuflag"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/columns"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/mountinfo"
 )
 
-func init() {
-	tools.Register(tools.Applet{Name: "mount", Summary: "list mounts (read-only: no mounting)", Run: runMount})
-	tools.Register(tools.Applet{Name: "findmnt", Summary: "show the mount tree, or find a mount by target or type", Run: runFindmnt})
-}
+// Mount is mount: list mounts (read-only: no mounting).
+var Mount = tools.Applet{Name: "mount", Summary: "list mounts (read-only: no mounting)", Run: runMount}
+
+// Findmnt is findmnt: show the mount tree, or find a mount by target or type.
+var Findmnt = tools.Applet{Name: "findmnt", Summary: "show the mount tree, or find a mount by target or type", Run: runFindmnt}
 
 func runMount(_ context.Context, env *tools.Env, args []string) int {
-	fs := gnuflag.New("mount")
+	fs := gnuflag.New("mount", "")
 	types := fs.String('t', "types", "")
-	ops, err := fs.Parse(args[1:])
+	ops, err := fs.ParseArgs(args[1:])
 	if err == gnuflag.ErrHelp {
 		return tools.Usage(env, "mount [-t TYPE]\nLists mounts like util-linux; mounting is not supported.")
 	}
@@ -30,7 +32,7 @@ func runMount(_ context.Context, env *tools.Env, args []string) int {
 		env.Errorf("mount", "only listing is supported (%v)", err)
 		return 2
 	}
-	ms, err := readMountinfo("self")
+	ms, err := mountinfo.Read("self")
 	if err != nil {
 		env.Errorf("mount", "%v", err)
 		return 1
@@ -38,8 +40,8 @@ func runMount(_ context.Context, env *tools.Env, args []string) int {
 	want := typeFilter(*types)
 	var b strings.Builder
 	for _, m := range ms {
-		if want(m.fstype) {
-			fmt.Fprintf(&b, "%s on %s type %s (%s)\n", m.source, m.target, m.fstype, m.options())
+		if want(m.FSType) {
+			fmt.Fprintf(&b, "%s on %s type %s (%s)\n", m.Source, m.Target, m.FSType, m.Options())
 		}
 	}
 	fmt.Fprint(env.Stdout, b.String())
@@ -60,11 +62,11 @@ func typeFilter(spec string) func(string) bool {
 }
 
 func runFindmnt(_ context.Context, env *tools.Env, args []string) int {
-	fs := gnuflag.New("findmnt")
+	fs := gnuflag.New("findmnt", "")
 	types := fs.String('t', "types", "")
 	list, noHead := fs.Bool('l', "list"), fs.Bool('n', "noheadings")
 	pid := fs.String('N', "task", "self")
-	ops, err := fs.Parse(args[1:])
+	ops, err := fs.ParseArgs(args[1:])
 	if err == gnuflag.ErrHelp {
 		return tools.Usage(env, "findmnt [-l] [-n] [-t TYPES] [-N PID] [TARGET|SOURCE]")
 	}
@@ -72,18 +74,18 @@ func runFindmnt(_ context.Context, env *tools.Env, args []string) int {
 		env.Errorf("findmnt", "bad arguments (%v)", err)
 		return 2
 	}
-	ms, err := readMountinfo(*pid)
+	ms, err := mountinfo.Read(*pid)
 	if err != nil {
 		env.Errorf("findmnt", "%v", err)
 		return 1
 	}
 	want := typeFilter(*types)
-	var sel []mountEntry
+	var sel []mountinfo.Entry
 	for _, m := range ms {
-		if !want(m.fstype) {
+		if !want(m.FSType) {
 			continue
 		}
-		if len(ops) == 1 && m.target != filepath.Clean(ops[0]) && m.source != ops[0] {
+		if len(ops) == 1 && m.Target != filepath.Clean(ops[0]) && m.Source != ops[0] {
 			continue
 		}
 		sel = append(sel, m)
@@ -94,28 +96,28 @@ func runFindmnt(_ context.Context, env *tools.Env, args []string) int {
 	tree := !*list && *types == "" && len(ops) == 0
 	t := &columns.Table{HideHeader: *noHead}
 	t.Add("TARGET", "SOURCE", "FSTYPE", "OPTIONS")
-	source := func(m mountEntry) string {
-		if m.root != "/" && !strings.HasPrefix(m.fstype, "cgroup") {
-			return m.source + "[" + m.root + "]"
+	source := func(m mountinfo.Entry) string {
+		if m.Root != "/" && !strings.HasPrefix(m.FSType, "cgroup") {
+			return m.Source + "[" + m.Root + "]"
 		}
-		return m.source
+		return m.Source
 	}
 	if !tree {
 		for _, m := range sel {
-			t.Add(m.target, source(m), m.fstype, m.options())
+			t.Add(m.Target, source(m), m.FSType, m.Options())
 		}
 		t.Write(env.Stdout)
 		return 0
 	}
 	ids := map[int]bool{}
-	children := map[int][]mountEntry{}
+	children := map[int][]mountinfo.Entry{}
 	for _, m := range sel {
-		ids[m.id] = true
+		ids[m.ID] = true
 	}
-	var roots []mountEntry
+	var roots []mountinfo.Entry
 	for _, m := range sel {
-		if ids[m.parent] && m.parent != m.id {
-			children[m.parent] = append(children[m.parent], m)
+		if ids[m.Parent] && m.Parent != m.ID {
+			children[m.Parent] = append(children[m.Parent], m)
 		} else {
 			roots = append(roots, m)
 		}
@@ -124,12 +126,12 @@ func runFindmnt(_ context.Context, env *tools.Env, args []string) int {
 	// not always their order in mountinfo (propagation and moves reorder the file).
 	for id := range children {
 		kids := children[id]
-		sort.SliceStable(kids, func(i, j int) bool { return kids[i].id < kids[j].id })
+		sort.SliceStable(kids, func(i, j int) bool { return kids[i].ID < kids[j].ID })
 	}
-	var walk func(m mountEntry, prefix, branch string)
-	walk = func(m mountEntry, prefix, branch string) {
-		t.Add(prefix+branch+m.target, source(m), m.fstype, m.options())
-		kids := children[m.id]
+	var walk func(m mountinfo.Entry, prefix, branch string)
+	walk = func(m mountinfo.Entry, prefix, branch string) {
+		t.Add(prefix+branch+m.Target, source(m), m.FSType, m.Options())
+		kids := children[m.ID]
 		next := prefix
 		switch branch {
 		case "├─":

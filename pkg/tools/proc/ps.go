@@ -12,13 +12,12 @@ import (
 	"time"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/proc/userdb"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/userdb"
 	"github.com/prometheus/procfs"
 )
 
-func init() {
-	tools.Register(tools.Applet{Name: "ps", Summary: "list processes (ps aux, ps -ef, ps -o pid,comm)", Run: runPS})
-}
+// Ps is ps: list processes (ps aux, ps -ef, ps -o pid,comm).
+var Ps = tools.Applet{Name: "ps", Summary: "list processes (ps aux, ps -ef, ps -o pid,comm)", Run: runPS}
 
 const psUsage = `ps [aux] [-e|-A] [-f] [-H|--forest] [-o COLS] [-p PIDS] [-C NAMES] [-u USERS] [--no-headers]
 Lists every process of the PID namespace (like busybox; a debugger wants them all).

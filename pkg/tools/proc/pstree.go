@@ -10,14 +10,13 @@ import (
 	"strings"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/proc/gnuflag"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/proc/userdb"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/userdb"
 	"github.com/prometheus/procfs"
 )
 
-func init() {
-	tools.Register(tools.Applet{Name: "pstree", Summary: "show the process tree", Run: runPstree})
-}
+// Pstree is pstree: show the process tree.
+var Pstree = tools.Applet{Name: "pstree", Summary: "show the process tree", Run: runPstree}
 
 type ptNode struct {
 	p        *process
@@ -26,11 +25,11 @@ type ptNode struct {
 }
 
 func runPstree(_ context.Context, env *tools.Env, args []string) int {
-	fs := gnuflag.New("pstree")
+	fs := gnuflag.New("pstree", "")
 	showPIDs, showArgs := fs.Bool('p', "show-pids"), fs.Bool('a', "arguments")
 	fs.Bool('A', "ascii")
 	noCompact := fs.Bool('c', "compact-not")
-	ops, err := fs.Parse(args[1:])
+	ops, err := fs.ParseArgs(args[1:])
 	if err == gnuflag.ErrHelp {
 		return tools.Usage(env, "pstree [-p] [-a] [-c] [PID|USER]\nPrints the tree in ASCII; identical leaves are merged as N*[name] unless -p or -c.")
 	}

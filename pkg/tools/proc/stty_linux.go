@@ -12,9 +12,8 @@ import (
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 )
 
-func init() {
-	tools.Register(tools.Applet{Name: "stty", Summary: "print the terminal's size and settings (read-only)", Run: runStty})
-}
+// Stty is stty: print the terminal's size and settings (read-only).
+var Stty = tools.Applet{Name: "stty", Summary: "print the terminal's size and settings (read-only)", Run: runStty}
 
 // runStty reads the terminal of standard input (or -F DEVICE): `stty size` prints rows and
 // columns as GNU stty does, `stty` and `stty -a` the size and the main modes. It never sets

@@ -11,20 +11,31 @@ import (
 	"strings"
 	"time"
 
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/proc/gnuflag"
 	"github.com/prometheus/procfs"
 	"golang.org/x/sys/unix"
+
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/humanize"
 )
 
-func init() {
-	tools.Register(tools.Applet{Name: "hostname", Summary: "print the host name (of the UTS namespace)", Run: runHostname})
-	tools.Register(tools.Applet{Name: "uname", Summary: "print system information", Run: runUname})
-	tools.Register(tools.Applet{Name: "uptime", Summary: "print how long the system has been up and its load", Run: runUptime})
-	tools.Register(tools.Applet{Name: "free", Summary: "print memory usage", Run: runFree})
-	tools.Register(tools.Applet{Name: "sleep", Summary: "wait for a number of seconds", Run: runSleep})
-	tools.Register(tools.Applet{Name: "nproc", Summary: "print the number of usable cpus (affinity and cgroup quota)", Run: runNproc})
-}
+// Hostname is hostname: print the host name (of the UTS namespace).
+var Hostname = tools.Applet{Name: "hostname", Summary: "print the host name (of the UTS namespace)", Run: runHostname}
+
+// Uname is uname: print system information.
+var Uname = tools.Applet{Name: "uname", Summary: "print system information", Run: runUname}
+
+// Uptime is uptime: print how long the system has been up and its load.
+var Uptime = tools.Applet{Name: "uptime", Summary: "print how long the system has been up and its load", Run: runUptime}
+
+// Free is free: print memory usage.
+var Free = tools.Applet{Name: "free", Summary: "print memory usage", Run: runFree}
+
+// Sleep is sleep: wait for a number of seconds.
+var Sleep = tools.Applet{Name: "sleep", Summary: "wait for a number of seconds", Run: runSleep}
+
+// Nproc is nproc: print the number of usable cpus (affinity and cgroup quota).
+var Nproc = tools.Applet{Name: "nproc", Summary: "print the number of usable cpus (affinity and cgroup quota)", Run: runNproc}
 
 func utsString(b [65]byte) string {
 	s := string(b[:])
@@ -35,9 +46,9 @@ func utsString(b [65]byte) string {
 }
 
 func runHostname(_ context.Context, env *tools.Env, args []string) int {
-	fs := gnuflag.New("hostname")
+	fs := gnuflag.New("hostname", "")
 	short, fqdn := fs.Bool('s', "short"), fs.Bool('f', "fqdn")
-	ops, err := fs.Parse(args[1:])
+	ops, err := fs.ParseArgs(args[1:])
 	if err == gnuflag.ErrHelp {
 		return tools.Usage(env, "hostname [-s|-f]\nPrints the host name; setting it is not supported (a debugger only looks).")
 	}
@@ -59,12 +70,12 @@ func runHostname(_ context.Context, env *tools.Env, args []string) int {
 }
 
 func runUname(_ context.Context, env *tools.Env, args []string) int {
-	fs := gnuflag.New("uname")
+	fs := gnuflag.New("uname", "")
 	all := fs.Bool('a', "all")
 	s, n, r := fs.Bool('s', "kernel-name"), fs.Bool('n', "nodename"), fs.Bool('r', "kernel-release")
 	v, m, o := fs.Bool('v', "kernel-version"), fs.Bool('m', "machine"), fs.Bool('o', "operating-system")
 	p, i := fs.Bool('p', "processor"), fs.Bool('i', "hardware-platform")
-	if _, err := fs.Parse(args[1:]); err != nil {
+	if _, err := fs.ParseArgs(args[1:]); err != nil {
 		if err == gnuflag.ErrHelp {
 			return tools.Usage(env, "uname [-asnrvmpio]")
 		}
@@ -155,9 +166,9 @@ func formatUptime(d time.Duration, pretty bool) string {
 }
 
 func runUptime(_ context.Context, env *tools.Env, args []string) int {
-	fs := gnuflag.New("uptime")
+	fs := gnuflag.New("uptime", "")
 	pretty, since := fs.Bool('p', "pretty"), fs.Bool('s', "since")
-	if _, err := fs.Parse(args[1:]); err != nil {
+	if _, err := fs.ParseArgs(args[1:]); err != nil {
 		if err == gnuflag.ErrHelp {
 			return tools.Usage(env, "uptime [-p] [-s]")
 		}
@@ -216,29 +227,12 @@ func freeRows(mi procfs.Meminfo) []memRow {
 	}
 }
 
-// freeHuman is procps free -h: 23Gi, 8.7Mi, 0B.
-func freeHuman(n uint64) string {
-	units := []string{"B", "Ki", "Mi", "Gi", "Ti", "Pi"}
-	f, i := float64(n), 0
-	for f >= 1024 && i < len(units)-1 {
-		f /= 1024
-		i++
-	}
-	if i == 0 {
-		return fmt.Sprintf("%dB", n)
-	}
-	if f < 10 {
-		return fmt.Sprintf("%.1f%s", f, units[i])
-	}
-	return fmt.Sprintf("%d%s", int(f), units[i])
-}
-
 func runFree(_ context.Context, env *tools.Env, args []string) int {
-	fs := gnuflag.New("free")
+	fs := gnuflag.New("free", "")
 	human, b, k := fs.Bool('h', "human"), fs.Bool('b', "bytes"), fs.Bool('k', "kibi")
 	m, g := fs.Bool('m', "mebi"), fs.Bool('g', "gibi")
 	total := fs.Bool('t', "total")
-	if _, err := fs.Parse(args[1:]); err != nil {
+	if _, err := fs.ParseArgs(args[1:]); err != nil {
 		if err == gnuflag.ErrHelp {
 			return tools.Usage(env, "free [-b|-k|-m|-g|-h] [-t]")
 		}
@@ -267,7 +261,7 @@ func runFree(_ context.Context, env *tools.Env, args []string) int {
 	}
 	format := func(n uint64) string {
 		if *human {
-			return freeHuman(n)
+			return humanize.Size(n, humanize.Procps)
 		}
 		return strconv.FormatUint(n/div, 10)
 	}
@@ -375,10 +369,10 @@ func limitByQuota(n int, v *cgroupView) int {
 }
 
 func runNproc(_ context.Context, env *tools.Env, args []string) int {
-	fs := gnuflag.New("nproc")
+	fs := gnuflag.New("nproc", "")
 	all := fs.Bool(0, "all")
 	ignore := fs.String(0, "ignore", "0")
-	if _, err := fs.Parse(args[1:]); err != nil {
+	if _, err := fs.ParseArgs(args[1:]); err != nil {
 		if err == gnuflag.ErrHelp {
 			return tools.Usage(env, "nproc [--all] [--ignore=N]\nHonours the cpu affinity and the cgroup cpu quota (rounded up).")
 		}

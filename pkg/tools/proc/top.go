@@ -14,16 +14,15 @@ import (
 	"time"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/proc/gnuflag"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/proc/userdb"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/userdb"
 	"github.com/prometheus/procfs"
 	"golang.org/x/sys/unix"
 	"golang.org/x/term"
 )
 
-func init() {
-	tools.Register(tools.Applet{Name: "top", Summary: "show the busiest processes, refreshed (top -b -n 1 for one batch frame)", Run: runTop})
-}
+// Top is top: show the busiest processes, refreshed (top -b -n 1 for one batch frame).
+var Top = tools.Applet{Name: "top", Summary: "show the busiest processes, refreshed (top -b -n 1 for one batch frame)", Run: runTop}
 
 const topUsage = `top [-b] [-n FRAMES] [-d SECONDS] [-o %CPU|%MEM|PID|TIME+] [-p PIDS]
 Interactive when stdout is a terminal: q quits, P sorts by cpu, M by memory, N by pid, T by time.
@@ -165,13 +164,13 @@ func scaleKiB(k uint64) string {
 }
 
 func runTop(ctx context.Context, env *tools.Env, args []string) int {
-	fs := gnuflag.New("top")
+	fs := gnuflag.New("top", "")
 	batch := fs.Bool('b', "batch")
 	frames := fs.String('n', "iterations", "0")
 	delay := fs.String('d', "delay", "3")
 	sortBy := fs.String('o', "sort-override", "%CPU")
 	pidList := fs.List('p', "pid")
-	if _, err := fs.Parse(args[1:]); err != nil {
+	if _, err := fs.ParseArgs(args[1:]); err != nil {
 		if err == gnuflag.ErrHelp {
 			return tools.Usage(env, topUsage)
 		}

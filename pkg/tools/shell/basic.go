@@ -19,35 +19,62 @@ import (
 // The basic applets let `ddebug exec app -- true` work without a shell. Inside the shell,
 // echo, printf, test, [, true, false and pwd are the interpreter's own builtins, and these
 // applets run the very same code (a one-command interpreter), so both behave alike.
-func init() {
-	for _, b := range []struct {
-		name, summary, usage string
-	}{
-		{"true", "do nothing, successfully", "true\n\nExit with status 0."},
-		{"false", "do nothing, unsuccessfully", "false\n\nExit with status 1."},
-		{"echo", "print arguments", "echo [-neE] [ARG]...\n\nPrint the arguments separated by spaces.\n  -n  no trailing newline\n  -e  interpret backslash escapes\n  -E  do not interpret them (default)"},
-		{"printf", "format and print data", "printf FORMAT [ARG]...\n\nPrint ARGs according to FORMAT, as POSIX printf(1) (%s %d %x %o %c %b %q %%, widths, escapes)."},
-		{"test", "evaluate a conditional expression", "test EXPRESSION\n\nExit 0 if EXPRESSION is true, 1 if false, 2 on error. File tests (-e -f -d -r -w -x -s -L ...),\nstring tests (-z -n = !=), integers (-eq -ne -lt -le -gt -ge), ! -a -o and parentheses."},
-	} {
-		b := b
-		tools.Register(tools.Applet{Name: b.name, Summary: b.summary, Aliases: aliasesOf(b.name), Run: func(ctx context.Context, env *tools.Env, args []string) int {
-			if tools.WantsHelp(args) && (b.name != "echo" && b.name != "printf" || len(args) == 2) {
-				return tools.Usage(env, b.usage)
-			}
-			return runInterpBuiltin(ctx, env, args)
-		}})
-	}
-	tools.Register(tools.Applet{Name: "pwd", Summary: "print the working directory", Run: runPwd})
-	tools.Register(tools.Applet{Name: "yes", Summary: "print a line repeatedly until killed", Run: runYes})
-	tools.Register(tools.Applet{Name: "seq", Summary: "print a sequence of numbers", Run: runSeq})
-	tools.Register(tools.Applet{Name: "which", Summary: "say what a command name runs: an applet or a file on PATH", Run: runWhich})
+
+// True is true: exit with status 0.
+var True = tools.Applet{Name: "true", Summary: "do nothing, successfully", Run: runTrue}
+
+// False is false: exit with status 1.
+var False = tools.Applet{Name: "false", Summary: "do nothing, unsuccessfully", Run: runFalse}
+
+// Echo is echo [-neE] [ARG]...
+var Echo = tools.Applet{Name: "echo", Summary: "print arguments", Run: runEcho}
+
+// Printf is printf FORMAT [ARG]...
+var Printf = tools.Applet{Name: "printf", Summary: "format and print data", Run: runPrintf}
+
+// Test is test EXPRESSION, and [ EXPRESSION ].
+var Test = tools.Applet{Name: "test", Aliases: []string{"["}, Summary: "evaluate a conditional expression", Run: runTest}
+
+// Pwd is pwd: print the working directory.
+var Pwd = tools.Applet{Name: "pwd", Summary: "print the working directory", Run: runPwd}
+
+// Yes is yes [STRING]: print a line repeatedly until killed.
+var Yes = tools.Applet{Name: "yes", Summary: "print a line repeatedly until killed", Run: runYes}
+
+// Seq is seq [FIRST [INCREMENT]] LAST.
+var Seq = tools.Applet{Name: "seq", Summary: "print a sequence of numbers", Run: runSeq}
+
+// Which is which [-a] NAME...: say what a command name runs.
+var Which = tools.Applet{Name: "which", Summary: "say what a command name runs: an applet or a file on PATH", Run: runWhich}
+
+func runTrue(ctx context.Context, env *tools.Env, args []string) int {
+	return interpBuiltinApplet(ctx, env, args, "true\n\nExit with status 0.")
 }
 
-func aliasesOf(name string) []string {
-	if name == "test" {
-		return []string{"["}
+func runFalse(ctx context.Context, env *tools.Env, args []string) int {
+	return interpBuiltinApplet(ctx, env, args, "false\n\nExit with status 1.")
+}
+
+func runEcho(ctx context.Context, env *tools.Env, args []string) int {
+	return interpBuiltinApplet(ctx, env, args, "echo [-neE] [ARG]...\n\nPrint the arguments separated by spaces.\n  -n  no trailing newline\n  -e  interpret backslash escapes\n  -E  do not interpret them (default)")
+}
+
+func runPrintf(ctx context.Context, env *tools.Env, args []string) int {
+	return interpBuiltinApplet(ctx, env, args, "printf FORMAT [ARG]...\n\nPrint ARGs according to FORMAT, as POSIX printf(1) (%s %d %x %o %c %b %q %%, widths, escapes).")
+}
+
+func runTest(ctx context.Context, env *tools.Env, args []string) int {
+	return interpBuiltinApplet(ctx, env, args, "test EXPRESSION\n\nExit 0 if EXPRESSION is true, 1 if false, 2 on error. File tests (-e -f -d -r -w -x -s -L ...),\nstring tests (-z -n = !=), integers (-eq -ne -lt -le -gt -ge), ! -a -o and parentheses.")
+}
+
+// interpBuiltinApplet prints usage for --help (echo and printf only when it is their one
+// argument: echo --help prints "--help"), and otherwise runs the interpreter's builtin.
+func interpBuiltinApplet(ctx context.Context, env *tools.Env, args []string, usage string) int {
+	name := args[0]
+	if tools.WantsHelp(args) && (name != "echo" && name != "printf" || len(args) == 2) {
+		return tools.Usage(env, usage)
 	}
-	return nil
+	return runInterpBuiltin(ctx, env, args)
 }
 
 // runInterpBuiltin runs args[0] (a builtin of the interpreter) with args[1:] through a

@@ -17,13 +17,12 @@ import (
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 )
 
-func init() {
-	tools.Register(tools.Applet{
-		Name:    "sh",
-		Aliases: []string{"ash"},
-		Summary: "POSIX shell; applets run in-process, anything else from PATH (sh --help)",
-		Run:     Run,
-	})
+// Sh is sh (and ash): the toolbox shell.
+var Sh = tools.Applet{
+	Name:    "sh",
+	Aliases: []string{"ash"},
+	Summary: "POSIX shell; applets run in-process, anything else from PATH (sh --help)",
+	Run:     Run,
 }
 
 const usage = `sh [-eux] [-o OPTION] [-i] [-c COMMAND [NAME [ARG]...] | -s [ARG]... | SCRIPT [ARG]...]

@@ -15,12 +15,11 @@ import (
 	"strings"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/flags"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
 )
 
-func init() {
-	tools.Register(tools.Applet{Name: "awk", Summary: "pattern scanning and processing (a POSIX awk subset)", Run: runAwk})
-}
+// Awk is awk: pattern scanning and processing (a POSIX awk subset).
+var Awk = tools.Applet{Name: "awk", Summary: "pattern scanning and processing (a POSIX awk subset)", Run: runAwk}
 
 const awkUsage = `awk [-F FS] [-v VAR=VALUE]... [-f PROGFILE | 'PROGRAM'] [FILE | VAR=VALUE]...
 A POSIX awk subset: patterns, ranges, BEGIN/END, user functions, associative arrays,
@@ -1225,7 +1224,7 @@ func (vm *awkVM) print(x *stPrint) error {
 		}
 		f, err = os.OpenFile(vm.env.Abs(name), flag, 0o666)
 		if err != nil {
-			return fmt.Errorf("can't redirect to %s: %s", name, flags.Reason(err))
+			return fmt.Errorf("can't redirect to %s: %s", name, tools.Reason(err))
 		}
 		vm.files[name] = f
 	}
@@ -1318,7 +1317,7 @@ func (in *awkInputs) open(vm *awkVM) bool {
 		}
 		f, err := os.Open(vm.env.Abs(op))
 		if err != nil {
-			vm.env.Errorf("awk", "cannot open \"%s\" (%s)", op, flags.Reason(err))
+			vm.env.Errorf("awk", "cannot open \"%s\" (%s)", op, tools.Reason(err))
 			vm.errs++
 			continue
 		}
@@ -1366,11 +1365,11 @@ func unescapeAwk(s string) string {
 }
 
 func runAwk(ctx context.Context, env *tools.Env, args []string) int {
-	fset := flags.New("awk", awkUsage)
+	fset := gnuflag.New("awk", awkUsage)
 	fset.StopAtOperand = true
 	fs, fsSet := fset.StringSet('F', "field-separator", " ")
-	assigns := fset.Strings('v', "assign")
-	progFiles := fset.Strings('f', "file")
+	assigns := fset.List('v', "assign")
+	progFiles := fset.List('f', "file")
 	ops, rc := fset.Parse(env, args[1:])
 	if rc >= 0 {
 		return rc
@@ -1380,7 +1379,7 @@ func runAwk(ctx context.Context, env *tools.Env, args []string) int {
 		for _, pf := range *progFiles {
 			b, err := os.ReadFile(env.Abs(pf))
 			if err != nil {
-				env.Errorf("awk", "can't open file %s: %s", pf, flags.Reason(err))
+				env.Errorf("awk", "can't open file %s: %s", pf, tools.Reason(err))
 				return 2
 			}
 			src += string(b) + "\n"

@@ -12,19 +12,32 @@ import (
 	"unicode/utf8"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/flags"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
 )
 
-func init() {
-	tools.Register(tools.Applet{Name: "cut", Summary: "print selected parts of lines", Run: runCut})
-	tools.Register(tools.Applet{Name: "tr", Summary: "translate or delete characters", Run: runTr})
-	tools.Register(tools.Applet{Name: "comm", Summary: "compare two sorted files line by line", Run: runComm})
-	tools.Register(tools.Applet{Name: "paste", Summary: "merge lines of files", Run: runPaste})
-	tools.Register(tools.Applet{Name: "rev", Summary: "reverse the characters of lines", Run: runRev})
-	tools.Register(tools.Applet{Name: "nl", Summary: "number lines", Run: runNl})
-	tools.Register(tools.Applet{Name: "fold", Summary: "wrap lines to a width", Run: runFold})
-	tools.Register(tools.Applet{Name: "expand", Summary: "convert tabs to spaces", Run: runExpand})
-}
+// Cut is cut: print selected parts of lines.
+var Cut = tools.Applet{Name: "cut", Summary: "print selected parts of lines", Run: runCut}
+
+// Tr is tr: translate or delete characters.
+var Tr = tools.Applet{Name: "tr", Summary: "translate or delete characters", Run: runTr}
+
+// Comm is comm: compare two sorted files line by line.
+var Comm = tools.Applet{Name: "comm", Summary: "compare two sorted files line by line", Run: runComm}
+
+// Paste is paste: merge lines of files.
+var Paste = tools.Applet{Name: "paste", Summary: "merge lines of files", Run: runPaste}
+
+// Rev is rev: reverse the characters of lines.
+var Rev = tools.Applet{Name: "rev", Summary: "reverse the characters of lines", Run: runRev}
+
+// Nl is nl: number lines.
+var Nl = tools.Applet{Name: "nl", Summary: "number lines", Run: runNl}
+
+// Fold is fold: wrap lines to a width.
+var Fold = tools.Applet{Name: "fold", Summary: "wrap lines to a width", Run: runFold}
+
+// Expand is expand: convert tabs to spaces.
+var Expand = tools.Applet{Name: "expand", Summary: "convert tabs to spaces", Run: runExpand}
 
 // eachLine calls fn for every line (without its newline) of the operands.
 func eachLine(ctx context.Context, env *tools.Env, name string, ops []string, fn func(line []byte, hadNL bool)) int {
@@ -37,7 +50,7 @@ func eachLine(ctx context.Context, env *tools.Env, name string, ops []string, fn
 		if op != "-" {
 			f, err := os.Open(env.Abs(op))
 			if err != nil {
-				env.Errorf(name, "%s: %s", op, flags.Reason(err))
+				env.Errorf(name, "%s: %s", op, tools.Reason(err))
 				st = 1
 				continue
 			}
@@ -108,7 +121,7 @@ func inList(l []span, i int) bool {
 }
 
 func runCut(ctx context.Context, env *tools.Env, args []string) int {
-	fset := flags.New("cut", "cut -b LIST | -c LIST | -f LIST [-d DELIM] [-s] [--complement] [--output-delimiter=S] [FILE]...")
+	fset := gnuflag.New("cut", "cut -b LIST | -c LIST | -f LIST [-d DELIM] [-s] [--complement] [--output-delimiter=S] [FILE]...")
 	bytesL := fset.String('b', "bytes", "")
 	charsL := fset.String('c', "characters", "")
 	fieldsL := fset.String('f', "fields", "")
@@ -303,7 +316,7 @@ func expandSet(s string) ([]rune, error) {
 }
 
 func runTr(ctx context.Context, env *tools.Env, args []string) int {
-	fset := flags.New("tr", "tr [-cdst] SET1 [SET2]   (ranges a-z, classes [:alpha:], escapes \\n \\t \\NNN)")
+	fset := gnuflag.New("tr", "tr [-cdst] SET1 [SET2]   (ranges a-z, classes [:alpha:], escapes \\n \\t \\NNN)")
 	comp := fset.Bool('c', "complement")
 	fset.BoolFunc('C', "", func() { *comp = true })
 	del := fset.Bool('d', "delete")
@@ -408,7 +421,7 @@ func runTr(ctx context.Context, env *tools.Env, args []string) int {
 }
 
 func runComm(ctx context.Context, env *tools.Env, args []string) int {
-	fset := flags.New("comm", "comm [-123] FILE1 FILE2")
+	fset := gnuflag.New("comm", "comm [-123] FILE1 FILE2")
 	s1 := fset.Bool('1', "")
 	s2 := fset.Bool('2', "")
 	s3 := fset.Bool('3', "")
@@ -465,7 +478,7 @@ func runComm(ctx context.Context, env *tools.Env, args []string) int {
 }
 
 func runPaste(ctx context.Context, env *tools.Env, args []string) int {
-	fset := flags.New("paste", "paste [-s] [-d LIST] [FILE]...")
+	fset := gnuflag.New("paste", "paste [-s] [-d LIST] [FILE]...")
 	delims := fset.String('d', "delimiters", "\t")
 	serial := fset.Bool('s', "serial")
 	ops, rc := fset.Parse(env, args[1:])
@@ -525,7 +538,7 @@ func runPaste(ctx context.Context, env *tools.Env, args []string) int {
 }
 
 func runRev(ctx context.Context, env *tools.Env, args []string) int {
-	fset := flags.New("rev", "rev [FILE]...")
+	fset := gnuflag.New("rev", "rev [FILE]...")
 	ops, rc := fset.Parse(env, args[1:])
 	if rc >= 0 {
 		return rc
@@ -545,7 +558,7 @@ func runRev(ctx context.Context, env *tools.Env, args []string) int {
 }
 
 func runNl(ctx context.Context, env *tools.Env, args []string) int {
-	fset := flags.New("nl", "nl [-b a|t|n] [-n ln|rn|rz] [-w WIDTH] [-s SEP] [-v START] [-i INCR] [FILE]...")
+	fset := gnuflag.New("nl", "nl [-b a|t|n] [-n ln|rn|rz] [-w WIDTH] [-s SEP] [-v START] [-i INCR] [FILE]...")
 	style := fset.String('b', "body-numbering", "t")
 	format := fset.String('n', "number-format", "rn")
 	width := fset.Int('w', "number-width", 6)
@@ -582,7 +595,7 @@ func runNl(ctx context.Context, env *tools.Env, args []string) int {
 }
 
 func runFold(ctx context.Context, env *tools.Env, args []string) int {
-	fset := flags.New("fold", "fold [-bs] [-w WIDTH] [FILE]...")
+	fset := gnuflag.New("fold", "fold [-bs] [-w WIDTH] [FILE]...")
 	width := fset.Int('w', "width", 80)
 	spaces := fset.Bool('s', "spaces")
 	fset.Bool('b', "bytes")
@@ -622,7 +635,7 @@ func runFold(ctx context.Context, env *tools.Env, args []string) int {
 }
 
 func runExpand(ctx context.Context, env *tools.Env, args []string) int {
-	fset := flags.New("expand", "expand [-t N] [FILE]...")
+	fset := gnuflag.New("expand", "expand [-t N] [FILE]...")
 	tab := fset.Int('t', "tabs", 8)
 	ops, rc := fset.Parse(env, args[1:])
 	if rc >= 0 {

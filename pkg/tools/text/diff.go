@@ -13,12 +13,11 @@ import (
 	"time"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/flags"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
 )
 
-func init() {
-	tools.Register(tools.Applet{Name: "diff", Summary: "compare files line by line", Run: runDiff})
-}
+// Diff is diff: compare files line by line.
+var Diff = tools.Applet{Name: "diff", Summary: "compare files line by line", Run: runDiff}
 
 // editOp is one line of an edit script: ' ' same, '-' only in a, '+' only in b.
 type editOp struct {
@@ -134,7 +133,7 @@ func splitKeep(data []byte) ([]string, bool) {
 
 func runDiff(ctx context.Context, env *tools.Env, args []string) int {
 	var o diffOpts
-	fset := flags.New("diff", `diff [-uqrNiwb] [-U N] [--label L] FILE1 FILE2
+	fset := gnuflag.New("diff", `diff [-uqrNiwb] [-U N] [--label L] FILE1 FILE2
   -u / -U N unified format with N lines of context  -q only say whether files differ
   -r recurse into directories  -N absent files are empty  -i ignore case  -w ignore all space
   -b ignore changes in the amount of space.  Exit status: 0 same, 1 different, 2 trouble.`)
@@ -216,13 +215,13 @@ func diffFiles(ctx context.Context, env *tools.Env, w *bufio.Writer, o *diffOpts
 	da, ta, _, err := readForDiff(env, a, o.newFile)
 	if err != nil {
 		w.Flush()
-		env.Errorf("diff", "%s: %s", a, flags.Reason(err))
+		env.Errorf("diff", "%s: %s", a, tools.Reason(err))
 		return 2
 	}
 	db, tb, _, err := readForDiff(env, b, o.newFile)
 	if err != nil {
 		w.Flush()
-		env.Errorf("diff", "%s: %s", b, flags.Reason(err))
+		env.Errorf("diff", "%s: %s", b, tools.Reason(err))
 		return 2
 	}
 	if bytes.Equal(da, db) {
@@ -425,7 +424,7 @@ func diffDirs(ctx context.Context, env *tools.Env, w *bufio.Writer, o *diffOpts,
 		ents, err := os.ReadDir(env.Abs(d))
 		if err != nil {
 			w.Flush()
-			env.Errorf("diff", "%s: %s", d, flags.Reason(err))
+			env.Errorf("diff", "%s: %s", d, tools.Reason(err))
 			return 2
 		}
 		for _, e := range ents {

@@ -16,12 +16,11 @@ import (
 	"strings"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/flags"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
 )
 
-func init() {
-	tools.Register(tools.Applet{Name: "grep", Aliases: []string{"egrep", "fgrep"}, Summary: "print lines that match patterns", Run: runGrep})
-}
+// Grep is grep: print lines that match patterns.
+var Grep = tools.Applet{Name: "grep", Aliases: []string{"egrep", "fgrep"}, Summary: "print lines that match patterns", Run: runGrep}
 
 const grepUsage = `grep [OPTION]... PATTERN [FILE]...
   -E extended regexp  -F fixed strings  -G basic regexp (default)  -e PAT  -f FILE
@@ -243,15 +242,15 @@ type grepper struct {
 func runGrep(ctx context.Context, env *tools.Env, args []string) int {
 	name := filepath.Base(args[0])
 	g := &grepper{ctx: ctx, env: env, maxCount: -1, after: -1, before: -1}
-	fset := flags.New("grep", grepUsage)
+	fset := gnuflag.New("grep", grepUsage)
 	ere := name == "egrep"
 	fixed := name == "fgrep"
 	fset.BoolFunc('E', "extended-regexp", func() { ere, fixed = true, false })
 	fset.BoolFunc('F', "fixed-strings", func() { fixed, ere = true, false })
 	fset.BoolFunc('G', "basic-regexp", func() { fixed, ere = false, false })
 	fset.BoolFunc('P', "perl-regexp", func() { fixed, ere = false, true })
-	pats := fset.Strings('e', "regexp")
-	patFiles := fset.Strings('f', "file")
+	pats := fset.List('e', "regexp")
+	patFiles := fset.List('f', "file")
 	fold := fset.Bool('i', "ignore-case")
 	fset.BoolFunc('y', "", func() { *fold = true })
 	fset.Bool(0, "no-ignore-case")
@@ -352,7 +351,7 @@ func runGrep(ctx context.Context, env *tools.Env, args []string) int {
 			b, err = os.ReadFile(env.Abs(pf))
 		}
 		if err != nil {
-			env.Errorf("grep", "%s: %s", pf, flags.Reason(err))
+			env.Errorf("grep", "%s: %s", pf, tools.Reason(err))
 			return 2
 		}
 		s := strings.TrimSuffix(string(b), "\n")
@@ -454,7 +453,7 @@ func (g *grepper) fileErr(name string, err error) {
 	g.errors = true
 	if !g.noMsgs {
 		g.out.Flush()
-		g.env.Errorf("grep", "%s: %s", name, flags.Reason(err))
+		g.env.Errorf("grep", "%s: %s", name, tools.Reason(err))
 	}
 }
 

@@ -1,6 +1,10 @@
 package text
 
-import "github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/toolstest"
+import (
+	"testing"
+
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/toolstest"
+)
 
 // The helpers every test of the package uses (package toolstest).
 var (
@@ -9,3 +13,6 @@ var (
 	runGNU     = toolstest.RunGNU
 	writeFiles = toolstest.WriteFiles
 )
+
+// TestMain installs the family's applets (toolstest.Main).
+func TestMain(m *testing.M) { toolstest.Main(m, Applets) }

@@ -13,12 +13,11 @@ import (
 	"strings"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/flags"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
 )
 
-func init() {
-	tools.Register(tools.Applet{Name: "sed", Summary: "stream editor", Run: runSed})
-}
+// Sed is sed: stream editor.
+var Sed = tools.Applet{Name: "sed", Summary: "stream editor", Run: runSed}
 
 const sedUsage = `sed [-nEr] [-i[SUFFIX]] [-s] [-e SCRIPT]... [-f FILE] [SCRIPT] [FILE]...
 addresses: N  $  /RE/  \cREc  FIRST~STEP  A1,A2  A1,+N  A!
@@ -466,7 +465,7 @@ func (in *sedInput) open() bool {
 		}
 		fh, err := os.Open(in.env.Abs(f))
 		if err != nil {
-			in.env.Errorf("sed", "can't read %s: %s", f, flags.Reason(err))
+			in.env.Errorf("sed", "can't read %s: %s", f, tools.Reason(err))
 			in.errs++
 			continue
 		}
@@ -826,7 +825,7 @@ func (r *sedRun) flushAppend() {
 }
 
 func runSed(ctx context.Context, env *tools.Env, args []string) int {
-	fset := flags.New("sed", sedUsage)
+	fset := gnuflag.New("sed", sedUsage)
 	quiet := fset.Bool('n', "quiet")
 	fset.BoolFunc(0, "silent", func() { *quiet = true })
 	var scripts []string
@@ -834,7 +833,7 @@ func runSed(ctx context.Context, env *tools.Env, args []string) int {
 	fset.Func('f', "file", func(v string) error {
 		b, err := os.ReadFile(env.Abs(v))
 		if err != nil {
-			return fmt.Errorf("couldn't open file %s: %s", v, flags.Reason(err))
+			return fmt.Errorf("couldn't open file %s: %s", v, tools.Reason(err))
 		}
 		scripts = append(scripts, strings.TrimSuffix(string(b), "\n"))
 		return nil
@@ -901,13 +900,13 @@ func runSed(ctx context.Context, env *tools.Env, args []string) int {
 			p := env.Abs(op)
 			fi, err := os.Stat(p)
 			if err != nil {
-				env.Errorf("sed", "can't read %s: %s", op, flags.Reason(err))
+				env.Errorf("sed", "can't read %s: %s", op, tools.Reason(err))
 				st = 2
 				continue
 			}
 			tmp, err := os.CreateTemp(filepath.Dir(p), ".sed*")
 			if err != nil {
-				env.Errorf("sed", "couldn't open temporary file: %s", flags.Reason(err))
+				env.Errorf("sed", "couldn't open temporary file: %s", tools.Reason(err))
 				return 4
 			}
 			w := bufio.NewWriter(tmp)
@@ -930,7 +929,7 @@ func runSed(ctx context.Context, env *tools.Env, args []string) int {
 				os.Link(p, filepath.Join(filepath.Dir(p), bak))
 			}
 			if err := os.Rename(tmp.Name(), p); err != nil {
-				env.Errorf("sed", "cannot rename %s: %s", tmp.Name(), flags.Reason(err))
+				env.Errorf("sed", "cannot rename %s: %s", tmp.Name(), tools.Reason(err))
 				os.Remove(tmp.Name())
 				st = 4
 			}

@@ -11,13 +11,14 @@ import (
 	"strings"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/flags"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
 )
 
-func init() {
-	tools.Register(tools.Applet{Name: "sort", Summary: "sort lines of text", Run: runSort})
-	tools.Register(tools.Applet{Name: "uniq", Summary: "report or omit repeated lines", Run: runUniq})
-}
+// Sort is sort: sort lines of text.
+var Sort = tools.Applet{Name: "sort", Summary: "sort lines of text", Run: runSort}
+
+// Uniq is uniq: report or omit repeated lines.
+var Uniq = tools.Applet{Name: "uniq", Summary: "report or omit repeated lines", Run: runUniq}
 
 type sortKey struct {
 	f1, c1, f2, c2               int // 1-based field/char; f2 == 0: to end of line
@@ -303,7 +304,7 @@ func readAllLines(env *tools.Env, name string, ops []string, zero bool) ([][]byt
 		if op != "-" {
 			f, err := os.Open(env.Abs(op))
 			if err != nil {
-				env.Errorf(name, "cannot read: %s: %s", op, flags.Reason(err))
+				env.Errorf(name, "cannot read: %s: %s", op, tools.Reason(err))
 				st = 2
 				continue
 			}
@@ -312,7 +313,7 @@ func readAllLines(env *tools.Env, name string, ops []string, zero bool) ([][]byt
 		}
 		data, err := io.ReadAll(r)
 		if err != nil {
-			env.Errorf(name, "read failed: %s: %s", op, flags.Reason(err))
+			env.Errorf(name, "read failed: %s: %s", op, tools.Reason(err))
 			st = 2
 			continue
 		}
@@ -330,7 +331,7 @@ func readAllLines(env *tools.Env, name string, ops []string, zero bool) ([][]byt
 }
 
 func runSort(ctx context.Context, env *tools.Env, args []string) int {
-	fset := flags.New("sort", `sort [-bcfghMnrsuVz] [-k POS1[,POS2]]... [-t SEP] [-o FILE] [FILE]...
+	fset := gnuflag.New("sort", `sort [-bcfghMnrsuVz] [-k POS1[,POS2]]... [-t SEP] [-o FILE] [FILE]...
   -n numeric  -h human sizes (2K 1G)  -V versions  -g general numeric  -M months  -f fold case
   -r reverse  -u unique  -s stable  -b ignore leading blanks  -c check  -z NUL-terminated lines
   -k F[.C][OPTS][,F[.C][OPTS]] key  -t SEP field separator  -o FILE output`)
@@ -347,7 +348,7 @@ func runSort(ctx context.Context, env *tools.Env, args []string) int {
 	stable := fset.Bool('s', "stable")
 	check := fset.Bool('c', "check")
 	zero := fset.Bool('z', "zero-terminated")
-	keySpecs := fset.Strings('k', "key")
+	keySpecs := fset.List('k', "key")
 	sepArg := fset.String('t', "field-separator", "")
 	output := fset.String('o', "output", "")
 	fset.String('S', "buffer-size", "")
@@ -425,7 +426,7 @@ func runSort(ctx context.Context, env *tools.Env, args []string) int {
 	if *output != "" {
 		f, err := os.Create(env.Abs(*output))
 		if err != nil {
-			env.Errorf("sort", "open failed: %s: %s", *output, flags.Reason(err))
+			env.Errorf("sort", "open failed: %s: %s", *output, tools.Reason(err))
 			return 2
 		}
 		defer f.Close()
@@ -455,7 +456,7 @@ func firstOr(s []string, d string) string {
 }
 
 func runUniq(ctx context.Context, env *tools.Env, args []string) int {
-	fset := flags.New("uniq", "uniq [-cdiuz] [-f N] [-s N] [-w N] [INPUT [OUTPUT]]")
+	fset := gnuflag.New("uniq", "uniq [-cdiuz] [-f N] [-s N] [-w N] [INPUT [OUTPUT]]")
 	count := fset.Bool('c', "count")
 	dups := fset.Bool('d', "repeated")
 	allDups := fset.Bool('D', "all-repeated")
@@ -473,7 +474,7 @@ func runUniq(ctx context.Context, env *tools.Env, args []string) int {
 	if len(ops) == 2 {
 		f, err := os.Create(env.Abs(ops[1]))
 		if err != nil {
-			env.Errorf("uniq", "%s: %s", ops[1], flags.Reason(err))
+			env.Errorf("uniq", "%s: %s", ops[1], tools.Reason(err))
 			return 1
 		}
 		defer f.Close()
@@ -484,7 +485,7 @@ func runUniq(ctx context.Context, env *tools.Env, args []string) int {
 	if len(ops) == 1 && ops[0] != "-" {
 		f, err := os.Open(env.Abs(ops[0]))
 		if err != nil {
-			env.Errorf("uniq", "%s: %s", ops[0], flags.Reason(err))
+			env.Errorf("uniq", "%s: %s", ops[0], tools.Reason(err))
 			return 1
 		}
 		defer f.Close()

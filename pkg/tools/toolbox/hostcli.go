@@ -10,10 +10,6 @@ import (
 // the binary of the node image): the ddebug applet then runs it. The toolbox alone has none.
 var HostCLI bool
 
-func init() {
-	tools.Register(tools.Applet{Name: "ddebug", Summary: "ddebug's command line (ddebug exec, ddebug ps), in a node session", Run: runDdebug})
-}
-
 // runDdebug runs this very binary as ddebug, through /proc/self/exe: in a node session the
 // toolbox is chrooted into the host's root, where the binary has no path.
 func runDdebug(ctx context.Context, env *tools.Env, args []string) int {

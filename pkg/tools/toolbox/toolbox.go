@@ -18,9 +18,13 @@ import (
 // Names under which the binary is the toolbox itself rather than one applet.
 var selfNames = map[string]bool{"ddebug-toolbox": true, "toolbox": true}
 
-func init() {
-	tools.Register(tools.Applet{Name: "help", Summary: "list the applets of the toolbox", Run: runHelp})
-}
+// The toolbox's own applets: help, and ddebug (hostcli.go).
+var (
+	help   = tools.Applet{Name: "help", Summary: "list the applets of the toolbox", Run: runHelp}
+	ddebug = tools.Applet{Name: "ddebug", Summary: "ddebug's command line (ddebug exec, ddebug ps), in a node session", Run: runDdebug}
+)
+
+func init() { tools.Install([]*tools.Applet{&help, &ddebug}) }
 
 // IsApplet reports whether name (argv[0]'s base name) is one of the toolbox's applets.
 func IsApplet(name string) bool {

@@ -17,11 +17,13 @@ import (
 // childEnv makes the test binary run one applet (Main) instead of the tests.
 const childEnv = "DDEBUG_TOOLSTEST_APPLET"
 
-// Main is the TestMain of a package whose tests run an applet in a child process of its
-// own (on a terminal of its own, or as another user): started by Command, the test binary
-// runs the applet named by its arguments as the toolbox would, stopping on SIGINT and
-// SIGTERM, and exits with its status instead of running the tests.
-func Main(m *testing.M) {
+// Main is the TestMain of an applet family's tests: it installs the family's applets (its
+// Applets table) and runs the tests. A test may also run an applet in a child process of
+// its own (on a terminal of its own, or as another user): started by Command, the test
+// binary runs the applet named by its arguments as the toolbox would, stopping on SIGINT
+// and SIGTERM, and exits with its status instead of running the tests.
+func Main(m *testing.M, applets []*tools.Applet) {
+	tools.Install(applets)
 	if os.Getenv(childEnv) == "1" {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		code := tools.Main(ctx, os.Args[1:])

@@ -36,13 +36,13 @@ func TestParse(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fs := New("x")
+			fs := New("x", "")
 			fs.StopAtOperand = tt.stop
 			tf, lf, nf := fs.Bool('t', "tcp"), fs.Bool('l', "listening"), fs.Bool('n', "numeric")
 			v := fs.Count('v', "verbose")
 			port := fs.String('p', "port", "80")
 			hs := fs.List('H', "header")
-			ops, err := fs.Parse(tt.args)
+			ops, err := fs.ParseArgs(tt.args)
 			got := result{T: *tf, L: *lf, N: *nf, V: *v, Port: *port, Headers: *hs, Operands: ops}
 			if err != nil {
 				got.Err = err.Error()
@@ -55,9 +55,9 @@ func TestParse(t *testing.T) {
 }
 
 func TestHelp(t *testing.T) {
-	fs := New("x")
+	fs := New("x", "")
 	fs.Bool('a', "all")
-	if _, err := fs.Parse([]string{"-a", "--help"}); !errors.Is(err, ErrHelp) {
+	if _, err := fs.ParseArgs([]string{"-a", "--help"}); !errors.Is(err, ErrHelp) {
 		t.Fatalf("Parse(--help) = %v, want ErrHelp", err)
 	}
 }

@@ -1,10 +1,7 @@
-package flags
+package gnuflag
 
 import (
 	"bytes"
-	"errors"
-	"os"
-	"syscall"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -12,7 +9,7 @@ import (
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 )
 
-func TestParse(t *testing.T) {
+func TestParseStatus(t *testing.T) {
 	type result struct {
 		L, A, H bool
 		N       string
@@ -45,7 +42,7 @@ func TestParse(t *testing.T) {
 		var r result
 		l, a, h := s.Bool('l', ""), s.Bool('a', "all"), s.Bool('h', "human")
 		n := s.String('n', "lines", "10")
-		e := s.Strings('e', "regexp")
+		e := s.List('e', "regexp")
 		var out, errOut bytes.Buffer
 		env := &tools.Env{Stdout: &out, Stderr: &errOut}
 		r.Ops, r.Status = s.Parse(env, c.args)
@@ -59,18 +56,5 @@ func TestParse(t *testing.T) {
 		if r.Status == 2 && !bytes.Contains(errOut.Bytes(), []byte("Try 't --help'")) {
 			t.Errorf("%v: usage error without hint: %q", c.args, errOut.String())
 		}
-	}
-}
-
-func TestReason(t *testing.T) {
-	_, err := os.Open("/no/such/file")
-	if got := Reason(err); got != "No such file or directory" {
-		t.Errorf("Reason(ENOENT) = %q", got)
-	}
-	if got := Reason(syscall.EACCES); got != "Permission denied" {
-		t.Errorf("Reason(EACCES) = %q", got)
-	}
-	if got := Reason(errors.New("plain")); got != "plain" {
-		t.Errorf("Reason(plain) = %q", got)
 	}
 }

@@ -1,12 +1,16 @@
-package flags
+package gnuflag
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 )
+
+// ErrHelp is returned by ParseArgs when the arguments ask for --help.
+var ErrHelp = errors.New("help requested")
 
 type kind int
 
@@ -27,11 +31,13 @@ type Set struct {
 	name  string
 	usage string
 	opts  []*option
-	// StopAtOperand ends option parsing at the first operand (for xargs, env-like applets).
+	// StopAtOperand ends option parsing at the first operand (xargs, env, nice-like
+	// applets whose operands are a command with flags of its own).
 	StopAtOperand bool
 }
 
-// New returns an empty Set for the applet name; usage is printed by --help.
+// New returns an empty Set for the applet name (used in error messages); usage is what
+// Parse prints for --help (applets that print their own help and call ParseArgs pass "").
 func New(name, usage string) *Set { return &Set{name: name, usage: usage} }
 
 func (s *Set) add(o *option) { s.opts = append(s.opts, o) }
@@ -43,7 +49,7 @@ func (s *Set) Bool(short rune, long string) *bool {
 	return p
 }
 
-// Count defines a flag without value that counts its occurrences.
+// Count defines a flag without value that counts its occurrences (-v -vv).
 func (s *Set) Count(short rune, long string) *int {
 	p := new(int)
 	s.add(&option{short: short, long: long, kind: kindBool, set: func(string) error { *p++; return nil }})
@@ -55,7 +61,7 @@ func (s *Set) BoolFunc(short rune, long string, fn func()) {
 	s.add(&option{short: short, long: long, kind: kindBool, set: func(string) error { fn(); return nil }})
 }
 
-// String defines a flag with a value.
+// String defines a flag with a value, def when not given.
 func (s *Set) String(short rune, long, def string) *string {
 	p := &def
 	s.add(&option{short: short, long: long, kind: kindValue, set: func(v string) error { *p = v; return nil }})
@@ -70,8 +76,8 @@ func (s *Set) StringSet(short rune, long, def string) (*string, *bool) {
 	return p, given
 }
 
-// Strings defines a repeatable flag with a value.
-func (s *Set) Strings(short rune, long string) *[]string {
+// List defines a repeatable flag with a value (-H a -H b): every value, in order.
+func (s *Set) List(short rune, long string) *[]string {
 	p := new([]string)
 	s.add(&option{short: short, long: long, kind: kindValue, set: func(v string) error { *p = append(*p, v); return nil }})
 	return p
@@ -105,6 +111,7 @@ func (s *Set) byShort(r rune) *option {
 	return nil
 }
 
+// byLong finds a long option by its name or, as getopt_long does, by an unambiguous prefix.
 func (s *Set) byLong(name string) (*option, error) {
 	var found *option
 	n := 0
@@ -129,12 +136,26 @@ func (s *Set) byLong(name string) (*option, error) {
 	return nil, fmt.Errorf("option '--%s' is ambiguous", name)
 }
 
+func (s *Set) byLongExact(name string) *option {
+	for _, o := range s.opts {
+		if o.long == name {
+			return o
+		}
+	}
+	return nil
+}
+
 // Parse parses args (without the applet name). It returns the operands and -1 when the
 // applet should go on, or an exit status: 0 after printing --help, 2 after a usage error
-// printed to env.Stderr.
+// printed to env.Stderr. POSIXLY_CORRECT in env's environment stops the options at the
+// first operand, as with GNU getopt.
 func (s *Set) Parse(env *tools.Env, args []string) ([]string, int) {
+	if _, ok := env.LookupEnv("POSIXLY_CORRECT"); ok && !s.StopAtOperand {
+		s.StopAtOperand = true
+		defer func() { s.StopAtOperand = false }()
+	}
 	ops, err := s.ParseArgs(args)
-	if err == errHelp {
+	if err == ErrHelp {
 		return nil, tools.Usage(env, s.usage)
 	}
 	if err != nil {
@@ -144,10 +165,9 @@ func (s *Set) Parse(env *tools.Env, args []string) ([]string, int) {
 	return ops, -1
 }
 
-var errHelp = fmt.Errorf("help requested")
-
-// ParseArgs parses args and returns the operands; --help gives an error that Parse
-// recognises.
+// ParseArgs parses args (without the applet name) and returns the operands, for applets
+// that word their own errors. --help among the options returns ErrHelp (unless the
+// applet defines a --help of its own).
 func (s *Set) ParseArgs(args []string) ([]string, error) {
 	var ops []string
 	for i := 0; i < len(args); i++ {
@@ -158,7 +178,7 @@ func (s *Set) ParseArgs(args []string) ([]string, error) {
 		case strings.HasPrefix(a, "--"):
 			name, val, hasVal := strings.Cut(a[2:], "=")
 			if name == "help" && s.byLongExact("help") == nil {
-				return nil, errHelp
+				return nil, ErrHelp
 			}
 			o, err := s.byLong(name)
 			if err != nil {
@@ -213,13 +233,4 @@ func (s *Set) ParseArgs(args []string) ([]string, error) {
 		}
 	}
 	return ops, nil
-}
-
-func (s *Set) byLongExact(name string) *option {
-	for _, o := range s.opts {
-		if o.long == name {
-			return o
-		}
-	}
-	return nil
 }

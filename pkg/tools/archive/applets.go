@@ -1,0 +1,17 @@
+package archive
+
+import "github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
+
+// Applets is every applet of the family, one line each, sorted by name: package all
+// installs it, and a new applet (one file, named after it) adds its line here.
+var Applets = []*tools.Applet{
+	&Base64,
+	&Gunzip,
+	&Gzip,
+	&Md5sum,
+	&Sha1sum,
+	&Sha256sum,
+	&Sha512sum,
+	&Tar,
+	&Zcat,
+}

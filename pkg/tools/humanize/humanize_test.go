@@ -1,0 +1,12 @@
+package humanize
+
+import "testing"
+
+func TestFreeHuman(t *testing.T) {
+	tests := map[uint64]string{0: "0B", 8872 * 1024: "8.7Mi", 24684084 * 1024: "23Gi", 900972 * 1024: "879Mi"}
+	for n, want := range tests {
+		if got := Size(n, Procps); got != want {
+			t.Errorf("freeHuman(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

@@ -1,0 +1,36 @@
+//go:build linux
+
+package proc
+
+import "github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
+
+// Applets is every applet of the family, one line each, sorted by name: package all
+// installs it, and a new applet (one file, named after it) adds its line here.
+var Applets = []*tools.Applet{
+	&Caps,
+	&Cgroup,
+	&Date,
+	&Env,
+	&Findmnt,
+	&Free,
+	&Groups,
+	&Hostname,
+	&ID,
+	&Kill,
+	&Mount,
+	&Nproc,
+	&Pgrep,
+	&Pidof,
+	&Pkill,
+	&Printenv,
+	&Prlimit,
+	&Ps,
+	&Pstree,
+	&Sleep,
+	&Stty,
+	&Top,
+	&Ulimit,
+	&Uname,
+	&Uptime,
+	&Whoami,
+}

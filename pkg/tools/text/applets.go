@@ -1,0 +1,22 @@
+package text
+
+import "github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
+
+// Applets is every applet of the family, one line each, sorted by name: package all
+// installs it, and a new applet (one file, named after it) adds its line here.
+var Applets = []*tools.Applet{
+	&Awk,
+	&Comm,
+	&Cut,
+	&Diff,
+	&Expand,
+	&Fold,
+	&Grep,
+	&Nl,
+	&Paste,
+	&Rev,
+	&Sed,
+	&Sort,
+	&Tr,
+	&Uniq,
+}
