@@ -1,21 +1,26 @@
 package text
 
-import "github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
+import (
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/text/awk"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/text/grep"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/text/sed"
+)
 
 // Applets is every applet of the family, one line each, sorted by name: package all
 // installs it, and a new applet (one file, named after it) adds its line here.
 var Applets = []*tools.Applet{
-	&Awk,
+	&awk.Awk,
 	&Comm,
 	&Cut,
 	&Diff,
 	&Expand,
 	&Fold,
-	&Grep,
+	&grep.Grep,
 	&Nl,
 	&Paste,
 	&Rev,
-	&Sed,
+	&sed.Sed,
 	&Sort,
 	&Tr,
 	&Uniq,

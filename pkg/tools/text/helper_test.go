@@ -12,6 +12,9 @@ var (
 	gnu        = toolstest.GNU
 	runGNU     = toolstest.RunGNU
 	writeFiles = toolstest.WriteFiles
+	golden     = toolstest.Golden
+	textTree   = toolstest.TextTree
+	sortLines  = toolstest.SortLines
 )
 
 // TestMain installs the family's applets (toolstest.Main).

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"io"
 	"os"
 	"slices"
 	"strconv"
@@ -16,9 +15,6 @@ import (
 
 // Sort is sort: sort lines of text.
 var Sort = tools.Applet{Name: "sort", Summary: "sort lines of text", Run: runSort}
-
-// Uniq is uniq: report or omit repeated lines.
-var Uniq = tools.Applet{Name: "uniq", Summary: "report or omit repeated lines", Run: runUniq}
 
 type sortKey struct {
 	f1, c1, f2, c2               int // 1-based field/char; f2 == 0: to end of line
@@ -289,47 +285,6 @@ func (k *sortKey) compare(a, b []byte) int {
 	return c
 }
 
-func readAllLines(env *tools.Env, name string, ops []string, zero bool) ([][]byte, int) {
-	if len(ops) == 0 {
-		ops = []string{"-"}
-	}
-	var lines [][]byte
-	st := 0
-	delim := byte('\n')
-	if zero {
-		delim = 0
-	}
-	for _, op := range ops {
-		var r io.Reader = env.Stdin
-		if op != "-" {
-			f, err := os.Open(env.Abs(op))
-			if err != nil {
-				env.Errorf(name, "cannot read: %s: %s", op, tools.Reason(err))
-				st = 2
-				continue
-			}
-			defer f.Close()
-			r = f
-		}
-		data, err := io.ReadAll(r)
-		if err != nil {
-			env.Errorf(name, "read failed: %s: %s", op, tools.Reason(err))
-			st = 2
-			continue
-		}
-		for len(data) > 0 {
-			i := bytes.IndexByte(data, delim)
-			if i < 0 {
-				lines = append(lines, data)
-				break
-			}
-			lines = append(lines, data[:i])
-			data = data[i+1:]
-		}
-	}
-	return lines, st
-}
-
 func runSort(ctx context.Context, env *tools.Env, args []string) int {
 	fset := gnuflag.New("sort", `sort [-bcfghMnrsuVz] [-k POS1[,POS2]]... [-t SEP] [-o FILE] [FILE]...
   -n numeric  -h human sizes (2K 1G)  -V versions  -g general numeric  -M months  -f fold case
@@ -453,123 +408,4 @@ func firstOr(s []string, d string) string {
 		return s[0]
 	}
 	return d
-}
-
-func runUniq(ctx context.Context, env *tools.Env, args []string) int {
-	fset := gnuflag.New("uniq", "uniq [-cdiuz] [-f N] [-s N] [-w N] [INPUT [OUTPUT]]")
-	count := fset.Bool('c', "count")
-	dups := fset.Bool('d', "repeated")
-	allDups := fset.Bool('D', "all-repeated")
-	uniques := fset.Bool('u', "unique")
-	fold := fset.Bool('i', "ignore-case")
-	skipF := fset.Int('f', "skip-fields", 0)
-	skipC := fset.Int('s', "skip-chars", 0)
-	width := fset.Int('w', "check-chars", -1)
-	zero := fset.Bool('z', "zero-terminated")
-	ops, rc := fset.Parse(env, args[1:])
-	if rc >= 0 {
-		return rc
-	}
-	out := env.Stdout
-	if len(ops) == 2 {
-		f, err := os.Create(env.Abs(ops[1]))
-		if err != nil {
-			env.Errorf("uniq", "%s: %s", ops[1], tools.Reason(err))
-			return 1
-		}
-		defer f.Close()
-		out = f
-		ops = ops[:1]
-	}
-	var r io.Reader = env.Stdin
-	if len(ops) == 1 && ops[0] != "-" {
-		f, err := os.Open(env.Abs(ops[0]))
-		if err != nil {
-			env.Errorf("uniq", "%s: %s", ops[0], tools.Reason(err))
-			return 1
-		}
-		defer f.Close()
-		r = f
-	}
-	key := func(l []byte) []byte {
-		for i := 0; i < *skipF; i++ {
-			l = skipBlanks(l)
-			j := 0
-			for j < len(l) && l[j] != ' ' && l[j] != '\t' {
-				j++
-			}
-			l = l[j:]
-		}
-		l = l[min(*skipC, len(l)):]
-		if *width >= 0 {
-			l = l[:min(*width, len(l))]
-		}
-		return l
-	}
-	same := func(a, b []byte) bool {
-		if *fold {
-			return bytes.EqualFold(key(a), key(b))
-		}
-		return bytes.Equal(key(a), key(b))
-	}
-	delim := byte('\n')
-	if *zero {
-		delim = 0
-	}
-	br := bufio.NewReaderSize(r, 64<<10)
-	w := bufio.NewWriterSize(out, 64<<10)
-	defer w.Flush()
-	var prev []byte
-	n := 0
-	var group [][]byte
-	emit := func() {
-		if n == 0 {
-			return
-		}
-		if *allDups {
-			if n > 1 {
-				for _, l := range group {
-					w.Write(l)
-					w.WriteByte(delim)
-				}
-			}
-			return
-		}
-		if *dups && n < 2 || *uniques && n > 1 {
-			return
-		}
-		if *count {
-			w.WriteString(padLeft(strconv.Itoa(n), 7) + " ")
-		}
-		w.Write(prev)
-		w.WriteByte(delim)
-	}
-	for ctx.Err() == nil {
-		l, err := br.ReadBytes(delim)
-		if len(l) > 0 {
-			l = bytes.TrimSuffix(l, []byte{delim})
-			if n > 0 && same(prev, l) {
-				n++
-				if *allDups {
-					group = append(group, l)
-				}
-			} else {
-				emit()
-				prev, n = l, 1
-				group = append(group[:0], l)
-			}
-		}
-		if err != nil {
-			break
-		}
-	}
-	emit()
-	return 0
-}
-
-func padLeft(s string, n int) string {
-	if len(s) >= n {
-		return s
-	}
-	return strings.Repeat(" ", n-len(s)) + s
 }

@@ -1,12 +1,13 @@
-package text
+package dfa
 
 import (
+	"bytes"
 	"regexp/syntax"
 	"slices"
 	"unicode/utf8"
 )
 
-// States are named by the offset of their row in lineDFA.trans, 256 times their number,
+// States are named by the offset of their row in DFA.trans, 256 times their number,
 // which saves a shift a byte. The first three are not states but outcomes.
 const (
 	dfaUnbuilt uint32 = 0 * 256 // transition not computed yet
@@ -18,13 +19,13 @@ const (
 // dfaMaxStates bounds the cache (1 KiB a state); past it lines are left to the regexp.
 const dfaMaxStates = 4096
 
-// lineDFA tells whether a line contains a match of a regular expression with one table
+// DFA tells whether a line contains a match of a regular expression with one table
 // lookup a byte, from a DFA built lazily out of the compiled program, as GNU grep does.
 // Go's regexp simulates an NFA instead and runs at tens of MB/s on a pattern without a
 // literal to search for. The DFA handles ASCII: a line with another byte is unknown, and
 // it assumes \b and \B hold (exact is false then), so the regexp confirms those lines.
 // A line the DFA rejects never matches.
-type lineDFA struct {
+type DFA struct {
 	prog  *syntax.Prog
 	exact bool       // a match of the DFA is a match of the regexp
 	trans []uint32   // 256 transitions a state; '\n' goes back to start (or to dfaMatch)
@@ -42,8 +43,8 @@ type lineDFA struct {
 	set   []uint32
 }
 
-// newLineDFA returns a DFA for expr in Go syntax (as regexp.Compile takes it), or nil.
-func newLineDFA(expr string) *lineDFA {
+// New returns a DFA for expr in Go syntax (as regexp.Compile takes it), or nil.
+func New(expr string) *DFA {
 	re, err := syntax.Parse(expr, syntax.Perl)
 	if err != nil {
 		return nil
@@ -52,7 +53,7 @@ func newLineDFA(expr string) *lineDFA {
 	if err != nil {
 		return nil
 	}
-	d := &lineDFA{prog: prog, exact: true, ids: map[string]uint32{}, mark: make([]uint32, len(prog.Inst))}
+	d := &DFA{prog: prog, exact: true, ids: map[string]uint32{}, mark: make([]uint32, len(prog.Inst))}
 	for _, in := range prog.Inst {
 		if in.Op == syntax.InstEmptyWidth && syntax.EmptyOp(in.Arg)&(syntax.EmptyWordBoundary|syntax.EmptyNoWordBoundary) != 0 {
 			d.exact = false
@@ -79,7 +80,7 @@ func newLineDFA(expr string) *lineDFA {
 
 // closure adds to dst the instructions reachable from pc without reading a byte: those
 // that read one, Match, and end-of-line assertions that wait for the line end (!eol).
-func (d *lineDFA) closure(dst []uint32, pc uint32, bol, eol bool) []uint32 {
+func (d *DFA) closure(dst []uint32, pc uint32, bol, eol bool) []uint32 {
 	stack := append(d.stack[:0], pc)
 	for len(stack) > 0 {
 		pc := stack[len(stack)-1]
@@ -114,7 +115,7 @@ func (d *lineDFA) closure(dst []uint32, pc uint32, bol, eol bool) []uint32 {
 }
 
 // state returns the state for a set of instructions, adding it if it is new.
-func (d *lineDFA) state(set []uint32, bol bool) uint32 {
+func (d *DFA) state(set []uint32, bol bool) uint32 {
 	for _, pc := range set {
 		if d.prog.Inst[pc].Op == syntax.InstMatch {
 			return dfaMatch
@@ -152,7 +153,7 @@ func (d *lineDFA) state(set []uint32, bol bool) uint32 {
 }
 
 // step computes and records the transition of state s on byte c.
-func (d *lineDFA) step(s uint32, c byte) uint32 {
+func (d *DFA) step(s uint32, c byte) uint32 {
 	var t uint32
 	switch {
 	case c == '\n':
@@ -190,7 +191,7 @@ func (d *lineDFA) step(s uint32, c byte) uint32 {
 // byte at which a line was found to match (len(buf) for a last line without a newline),
 // and whether that is sure; sure is false when the regexp has to confirm the line.
 // It returns -1 when no line of buf[pos:] matches.
-func (d *lineDFA) next(buf []byte, pos int) (at int, sure bool) {
+func (d *DFA) Next(buf []byte, pos int) (at int, sure bool) {
 	if d.start == dfaMatch {
 		return pos, d.exact
 	}
@@ -204,9 +205,9 @@ func (d *lineDFA) next(buf []byte, pos int) (at int, sure bool) {
 	return -1, false
 }
 
-// matchLine reports whether line (without its newline) may match, and whether that
+// Match reports whether line (without its newline) may match, and whether that
 // answer is sure. A false ok is always sure.
-func (d *lineDFA) matchLine(line []byte) (ok, sure bool) {
+func (d *DFA) Match(line []byte) (ok, sure bool) {
 	if d.start == dfaMatch {
 		return true, d.exact
 	}
@@ -220,7 +221,7 @@ func (d *lineDFA) matchLine(line []byte) (ok, sure bool) {
 // walk runs the DFA over b from its start state, building states as it meets them. It
 // stops at the byte where it reaches a final state (hit: that index and the state), else
 // returns the state it ends in.
-func (d *lineDFA) walk(b []byte) (at int, s uint32, hit bool) {
+func (d *DFA) walk(b []byte) (at int, s uint32, hit bool) {
 	trans := d.trans
 	s = d.start
 	for i := 0; i < len(b); i++ {
@@ -246,4 +247,14 @@ func (d *lineDFA) walk(b []byte) (at int, s uint32, hit bool) {
 		s = t
 	}
 	return len(b), s, false
+}
+
+// LineAround returns the bounds of the line holding chunk[i] (a newline ends its line).
+func LineAround(chunk []byte, i int) (int, int) {
+	ls := bytes.LastIndexByte(chunk[:i], '\n') + 1
+	le := bytes.IndexByte(chunk[i:], '\n')
+	if le < 0 {
+		return ls, len(chunk)
+	}
+	return ls, i + le
 }

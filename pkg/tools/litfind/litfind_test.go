@@ -1,4 +1,4 @@
-package text
+package litfind
 
 import (
 	"strings"
@@ -16,16 +16,16 @@ func TestRequiredFactor(t *testing.T) {
 		{`x.y`, "x"},
 	} {
 		var parts []string
-		for _, s := range requiredFactor(c.expr) {
+		for _, s := range RequiredFactor(c.expr) {
 			parts = append(parts, describeSet(s))
 		}
 		if got := strings.Join(parts, " "); got != c.want {
-			t.Errorf("requiredFactor(%q) = %q, want %q", c.expr, got, c.want)
+			t.Errorf("RequiredFactor(%q) = %q, want %q", c.expr, got, c.want)
 		}
 	}
 }
 
-func describeSet(s byteSet) string {
+func describeSet(s ByteSet) string {
 	if c, ok := s.single(); ok {
 		if c == ' ' {
 			return "' '"
@@ -51,7 +51,7 @@ func TestLowerASCII(t *testing.T) {
 			src = append(src, byte(c), byte(255-c), byte(c^0x20))
 		}
 	}
-	got := lowerASCII(nil, src)
+	got := LowerASCII(nil, src)
 	for i, c := range src {
 		want := c
 		if c >= 'A' && c <= 'Z' {

@@ -1,16 +1,15 @@
-package text
+package posixre
 
 import (
 	"fmt"
 	"regexp"
-	"regexp/syntax"
 	"strings"
 )
 
-// breToERE rewrites a POSIX basic regular expression into the extended syntax that Go's
+// BRE rewrites a POSIX basic regular expression into the extended syntax that Go's
 // regexp understands: \( \) \{ \} \| \+ \? become operators, and the bare characters
 // become literals. Backreferences are not supported by Go's engine.
-func breToERE(p string) (string, error) {
+func BRE(p string) (string, error) {
 	var b strings.Builder
 	inBracket := false
 	for i := 0; i < len(p); i++ {
@@ -77,9 +76,9 @@ func breToERE(p string) (string, error) {
 	return b.String(), nil
 }
 
-// ereFix adapts GNU ERE details to Go: \< \> word anchors, a leading "*" as a literal,
+// ERE adapts GNU ERE details to Go: \< \> word anchors, a leading "*" as a literal,
 // brackets starting with ']'.
-func ereFix(p string) (string, error) {
+func ERE(p string) (string, error) {
 	var b strings.Builder
 	inBracket := false
 	for i := 0; i < len(p); i++ {
@@ -153,70 +152,18 @@ func ereFix(p string) (string, error) {
 	return b.String(), nil
 }
 
-// requiredLiteral returns a byte string that every match of re must contain (case
-// sensitive), or nil. grep searches buffers for it with bytes.Index before running the
-// regexp on the lines that contain it.
-func requiredLiteral(expr string) []byte {
-	re, err := syntax.Parse(expr, syntax.Perl)
-	if err != nil {
-		return nil
-	}
-	re = re.Simplify()
-	return literalOf(re)
-}
-
-func literalOf(re *syntax.Regexp) []byte {
-	switch re.Op {
-	case syntax.OpLiteral:
-		if re.Flags&syntax.FoldCase != 0 {
-			return nil
-		}
-		return []byte(string(re.Rune))
-	case syntax.OpCapture:
-		return literalOf(re.Sub[0])
-	case syntax.OpPlus:
-		return literalOf(re.Sub[0])
-	case syntax.OpRepeat:
-		if re.Min >= 1 {
-			return literalOf(re.Sub[0])
-		}
-	case syntax.OpConcat:
-		var best []byte
-		// Adjacent literal pieces join into one longer literal.
-		var cur []byte
-		for _, s := range re.Sub {
-			if s.Op == syntax.OpLiteral && s.Flags&syntax.FoldCase == 0 {
-				cur = append(cur, string(s.Rune)...)
-				continue
-			}
-			if len(cur) > len(best) {
-				best = cur
-			}
-			cur = nil
-			if l := literalOf(s); len(l) > len(best) {
-				best = l
-			}
-		}
-		if len(cur) > len(best) {
-			best = cur
-		}
-		return best
-	}
-	return nil
-}
-
-// goSyntax translates a grep/sed style pattern, ERE when ere, BRE otherwise, into Go's
+// Translate translates a grep/sed style pattern, ERE when ere, BRE otherwise, into Go's
 // regular expression syntax.
-func goSyntax(p string, ere bool) (string, error) {
+func Translate(p string, ere bool) (string, error) {
 	if ere {
-		return ereFix(p)
+		return ERE(p)
 	}
-	return breToERE(p)
+	return BRE(p)
 }
 
-// compile compiles a grep/sed style pattern: ERE when ere, BRE otherwise.
-func compile(p string, ere, fold bool) (*regexp.Regexp, string, error) {
-	expr, err := goSyntax(p, ere)
+// Compile compiles a grep/sed style pattern: ERE when ere, BRE otherwise.
+func Compile(p string, ere, fold bool) (*regexp.Regexp, string, error) {
+	expr, err := Translate(p, ere)
 	if err != nil {
 		return nil, "", err
 	}
@@ -225,13 +172,15 @@ func compile(p string, ere, fold bool) (*regexp.Regexp, string, error) {
 	}
 	re, err := regexp.Compile(expr)
 	if err != nil {
-		return nil, "", fmt.Errorf("invalid regular expression '%s': %v", p, cleanRegexpErr(err))
+		return nil, "", fmt.Errorf("invalid regular expression '%s': %v", p, ErrorText(err))
 	}
 	re.Longest()
 	return re, expr, nil
 }
 
-func cleanRegexpErr(err error) string {
+// ErrorText is the text of a regexp error without Go's "error parsing regexp: " prefix,
+// as grep, sed and awk word it.
+func ErrorText(err error) string {
 	s := err.Error()
 	if i := strings.Index(s, ": "); i >= 0 {
 		return s[i+2:]

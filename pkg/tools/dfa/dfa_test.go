@@ -1,4 +1,4 @@
-package text
+package dfa
 
 import (
 	"math/rand/v2"
@@ -27,12 +27,12 @@ func TestLineDFAAgreesWithRegexp(t *testing.T) {
 	}
 	for _, expr := range exprs {
 		re := regexp.MustCompile(expr)
-		d := newLineDFA(expr)
+		d := New(expr)
 		if d == nil {
 			t.Fatalf("%q: no DFA", expr)
 		}
 		for _, l := range lines {
-			ok, sure := d.matchLine([]byte(l))
+			ok, sure := d.Match([]byte(l))
 			want := re.MatchString(l)
 			if !ok && want || ok && sure && !want || !ok && !sure {
 				t.Errorf("%q on %q: dfa ok=%v sure=%v, regexp %v", expr, l, ok, sure, want)
@@ -42,11 +42,11 @@ func TestLineDFAAgreesWithRegexp(t *testing.T) {
 		buf := []byte(strings.Join(lines, "\n"))
 		var got []int
 		for pos := 0; pos < len(buf); {
-			at, sure := d.next(buf, pos)
+			at, sure := d.Next(buf, pos)
 			if at < 0 {
 				break
 			}
-			ls, le := lineAround(buf, at)
+			ls, le := LineAround(buf, at)
 			if sure || re.Match(buf[ls:le]) {
 				got = append(got, strings.Count(string(buf[:ls]), "\n"))
 			}

@@ -1,52 +1,63 @@
-package text
+package litfind
 
 import (
 	"bytes"
 	"encoding/binary"
 	"math/bits"
 	"regexp/syntax"
+	"sync"
 )
 
-// litFinder finds a literal in a buffer by scanning for its rarest byte with
+// Finder finds a literal in a buffer by scanning for its rarest byte with
 // bytes.IndexByte (SIMD) and checking the literal around each hit, which is much faster
 // than bytes.Index when the literal starts with a common byte such as a space or 'e'.
-type litFinder struct {
+type Finder struct {
 	fold bool // lit is lower case; compare ASCII case-insensitively around a non-letter
 	lit  []byte
 	k    int  // index of the rare byte in lit
 	rare byte // lit[k]
 }
 
-// byteRank is a rough frequency of each byte in text, higher is more frequent.
-var byteRank = func() [256]uint8 {
-	var r [256]uint8
-	for i := range r {
-		r[i] = 10
-	}
-	for c := 'a'; c <= 'z'; c++ {
-		r[c] = 150
-	}
-	for i, c := range "etaoinsrhldcu" {
-		r[c] = uint8(230 - i*5)
-	}
-	for c := 'A'; c <= 'Z'; c++ {
-		r[c] = 60
-	}
-	for c := '0'; c <= '9'; c++ {
-		r[c] = 100
-	}
-	for _, c := range ".,_-/:=()\"'" {
-		r[c] = 90
-	}
-	r[' '], r['\t'] = 255, 160
-	for _, c := range "jqxzkv" {
-		r[c] = 80
-	}
-	return r
-}()
+// byteRank is a rough frequency of each byte in text, higher is more frequent; built on
+// first use (ranks), not at start-up.
+var (
+	byteRank     [256]uint8
+	byteRankOnce sync.Once
+)
 
-func newLitFinder(lit []byte) *litFinder {
-	f := &litFinder{lit: lit}
+func ranks() *[256]uint8 {
+	byteRankOnce.Do(func() {
+		r := &byteRank
+		for i := range r {
+			r[i] = 10
+		}
+		for c := 'a'; c <= 'z'; c++ {
+			r[c] = 150
+		}
+		for i, c := range "etaoinsrhldcu" {
+			r[c] = uint8(230 - i*5)
+		}
+		for c := 'A'; c <= 'Z'; c++ {
+			r[c] = 60
+		}
+		for c := '0'; c <= '9'; c++ {
+			r[c] = 100
+		}
+		for _, c := range ".,_-/:=()\"'" {
+			r[c] = 90
+		}
+		r[' '], r['\t'] = 255, 160
+		for _, c := range "jqxzkv" {
+			r[c] = 80
+		}
+	})
+	return &byteRank
+}
+
+// New returns a Finder of lit.
+func New(lit []byte) *Finder {
+	f := &Finder{lit: lit}
+	byteRank := ranks()
 	for i, c := range lit {
 		if byteRank[c] < byteRank[f.rare] || i == 0 {
 			f.k, f.rare = i, c
@@ -55,8 +66,8 @@ func newLitFinder(lit []byte) *litFinder {
 	return f
 }
 
-// index returns the first index of the literal in hay, or -1.
-func (f *litFinder) index(hay []byte) int {
+// Index returns the first index of the literal in hay, or -1.
+func (f *Finder) Index(hay []byte) int {
 	n := len(f.lit)
 	if n == 1 {
 		return bytes.IndexByte(hay, f.rare)
@@ -83,17 +94,17 @@ func (f *litFinder) index(hay []byte) int {
 	return -1
 }
 
-// byteSet is a set of bytes, a class of one position of a factor.
-type byteSet [4]uint64
+// ByteSet is a set of bytes, a class of one position of a factor.
+type ByteSet [4]uint64
 
-func (s *byteSet) has(c byte) bool { return s[c>>6]&(1<<(c&63)) != 0 }
-func (s *byteSet) add(c byte)      { s[c>>6] |= 1 << (c & 63) }
-func (s *byteSet) size() int {
+func (s *ByteSet) has(c byte) bool { return s[c>>6]&(1<<(c&63)) != 0 }
+func (s *ByteSet) add(c byte)      { s[c>>6] |= 1 << (c & 63) }
+func (s *ByteSet) size() int {
 	return bits.OnesCount64(s[0]) + bits.OnesCount64(s[1]) + bits.OnesCount64(s[2]) + bits.OnesCount64(s[3])
 }
 
 // single returns the byte of a set of one.
-func (s *byteSet) single() (byte, bool) {
+func (s *ByteSet) single() (byte, bool) {
 	if s.size() != 1 {
 		return 0, false
 	}
@@ -104,9 +115,9 @@ func (s *byteSet) single() (byte, bool) {
 	}
 }
 
-// factorInfo scores a factor by how rarely it should occur: about 8 bits a literal byte,
+// FactorInfo scores a factor by how rarely it should occur: about 8 bits a literal byte,
 // fewer for a class.
-func factorInfo(f []byteSet) float64 {
+func FactorInfo(f []ByteSet) float64 {
 	info := 0.0
 	for i := range f {
 		info += 8 - float64(bits.Len(uint(f[i].size()))-1)
@@ -114,15 +125,15 @@ func factorInfo(f []byteSet) float64 {
 	return info
 }
 
-// factorFinder finds a factor: a literal with byte classes around it, as in [0-9]x[0-9].
-type factorFinder struct {
-	lit  *litFinder
+// FactorFinder finds a factor: a literal with byte classes around it, as in [0-9]x[0-9].
+type FactorFinder struct {
+	lit  *Finder
 	off  int // index of the literal in the factor
-	sets []byteSet
+	sets []ByteSet
 }
 
-// newFactorFinder returns a finder for a factor that holds a literal byte, or nil.
-func newFactorFinder(sets []byteSet) *factorFinder {
+// NewFactor returns a finder for a factor that holds a literal byte, or nil.
+func NewFactor(sets []ByteSet) *FactorFinder {
 	var lit []byte
 	off := 0
 	for i := 0; i < len(sets); {
@@ -144,14 +155,14 @@ func newFactorFinder(sets []byteSet) *factorFinder {
 	if lit == nil {
 		return nil
 	}
-	return &factorFinder{lit: newLitFinder(lit), off: off, sets: sets}
+	return &FactorFinder{lit: New(lit), off: off, sets: sets}
 }
 
-// index returns the first index of the factor in hay, or -1.
-func (f *factorFinder) index(hay []byte) int {
+// Index returns the first index of the factor in hay, or -1.
+func (f *FactorFinder) Index(hay []byte) int {
 	n := len(f.lit.lit)
 	for from := 0; ; {
-		i := f.lit.index(hay[from:])
+		i := f.lit.Index(hay[from:])
 		if i < 0 {
 			return -1
 		}
@@ -164,7 +175,7 @@ func (f *factorFinder) index(hay []byte) int {
 }
 
 // around reports whether b, which holds the literal at f.off, matches the classes.
-func (f *factorFinder) around(b []byte, n int) bool {
+func (f *FactorFinder) around(b []byte, n int) bool {
 	for i, c := range b {
 		if (i < f.off || i >= f.off+n) && !f.sets[i].has(c) {
 			return false
@@ -173,9 +184,9 @@ func (f *factorFinder) around(b []byte, n int) bool {
 	return true
 }
 
-// requiredFactor returns the most telling run of single-byte classes, such as [0-9]x[0-9],
+// RequiredFactor returns the most telling run of single-byte classes, such as [0-9]x[0-9],
 // that every match of expr (Go syntax, no case folding) contains, or nil.
-func requiredFactor(expr string) []byteSet {
+func RequiredFactor(expr string) []ByteSet {
 	re, err := syntax.Parse(expr, syntax.Perl)
 	if err != nil {
 		return nil
@@ -183,7 +194,7 @@ func requiredFactor(expr string) []byteSet {
 	return factorOf(re.Simplify())
 }
 
-func factorOf(re *syntax.Regexp) []byteSet {
+func factorOf(re *syntax.Regexp) []ByteSet {
 	switch re.Op {
 	case syntax.OpCapture, syntax.OpPlus:
 		return factorOf(re.Sub[0])
@@ -194,9 +205,9 @@ func factorOf(re *syntax.Regexp) []byteSet {
 	case syntax.OpLiteral, syntax.OpCharClass:
 		return byteSets(re)
 	case syntax.OpConcat:
-		var best, run []byteSet
-		keep := func(f []byteSet) {
-			if factorInfo(f) > factorInfo(best) {
+		var best, run []ByteSet
+		keep := func(f []ByteSet) {
+			if FactorInfo(f) > FactorInfo(best) {
 				best = f
 			}
 		}
@@ -217,7 +228,7 @@ func factorOf(re *syntax.Regexp) []byteSet {
 				// x+ ends with an x right before what follows.
 				if sets := byteSets(s.Sub[0]); len(sets) == 1 {
 					keep(append(run, sets[0]))
-					run = []byteSet{sets[0]}
+					run = []ByteSet{sets[0]}
 					continue
 				}
 			}
@@ -233,13 +244,13 @@ func factorOf(re *syntax.Regexp) []byteSet {
 
 // byteSets returns the classes of the bytes re matches when it always matches the same
 // number of ASCII bytes, or nil.
-func byteSets(re *syntax.Regexp) []byteSet {
+func byteSets(re *syntax.Regexp) []ByteSet {
 	if re.Flags&syntax.FoldCase != 0 {
 		return nil
 	}
 	switch re.Op {
 	case syntax.OpLiteral:
-		sets := make([]byteSet, len(re.Rune))
+		sets := make([]ByteSet, len(re.Rune))
 		for i, r := range re.Rune {
 			if r >= 0x80 {
 				return nil
@@ -248,7 +259,7 @@ func byteSets(re *syntax.Regexp) []byteSet {
 		}
 		return sets
 	case syntax.OpCharClass:
-		var set byteSet
+		var set ByteSet
 		for i := 0; i+1 < len(re.Rune); i += 2 {
 			if re.Rune[i+1] >= 0x80 {
 				return nil
@@ -260,14 +271,14 @@ func byteSets(re *syntax.Regexp) []byteSet {
 		if set.size() == 0 {
 			return nil
 		}
-		return []byteSet{set}
+		return []ByteSet{set}
 	}
 	return nil
 }
 
-// lowerASCII writes the ASCII lower-case form of src into dst (same length) and returns it.
+// LowerASCII writes the ASCII lower-case form of src into dst (same length) and returns it.
 // It works on eight bytes at a time: a byte gets 0x20 added when it is in 'A'..'Z'.
-func lowerASCII(dst, src []byte) []byte {
+func LowerASCII(dst, src []byte) []byte {
 	if cap(dst) < len(src) {
 		dst = make([]byte, len(src))
 	}
@@ -292,10 +303,11 @@ func lowerASCII(dst, src []byte) []byte {
 	return dst
 }
 
-// newFoldFinder returns a finder that works on the original (not lower-cased) input for a
+// NewFold returns a finder that works on the original (not lower-cased) input for a
 // lower-case literal, when the literal has a non-letter byte to scan for; else nil.
-func newFoldFinder(lit []byte) *litFinder {
-	f := &litFinder{lit: lit, fold: true, k: -1}
+func NewFold(lit []byte) *Finder {
+	f := &Finder{lit: lit, fold: true, k: -1}
+	byteRank := ranks()
 	for i, c := range lit {
 		if c >= 'a' && c <= 'z' {
 			continue
@@ -320,4 +332,56 @@ func equalFoldASCII(a, lowered []byte) bool {
 		}
 	}
 	return true
+}
+
+// RequiredLiteral returns a byte string that every match of re must contain (case
+// sensitive), or nil. grep searches buffers for it with bytes.Index before running the
+// regexp on the lines that contain it.
+func RequiredLiteral(expr string) []byte {
+	re, err := syntax.Parse(expr, syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	re = re.Simplify()
+	return literalOf(re)
+}
+
+func literalOf(re *syntax.Regexp) []byte {
+	switch re.Op {
+	case syntax.OpLiteral:
+		if re.Flags&syntax.FoldCase != 0 {
+			return nil
+		}
+		return []byte(string(re.Rune))
+	case syntax.OpCapture:
+		return literalOf(re.Sub[0])
+	case syntax.OpPlus:
+		return literalOf(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return literalOf(re.Sub[0])
+		}
+	case syntax.OpConcat:
+		var best []byte
+		// Adjacent literal pieces join into one longer literal.
+		var cur []byte
+		for _, s := range re.Sub {
+			if s.Op == syntax.OpLiteral && s.Flags&syntax.FoldCase == 0 {
+				cur = append(cur, string(s.Rune)...)
+				continue
+			}
+			if len(cur) > len(best) {
+				best = cur
+			}
+			cur = nil
+			if l := literalOf(s); len(l) > len(best) {
+				best = l
+			}
+		}
+		if len(cur) > len(best) {
+			best = cur
+		}
+		return best
+	}
+	return nil
 }

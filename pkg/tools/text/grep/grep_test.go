@@ -1,40 +1,11 @@
-package text
+package grep
 
 import (
 	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 )
-
-func textTree(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{
-		"a.txt":        "alpha one\nBeta two\ngamma three\nalphabet soup\nfoo-bar baz\n\nlast line alpha",
-		"sub/b.txt":    "nothing here\nALPHA upper\nfoo bar\n",
-		"sub/c.log":    "alpha in log\nx1y2\n",
-		"sub/deep/d.c": "int main() { return 0; }\n// alpha\n",
-		"bin.dat":      "alpha\x00binary\n",
-		"nums":         "10\n9\n100\n-3\n2.5\n1e3\n0x10\n 7\n",
-	})
-	return dir
-}
-
-func golden(t *testing.T, dir, stdin, pkg string, post func(string) string, args ...string) {
-	t.Helper()
-	p := gnu(t, args[0], pkg)
-	want, wantSt := runGNU(t, dir, stdin, append([]string{p}, args[1:]...)...)
-	got, stderr, gotSt := run(t, dir, stdin, args...)
-	if post != nil {
-		want, got = post(want), post(got)
-	}
-	if d := cmp.Diff(want, got); d != "" || wantSt != gotSt {
-		t.Errorf("%v: status gnu %d ours %d (stderr %q); output (-gnu +ours):\n%s", args, wantSt, gotSt, stderr, d)
-	}
-}
 
 func TestGrepGolden(t *testing.T) {
 	t.Setenv("LC_ALL", "C")

@@ -1,0 +1,17 @@
+package sed
+
+import (
+	"testing"
+
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/toolstest"
+)
+
+// The helpers every test of the package uses (package toolstest).
+var (
+	run        = toolstest.Run
+	writeFiles = toolstest.WriteFiles
+)
+
+// TestMain installs sed alone (toolstest.Main).
+func TestMain(m *testing.M) { toolstest.Main(m, []*tools.Applet{&Sed}) }

@@ -1,0 +1,428 @@
+package sed
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/posixre"
+)
+
+type sedAddr struct {
+	kind  byte // 'n' line, '$' last, 'r' regexp, '~' step, '+' relative (addr2 only)
+	n     int
+	step  int
+	re    *regexp.Regexp
+	empty bool // "//": the last regexp used
+}
+
+type sedCmd struct {
+	a1, a2  *sedAddr
+	neg     bool
+	name    byte
+	text    string // a i c, label, file name
+	re      *regexp.Regexp
+	reEmpty bool
+	repl    []replPart
+	global  bool
+	nth     int
+	print   bool
+	from    []rune // y
+	to      []rune
+	jump    int // for { (index of matching }), b, t
+	exit    int
+	wfile   string
+	// range state
+	active bool
+	end    int
+}
+
+type replPart struct {
+	lit   string
+	group int // -1: literal, 0: &, 1..9
+}
+
+type sedProg struct {
+	cmds []*sedCmd
+	ere  bool
+}
+
+type sedParser struct {
+	s   string
+	i   int
+	ere bool
+}
+
+func (p *sedParser) eof() bool { return p.i >= len(p.s) }
+
+func (p *sedParser) peek() byte {
+	if p.eof() {
+		return 0
+	}
+	return p.s[p.i]
+}
+
+func (p *sedParser) skipSpace() {
+	for !p.eof() && (p.s[p.i] == ' ' || p.s[p.i] == '\t') {
+		p.i++
+	}
+}
+
+// delimited reads up to the unescaped delim and returns the text with "\delim" unescaped
+// (and "\n" as newline when newline is true).
+func (p *sedParser) delimited(delim byte, isRE bool) (string, error) {
+	var b strings.Builder
+	for !p.eof() {
+		c := p.s[p.i]
+		p.i++
+		if c == delim {
+			return b.String(), nil
+		}
+		if c == '\\' && !p.eof() {
+			n := p.s[p.i]
+			p.i++
+			switch {
+			case n == delim && delim != '&':
+				b.WriteByte(n)
+			case n == 'n':
+				if isRE {
+					b.WriteString(`\n`)
+				} else {
+					b.WriteByte('\n')
+				}
+			case n == '\n':
+				b.WriteByte('\n')
+			default:
+				b.WriteByte('\\')
+				b.WriteByte(n)
+			}
+			continue
+		}
+		if c == '\n' && isRE {
+			return "", fmt.Errorf("unterminated address regex")
+		}
+		b.WriteByte(c)
+	}
+	return "", fmt.Errorf("unterminated `s' command")
+}
+
+func (p *sedParser) compileRE(src string, fold bool) (*regexp.Regexp, error) {
+	var expr string
+	var err error
+	if p.ere {
+		expr, err = posixre.ERE(src)
+	} else {
+		expr, err = posixre.BRE(src)
+	}
+	if err != nil {
+		return nil, err
+	}
+	flagsPrefix := "(?s)"
+	if fold {
+		flagsPrefix = "(?si)"
+	}
+	re, err := regexp.Compile(flagsPrefix + expr)
+	if err != nil {
+		return nil, fmt.Errorf("-e expression: %s", posixre.ErrorText(err))
+	}
+	return re, nil
+}
+
+func (p *sedParser) addr() (*sedAddr, error) {
+	c := p.peek()
+	switch {
+	case c >= '0' && c <= '9':
+		j := p.i
+		for !p.eof() && p.s[p.i] >= '0' && p.s[p.i] <= '9' {
+			p.i++
+		}
+		n, _ := strconv.Atoi(p.s[j:p.i])
+		if p.peek() == '~' {
+			p.i++
+			k := p.i
+			for !p.eof() && p.s[p.i] >= '0' && p.s[p.i] <= '9' {
+				p.i++
+			}
+			step, _ := strconv.Atoi(p.s[k:p.i])
+			return &sedAddr{kind: '~', n: n, step: step}, nil
+		}
+		return &sedAddr{kind: 'n', n: n}, nil
+	case c == '$':
+		p.i++
+		return &sedAddr{kind: '$'}, nil
+	case c == '/' || c == '\\':
+		p.i++
+		delim := byte('/')
+		if c == '\\' {
+			delim = p.peek()
+			p.i++
+		}
+		src, err := p.delimited(delim, true)
+		if err != nil {
+			return nil, err
+		}
+		fold := false
+		for p.peek() == 'I' || p.peek() == 'M' {
+			fold = fold || p.peek() == 'I'
+			p.i++
+		}
+		if src == "" {
+			return &sedAddr{kind: 'r', empty: true}, nil
+		}
+		re, err := p.compileRE(src, fold)
+		if err != nil {
+			return nil, err
+		}
+		return &sedAddr{kind: 'r', re: re}, nil
+	}
+	return nil, nil
+}
+
+// text reads the argument of a, i, c: "a text", "a\" newline "text", with "\" at a line
+// end continuing the text.
+func (p *sedParser) text() string {
+	p.skipSpace()
+	if p.peek() == '\\' {
+		p.i++
+		if p.peek() == '\n' {
+			p.i++
+		}
+	}
+	var b strings.Builder
+	for !p.eof() {
+		c := p.s[p.i]
+		p.i++
+		if c == '\\' && !p.eof() {
+			b.WriteByte(p.s[p.i])
+			p.i++
+			continue
+		}
+		if c == '\n' {
+			break
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+func (p *sedParser) label() string {
+	p.skipSpace()
+	j := p.i
+	for !p.eof() && p.s[p.i] != '\n' && p.s[p.i] != ';' {
+		p.i++
+	}
+	return strings.TrimSpace(p.s[j:p.i])
+}
+
+func parseRepl(s string) []replPart {
+	var parts []replPart
+	var lit strings.Builder
+	flush := func() {
+		if lit.Len() > 0 {
+			parts = append(parts, replPart{lit: lit.String(), group: -1})
+			lit.Reset()
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '\\' && i+1 < len(s):
+			i++
+			n := s[i]
+			switch {
+			case n >= '0' && n <= '9':
+				flush()
+				parts = append(parts, replPart{group: int(n - '0')})
+			case n == 'n':
+				lit.WriteByte('\n')
+			case n == 't':
+				lit.WriteByte('\t')
+			default:
+				lit.WriteByte(n)
+			}
+		case c == '&':
+			flush()
+			parts = append(parts, replPart{group: 0})
+		default:
+			lit.WriteByte(c)
+		}
+	}
+	flush()
+	return parts
+}
+
+func parseSed(script string, ere bool) (*sedProg, error) {
+	p := &sedParser{s: script, ere: ere}
+	prog := &sedProg{ere: ere}
+	var blocks []int
+	for {
+		for !p.eof() && strings.IndexByte(" \t\n;", p.peek()) >= 0 {
+			p.i++
+		}
+		if p.eof() {
+			break
+		}
+		if p.peek() == '#' {
+			for !p.eof() && p.peek() != '\n' {
+				p.i++
+			}
+			continue
+		}
+		cmd := &sedCmd{}
+		var err error
+		if cmd.a1, err = p.addr(); err != nil {
+			return nil, err
+		}
+		if cmd.a1 != nil && p.peek() == ',' {
+			p.i++
+			p.skipSpace()
+			if p.peek() == '+' {
+				p.i++
+				j := p.i
+				for !p.eof() && p.s[p.i] >= '0' && p.s[p.i] <= '9' {
+					p.i++
+				}
+				n, _ := strconv.Atoi(p.s[j:p.i])
+				cmd.a2 = &sedAddr{kind: '+', n: n}
+			} else if cmd.a2, err = p.addr(); err != nil {
+				return nil, err
+			} else if cmd.a2 == nil {
+				return nil, fmt.Errorf("-e expression #1, char %d: unexpected `,'", p.i)
+			}
+		}
+		p.skipSpace()
+		for p.peek() == '!' {
+			cmd.neg = true
+			p.i++
+			p.skipSpace()
+		}
+		if p.eof() {
+			return nil, fmt.Errorf("-e expression #1, char %d: missing command", p.i)
+		}
+		cmd.name = p.s[p.i]
+		p.i++
+		switch cmd.name {
+		case '{':
+			blocks = append(blocks, len(prog.cmds))
+		case '}':
+			if len(blocks) == 0 {
+				return nil, fmt.Errorf("-e expression #1, char %d: unexpected `}'", p.i)
+			}
+			prog.cmds[blocks[len(blocks)-1]].jump = len(prog.cmds) + 1
+			blocks = blocks[:len(blocks)-1]
+		case 'p', 'P', 'd', 'D', '=', 'n', 'N', 'h', 'H', 'g', 'G', 'x', 'l', 'z', 'F':
+		case 'q', 'Q':
+			p.skipSpace()
+			j := p.i
+			for !p.eof() && p.s[p.i] >= '0' && p.s[p.i] <= '9' {
+				p.i++
+			}
+			cmd.exit, _ = strconv.Atoi(p.s[j:p.i])
+		case 'a', 'i', 'c':
+			cmd.text = p.text()
+		case ':':
+			cmd.text = p.label()
+			if cmd.text == "" {
+				return nil, fmt.Errorf("\":\" lacks a label")
+			}
+		case 'b', 't', 'T':
+			cmd.text = p.label()
+		case 'r', 'R', 'w', 'W':
+			cmd.text = p.text()
+		case 's':
+			delim := p.peek()
+			p.i++
+			src, err := p.delimited(delim, true)
+			if err != nil {
+				return nil, err
+			}
+			repl, err := p.delimited(delim, false)
+			if err != nil {
+				return nil, err
+			}
+			cmd.repl = parseRepl(repl)
+			fold := false
+			for !p.eof() {
+				c := p.peek()
+				if c >= '0' && c <= '9' {
+					j := p.i
+					for !p.eof() && p.s[p.i] >= '0' && p.s[p.i] <= '9' {
+						p.i++
+					}
+					cmd.nth, _ = strconv.Atoi(p.s[j:p.i])
+					continue
+				}
+				if c == 'g' {
+					cmd.global = true
+				} else if c == 'p' {
+					cmd.print = true
+				} else if c == 'I' || c == 'i' {
+					fold = true
+				} else if c == 'm' || c == 'M' || c == 'e' {
+				} else if c == 'w' {
+					p.i++
+					cmd.wfile = p.text()
+					break
+				} else {
+					break
+				}
+				p.i++
+			}
+			if src == "" {
+				cmd.reEmpty = true
+			} else if cmd.re, err = p.compileRE(src, fold); err != nil {
+				return nil, err
+			}
+		case 'y':
+			delim := p.peek()
+			p.i++
+			a, err := p.delimited(delim, false)
+			if err != nil {
+				return nil, err
+			}
+			b, err := p.delimited(delim, false)
+			if err != nil {
+				return nil, err
+			}
+			cmd.from, cmd.to = []rune(a), []rune(b)
+			if len(cmd.from) != len(cmd.to) {
+				return nil, fmt.Errorf("strings for `y' command are different lengths")
+			}
+		default:
+			return nil, fmt.Errorf("-e expression #1, char %d: unknown command: `%c'", p.i, cmd.name)
+		}
+		prog.cmds = append(prog.cmds, cmd)
+		p.skipSpace()
+		if !p.eof() && p.peek() == '}' {
+			continue
+		}
+		if !p.eof() && p.peek() != ';' && p.peek() != '\n' && p.peek() != '#' {
+			if cmd.name != '}' && cmd.name != '{' {
+				return nil, fmt.Errorf("-e expression #1, char %d: extra characters after command", p.i+1)
+			}
+		}
+	}
+	if len(blocks) > 0 {
+		return nil, fmt.Errorf("-e expression #1, char 0: unmatched `{'")
+	}
+	// resolve labels
+	labels := map[string]int{}
+	for i, c := range prog.cmds {
+		if c.name == ':' {
+			labels[c.text] = i
+		}
+	}
+	for _, c := range prog.cmds {
+		if c.name == 'b' || c.name == 't' || c.name == 'T' {
+			if c.text == "" {
+				c.jump = len(prog.cmds)
+			} else if j, ok := labels[c.text]; ok {
+				c.jump = j
+			} else {
+				return nil, fmt.Errorf("can't find label for jump to `%s'", c.text)
+			}
+		}
+	}
+	return prog, nil
+}
