@@ -1,2 +1,4 @@
-// Package archive holds tar, gzip and the checksum and encoding applets.
+// Package archive is the family of tar, gzip (gunzip, zcat: gzip.go), the checksum applets
+// (md5sum, sha1sum, sha256sum, sha512sum: sum.go) and base64. tree.go is Create and
+// Extract, the tar of a whole tree that tar and kubectl ddebug cp share.
 package archive

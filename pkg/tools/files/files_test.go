@@ -130,10 +130,3 @@ func TestGoldenFiles(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) { golden(t, dir, "", c.pkg, c.post, c.args...) })
 	}
 }
-
-func TestWcStdinGolden(t *testing.T) {
-	for _, in := range []string{"", "a b\nc", "one\ntwo\nthree\n", "x\ty  z\n\n"} {
-		golden(t, "", in, "coreutils", nil, "wc")
-		golden(t, "", in, "coreutils", nil, "wc", "-l")
-	}
-}

@@ -1,15 +1,10 @@
 package files
 
 import (
-	"bytes"
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 )
 
 func mode(t *testing.T, p string) os.FileMode {
@@ -142,114 +137,5 @@ func TestFileOps(t *testing.T) {
 		if s.check != nil {
 			s.check(t)
 		}
-	}
-}
-
-func TestXargsNul(t *testing.T) {
-	out, _, st := run(t, "", "x/a b\x00y/c\x00", "xargs", "-0", "dirname")
-	if st != 0 || out != "x\ny\n" {
-		t.Errorf("xargs -0: %d %q", st, out)
-	}
-}
-
-func TestLsLongNames(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("needs root: files must be owned by uid 0 to check the name lookup")
-	}
-	dir := fixedTree(t)
-	out, _, st := run(t, dir, "", "ls", "-l", "a.txt", "link")
-	if st != 0 || !strings.Contains(out, " root root ") || !strings.Contains(out, "link -> a.txt") {
-		t.Errorf("ls -l: %q", out)
-	}
-	out, _, _ = run(t, dir, "", "ls", "-n", "a.txt")
-	if !strings.Contains(out, " 0 0 ") {
-		t.Errorf("ls -n: %q", out)
-	}
-}
-
-func TestLsDevice(t *testing.T) {
-	out, _, st := run(t, "/", "", "ls", "-l", "/dev/null")
-	if st != 0 || !strings.HasPrefix(out, "crw-rw-rw-") || !strings.Contains(out, "1, 3 ") {
-		t.Errorf("ls -l /dev/null: %q", out)
-	}
-}
-
-func TestFileMagic(t *testing.T) {
-	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{"s.sh": "#!/bin/sh\necho\n", "t.txt": "hi\n", "b.bin": "\x00\x01\x02", "e": ""})
-	os.Chmod(filepath.Join(dir, "s.sh"), 0o755)
-	os.Symlink("t.txt", filepath.Join(dir, "l"))
-	self, _ := os.Executable()
-	cases := map[string]string{
-		"s.sh":  "POSIX shell script, ASCII text executable",
-		"t.txt": "ASCII text",
-		"b.bin": "data",
-		"e":     "empty",
-		"l":     "symbolic link to t.txt",
-		".":     "directory",
-		self:    "ELF 64-bit LSB",
-	}
-	for name, want := range cases {
-		out, _, _ := run(t, dir, "", "file", "-b", name)
-		if !strings.HasPrefix(out, want) {
-			t.Errorf("file %s = %q, want prefix %q", name, out, want)
-		}
-	}
-	out, _, _ := run(t, dir, "", "file", "-b", self)
-	if !strings.Contains(out, "statically linked") && !strings.Contains(out, "dynamically linked") {
-		t.Errorf("file on the test binary does not say how it is linked: %q", out)
-	}
-	out, _, _ = run(t, dir, "", "file", "-b", "/bin/ls")
-	if !strings.Contains(out, "interpreter /lib") {
-		t.Errorf("file /bin/ls: no interpreter in %q", out)
-	}
-}
-
-// syncBuffer is a bytes.Buffer safe for a writer goroutine and a reading test.
-type syncBuffer struct {
-	mu chan struct{}
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu <- struct{}{}
-	defer func() { <-s.mu }()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu <- struct{}{}
-	defer func() { <-s.mu }()
-	return s.b.String()
-}
-
-func TestTailFollowStopsOnCancel(t *testing.T) {
-	dir := t.TempDir()
-	p := filepath.Join(dir, "log")
-	os.WriteFile(p, []byte("1\n2\n"), 0o644)
-	ctx, cancel := context.WithCancel(context.Background())
-	out := &syncBuffer{mu: make(chan struct{}, 1)}
-	env := &tools.Env{Stdin: strings.NewReader(""), Stdout: out, Stderr: out, Dir: dir}
-	done := make(chan int)
-	a, _ := tools.Lookup("tail")
-	go func() { done <- a.Run(ctx, env, []string{"tail", "-f", "-s", "0.05", "-n", "1", "log"}) }()
-	deadline := time.Now().Add(5 * time.Second)
-	for !strings.Contains(out.String(), "2\n") && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
-	f, _ := os.OpenFile(p, os.O_APPEND|os.O_WRONLY, 0)
-	f.WriteString("3\n")
-	f.Close()
-	for !strings.Contains(out.String(), "3\n") && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
-	cancel()
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-		t.Fatal("tail -f did not stop after cancel")
-	}
-	if got := out.String(); got != "2\n3\n" {
-		t.Errorf("tail -f output %q", got)
 	}
 }

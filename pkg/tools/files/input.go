@@ -1,0 +1,60 @@
+package files
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
+)
+
+// openInput opens an operand ("-" is stdin); the returned func closes it.
+func openInput(env *tools.Env, name string) (io.Reader, func(), error) {
+	if name == "-" {
+		return env.Stdin, func() {}, nil
+	}
+	f, err := os.Open(env.Abs(name))
+	if err != nil {
+		return nil, nil, err
+	}
+	if fi, err := f.Stat(); err == nil && fi.IsDir() {
+		f.Close()
+		return nil, nil, fmt.Errorf("Is a directory")
+	}
+	return f, func() { f.Close() }, nil
+}
+
+// inputs returns a reader over all operands (stdin when none), reporting open errors.
+func inputs(env *tools.Env, name string, ops []string) (io.Reader, func(), int) {
+	if len(ops) == 0 {
+		return env.Stdin, func() {}, 0
+	}
+	var rs []io.Reader
+	var closers []func()
+	st := 0
+	for _, op := range ops {
+		r, c, err := openInput(env, op)
+		if err != nil {
+			env.Errorf(name, "%s: %s", op, tools.Reason(err))
+			st = 1
+			continue
+		}
+		rs = append(rs, r)
+		closers = append(closers, c)
+	}
+	return io.MultiReader(rs...), func() {
+		for _, c := range closers {
+			c()
+		}
+	}, st
+}
+
+func parseSize(s string) (int64, error) {
+	base := 10
+	if strings.HasPrefix(s, "0x") || strings.HasPrefix(s, "0X") {
+		s, base = s[2:], 16
+	}
+	return strconv.ParseInt(s, base, 64)
+}

@@ -1,0 +1,84 @@
+package files
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
+)
+
+// Strings is strings: print the printable strings of files.
+var Strings = tools.Applet{Name: "strings", Summary: "print the printable strings of files", Run: runStrings}
+
+func runStrings(ctx context.Context, env *tools.Env, args []string) int {
+	fset := gnuflag.New("strings", "strings [-a] [-n MIN] [-t d|o|x] [FILE]...")
+	minLen := fset.Int('n', "bytes", 4)
+	radix := fset.String('t', "radix", "")
+	fset.Bool('a', "all")
+	a := args[1:]
+	for i, s := range a { // strings -8 means -n 8
+		if len(s) > 1 && s[0] == '-' && s[1] >= '0' && s[1] <= '9' {
+			a[i] = "-n" + s[1:]
+		}
+	}
+	ops, rc := fset.Parse(env, a)
+	if rc >= 0 {
+		return rc
+	}
+	if len(ops) == 0 {
+		ops = []string{"-"}
+	}
+	w := bufio.NewWriterSize(env.Stdout, 64<<10)
+	defer w.Flush()
+	st := 0
+	for _, op := range ops {
+		r, closer, err := openInput(env, op)
+		if err != nil {
+			w.Flush()
+			env.Errorf("strings", "'%s': %s", op, tools.Reason(err))
+			st = 1
+			continue
+		}
+		br := bufio.NewReaderSize(r, 64<<10)
+		var cur []byte
+		var off, start int64
+		flush := func() {
+			if len(cur) >= *minLen {
+				switch *radix {
+				case "d":
+					fmt.Fprintf(w, "%7d ", start)
+				case "o":
+					fmt.Fprintf(w, "%7o ", start)
+				case "x":
+					fmt.Fprintf(w, "%7x ", start)
+				}
+				w.Write(cur)
+				w.WriteByte('\n')
+			}
+			cur = cur[:0]
+		}
+		for {
+			c, err := br.ReadByte()
+			if err != nil {
+				break
+			}
+			if off&0xffff == 0 && ctx.Err() != nil {
+				break
+			}
+			if c >= 32 && c < 127 || c == '\t' {
+				if len(cur) == 0 {
+					start = off
+				}
+				cur = append(cur, c)
+			} else {
+				flush()
+			}
+			off++
+		}
+		flush()
+		closer()
+	}
+	return st
+}
