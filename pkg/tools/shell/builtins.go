@@ -10,6 +10,7 @@ import (
 	"mvdan.cc/sh/v3/interp"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/rlimits"
 )
 
 // builtinUmask shows or sets the file mode creation mask. The mask is per process, so it
@@ -57,87 +58,10 @@ func symbolicMask(m int) string {
 	return strings.Join(parts, ",")
 }
 
-type rlimit struct {
-	flag     byte
-	resource int
-	name     string
-	unit     uint64 // divisor for display
-}
-
-var rlimits = []rlimit{
-	{'c', syscall.RLIMIT_CORE, "core file size (blocks)", 512},
-	{'d', syscall.RLIMIT_DATA, "data seg size (kbytes)", 1024},
-	{'f', syscall.RLIMIT_FSIZE, "file size (blocks)", 512},
-	{'l', 8 /* RLIMIT_MEMLOCK */, "max locked memory (kbytes)", 1024},
-	{'m', 5 /* RLIMIT_RSS */, "max memory size (kbytes)", 1024},
-	{'n', syscall.RLIMIT_NOFILE, "open files", 1},
-	{'s', syscall.RLIMIT_STACK, "stack size (kbytes)", 1024},
-	{'t', syscall.RLIMIT_CPU, "cpu time (seconds)", 1},
-	{'u', 6 /* RLIMIT_NPROC */, "max user processes", 1},
-	{'v', syscall.RLIMIT_AS, "virtual memory (kbytes)", 1024},
-}
-
 // builtinUlimit shows resource limits (read-only: the debugger must not change the limits
-// its children inherit by surprise; use prlimit-style tools for that).
+// its children inherit by surprise); the ulimit applet runs the same code.
 func builtinUlimit(_ context.Context, _ *Shell, _ interp.HandlerContext, env *tools.Env, args []string) int {
-	if tools.WantsHelp(args) {
-		return tools.Usage(env, "ulimit [-SH] [-a | -cdflmnstuv]\n\nShow resource limits of the shell (read-only: setting them is not supported).\n  -a  all limits   -S soft (default)   -H hard\n  -n open files, -u processes, -s stack, -c core, -v virtual memory, -t cpu seconds, ...")
-	}
-	hard, all := false, false
-	var which []rlimit
-	for _, a := range args[1:] {
-		if len(a) < 2 || a[0] != '-' {
-			env.Errorf("ulimit", "setting limits is not supported (read-only view)")
-			return 1
-		}
-		for _, c := range []byte(a[1:]) {
-			switch c {
-			case 'H':
-				hard = true
-			case 'S':
-				hard = false
-			case 'a':
-				all = true
-			default:
-				found := false
-				for _, l := range rlimits {
-					if l.flag == c {
-						which, found = append(which, l), true
-					}
-				}
-				if !found {
-					env.Errorf("ulimit", "-%c: unknown or unsupported limit", c)
-					return 2
-				}
-			}
-		}
-	}
-	if all {
-		which = rlimits
-	} else if len(which) == 0 {
-		which = rlimits[2:3] // -f, as POSIX says
-	}
-	for _, l := range which {
-		var rl syscall.Rlimit
-		if err := syscall.Getrlimit(l.resource, &rl); err != nil {
-			env.Errorf("ulimit", "%s: %v", l.name, err)
-			return 1
-		}
-		v := rl.Cur
-		if hard {
-			v = rl.Max
-		}
-		val := "unlimited"
-		if v != ^uint64(0) {
-			val = strconv.FormatUint(v/l.unit, 10)
-		}
-		if len(which) > 1 {
-			fmt.Fprintf(env.Stdout, "%-28s (-%c) %s\n", l.name, l.flag, val)
-		} else {
-			fmt.Fprintln(env.Stdout, val)
-		}
-	}
-	return 0
+	return rlimits.Ulimit(env, args)
 }
 
 func builtinHistory(_ context.Context, s *Shell, _ interp.HandlerContext, env *tools.Env, args []string) int {

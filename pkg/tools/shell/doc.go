@@ -5,7 +5,8 @@
 // Commands that are neither functions nor builtins go through one exec handler: a toolbox
 // applet by that name runs in-process (it wins over a same-named file on PATH); anything
 // else is found on PATH and exec'd. The shell adds the builtins the interpreter lacks
-// (kill, jobs, wait with real PIDs, umask, ulimit, history, type) and the small applets
+// (kill, jobs, wait with real PIDs, umask, ulimit, history, type; kill and ulimit share
+// the signals and rlimits libraries with the applets of the same name) and the applets
 // that make `ddebug exec app -- true` work without a shell (true, false, echo, printf,
 // test, pwd, yes, seq, which).
 package shell

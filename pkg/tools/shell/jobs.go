@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -15,6 +14,7 @@ import (
 	"mvdan.cc/sh/v3/syntax"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/signals"
 )
 
 // job is a statement started with '&'. It runs on a copy of the interpreter in a goroutine;
@@ -408,34 +408,12 @@ func builtinDisown(_ context.Context, s *Shell, _ interp.HandlerContext, env *to
 	return 0
 }
 
-// signals by name, for kill and kill -l.
-var signals = map[string]syscall.Signal{
-	"HUP": syscall.SIGHUP, "INT": syscall.SIGINT, "QUIT": syscall.SIGQUIT, "ILL": syscall.SIGILL,
-	"TRAP": syscall.SIGTRAP, "ABRT": syscall.SIGABRT, "BUS": syscall.SIGBUS, "FPE": syscall.SIGFPE,
-	"KILL": syscall.SIGKILL, "USR1": syscall.SIGUSR1, "SEGV": syscall.SIGSEGV, "USR2": syscall.SIGUSR2,
-	"PIPE": syscall.SIGPIPE, "ALRM": syscall.SIGALRM, "TERM": syscall.SIGTERM, "CHLD": syscall.SIGCHLD,
-	"CONT": syscall.SIGCONT, "STOP": syscall.SIGSTOP, "TSTP": syscall.SIGTSTP, "TTIN": syscall.SIGTTIN,
-	"TTOU": syscall.SIGTTOU, "URG": syscall.SIGURG, "XCPU": syscall.SIGXCPU, "XFSZ": syscall.SIGXFSZ,
-	"VTALRM": syscall.SIGVTALRM, "PROF": syscall.SIGPROF, "WINCH": syscall.SIGWINCH, "IO": syscall.SIGIO,
-	"PWR": syscall.Signal(30), "SYS": syscall.SIGSYS,
-}
-
+// sigName is the name of sig without SIG, or its number when it has none.
 func sigName(sig syscall.Signal) string {
-	for n, s := range signals {
-		if s == sig {
-			return n
-		}
+	if n := signals.Name(sig); n != "" {
+		return n
 	}
 	return strconv.Itoa(int(sig))
-}
-
-func parseSignal(s string) (syscall.Signal, bool) {
-	if n, err := strconv.Atoi(s); err == nil && n >= 0 && n < 65 {
-		return syscall.Signal(n), true
-	}
-	s = strings.TrimPrefix(strings.ToUpper(s), "SIG")
-	sig, ok := signals[s]
-	return sig, ok
 }
 
 func builtinKill(_ context.Context, s *Shell, _ interp.HandlerContext, env *tools.Env, args []string) int {
@@ -459,13 +437,8 @@ func builtinKill(_ context.Context, s *Shell, _ interp.HandlerContext, env *tool
 			fmt.Fprintln(env.Stdout, sigName(syscall.Signal(n)))
 			return 0
 		}
-		var names []string
-		for n := range signals {
-			names = append(names, n)
-		}
-		sort.Slice(names, func(i, k int) bool { return signals[names[i]] < signals[names[k]] })
-		for _, n := range names {
-			fmt.Fprintf(env.Stdout, "%2d) SIG%s\n", int(signals[n]), n)
+		for _, sig := range signals.List() {
+			fmt.Fprintf(env.Stdout, "%2d) SIG%s\n", int(sig.Num), sig.Name)
 		}
 		return 0
 	case a == "-s" || a == "-n":
@@ -474,7 +447,7 @@ func builtinKill(_ context.Context, s *Shell, _ interp.HandlerContext, env *tool
 			return 2
 		}
 		var ok bool
-		if sig, ok = parseSignal(rest[1]); !ok {
+		if sig, ok = signals.Parse(rest[1]); !ok {
 			env.Errorf("kill", "%s: unknown signal", rest[1])
 			return 2
 		}
@@ -483,7 +456,7 @@ func builtinKill(_ context.Context, s *Shell, _ interp.HandlerContext, env *tool
 		rest = rest[1:]
 	case len(a) > 1 && a[0] == '-':
 		var ok bool
-		if sig, ok = parseSignal(a[1:]); !ok {
+		if sig, ok = signals.Parse(a[1:]); !ok {
 			env.Errorf("kill", "%s: unknown signal", a[1:])
 			return 2
 		}

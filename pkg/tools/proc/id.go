@@ -8,20 +8,15 @@ import (
 	"strconv"
 	"strings"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/userdb"
-	"golang.org/x/sys/unix"
 )
 
 // ID is id: print user and group ids.
 var ID = tools.Applet{Name: "id", Summary: "print user and group ids", Run: runID}
-
-// Whoami is whoami: print the effective user name.
-var Whoami = tools.Applet{Name: "whoami", Summary: "print the effective user name", Run: runWhoami}
-
-// Groups is groups: print the groups of a user.
-var Groups = tools.Applet{Name: "groups", Summary: "print the groups of a user", Run: runGroups}
 
 // identity is who a process or a user is.
 type identity struct {
@@ -133,44 +128,4 @@ func formatID(db *userdb.DB, id identity) string {
 	}
 	b.WriteString(" groups=" + strings.Join(gs, ","))
 	return b.String()
-}
-
-func runWhoami(_ context.Context, env *tools.Env, args []string) int {
-	if tools.WantsHelp(args) {
-		return tools.Usage(env, "whoami")
-	}
-	// A distroless root often has no /etc/passwd, or not this uid in it: print the
-	// number, as id and groups do, rather than failing as GNU whoami would.
-	fmt.Fprintln(env.Stdout, userdb.Load("/").UserOrID(unix.Geteuid()))
-	return 0
-}
-
-func runGroups(_ context.Context, env *tools.Env, args []string) int {
-	if tools.WantsHelp(args) {
-		return tools.Usage(env, "groups [USER]...")
-	}
-	db := userdb.Load("/")
-	if len(args) == 1 {
-		var out []string
-		for _, g := range selfIdentity().allGroups() {
-			out = append(out, db.GroupOrID(g))
-		}
-		fmt.Fprintln(env.Stdout, strings.Join(out, " "))
-		return 0
-	}
-	status := 0
-	for _, name := range args[1:] {
-		id, ok := userIdentity(db, name)
-		if !ok {
-			env.Errorf("groups", "'%s': no such user", name)
-			status = 1
-			continue
-		}
-		var out []string
-		for _, g := range id.allGroups() {
-			out = append(out, db.GroupOrID(g))
-		}
-		fmt.Fprintf(env.Stdout, "%s : %s\n", name, strings.Join(out, " "))
-	}
-	return status
 }

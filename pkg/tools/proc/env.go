@@ -13,9 +13,6 @@ import (
 // Env is env: print the environment or run a command in a modified one.
 var Env = tools.Applet{Name: "env", Summary: "print the environment or run a command in a modified one", Run: runEnv}
 
-// Printenv is printenv: print environment variables.
-var Printenv = tools.Applet{Name: "printenv", Summary: "print environment variables", Run: runPrintenv}
-
 func runEnv(ctx context.Context, env *tools.Env, args []string) int {
 	if tools.WantsHelp(args) {
 		return tools.Usage(env, "env [-i] [-u NAME]... [-0] [NAME=VALUE]... [COMMAND [ARG]...]")
@@ -78,29 +75,4 @@ func unsetEnv(environ []string, key string) []string {
 		}
 	}
 	return out
-}
-
-func runPrintenv(_ context.Context, env *tools.Env, args []string) int {
-	if tools.WantsHelp(args) {
-		return tools.Usage(env, "printenv [-0] [NAME]...")
-	}
-	sep, rest := "\n", args[1:]
-	if len(rest) > 0 && (rest[0] == "-0" || rest[0] == "--null") {
-		sep, rest = "\x00", rest[1:]
-	}
-	if len(rest) == 0 {
-		for _, kv := range env.Environ {
-			fmt.Fprint(env.Stdout, kv+sep)
-		}
-		return 0
-	}
-	status := 0
-	for _, k := range rest {
-		if v, ok := env.LookupEnv(k); ok {
-			fmt.Fprint(env.Stdout, v+sep)
-		} else {
-			status = 1
-		}
-	}
-	return status
 }

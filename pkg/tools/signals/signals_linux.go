@@ -1,0 +1,5 @@
+package signals
+
+import "syscall"
+
+var osSignals = []Signal{{syscall.SIGSTKFLT, "STKFLT"}, {syscall.SIGPWR, "PWR"}}

@@ -1,0 +1,5 @@
+//go:build !linux
+
+package signals
+
+var osSignals []Signal
