@@ -15,5 +15,6 @@ var Applets = []*tools.Applet{
 	&Netstat,
 	&Nslookup,
 	&Ss,
+	&Sysctl,
 	&Wget,
 }
