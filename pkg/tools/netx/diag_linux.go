@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"net"
-	"syscall"
 
 	"golang.org/x/sys/unix"
 )
@@ -109,47 +108,11 @@ func parseUnixDiagMsg(b []byte) (socket, bool) {
 // sockDiag sends one NETLINK_SOCK_DIAG dump request whose body is req and calls each
 // with the body of every reply message.
 func sockDiag(req []byte, each func([]byte)) error {
-	fd, err := unix.Socket(unix.AF_NETLINK, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, unix.NETLINK_SOCK_DIAG)
+	err := netlinkDump(unix.NETLINK_SOCK_DIAG, unix.SOCK_DIAG_BY_FAMILY, req, func(_ uint16, b []byte) { each(b) })
 	if err != nil {
-		return fmt.Errorf("opening sock_diag: %w", err)
+		return fmt.Errorf("sock_diag: %w", err)
 	}
-	defer unix.Close(fd)
-	const sizeofNlMsghdr = 16
-	msg := make([]byte, sizeofNlMsghdr+len(req))
-	ne := binary.NativeEndian
-	ne.PutUint32(msg[0:4], uint32(len(msg)))
-	ne.PutUint16(msg[4:6], unix.SOCK_DIAG_BY_FAMILY)
-	ne.PutUint16(msg[6:8], unix.NLM_F_REQUEST|unix.NLM_F_DUMP)
-	ne.PutUint32(msg[8:12], 1)
-	copy(msg[sizeofNlMsghdr:], req)
-	if err := unix.Sendto(fd, msg, 0, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
-		return fmt.Errorf("sending sock_diag request: %w", err)
-	}
-	buf := make([]byte, 64*1024)
-	for {
-		n, _, err := unix.Recvfrom(fd, buf, 0)
-		if err != nil {
-			return fmt.Errorf("reading sock_diag: %w", err)
-		}
-		msgs, err := syscall.ParseNetlinkMessage(buf[:n])
-		if err != nil {
-			return fmt.Errorf("parsing sock_diag: %w", err)
-		}
-		for _, m := range msgs {
-			switch m.Header.Type {
-			case unix.NLMSG_DONE:
-				return nil
-			case unix.NLMSG_ERROR:
-				if len(m.Data) >= 4 {
-					if errno := -int32(ne.Uint32(m.Data[0:4])); errno != 0 {
-						return fmt.Errorf("sock_diag: %w", syscall.Errno(errno))
-					}
-				}
-				return nil
-			}
-			each(m.Data)
-		}
-	}
+	return nil
 }
 
 // parseInetDiagMsg decodes struct inet_diag_msg (72 bytes).

@@ -6,6 +6,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -457,34 +458,56 @@ func writeRoute(w io.Writer, r route, byIndex map[int]link, withDev bool) {
 	fmt.Fprintln(w, s)
 }
 
-// neighbour is one ARP / NDP cache entry.
+// neighbour is one ARP / NDP cache entry (or proxy entry).
 type neighbour struct {
 	family, index int
 	state         uint16
 	flags         uint8
+	extFlags      uint32
+	protocol      uint8
 	dst           net.IP
 	lladdr        net.HardwareAddr
+	cache         []byte // struct nda_cacheinfo
+	probes        uint32
+	hasProbes     bool
 }
 
-func readNeighbours(family int) ([]neighbour, error) {
-	bodies, err := dump(unix.RTM_GETNEIGH, family, unix.RTM_NEWNEIGH)
-	if err != nil {
-		return nil, err
-	}
+// Neighbour attributes and flags newer than golang.org/x/sys knows.
+const (
+	ndaProtocol   = 12
+	ndaFlagsExt   = 15
+	ntfExtManaged = 0x1
+)
+
+// readNeighbours dumps the neighbour table of family (the proxy table with proxy), as
+// iproute2 asks for it: an ndmsg, whose flags choose the table.
+func readNeighbours(family int, proxy bool) ([]neighbour, error) {
 	const sizeofNdMsg = 12
+	req := make([]byte, sizeofNdMsg)
+	req[0] = byte(family)
+	if proxy {
+		req[10] = unix.NTF_PROXY
+	}
 	var out []neighbour
-	for _, b := range bodies {
-		if len(b) < sizeofNdMsg {
-			continue
+	err := netlinkDump(unix.NETLINK_ROUTE, unix.RTM_GETNEIGH, req, func(typ uint16, b []byte) {
+		if typ != unix.RTM_NEWNEIGH || len(b) < sizeofNdMsg {
+			return
 		}
 		n := neighbour{family: int(b[0]), index: int(int32(binary.NativeEndian.Uint32(b[4:8]))),
 			state: binary.NativeEndian.Uint16(b[8:10]), flags: b[10]}
 		a := rtattrs(b[sizeofNdMsg:])
-		n.dst, n.lladdr = a[unix.NDA_DST], a[unix.NDA_LLADDR]
-		if n.state&unix.NUD_NOARP != 0 || n.dst == nil || n.dst.IsMulticast() {
-			continue
+		n.dst, n.lladdr, n.cache = a[unix.NDA_DST], a[unix.NDA_LLADDR], a[unix.NDA_CACHEINFO]
+		if p, ok := a[unix.NDA_PROBES]; ok {
+			n.probes, n.hasProbes = u32(p), true
 		}
+		if p := a[ndaProtocol]; len(p) > 0 {
+			n.protocol = p[0]
+		}
+		n.extFlags = u32(a[ndaFlagsExt])
 		out = append(out, n)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("netlink neighbour dump: %w", err)
 	}
 	return out, nil
 }
@@ -498,29 +521,222 @@ var nudNames = []struct {
 	{unix.NUD_NOARP, "NOARP"}, {unix.NUD_PERMANENT, "PERMANENT"},
 }
 
-// writeNeighbour prints n as ip neigh does; withDev as for writeRoute.
-func writeNeighbour(w io.Writer, n neighbour, byIndex map[int]link, withDev bool) {
-	fmt.Fprintf(w, "%s ", n.dst)
-	if withDev {
-		fmt.Fprintf(w, "dev %s ", byIndex[n.index].name)
+var errReadOnly = errors.New("is not supported: this ip is read-only")
+
+// ipError is a usage error printed as iproute2 prints it, with its exit status.
+type ipError struct {
+	msg  string
+	code int
+}
+
+func (e ipError) Error() string { return e.msg }
+
+// neighFilter is what `ip neigh show` selects: iproute2's filter.
+type neighFilter struct {
+	family int
+	index  int
+	state  uint32 // NUD_ bits, 0x100 for entries in no state (nud none)
+	proxy  bool
+	prefix *net.IPNet
+	stats  bool
+}
+
+// parseNeighFilter reads the selectors of ip neigh show: dev, nud STATE (repeatable,
+// all), proxy, [to] PREFIX. The default state filter leaves NOARP and stateless entries
+// out, as iproute2's does.
+func parseNeighFilter(args []string, family int) (neighFilter, string, error) {
+	f := neighFilter{family: family, state: 0xff &^ unix.NUD_NOARP}
+	dev, stateGiven := "", false
+	for i := 0; i < len(args); i++ {
+		next := func() (string, error) {
+			if i+1 >= len(args) {
+				return "", ipError{"Command line is not complete. Try option \"help\"", 255}
+			}
+			i++
+			return args[i], nil
+		}
+		switch a := args[i]; a {
+		case "show", "list", "ls", "lst":
+		case "dev":
+			v, err := next()
+			if err != nil {
+				return f, "", err
+			}
+			dev = v
+		case "nud":
+			v, err := next()
+			if err != nil {
+				return f, "", err
+			}
+			if !stateGiven {
+				stateGiven, f.state = true, 0
+			}
+			st, ok := nudState(v)
+			if !ok {
+				return f, "", ipError{fmt.Sprintf("Error: argument \"%s\" is wrong: nud state is bad", v), 255}
+			}
+			f.state |= st
+		case "proxy":
+			f.proxy = true
+		case "unused", "nomaster":
+		case "add", "del", "delete", "change", "replace", "set", "flush", "append":
+			return f, "", fmt.Errorf("%q %w", a, errReadOnly)
+		default:
+			if a == "to" {
+				v, err := next()
+				if err != nil {
+					return f, "", err
+				}
+				a = v
+			}
+			p, err := parsePrefix(a)
+			if err != nil {
+				return f, "", ipError{fmt.Sprintf("Error: any valid prefix is expected rather than \"%s\".", a), 1}
+			}
+			f.prefix = p
+			if f.family == unix.AF_UNSPEC {
+				f.family = unix.AF_INET
+				if p.IP.To4() == nil {
+					f.family = unix.AF_INET6
+				}
+			}
+		}
+	}
+	return f, dev, nil
+}
+
+// nudState is iproute2's nud_state_a2n, plus all and none (0x100: no state at all).
+func nudState(s string) (uint32, bool) {
+	switch {
+	case s == "all":
+		return ^uint32(0), true
+	case s == "none":
+		return 0x100, true
+	case strings.HasPrefix("permanent", s):
+		return unix.NUD_PERMANENT, true
+	case strings.HasPrefix("reachable", s):
+		return unix.NUD_REACHABLE, true
+	case s == "noarp":
+		return unix.NUD_NOARP, true
+	case s == "stale":
+		return unix.NUD_STALE, true
+	case s == "incomplete":
+		return unix.NUD_INCOMPLETE, true
+	case s == "delay":
+		return unix.NUD_DELAY, true
+	case s == "probe":
+		return unix.NUD_PROBE, true
+	case strings.HasPrefix("failed", s):
+		return unix.NUD_FAILED, true
+	}
+	n, err := strconv.ParseUint(s, 0, 32)
+	if err != nil || n >= 0x100 || n&(n-1) != 0 {
+		return 0, false
+	}
+	if n == 0 {
+		return 0x100, true
+	}
+	return uint32(n), true
+}
+
+// parsePrefix reads an address or prefix as iproute2's get_prefix does ("all"/"default"
+// is everything).
+func parsePrefix(s string) (*net.IPNet, error) {
+	if s == "all" || s == "default" || s == "any" {
+		return &net.IPNet{IP: net.IPv4zero.To4(), Mask: net.CIDRMask(0, 32)}, nil
+	}
+	if !strings.Contains(s, "/") {
+		ip := net.ParseIP(s)
+		if ip == nil {
+			return nil, fmt.Errorf("bad address %q", s)
+		}
+		bits := 128
+		if ip4 := ip.To4(); ip4 != nil {
+			ip, bits = ip4, 32
+		}
+		return &net.IPNet{IP: ip, Mask: net.CIDRMask(bits, bits)}, nil
+	}
+	_, p, err := net.ParseCIDR(s)
+	return p, err
+}
+
+// selected is iproute2's print_neigh filter.
+func (f neighFilter) selected(n neighbour) bool {
+	if f.family != unix.AF_UNSPEC && f.family != n.family {
+		return false
+	}
+	if f.index != 0 && f.index != n.index {
+		return false
+	}
+	if f.state&uint32(n.state) == 0 && n.flags&unix.NTF_PROXY == 0 && n.flags&unix.NTF_EXT_LEARNED == 0 &&
+		(n.state != 0 || f.state&0x100 == 0) {
+		return false
+	}
+	if f.prefix != nil {
+		ones, _ := f.prefix.Mask.Size()
+		if ones > 0 && (n.dst == nil || !f.prefix.Contains(n.dst)) {
+			return false
+		}
+	}
+	return true
+}
+
+// writeNeighbour prints n as ip neigh does; withDev as for writeRoute; stats as -s.
+func writeNeighbour(w io.Writer, n neighbour, byIndex map[int]link, withDev, stats bool) {
+	if n.dst != nil {
+		fmt.Fprintf(w, "%s ", n.dst)
+	}
+	if withDev && n.index != 0 {
+		name := "if" + strconv.Itoa(n.index)
+		if l, ok := byIndex[n.index]; ok {
+			name = l.name
+		}
+		fmt.Fprintf(w, "dev %s ", name)
 	}
 	if len(n.lladdr) > 0 {
 		fmt.Fprintf(w, "lladdr %s ", n.lladdr)
 	}
-	if n.flags&unix.NTF_ROUTER != 0 {
-		fmt.Fprint(w, "router ")
-	}
-	var states []string
-	for _, s := range nudNames {
-		if n.state&s.bit != 0 {
-			states = append(states, s.name)
+	for _, f := range []struct {
+		set  bool
+		name string
+	}{{n.flags&unix.NTF_ROUTER != 0, "router"}, {n.flags&unix.NTF_PROXY != 0, "proxy"},
+		{n.extFlags&ntfExtManaged != 0, "managed"}, {n.flags&unix.NTF_EXT_LEARNED != 0, "extern_learn"},
+		{n.flags&unix.NTF_OFFLOADED != 0, "offload"}} {
+		if f.set {
+			fmt.Fprint(w, f.name+" ")
 		}
 	}
-	fmt.Fprintln(w, strings.Join(states, ",")+" ")
+	if stats {
+		if len(n.cache) >= 16 {
+			// struct nda_cacheinfo: confirmed, used, updated (clock ticks, USER_HZ 100), refcnt.
+			ne := binary.NativeEndian
+			const hz = 100
+			if ref := ne.Uint32(n.cache[12:16]); ref != 0 {
+				fmt.Fprintf(w, " ref %d", ref)
+			}
+			fmt.Fprintf(w, " used %d/%d/%d", ne.Uint32(n.cache[4:8])/hz, ne.Uint32(n.cache[0:4])/hz, ne.Uint32(n.cache[8:12])/hz)
+		}
+		if n.hasProbes {
+			fmt.Fprintf(w, "probes %d ", n.probes)
+		}
+	}
+	for _, s := range nudNames {
+		if n.state&s.bit != 0 {
+			fmt.Fprint(w, s.name+" ")
+		}
+	}
+	if n.protocol != 0 {
+		p, ok := routeProtos[int(n.protocol)]
+		if !ok {
+			p = strconv.Itoa(int(n.protocol))
+		}
+		fmt.Fprintf(w, "proto %s ", p)
+	}
+	fmt.Fprintln(w)
 }
 
 func runIP(_ context.Context, env *tools.Env, args []string) int {
-	family, brief := unix.AF_UNSPEC, false
+	family, brief, stats := unix.AF_UNSPEC, false, false
 	rest := args[1:]
 	for len(rest) > 0 && strings.HasPrefix(rest[0], "-") {
 		switch rest[0] {
@@ -532,7 +748,9 @@ func runIP(_ context.Context, env *tools.Env, args []string) int {
 			brief = true
 		case "--help", "-h", "-help":
 			return tools.Usage(env, ipUsage)
-		case "-n", "-N", "-d", "-details", "-s", "-c", "-color":
+		case "-s", "-stats", "-statistics":
+			stats = true
+		case "-n", "-N", "-d", "-details", "-c", "-color":
 			// accepted and ignored
 		default:
 			env.Errorf("ip", "option %q is not supported", rest[0])
@@ -544,8 +762,9 @@ func runIP(_ context.Context, env *tools.Env, args []string) int {
 		return tools.Usage(env, ipUsage)
 	}
 	object, rest := rest[0], rest[1:]
+	neigh := strings.HasPrefix("neighbour", object) || strings.HasPrefix("neighbor", object)
 	dev := ""
-	for i := 0; i < len(rest); i++ {
+	for i := 0; i < len(rest) && !neigh; i++ {
 		switch rest[i] {
 		case "show", "list", "ls", "lst":
 		case "dev":
@@ -637,15 +856,37 @@ func runIP(_ context.Context, env *tools.Env, args []string) int {
 				writeRoute(w, r, byIndex, dev == "")
 			}
 		}
-	case strings.HasPrefix("neighbour", object) || strings.HasPrefix("neighbor", object):
-		ns, err := readNeighbours(family)
+	case neigh:
+		f, ndev, err := parseNeighFilter(rest, family)
+		if errors.Is(err, errReadOnly) {
+			env.Errorf("ip", "%v", err)
+			return 2
+		}
+		var ierr ipError
+		if errors.As(err, &ierr) { // worded as iproute2 words it
+			fmt.Fprintln(env.Stderr, ierr.msg)
+			return ierr.code
+		}
+		if ndev != "" {
+			for _, l := range links {
+				if l.name == ndev {
+					f.index = l.index
+				}
+			}
+			if f.index == 0 {
+				fmt.Fprintf(env.Stderr, "Cannot find device \"%s\"\n", ndev)
+				return 1
+			}
+		}
+		f.stats = stats
+		ns, err := readNeighbours(f.family, f.proxy)
 		if err != nil {
 			env.Errorf("ip", "%v", err)
 			return 1
 		}
 		for _, n := range ns {
-			if dev == "" || byIndex[n.index].name == dev {
-				writeNeighbour(w, n, byIndex, dev == "")
+			if f.selected(n) {
+				writeNeighbour(w, n, byIndex, f.index == 0, f.stats)
 			}
 		}
 	default:

@@ -75,3 +75,9 @@ func mustLook(t *testing.T, name string) string {
 	}
 	return p
 }
+
+// runNetns runs our applet args[0] in ns and returns its output and status.
+func runNetns(t *testing.T, ns string, args ...string) (string, string, int) {
+	t.Helper()
+	return toolstest.Status(t, inNetns(t, ns, args...))
+}
