@@ -18,9 +18,6 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/tools/remotecommand"
-	cmdutil "k8s.io/kubectl/pkg/cmd/util"
-	"k8s.io/kubectl/pkg/polymorphichelpers"
-	"k8s.io/kubectl/pkg/util/completion"
 	kterm "k8s.io/kubectl/pkg/util/term"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/ephemeral"
@@ -101,13 +98,8 @@ Exit status: the command's own; 125 when ddebug itself failed.`
 	f.BoolVarP(&o.TTY, "tty", "t", false, "allocate a terminal for the command (the default without a command, when stdin is one)")
 	f.BoolVar(&o.NoReuse, "new", false, "always add a new debug container instead of reusing a running one")
 	// kubectl ddebug <TAB>: pods (and TYPE/NAME), -c containers of that pod, -n namespaces,
-	// --context contexts, through kubectl's own completion helpers.
-	factory := cmdutil.NewFactory(o.ConfigFlags)
-	completion.SetFactoryForCompletion(factory)
-	root.ValidArgsFunction = completion.PodResourceNameCompletionFunc(factory)
-	_ = root.RegisterFlagCompletionFunc("container", completion.ContainerCompletionFunc(factory))
-	_ = root.RegisterFlagCompletionFunc("namespace", completion.ResourceNameCompletionFunc(factory, "namespace"))
-	_ = root.RegisterFlagCompletionFunc("context", completion.ContextCompletionFunc)
+	// --context contexts, as kubectl completes them (kube_complete.go).
+	kubeCompletion{o.ConfigFlags}.register(root)
 	root.RunE = func(cmd *cobra.Command, args []string) error {
 		if len(args) == 0 {
 			return cmd.Help()
@@ -222,7 +214,7 @@ func (o *KubeOptions) newDebugger() (*ephemeral.Debugger, error) {
 }
 
 // resolvePod turns Ref into one running pod through the resource builder, as kubectl does.
-func (o *KubeOptions) resolvePod(context.Context) (*corev1.Pod, error) {
+func (o *KubeOptions) resolvePod(ctx context.Context) (*corev1.Pod, error) {
 	r := resource.NewBuilder(o.ConfigFlags).
 		WithScheme(scheme.Scheme, scheme.Scheme.PrioritizedVersionsAllGroups()...).
 		NamespaceParam(o.namespace).DefaultNamespace().
@@ -242,7 +234,15 @@ func (o *KubeOptions) resolvePod(context.Context) (*corev1.Pod, error) {
 	if pod, ok := infos[0].Object.(*corev1.Pod); ok {
 		return pod, nil
 	}
-	pod, err := polymorphichelpers.AttachablePodForObjectFn(o.ConfigFlags, infos[0].Object, o.Timeout)
+	cfg, err := o.ConfigFlags.ToRESTConfig()
+	if err != nil {
+		return nil, fmt.Errorf("reading kubeconfig: %w", err)
+	}
+	client, err := podsClient(cfg)
+	if err != nil {
+		return nil, err
+	}
+	pod, err := attachablePod(ctx, client, infos[0].Object, o.Timeout)
 	if err != nil {
 		return nil, fmt.Errorf("finding a running pod of %s: %w", o.Ref, err)
 	}

@@ -19,7 +19,6 @@ import (
 	"k8s.io/cli-runtime/pkg/resource"
 	"k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
-	"k8s.io/kubectl/pkg/polymorphichelpers"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/ephemeral"
 )
@@ -148,7 +147,7 @@ func (fan *FanOptions) listPods(ctx context.Context) ([]corev1.Pod, string, erro
 			return []corev1.Pod{*pod}, "of pod " + pod.Name, nil
 		}
 		var sel interface{ String() string }
-		ns, sel, err = polymorphichelpers.SelectorsForObject(infos[0].Object)
+		ns, sel, err = selectorOf(infos[0].Object)
 		if err != nil {
 			return nil, "", fmt.Errorf("finding the pods of %s: %w", o.Ref, err)
 		}
