@@ -112,6 +112,7 @@ cluster-down:
 bench: build
 	bench/exec.sh
 	bench/toolbox.sh
+	bench/plugin-start.sh
 	bench/image-size.sh
 	$(MAKE) bench-cluster
 

@@ -2,6 +2,8 @@
 # Benchmark of the toolbox, printed as ratios against the reference tools measured in the same run,
 # with Debian's busybox-static (the yardstick the issue names) beside every row:
 #   size:  stripped static toolbox <= 12 MiB, gzip -9 <= 4 MiB            (busybox's sizes for scale)
+#   start: ddebug-toolbox true  <= 1.4x a Go hello world (1.5 ms where hello is 1.1 ms; hyperfine -N,
+#                                 the three commands in one invocation; bench/plugin-start.sh has more)
 #   sh -c 'ls / >/dev/null'  <= 4x busybox-static
 #   ps aux with 1,000 extra processes, ss -tanp with 1,000 sockets  <= 4x procps / iproute2
 #                                                      (busybox ps and netstat -tan for scale)
@@ -9,7 +11,7 @@
 #                                                      (busybox grep -r for scale, BB_RUNS runs)
 # Pass/fail is the target column only; the busybox column is information. grep writes to a
 # file, not /dev/null: GNU grep stops at the first match when its output is /dev/null.
-# Exits 1 when a target is missed. Needs busybox-static, procps, iproute2, grep, python3.
+# Exits 1 when a target is missed. Needs busybox-static, procps, iproute2, grep, python3, hyperfine, go.
 # Usage: bench/toolbox.sh [N]   (N runs a measure, median; BB_RUNS runs of busybox grep, default 3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -67,6 +69,13 @@ printf '%-38s %-4s %9s %9s %7s %-6s %9s %8s  %s\n' "measure (reference)" "unit" 
 bbsize=$(stat -L -c %s "$BUSYBOX")
 row "binary size (budget)" MiB "$(mib "$(stat -c %s "$TB")")" 12 1 "$(mib "$bbsize")"
 row "gzip -9 size (budget)" MiB "$(mib "$(gzip -9 -c "$TB" | wc -c)")" 4 1 "$(mib "$(gzip -9 -c "$BUSYBOX" | wc -c)")"
+
+# Start: hyperfine -N, the toolbox, a Go hello world and busybox true in one invocation.
+printf 'package main\n\nfunc main() {}\n' > "$work/hello.go"
+(cd "$work" && CGO_ENABLED=0 go build -trimpath -ldflags '-s -w' -o hello hello.go)
+hyperfine -N -w 20 -r 300 --export-json "$work/start.json" "$TB true" "$work/hello" "$BUSYBOX true" >/dev/null 2>&1
+read -r tbstart hellostart bbstart < <(python3 -c 'import json, sys; print(*("%.3f" % (r["median"] * 1000) for r in json.load(open(sys.argv[1]))["results"]))' "$work/start.json")
+row "start: true (Go hello world)" ms "$tbstart" "$hellostart" 1.4 "$bbstart"
 
 bbsh=$(median_ms "$BUSYBOX" sh -c 'ls / >/dev/null')
 row "sh -c 'ls / >/dev/null' (busybox)" ms "$(median_ms "$work/sh" -c 'ls / >/dev/null')" "$bbsh" 4 "$bbsh"

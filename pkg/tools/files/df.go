@@ -7,6 +7,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"unicode/utf8"
 
@@ -46,11 +47,13 @@ func mountPointOf(p string) string {
 }
 
 // dummyFS are the types that GNU df leaves out without -a (gnulib's ME_DUMMY).
-var dummyFS = map[string]bool{
-	"autofs": true, "proc": true, "subfs": true, "debugfs": true, "devpts": true, "fusectl": true,
-	"fuse.portal": true, "mqueue": true, "rpc_pipefs": true, "sysfs": true, "devfs": true,
-	"kernfs": true, "ignore": true, "none": true,
-}
+var dummyFS = sync.OnceValue(func() map[string]bool {
+	return map[string]bool{
+		"autofs": true, "proc": true, "subfs": true, "debugfs": true, "devpts": true, "fusectl": true,
+		"fuse.portal": true, "mqueue": true, "rpc_pipefs": true, "sysfs": true, "devfs": true,
+		"kernfs": true, "ignore": true, "none": true,
+	}
+})
 
 // onePerDevice keeps one mount of each file system, as GNU df does without -a (bind mounts
 // and the like show the same numbers again). Of two mounts of a device the one that wins
@@ -124,7 +127,7 @@ func runDf(_ context.Context, env *tools.Env, args []string) int {
 			ms = onePerDevice(ms)
 		}
 		for _, m := range ms {
-			if *onlyType != "" && m.fstype != *onlyType || !*all && dummyFS[m.fstype] {
+			if *onlyType != "" && m.fstype != *onlyType || !*all && dummyFS()[m.fstype] {
 				continue
 			}
 			want = append(want, m)

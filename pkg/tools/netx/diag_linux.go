@@ -82,7 +82,7 @@ func parseUnixDiagMsg(b []byte) (socket, bool) {
 	default:
 		s.netid = "u_dgr"
 	}
-	s.state = tcpStates[uint64(b[2])]
+	s.state = tcpStates()[uint64(b[2])]
 	if s.state == "" {
 		s.state = "UNKNOWN"
 	}
@@ -131,7 +131,7 @@ func parseInetDiagMsg(b []byte, netid string, family int) (socket, bool) {
 		local: ip(8), peer: ip(24),
 		recvQ: uint64(ne.Uint32(b[56:60])), sendQ: uint64(ne.Uint32(b[60:64])),
 		uid: uint64(ne.Uint32(b[64:68])), inode: uint64(ne.Uint32(b[68:72]))}
-	s.state = tcpStates[uint64(b[1])]
+	s.state = tcpStates()[uint64(b[1])]
 	if s.state == "" {
 		s.state = "UNKNOWN"
 	}

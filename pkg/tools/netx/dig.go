@@ -62,7 +62,7 @@ func runDig(ctx context.Context, env *tools.Env, args []string) int {
 		case strings.HasPrefix(a, "+"):
 			// other query options are accepted and ignored
 		default:
-			if _, ok := dnsTypes[strings.ToUpper(a)]; ok && name != "" {
+			if _, ok := dnsTypes()[strings.ToUpper(a)]; ok && name != "" {
 				qtype = strings.ToUpper(a)
 			} else {
 				name = a
@@ -75,7 +75,7 @@ func runDig(ctx context.Context, env *tools.Env, args []string) int {
 	if qtype == "" {
 		qtype = "A"
 	}
-	t, ok := dnsTypes[qtype]
+	t, ok := dnsTypes()[qtype]
 	if !ok {
 		env.Errorf("dig", "unsupported type %q", qtype)
 		return 1

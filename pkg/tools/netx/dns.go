@@ -11,6 +11,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/net/dns/dnsmessage"
@@ -122,14 +123,16 @@ func (c resolvConf) candidates(name string) []string {
 	return append(searched, name+".")
 }
 
-var dnsTypes = map[string]dnsmessage.Type{
-	"A": dnsmessage.TypeA, "AAAA": dnsmessage.TypeAAAA, "CNAME": dnsmessage.TypeCNAME, "MX": dnsmessage.TypeMX,
-	"TXT": dnsmessage.TypeTXT, "SRV": dnsmessage.TypeSRV, "PTR": dnsmessage.TypePTR, "NS": dnsmessage.TypeNS,
-	"SOA": dnsmessage.TypeSOA, "ANY": dnsmessage.TypeALL,
-}
+var dnsTypes = sync.OnceValue(func() map[string]dnsmessage.Type {
+	return map[string]dnsmessage.Type{
+		"A": dnsmessage.TypeA, "AAAA": dnsmessage.TypeAAAA, "CNAME": dnsmessage.TypeCNAME, "MX": dnsmessage.TypeMX,
+		"TXT": dnsmessage.TypeTXT, "SRV": dnsmessage.TypeSRV, "PTR": dnsmessage.TypePTR, "NS": dnsmessage.TypeNS,
+		"SOA": dnsmessage.TypeSOA, "ANY": dnsmessage.TypeALL,
+	}
+})
 
 func typeName(t dnsmessage.Type) string {
-	for n, v := range dnsTypes {
+	for n, v := range dnsTypes() {
 		if v == t {
 			return n
 		}

@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
@@ -383,19 +384,23 @@ func readRoutes(family int) ([]route, error) {
 	return out, nil
 }
 
-var routeProtos = map[int]string{0: "unspec", 1: "redirect", 2: "kernel", 4: "static", 8: "gated", 9: "ra",
-	10: "mrt", 11: "zebra", 12: "bird", 13: "dnrouted", 14: "xorp", 15: "ntk", 16: "dhcp", 42: "babel",
-	186: "bgp", 187: "isis", 188: "ospf", 189: "rip", 192: "eigrp"}
+var routeProtos = sync.OnceValue(func() map[int]string {
+	return map[int]string{0: "unspec", 1: "redirect", 2: "kernel", 4: "static", 8: "gated", 9: "ra",
+		10: "mrt", 11: "zebra", 12: "bird", 13: "dnrouted", 14: "xorp", 15: "ntk", 16: "dhcp", 42: "babel",
+		186: "bgp", 187: "isis", 188: "ospf", 189: "rip", 192: "eigrp"}
+})
 
-var routeTypes = map[int]string{unix.RTN_UNREACHABLE: "unreachable", unix.RTN_PROHIBIT: "prohibit",
-	unix.RTN_BLACKHOLE: "blackhole", unix.RTN_LOCAL: "local", unix.RTN_BROADCAST: "broadcast",
-	unix.RTN_MULTICAST: "multicast", unix.RTN_ANYCAST: "anycast", unix.RTN_THROW: "throw", unix.RTN_NAT: "nat"}
+var routeTypes = sync.OnceValue(func() map[int]string {
+	return map[int]string{unix.RTN_UNREACHABLE: "unreachable", unix.RTN_PROHIBIT: "prohibit",
+		unix.RTN_BLACKHOLE: "blackhole", unix.RTN_LOCAL: "local", unix.RTN_BROADCAST: "broadcast",
+		unix.RTN_MULTICAST: "multicast", unix.RTN_ANYCAST: "anycast", unix.RTN_THROW: "throw", unix.RTN_NAT: "nat"}
+})
 
 // writeRoute prints r as ip route does; withDev is false when the listing is of one
 // device (dev IFNAME), which iproute2 then does not repeat on every line.
 func writeRoute(w io.Writer, r route, byIndex map[int]link, withDev bool) {
 	var b strings.Builder
-	if t, ok := routeTypes[r.typ]; ok {
+	if t, ok := routeTypes()[r.typ]; ok {
 		b.WriteString(t + " ")
 	}
 	switch {
@@ -420,7 +425,7 @@ func writeRoute(w io.Writer, r route, byIndex map[int]link, withDev bool) {
 		fmt.Fprintf(&b, "dev %s ", name)
 	}
 	if r.protocol != 3 { // boot is not printed
-		p, ok := routeProtos[r.protocol]
+		p, ok := routeProtos()[r.protocol]
 		if !ok {
 			p = strconv.Itoa(r.protocol)
 		}
@@ -726,7 +731,7 @@ func writeNeighbour(w io.Writer, n neighbour, byIndex map[int]link, withDev, sta
 		}
 	}
 	if n.protocol != 0 {
-		p, ok := routeProtos[int(n.protocol)]
+		p, ok := routeProtos()[int(n.protocol)]
 		if !ok {
 			p = strconv.Itoa(int(n.protocol))
 		}

@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
@@ -113,11 +114,13 @@ func (f inetFilter) match(s socket) bool {
 }
 
 // lsofState names a TCP state as lsof does.
-var lsofStates = map[string]string{
-	"ESTAB": "ESTABLISHED", "SYN-SENT": "SYN_SENT", "SYN-RECV": "SYN_RECV", "FIN-WAIT-1": "FIN_WAIT1",
-	"FIN-WAIT-2": "FIN_WAIT2", "TIME-WAIT": "TIME_WAIT", "CLOSE-WAIT": "CLOSE_WAIT", "LAST-ACK": "LAST_ACK",
-	"LISTEN": "LISTEN", "CLOSING": "CLOSING", "UNCONN": "",
-}
+var lsofStates = sync.OnceValue(func() map[string]string {
+	return map[string]string{
+		"ESTAB": "ESTABLISHED", "SYN-SENT": "SYN_SENT", "SYN-RECV": "SYN_RECV", "FIN-WAIT-1": "FIN_WAIT1",
+		"FIN-WAIT-2": "FIN_WAIT2", "TIME-WAIT": "TIME_WAIT", "CLOSE-WAIT": "CLOSE_WAIT", "LAST-ACK": "LAST_ACK",
+		"LISTEN": "LISTEN", "CLOSING": "CLOSING", "UNCONN": "",
+	}
+})
 
 func lsofInetName(s socket, services map[uint64]string) string {
 	addr := func(ip net.IP, port uint64) string {
@@ -141,7 +144,7 @@ func lsofInetName(s socket, services map[uint64]string) string {
 	if s.pport != 0 {
 		name += "->" + addr(s.peer, s.pport)
 	}
-	if st := lsofStates[s.state]; st != "" && s.netid == "tcp" {
+	if st := lsofStates()[s.state]; st != "" && s.netid == "tcp" {
 		name += " (" + st + ")"
 	}
 	return name

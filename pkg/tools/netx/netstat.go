@@ -84,7 +84,7 @@ func runNetstat(_ context.Context, env *tools.Env, args []string) int {
 				proto += "6"
 			}
 			fmt.Fprintf(w, "%-5s %6d %6d %-23s %-23s %-11s", proto, s.recvQ, s.sendQ,
-				netstatAddr(s, s.local, s.lport, services[s.netid]), netstatAddr(s, s.peer, s.pport, services[s.netid]), netstatStates[s.state])
+				netstatAddr(s, s.local, s.lport, services[s.netid]), netstatAddr(s, s.peer, s.pport, services[s.netid]), netstatStates()[s.state])
 			if *e {
 				fmt.Fprintf(w, " %-10d %-10d", s.uid, s.inode)
 			}

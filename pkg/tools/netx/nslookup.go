@@ -72,7 +72,7 @@ func runNslookup(ctx context.Context, env *tools.Env, args []string) int {
 	case qtype == "":
 		types = []dnsmessage.Type{dnsmessage.TypeA, dnsmessage.TypeAAAA}
 	default:
-		t, ok := dnsTypes[qtype]
+		t, ok := dnsTypes()[qtype]
 		if !ok {
 			env.Errorf("nslookup", "unsupported query type %q", qtype)
 			return 2

@@ -10,6 +10,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/prometheus/procfs"
 	"golang.org/x/sys/unix"
@@ -39,17 +40,21 @@ type socket struct {
 }
 
 // tcpStates are the kernel's TCP states (include/net/tcp_states.h) as ss names them.
-var tcpStates = map[uint64]string{
-	1: "ESTAB", 2: "SYN-SENT", 3: "SYN-RECV", 4: "FIN-WAIT-1", 5: "FIN-WAIT-2", 6: "TIME-WAIT",
-	7: "UNCONN", 8: "CLOSE-WAIT", 9: "LAST-ACK", 10: "LISTEN", 11: "CLOSING", 12: "NEW-SYN-RECV",
-}
+var tcpStates = sync.OnceValue(func() map[uint64]string {
+	return map[uint64]string{
+		1: "ESTAB", 2: "SYN-SENT", 3: "SYN-RECV", 4: "FIN-WAIT-1", 5: "FIN-WAIT-2", 6: "TIME-WAIT",
+		7: "UNCONN", 8: "CLOSE-WAIT", 9: "LAST-ACK", 10: "LISTEN", 11: "CLOSING", 12: "NEW-SYN-RECV",
+	}
+})
 
 // netstatStates are the same states as net-tools netstat prints them.
-var netstatStates = map[string]string{
-	"ESTAB": "ESTABLISHED", "SYN-SENT": "SYN_SENT", "SYN-RECV": "SYN_RECV", "FIN-WAIT-1": "FIN_WAIT1",
-	"FIN-WAIT-2": "FIN_WAIT2", "TIME-WAIT": "TIME_WAIT", "UNCONN": "", "CLOSE-WAIT": "CLOSE_WAIT",
-	"LAST-ACK": "LAST_ACK", "LISTEN": "LISTEN", "CLOSING": "CLOSING",
-}
+var netstatStates = sync.OnceValue(func() map[string]string {
+	return map[string]string{
+		"ESTAB": "ESTABLISHED", "SYN-SENT": "SYN_SENT", "SYN-RECV": "SYN_RECV", "FIN-WAIT-1": "FIN_WAIT1",
+		"FIN-WAIT-2": "FIN_WAIT2", "TIME-WAIT": "TIME_WAIT", "UNCONN": "", "CLOSE-WAIT": "CLOSE_WAIT",
+		"LAST-ACK": "LAST_ACK", "LISTEN": "LISTEN", "CLOSING": "CLOSING",
+	}
+})
 
 type socketKinds struct{ tcp, udp, unix bool }
 
@@ -67,7 +72,7 @@ func readSockets(fsys procfs.FS, k socketKinds) ([]socket, error) {
 		}
 		netid := strings.TrimSuffix(name, "6")
 		for _, l := range lines {
-			st := tcpStates[l.St]
+			st := tcpStates()[l.St]
 			if st == "" {
 				st = "UNKNOWN"
 			}

@@ -260,7 +260,7 @@ func TestDiagMatchesProc(t *testing.T) {
 	}
 	var fromProc []socket
 	for _, l := range lines {
-		fromProc = append(fromProc, socket{state: tcpStates[l.St], local: l.LocalAddr, lport: l.LocalPort, peer: l.RemAddr, pport: l.RemPort, inode: l.Inode})
+		fromProc = append(fromProc, socket{state: tcpStates()[l.St], local: l.LocalAddr, lport: l.LocalPort, peer: l.RemAddr, pport: l.RemPort, inode: l.Inode})
 	}
 	got, want := mine(diag), mine(fromProc)
 	if len(want) != 3 {

@@ -7,6 +7,7 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // ssFilter is the subset of ss's filter language the applet understands:
@@ -30,15 +31,17 @@ type ssCond struct {
 	net   *net.IPNet
 }
 
-var ssStateNames = map[string][]string{
-	"established": {"ESTAB"}, "syn-sent": {"SYN-SENT"}, "syn-recv": {"SYN-RECV"}, "fin-wait-1": {"FIN-WAIT-1"},
-	"fin-wait-2": {"FIN-WAIT-2"}, "time-wait": {"TIME-WAIT"}, "closed": {"UNCONN"}, "close-wait": {"CLOSE-WAIT"},
-	"last-ack": {"LAST-ACK"}, "listening": {"LISTEN", "UNCONN"}, "listen": {"LISTEN"}, "closing": {"CLOSING"},
-	"all":          {"ESTAB", "SYN-SENT", "SYN-RECV", "FIN-WAIT-1", "FIN-WAIT-2", "TIME-WAIT", "UNCONN", "CLOSE-WAIT", "LAST-ACK", "LISTEN", "CLOSING"},
-	"connected":    {"ESTAB", "SYN-SENT", "SYN-RECV", "FIN-WAIT-1", "FIN-WAIT-2", "CLOSE-WAIT", "LAST-ACK", "CLOSING"},
-	"synchronized": {"ESTAB", "FIN-WAIT-1", "FIN-WAIT-2", "CLOSE-WAIT", "LAST-ACK", "CLOSING"},
-	"bucket":       {"SYN-RECV", "TIME-WAIT"}, "big": {"ESTAB", "SYN-SENT", "FIN-WAIT-1", "FIN-WAIT-2", "UNCONN", "CLOSE-WAIT", "LAST-ACK", "LISTEN", "CLOSING"},
-}
+var ssStateNames = sync.OnceValue(func() map[string][]string {
+	return map[string][]string{
+		"established": {"ESTAB"}, "syn-sent": {"SYN-SENT"}, "syn-recv": {"SYN-RECV"}, "fin-wait-1": {"FIN-WAIT-1"},
+		"fin-wait-2": {"FIN-WAIT-2"}, "time-wait": {"TIME-WAIT"}, "closed": {"UNCONN"}, "close-wait": {"CLOSE-WAIT"},
+		"last-ack": {"LAST-ACK"}, "listening": {"LISTEN", "UNCONN"}, "listen": {"LISTEN"}, "closing": {"CLOSING"},
+		"all":          {"ESTAB", "SYN-SENT", "SYN-RECV", "FIN-WAIT-1", "FIN-WAIT-2", "TIME-WAIT", "UNCONN", "CLOSE-WAIT", "LAST-ACK", "LISTEN", "CLOSING"},
+		"connected":    {"ESTAB", "SYN-SENT", "SYN-RECV", "FIN-WAIT-1", "FIN-WAIT-2", "CLOSE-WAIT", "LAST-ACK", "CLOSING"},
+		"synchronized": {"ESTAB", "FIN-WAIT-1", "FIN-WAIT-2", "CLOSE-WAIT", "LAST-ACK", "CLOSING"},
+		"bucket":       {"SYN-RECV", "TIME-WAIT"}, "big": {"ESTAB", "SYN-SENT", "FIN-WAIT-1", "FIN-WAIT-2", "UNCONN", "CLOSE-WAIT", "LAST-ACK", "LISTEN", "CLOSING"},
+	}
+})
 
 func parseSSFilter(args []string) (*ssFilter, error) {
 	if len(args) == 0 {
@@ -70,7 +73,7 @@ func parseSSFilter(args []string) (*ssFilter, error) {
 			if err != nil {
 				return nil, err
 			}
-			names, ok := ssStateNames[strings.ToLower(v)]
+			names, ok := ssStateNames()[strings.ToLower(v)]
 			if !ok {
 				return nil, fmt.Errorf("filter: unknown state %q", v)
 			}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 	"github.com/prometheus/procfs"
@@ -68,7 +69,9 @@ func statusExtras(pid int) (noNewPrivs, seccomp string) {
 	return noNewPrivs, seccomp
 }
 
-var seccompModes = map[string]string{"0": "disabled", "1": "strict", "2": "filter"}
+var seccompModes = sync.OnceValue(func() map[string]string {
+	return map[string]string{"0": "disabled", "1": "strict", "2": "filter"}
+})
 
 func runCaps(_ context.Context, env *tools.Env, args []string) int {
 	if tools.WantsHelp(args) || len(args) > 2 {
@@ -89,7 +92,7 @@ func runCaps(_ context.Context, env *tools.Env, args []string) int {
 		if st, err = p.NewStatus(); err == nil {
 			fmt.Fprint(env.Stdout, formatCaps(pid, st))
 			nnp, sc := statusExtras(pid)
-			if m, ok := seccompModes[sc]; ok {
+			if m, ok := seccompModes()[sc]; ok {
 				sc += " (" + m + ")"
 			}
 			fmt.Fprintf(env.Stdout, "NoNewPrivs: %s\nSeccomp:    %s\n", nnp, sc)

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
@@ -50,45 +51,49 @@ func userColumn(c *psCtx, id int) string {
 	return name
 }
 
-var psColumns = map[string]psColumn{
-	"pid":    {"PID", 0, true, func(_ *psCtx, p *process) string { return strconv.Itoa(p.PID) }, need{}},
-	"ppid":   {"PPID", 0, true, func(_ *psCtx, p *process) string { return strconv.Itoa(p.PPID) }, need{}},
-	"pgid":   {"PGID", 0, true, func(_ *psCtx, p *process) string { return strconv.Itoa(p.PGRP) }, need{}},
-	"sid":    {"SID", 0, true, func(_ *psCtx, p *process) string { return strconv.Itoa(p.Session) }, need{}},
-	"user":   {"USER", 8, false, func(c *psCtx, p *process) string { return userColumn(c, p.UID) }, need{ids: true}},
-	"uid":    {"UID", 5, true, func(_ *psCtx, p *process) string { return strconv.Itoa(p.UID) }, need{ids: true}},
-	"gid":    {"GID", 5, true, func(_ *psCtx, p *process) string { return strconv.Itoa(p.GID) }, need{ids: true}},
-	"group":  {"GROUP", 8, false, func(c *psCtx, p *process) string { return c.db.GroupOrID(p.GID) }, need{ids: true}},
-	"comm":   {"COMMAND", 15, false, func(_ *psCtx, p *process) string { return p.Comm }, need{}},
-	"args":   {"COMMAND", 27, false, func(_ *psCtx, p *process) string { return p.command() }, need{args: true}},
-	"stat":   {"STAT", 4, false, func(_ *psCtx, p *process) string { return p.statString() }, need{}},
-	"s":      {"S", 1, false, func(_ *psCtx, p *process) string { return p.State }, need{}},
-	"rss":    {"RSS", 5, true, func(c *psCtx, p *process) string { return strconv.Itoa(p.RSS * c.si.pageSize / 1024) }, need{}},
-	"vsz":    {"VSZ", 6, true, func(_ *psCtx, p *process) string { return strconv.FormatUint(uint64(p.VSize)/1024, 10) }, need{}},
-	"%cpu":   {"%CPU", 4, true, func(c *psCtx, p *process) string { return strconv.FormatFloat(p.pcpu(c.si), 'f', 1, 64) }, need{}},
-	"%mem":   {"%MEM", 4, true, func(c *psCtx, p *process) string { return strconv.FormatFloat(p.pmem(c.si), 'f', 1, 64) }, need{}},
-	"etime":  {"ELAPSED", 11, true, func(c *psCtx, p *process) string { return formatElapsed(int64(p.elapsed(c.si).Seconds())) }, need{}},
-	"etimes": {"ELAPSED", 7, true, func(c *psCtx, p *process) string { return strconv.FormatInt(int64(p.elapsed(c.si).Seconds()), 10) }, need{}},
-	"time":   {"TIME", 8, true, func(_ *psCtx, p *process) string { return formatDHMS(int64(p.cpuSeconds())) }, need{}},
-	"bsdtime": {"TIME", 6, true, func(_ *psCtx, p *process) string {
-		s := int64(p.cpuSeconds())
-		return fmt.Sprintf("%d:%02d", s/60, s%60)
-	}, need{}},
-	"nlwp":  {"NLWP", 4, true, func(_ *psCtx, p *process) string { return strconv.Itoa(p.NumThreads) }, need{}},
-	"tty":   {"TT", 8, false, func(_ *psCtx, p *process) string { return ttyName(p.TTY) }, need{}},
-	"start": {"STARTED", 8, true, func(c *psCtx, p *process) string { return formatStart8(p, c) }, need{}},
-	"stime": {"STIME", 5, false, func(c *psCtx, p *process) string { return formatStartTime(p.startTime(c.si), c.si.now) }, need{}},
-	"c":     {"C", 2, true, func(c *psCtx, p *process) string { return strconv.Itoa(min(int(p.pcpu(c.si)), 99)) }, need{}},
-	"ni":    {"NI", 3, true, func(_ *psCtx, p *process) string { return strconv.Itoa(p.Nice) }, need{}},
-}
+var psColumns = sync.OnceValue(func() map[string]psColumn {
+	return map[string]psColumn{
+		"pid":    {"PID", 0, true, func(_ *psCtx, p *process) string { return strconv.Itoa(p.PID) }, need{}},
+		"ppid":   {"PPID", 0, true, func(_ *psCtx, p *process) string { return strconv.Itoa(p.PPID) }, need{}},
+		"pgid":   {"PGID", 0, true, func(_ *psCtx, p *process) string { return strconv.Itoa(p.PGRP) }, need{}},
+		"sid":    {"SID", 0, true, func(_ *psCtx, p *process) string { return strconv.Itoa(p.Session) }, need{}},
+		"user":   {"USER", 8, false, func(c *psCtx, p *process) string { return userColumn(c, p.UID) }, need{ids: true}},
+		"uid":    {"UID", 5, true, func(_ *psCtx, p *process) string { return strconv.Itoa(p.UID) }, need{ids: true}},
+		"gid":    {"GID", 5, true, func(_ *psCtx, p *process) string { return strconv.Itoa(p.GID) }, need{ids: true}},
+		"group":  {"GROUP", 8, false, func(c *psCtx, p *process) string { return c.db.GroupOrID(p.GID) }, need{ids: true}},
+		"comm":   {"COMMAND", 15, false, func(_ *psCtx, p *process) string { return p.Comm }, need{}},
+		"args":   {"COMMAND", 27, false, func(_ *psCtx, p *process) string { return p.command() }, need{args: true}},
+		"stat":   {"STAT", 4, false, func(_ *psCtx, p *process) string { return p.statString() }, need{}},
+		"s":      {"S", 1, false, func(_ *psCtx, p *process) string { return p.State }, need{}},
+		"rss":    {"RSS", 5, true, func(c *psCtx, p *process) string { return strconv.Itoa(p.RSS * c.si.pageSize / 1024) }, need{}},
+		"vsz":    {"VSZ", 6, true, func(_ *psCtx, p *process) string { return strconv.FormatUint(uint64(p.VSize)/1024, 10) }, need{}},
+		"%cpu":   {"%CPU", 4, true, func(c *psCtx, p *process) string { return strconv.FormatFloat(p.pcpu(c.si), 'f', 1, 64) }, need{}},
+		"%mem":   {"%MEM", 4, true, func(c *psCtx, p *process) string { return strconv.FormatFloat(p.pmem(c.si), 'f', 1, 64) }, need{}},
+		"etime":  {"ELAPSED", 11, true, func(c *psCtx, p *process) string { return formatElapsed(int64(p.elapsed(c.si).Seconds())) }, need{}},
+		"etimes": {"ELAPSED", 7, true, func(c *psCtx, p *process) string { return strconv.FormatInt(int64(p.elapsed(c.si).Seconds()), 10) }, need{}},
+		"time":   {"TIME", 8, true, func(_ *psCtx, p *process) string { return formatDHMS(int64(p.cpuSeconds())) }, need{}},
+		"bsdtime": {"TIME", 6, true, func(_ *psCtx, p *process) string {
+			s := int64(p.cpuSeconds())
+			return fmt.Sprintf("%d:%02d", s/60, s%60)
+		}, need{}},
+		"nlwp":  {"NLWP", 4, true, func(_ *psCtx, p *process) string { return strconv.Itoa(p.NumThreads) }, need{}},
+		"tty":   {"TT", 8, false, func(_ *psCtx, p *process) string { return ttyName(p.TTY) }, need{}},
+		"start": {"STARTED", 8, true, func(c *psCtx, p *process) string { return formatStart8(p, c) }, need{}},
+		"stime": {"STIME", 5, false, func(c *psCtx, p *process) string { return formatStartTime(p.startTime(c.si), c.si.now) }, need{}},
+		"c":     {"C", 2, true, func(c *psCtx, p *process) string { return strconv.Itoa(min(int(p.pcpu(c.si)), 99)) }, need{}},
+		"ni":    {"NI", 3, true, func(_ *psCtx, p *process) string { return strconv.Itoa(p.Nice) }, need{}},
+	}
+})
 
-var psAliases = map[string]string{
-	"command": "args", "cmd": "args=CMD", "ucmd": "comm=CMD", "ucomm": "comm", "euser": "user", "euid": "uid",
-	"egid": "gid", "egroup": "group", "uname": "user", "pcpu": "%cpu", "pmem": "%mem", "rsz": "rss",
-	"vsize": "vsz", "cputime": "time", "thcount": "nlwp", "tt": "tty", "tname": "tty", "state": "s",
-	"start_time": "stime", "lstart": "start", "nice": "ni", "pgrp": "pgid", "sess": "sid", "session": "sid",
-	"uid_user": "user=UID",
-}
+var psAliases = sync.OnceValue(func() map[string]string {
+	return map[string]string{
+		"command": "args", "cmd": "args=CMD", "ucmd": "comm=CMD", "ucomm": "comm", "euser": "user", "euid": "uid",
+		"egid": "gid", "egroup": "group", "uname": "user", "pcpu": "%cpu", "pmem": "%mem", "rsz": "rss",
+		"vsize": "vsz", "cputime": "time", "thcount": "nlwp", "tt": "tty", "tname": "tty", "state": "s",
+		"start_time": "stime", "lstart": "start", "nice": "ni", "pgrp": "pgid", "sess": "sid", "session": "sid",
+		"uid_user": "user=UID",
+	}
+})
 
 type psColSel struct {
 	psColumn
@@ -101,14 +106,14 @@ func parsePSFormat(spec string, pidWidth int) ([]psColSel, error) {
 	for _, f := range strings.FieldsFunc(spec, func(r rune) bool { return r == ',' || r == ' ' }) {
 		name, header, renamed := strings.Cut(f, "=")
 		name = strings.ToLower(name)
-		if a, ok := psAliases[name]; ok {
+		if a, ok := psAliases()[name]; ok {
 			n, h, hasH := strings.Cut(a, "=")
 			name = n
 			if hasH && !renamed {
 				header, renamed = h, true
 			}
 		}
-		col, ok := psColumns[name]
+		col, ok := psColumns()[name]
 		if !ok {
 			return nil, fmt.Errorf("unknown user-defined format specifier %q", f)
 		}

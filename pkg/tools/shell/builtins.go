@@ -138,7 +138,7 @@ func (s *Shell) describe(env *tools.Env, name string) (kind, what string) {
 	if _, ok := s.runner.Funcs[name]; ok {
 		return "function", "a function"
 	}
-	if _, ok := builtins[name]; ok || interp.IsBuiltin(name) {
+	if builtin(name) != nil || interp.IsBuiltin(name) {
 		return "builtin", "a shell builtin"
 	}
 	if _, ok := tools.Lookup(name); ok && !strings.Contains(name, "/") {

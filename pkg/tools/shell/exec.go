@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"syscall"
 
 	"mvdan.cc/sh/v3/expand"
@@ -21,31 +22,43 @@ import (
 // builtinFunc is a builtin the shell adds to the interpreter's (kill, jobs, umask, ...).
 type builtinFunc func(ctx context.Context, s *Shell, hc interp.HandlerContext, env *tools.Env, args []string) int
 
-// builtins are looked up by the call handler before the interpreter's own builtins.
-var builtins map[string]builtinFunc
-
-func init() {
-	builtins = map[string]builtinFunc{
-		"kill":    builtinKill,
-		"jobs":    builtinJobs,
-		"wait":    builtinWait,
-		"fg":      builtinFgBg,
-		"bg":      builtinFgBg,
-		"disown":  builtinDisown,
-		"umask":   builtinUmask,
-		"ulimit":  builtinUlimit,
-		"history": builtinHistory,
-		"help":    builtinHelp,
-		"command": builtinCommand,
-		"type":    builtinType,
-		"bgStmt":  builtinBgStmt, // reachable only through internalPrefix
+// builtin returns the builtin the shell implements itself under name, or nil; the call
+// handler looks there before the interpreter's own builtins. A switch, not a map: the
+// toolbox builds no table at start.
+func builtin(name string) builtinFunc {
+	switch name {
+	case "kill":
+		return builtinKill
+	case "jobs":
+		return builtinJobs
+	case "wait":
+		return builtinWait
+	case "fg", "bg":
+		return builtinFgBg
+	case "disown":
+		return builtinDisown
+	case "umask":
+		return builtinUmask
+	case "ulimit":
+		return builtinUlimit
+	case "history":
+		return builtinHistory
+	case "help":
+		return builtinHelp
+	case "command":
+		return builtinCommand
+	case "type":
+		return builtinType
+	case "bgStmt":
+		return builtinBgStmt // reachable only through internalPrefix
 	}
+	return nil
 }
 
 // call rewrites the names of the builtins the shell implements itself so that the
 // interpreter hands them to execMiddleware instead of failing with "unsupported builtin".
 func (s *Shell) call(ctx context.Context, args []string) ([]string, error) {
-	if _, ok := builtins[args[0]]; ok && args[0] != "bgStmt" {
+	if builtin(args[0]) != nil && args[0] != "bgStmt" {
 		if args[0] == "command" && (len(args) < 2 || (args[1] != "-p" && args[1] != "-v" && args[1] != "-V")) {
 			return args, nil // the interpreter's plain 'command NAME'
 		}
@@ -63,7 +76,7 @@ func (s *Shell) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandlerFu
 		env := handlerEnv(hc)
 		if name, ok := strings.CutPrefix(args[0], internalPrefix); ok {
 			args = append([]string{name}, args[1:]...)
-			return exitError(builtins[name](ctx, s, hc, env, args))
+			return exitError(builtin(name)(ctx, s, hc, env, args))
 		}
 		if a, ok := tools.Lookup(args[0]); ok {
 			if j := jobOf(ctx); j != nil {
@@ -188,10 +201,12 @@ func (s *Shell) runProgram(ctx context.Context, env *tools.Env, args []string, d
 
 // shellInterpreters are the #! lines that the toolbox shell runs itself when the kernel
 // cannot (a FROM-scratch target has no /bin/sh).
-var shellInterpreters = map[string]bool{
-	"/bin/sh": true, "/bin/ash": true, "/bin/bash": true, "/usr/bin/sh": true, "/usr/bin/bash": true,
-	"/usr/bin/env sh": true, "/usr/bin/env bash": true,
-}
+var shellInterpreters = sync.OnceValue(func() map[string]bool {
+	return map[string]bool{
+		"/bin/sh": true, "/bin/ash": true, "/bin/bash": true, "/usr/bin/sh": true, "/usr/bin/bash": true,
+		"/usr/bin/env sh": true, "/usr/bin/env bash": true,
+	}
+})
 
 // runShellScript runs path as a script of this shell when exec failed because it is a
 // script without #! (ENOEXEC) or a #! shell script whose interpreter is missing.
@@ -206,7 +221,7 @@ func (s *Shell) runShellScript(ctx context.Context, env *tools.Env, path string,
 	first, _, _ := bytes.Cut(b, []byte("\n"))
 	if bytes.HasPrefix(first, []byte("#!")) {
 		interp := strings.Join(strings.Fields(string(first[2:])), " ")
-		if !errors.Is(startErr, syscall.ENOENT) || !shellInterpreters[interp] {
+		if !errors.Is(startErr, syscall.ENOENT) || !shellInterpreters()[interp] {
 			return 0, false
 		}
 	} else if !errors.Is(startErr, syscall.ENOEXEC) || bytes.IndexByte(first, 0) >= 0 {

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
@@ -257,7 +258,9 @@ func cmpFloat(a, b float64) int {
 	return 0
 }
 
-var months = map[string]int{"JAN": 1, "FEB": 2, "MAR": 3, "APR": 4, "MAY": 5, "JUN": 6, "JUL": 7, "AUG": 8, "SEP": 9, "OCT": 10, "NOV": 11, "DEC": 12}
+var months = sync.OnceValue(func() map[string]int {
+	return map[string]int{"JAN": 1, "FEB": 2, "MAR": 3, "APR": 4, "MAY": 5, "JUN": 6, "JUL": 7, "AUG": 8, "SEP": 9, "OCT": 10, "NOV": 11, "DEC": 12}
+})
 
 func (k *sortKey) compare(a, b []byte) int {
 	if k.blanks && !k.numeric {
@@ -273,7 +276,7 @@ func (k *sortKey) compare(a, b []byte) int {
 		c = versionCmp(a, b)
 	case k.month:
 		ma, mb := skipBlanks(a), skipBlanks(b)
-		c = cmpInt(months[strings.ToUpper(string(ma[:min(3, len(ma))]))], months[strings.ToUpper(string(mb[:min(3, len(mb))]))])
+		c = cmpInt(months()[strings.ToUpper(string(ma[:min(3, len(ma))]))], months()[strings.ToUpper(string(mb[:min(3, len(mb))]))])
 	case k.fold:
 		c = bytes.Compare(bytes.ToUpper(a), bytes.ToUpper(b))
 	default:
@@ -287,7 +290,7 @@ func (k *sortKey) compare(a, b []byte) int {
 
 func runSort(ctx context.Context, env *tools.Env, args []string) int {
 	fset := gnuflag.New("sort", `sort [-bcfghMnrsuVz] [-k POS1[,POS2]]... [-t SEP] [-o FILE] [FILE]...
-  -n numeric  -h human sizes (2K 1G)  -V versions  -g general numeric  -M months  -f fold case
+  -n numeric  -h human sizes (2K 1G)  -V versions  -g general numeric  -M months()  -f fold case
   -r reverse  -u unique  -s stable  -b ignore leading blanks  -c check  -z NUL-terminated lines
   -k F[.C][OPTS][,F[.C][OPTS]] key  -t SEP field separator  -o FILE output`)
 	var global sortKey

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
@@ -14,22 +15,24 @@ import (
 // Tr is tr: translate or delete characters.
 var Tr = tools.Applet{Name: "tr", Summary: "translate or delete characters", Run: runTr}
 
-var trClasses = map[string]func(r rune) bool{
-	"alpha": func(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' },
-	"digit": func(r rune) bool { return r >= '0' && r <= '9' },
-	"alnum": func(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' },
-	"upper": func(r rune) bool { return r >= 'A' && r <= 'Z' },
-	"lower": func(r rune) bool { return r >= 'a' && r <= 'z' },
-	"space": func(r rune) bool { return r == ' ' || r >= '\t' && r <= '\r' },
-	"blank": func(r rune) bool { return r == ' ' || r == '\t' },
-	"punct": func(r rune) bool {
-		return r > 32 && r < 127 && !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
-	},
-	"print":  func(r rune) bool { return r >= 32 && r < 127 },
-	"graph":  func(r rune) bool { return r > 32 && r < 127 },
-	"cntrl":  func(r rune) bool { return r < 32 || r == 127 },
-	"xdigit": func(r rune) bool { return r >= '0' && r <= '9' || r >= 'a' && r <= 'f' || r >= 'A' && r <= 'F' },
-}
+var trClasses = sync.OnceValue(func() map[string]func(r rune) bool {
+	return map[string]func(r rune) bool{
+		"alpha": func(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' },
+		"digit": func(r rune) bool { return r >= '0' && r <= '9' },
+		"alnum": func(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' },
+		"upper": func(r rune) bool { return r >= 'A' && r <= 'Z' },
+		"lower": func(r rune) bool { return r >= 'a' && r <= 'z' },
+		"space": func(r rune) bool { return r == ' ' || r >= '\t' && r <= '\r' },
+		"blank": func(r rune) bool { return r == ' ' || r == '\t' },
+		"punct": func(r rune) bool {
+			return r > 32 && r < 127 && !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
+		},
+		"print":  func(r rune) bool { return r >= 32 && r < 127 },
+		"graph":  func(r rune) bool { return r > 32 && r < 127 },
+		"cntrl":  func(r rune) bool { return r < 32 || r == 127 },
+		"xdigit": func(r rune) bool { return r >= '0' && r <= '9' || r >= 'a' && r <= 'f' || r >= 'A' && r <= 'F' },
+	}
+})
 
 // expandSet expands a tr set: escapes, ranges a-z, classes [:alpha:], [c*n] repeats.
 func expandSet(s string) ([]rune, error) {
@@ -73,7 +76,7 @@ func expandSet(s string) ([]rune, error) {
 			end := strings.Index(string(rs[i+2:]), ":]")
 			if end >= 0 {
 				name := string(rs[i+2 : i+2+end])
-				f, ok := trClasses[name]
+				f, ok := trClasses()[name]
 				if !ok {
 					return nil, fmt.Errorf("invalid character class '%s'", name)
 				}

@@ -11,7 +11,7 @@ import (
 )
 
 // The tests of this package run the real toolbox binary, built once from cmd/ddebug-toolbox
-// (static, CGO_ENABLED=0, as it goes into the image).
+// (static, CGO_ENABLED=0, without net/http's HTTP/2, as it goes into the image).
 var (
 	buildOnce sync.Once
 	binPath   string
@@ -38,7 +38,7 @@ func toolboxBinary(t *testing.T) string {
 		_, here, _, _ := runtime.Caller(0)
 		root := filepath.Join(filepath.Dir(here), "..", "..", "..")
 		binPath = filepath.Join(buildDir, "ddebug-toolbox")
-		cmd := exec.Command("go", "build", "-o", binPath, "./cmd/ddebug-toolbox")
+		cmd := exec.Command("go", "build", "-tags", "nethttpomithttp2", "-o", binPath, "./cmd/ddebug-toolbox")
 		cmd.Dir = root
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		if out, err := cmd.CombinedOutput(); err != nil {

@@ -3,6 +3,7 @@ package awk
 import (
 	"fmt"
 	"strings"
+	"sync"
 )
 
 type awkTokKind int
@@ -27,14 +28,18 @@ type awkTok struct {
 	pos  int
 }
 
-var awkKeywords = map[string]bool{"BEGIN": true, "END": true, "if": true, "else": true, "while": true, "for": true,
-	"do": true, "break": true, "continue": true, "next": true, "exit": true, "print": true, "printf": true,
-	"delete": true, "in": true, "function": true, "return": true, "getline": true, "nextfile": true}
+var awkKeywords = sync.OnceValue(func() map[string]bool {
+	return map[string]bool{"BEGIN": true, "END": true, "if": true, "else": true, "while": true, "for": true,
+		"do": true, "break": true, "continue": true, "next": true, "exit": true, "print": true, "printf": true,
+		"delete": true, "in": true, "function": true, "return": true, "getline": true, "nextfile": true}
+})
 
-var awkBuiltins = map[string]bool{"length": true, "substr": true, "index": true, "split": true, "sub": true,
-	"gsub": true, "match": true, "sprintf": true, "tolower": true, "toupper": true, "int": true, "sqrt": true,
-	"exp": true, "log": true, "sin": true, "cos": true, "atan2": true, "rand": true, "srand": true, "system": true,
-	"close": true, "fflush": true}
+var awkBuiltins = sync.OnceValue(func() map[string]bool {
+	return map[string]bool{"length": true, "substr": true, "index": true, "split": true, "sub": true,
+		"gsub": true, "match": true, "sprintf": true, "tolower": true, "toupper": true, "int": true, "sqrt": true,
+		"exp": true, "log": true, "sin": true, "cos": true, "atan2": true, "rand": true, "srand": true, "system": true,
+		"close": true, "fflush": true}
+})
 
 func awkLex(src string) ([]awkTok, error) {
 	var toks []awkTok
@@ -104,9 +109,9 @@ func awkLex(src string) ([]awkTok, error) {
 			w := src[i:j]
 			kind := tName
 			switch {
-			case awkKeywords[w]:
+			case awkKeywords()[w]:
 				kind = tKeyword
-			case awkBuiltins[w]:
+			case awkBuiltins()[w]:
 				kind = tBuiltin
 			case j < len(src) && src[j] == '(':
 				kind = tFuncName
