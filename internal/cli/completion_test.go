@@ -191,9 +191,9 @@ func TestCompleteExecTargetRealDocker(t *testing.T) {
 	}
 	old := listTargets
 	listTargets = func(ctx context.Context) target.Listing {
-		r := target.NewRegistry(target.SchemeDocker)
-		r.Register(target.SchemeDocker, docker.Resolver{})
-		r.BareSchemes = []string{target.SchemeDocker}
+		r := target.NewRegistry(docker.Scheme)
+		r.Register(docker.Resolver{})
+		r.BareSchemes = []string{docker.Scheme}
 		return r.List(ctx)
 	}
 	t.Cleanup(func() { listTargets = old })

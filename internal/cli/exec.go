@@ -16,10 +16,6 @@ import (
 	"github.com/kubectl-ddebug/kubectl-ddebug/internal/sessionbin"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/nsenter"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/target"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/target/containerd"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/target/cri"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/target/docker"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/target/podman"
 )
 
 // resolveTimeout bounds the talk with the container runtime.
@@ -118,7 +114,7 @@ func (o *ExecOptions) Validate() error {
 	if o.TTY && o.NoTTY {
 		return errors.New("--tty and --no-tty exclude each other")
 	}
-	if _, err := target.ParseReference(o.Target); err != nil {
+	if _, err := defaultResolver().Parse(o.Target); err != nil {
 		return err
 	}
 	switch {
@@ -154,21 +150,6 @@ func parseUser(s string) (nsenter.Identity, error) {
 		id = nsenter.Identity{Mode: nsenter.IdentityRoot}
 	}
 	return id, nil
-}
-
-// defaultResolver knows every runtime; a bare name is looked up in all that answer, in
-// this order (Docker's containers also show in containerd's moby namespace, CRI's in
-// k8s.io: the first runtime's view of a process wins).
-func defaultResolver() *target.Registry {
-	r := target.NewRegistry(target.SchemeDocker)
-	r.Register(target.SchemeDocker, docker.Resolver{})
-	r.Register(target.SchemePodman, podman.Resolver{})
-	r.Register(target.SchemeCRI, cri.Resolver{})
-	r.Register(target.SchemeK8s, cri.Resolver{})
-	r.Register(target.SchemeContainerd, containerd.Resolver{})
-	r.Register(target.SchemePID, target.PIDResolver{})
-	r.BareSchemes = []string{target.SchemeDocker, target.SchemePodman, target.SchemeCRI, target.SchemeContainerd}
-	return r
 }
 
 // hostModeSupported says, before any runtime is asked, that the host face needs Linux: a

@@ -17,6 +17,20 @@ type PIDResolver struct {
 	ProcRoot, SysRoot string
 }
 
+// Scheme is pid.
+func (PIDResolver) Scheme() string { return SchemePID }
+
+// Syntax is pid://PID.
+func (PIDResolver) Syntax() string { return "pid://PID" }
+
+// Parse checks name is a positive process ID.
+func (PIDResolver) Parse(name string) (Reference, error) {
+	if n, err := strconv.Atoi(name); err != nil || n <= 0 {
+		return Reference{}, BadName(SchemePID, name, "want pid://N with N a positive process ID")
+	}
+	return Reference{Scheme: SchemePID, Name: name}, nil
+}
+
 // Resolve checks the process exists and is neither a zombie nor frozen, and records its
 // start time.
 func (p PIDResolver) Resolve(_ context.Context, ref Reference) (Target, error) {

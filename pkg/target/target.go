@@ -49,18 +49,9 @@ func (t Target) Ref() string {
 	return t.Runtime + "://" + t.Name
 }
 
-// Schemes of a reference.
-const (
-	SchemeDocker     = "docker"
-	SchemePID        = "pid"
-	SchemeContainerd = "containerd"
-	SchemeCRI        = "cri"
-	SchemeK8s        = "k8s"
-	SchemePodman     = "podman"
-)
-
-// refSyntax is the TARGET syntax, for error messages.
-const refSyntax = "NAME, docker://NAME|ID, containerd://[NAMESPACE/]ID, cri://ID, k8s://NAMESPACE/POD[/CONTAINER], podman://[uid=UID/]NAME|ID or pid://PID"
+// SchemePID is the scheme of a reference to a host process, pid://PID, which needs no
+// container runtime (see PIDResolver). The runtimes' schemes are their packages' own.
+const SchemePID = "pid"
 
 // Sentinel errors callers branch on with errors.Is. Resolvers wrap them with the detail.
 var (
@@ -83,9 +74,9 @@ const MinBarePrefix = 4
 
 // Reference is a parsed TARGET argument.
 type Reference struct {
-	Scheme string // "docker", "pid", "containerd", "cri", "k8s", "podman"; "" for a bare name
-	// Name is the name, ID or ID prefix, or the PID for pid://; containerd's may be
-	// NAMESPACE/ID, k8s's is NAMESPACE/POD[/CONTAINER].
+	Scheme string // the resolver's scheme ("docker", "pid", ...); "" for a bare name
+	// Name is what follows scheme:// as the scheme's resolver parsed it: a name, ID or ID
+	// prefix, the PID of pid://, NAMESPACE/ID for containerd, ...
 	Name string
 }
 
@@ -96,90 +87,14 @@ func (r Reference) String() string {
 	return r.Scheme + "://" + r.Name
 }
 
-// ParseReference parses TARGET: `name`, `id-prefix`, `docker://name|id`, `pid://N`.
-func ParseReference(s string) (Reference, error) {
-	if s == "" {
-		return Reference{}, fmt.Errorf("%w: empty (want %s)", ErrBadReference, refSyntax)
-	}
-	scheme, name, found := strings.Cut(s, "://")
-	if !found {
-		if strings.ContainsAny(s, " \t\n/:") {
-			return Reference{}, fmt.Errorf("%w %q: a container name has no spaces, slashes or colons (want %s)", ErrBadReference, s, refSyntax)
-		}
-		return Reference{Name: s}, nil
-	}
-	switch scheme {
-	case SchemeDocker:
-		name = strings.TrimPrefix(name, "/")
-		if name == "" || strings.ContainsAny(name, " \t\n/") {
-			return Reference{}, fmt.Errorf("%w %q: want docker://NAME or docker://ID", ErrBadReference, s)
-		}
-	case SchemePID:
-		if n, err := strconv.Atoi(name); err != nil || n <= 0 {
-			return Reference{}, fmt.Errorf("%w %q: want pid://N with N a positive process ID", ErrBadReference, s)
-		}
-	case SchemeContainerd:
-		parts := strings.Split(name, "/")
-		if len(parts) > 2 || hasEmpty(parts) || strings.ContainsAny(name, " \t\n") {
-			return Reference{}, fmt.Errorf("%w %q: want containerd://ID or containerd://NAMESPACE/ID", ErrBadReference, s)
-		}
-	case SchemePodman:
-		name = strings.TrimPrefix(name, "/")
-		if _, _, err := SplitPodmanName(name); err != nil {
-			return Reference{}, fmt.Errorf("%w %q: %v", ErrBadReference, s, err)
-		}
-	case SchemeCRI:
-		name = strings.TrimPrefix(name, "/")
-		if name == "" || strings.ContainsAny(name, " \t\n/") {
-			return Reference{}, fmt.Errorf("%w %q: want %s://NAME or %s://ID", ErrBadReference, s, scheme, scheme)
-		}
-	case SchemeK8s:
-		parts := strings.Split(name, "/")
-		if len(parts) < 2 || len(parts) > 3 || hasEmpty(parts) || strings.ContainsAny(name, " \t\n") {
-			return Reference{}, fmt.Errorf("%w %q: want k8s://NAMESPACE/POD or k8s://NAMESPACE/POD/CONTAINER", ErrBadReference, s)
-		}
-	default:
-		return Reference{}, fmt.Errorf("%w %q: unknown runtime %q (known: %s)", ErrBadReference, s, scheme, strings.Join(KnownSchemes(), ", "))
-	}
-	return Reference{Scheme: scheme, Name: name}, nil
+// BadName is the error of a resolver's Parse that rejects name, the part after scheme://
+// of a reference: it wraps ErrBadReference and quotes the whole reference, then says why.
+func BadName(scheme, name, why string) error {
+	return fmt.Errorf("%w %q: %s", ErrBadReference, scheme+"://"+name, why)
 }
 
-// podmanUIDPrefix starts a podman:// reference to a container of a rootless Podman
-// service: podman://uid=1000/web is the container web of the Podman of the user of uid
-// 1000, which may hold another web than the rootful service (podman://web).
-const podmanUIDPrefix = "uid="
-
-// SplitPodmanName splits the name of a podman:// reference, [uid=UID/]NAME, into the uid
-// of the Podman service it names (-1 when it names none: every service is asked) and the
-// container's name or ID. uid=0 is the rootful service.
-func SplitPodmanName(s string) (uid int, name string, err error) {
-	const want = "want podman://NAME, podman://ID or podman://uid=UID/NAME"
-	rest, name, found := strings.Cut(s, "/")
-	if !found {
-		if s == "" || strings.ContainsAny(s, " \t\n") {
-			return 0, "", errors.New(want)
-		}
-		return -1, s, nil
-	}
-	digits, ok := strings.CutPrefix(rest, podmanUIDPrefix)
-	n, aerr := strconv.Atoi(digits)
-	if !ok || aerr != nil || n < 0 || strconv.Itoa(n) != digits || name == "" || strings.ContainsAny(name, " \t\n/") {
-		return 0, "", errors.New(want)
-	}
-	return n, name, nil
-}
-
-// PodmanRef is the podman:// reference of the container name of the Podman service of
-// user uid: podman://NAME for the rootful service (uid 0), podman://uid=UID/NAME for a
-// rootless one.
-func PodmanRef(uid int, name string) string {
-	if uid == 0 {
-		return SchemePodman + "://" + name
-	}
-	return SchemePodman + "://" + podmanUIDPrefix + strconv.Itoa(uid) + "/" + name
-}
-
-func hasEmpty(parts []string) bool {
+// HasEmpty says whether one of parts is empty: a name split at "/" with an empty element.
+func HasEmpty(parts []string) bool {
 	for _, p := range parts {
 		if p == "" {
 			return true
@@ -188,8 +103,16 @@ func hasEmpty(parts []string) bool {
 	return false
 }
 
-// Resolver resolves references of one runtime.
+// Resolver resolves the references of one runtime. It owns their syntax: a Registry
+// knows nothing of a runtime but what its Resolver says.
 type Resolver interface {
+	// Scheme is the scheme of its references: "docker" for docker://NAME.
+	Scheme() string
+	// Syntax is how its references are written, for messages: "docker://NAME|ID".
+	Syntax() string
+	// Parse checks name, what follows scheme:// in a reference, and returns the reference
+	// it names; its errors wrap ErrBadReference (see BadName).
+	Parse(name string) (Reference, error)
 	// Resolve returns the running target ref names. ref.Scheme is the resolver's own or "".
 	Resolve(ctx context.Context, ref Reference) (Target, error)
 }
@@ -215,18 +138,61 @@ func NewRegistry(defaultScheme string) *Registry {
 	return &Registry{resolvers: map[string]Resolver{}, DefaultScheme: defaultScheme}
 }
 
-// Register adds the resolver of scheme.
-func (r *Registry) Register(scheme string, res Resolver) {
+// Register adds res, the resolver of the references of its scheme.
+func (r *Registry) Register(res Resolver) {
+	scheme := res.Scheme()
 	if _, ok := r.resolvers[scheme]; !ok {
 		r.order = append(r.order, scheme)
 	}
 	r.resolvers[scheme] = res
 }
 
+// Parse parses TARGET: a bare name or ID prefix, or SCHEME://NAME, whose NAME the resolver
+// of SCHEME checks.
+func (r *Registry) Parse(s string) (Reference, error) {
+	if s == "" {
+		return Reference{}, fmt.Errorf("%w: empty (want %s)", ErrBadReference, r.syntax())
+	}
+	scheme, name, found := strings.Cut(s, "://")
+	if !found {
+		if strings.ContainsAny(s, " \t\n/:") {
+			return Reference{}, fmt.Errorf("%w %q: a container name has no spaces, slashes or colons (want %s)", ErrBadReference, s, r.syntax())
+		}
+		return Reference{Name: s}, nil
+	}
+	res, ok := r.resolvers[scheme]
+	if !ok {
+		return Reference{}, fmt.Errorf("%w %q: unknown runtime %q (known: %s)", ErrBadReference, s, scheme, strings.Join(r.Schemes(), ", "))
+	}
+	return res.Parse(name)
+}
+
+// Schemes lists the schemes of the registered resolvers, as "docker://", sorted.
+func (r *Registry) Schemes() []string {
+	s := make([]string, len(r.order))
+	for i, k := range r.order {
+		s[i] = k + "://"
+	}
+	sort.Strings(s)
+	return s
+}
+
+// syntax is the TARGET syntax, for error messages: "NAME, docker://NAME|ID, ... or pid://PID".
+func (r *Registry) syntax() string {
+	forms := []string{"NAME"}
+	for _, k := range r.order {
+		forms = append(forms, r.resolvers[k].Syntax())
+	}
+	if len(forms) == 1 {
+		return forms[0]
+	}
+	return strings.Join(forms[:len(forms)-1], ", ") + " or " + forms[len(forms)-1]
+}
+
 // Resolve parses s and asks the resolver of its scheme; a bare name is asked of every
 // runtime of BareSchemes (see ResolveBare).
 func (r *Registry) Resolve(ctx context.Context, s string) (Target, error) {
-	ref, err := ParseReference(s)
+	ref, err := r.Parse(s)
 	if err != nil {
 		return Target{}, err
 	}
@@ -415,16 +381,6 @@ func (r *Registry) List(ctx context.Context) Listing {
 		}
 	}
 	return out
-}
-
-// KnownSchemes lists the schemes ParseReference accepts.
-func KnownSchemes() []string {
-	var s []string
-	for _, k := range []string{SchemeDocker, SchemePID, SchemeContainerd, SchemeCRI, SchemeK8s, SchemePodman} {
-		s = append(s, k+"://")
-	}
-	sort.Strings(s)
-	return s
 }
 
 // Suggest returns up to three of names closest to name, best first: the "did you mean"

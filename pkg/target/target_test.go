@@ -21,18 +21,17 @@ func TestParseReference(t *testing.T) {
 	}{
 		{"app", Reference{Name: "app"}, ""},
 		{"4f3a", Reference{Name: "4f3a"}, ""},
-		{"docker://app", Reference{Scheme: "docker", Name: "app"}, ""},
-		{"docker:///app", Reference{Scheme: "docker", Name: "app"}, ""},
 		{"pid://12345", Reference{Scheme: "pid", Name: "12345"}, ""},
 		{"", Reference{}, "bad target reference: empty"},
 		{"pid://x", Reference{}, "want pid://N"},
 		{"pid://-3", Reference{}, "want pid://N"},
-		{"docker://", Reference{}, "want docker://NAME"},
 		{"foo://bar", Reference{}, `unknown runtime "foo"`},
 		{"pod/web", Reference{}, "no spaces, slashes or colons"},
 	}
+	r := NewRegistry(SchemePID)
+	r.Register(PIDResolver{})
 	for _, c := range cases {
-		got, err := ParseReference(c.in)
+		got, err := r.Parse(c.in)
 		if c.err != "" {
 			if err == nil || !errors.Is(err, ErrBadReference) || !strings.Contains(err.Error(), c.err) {
 				t.Errorf("ParseReference(%q) error %v, want ErrBadReference containing %q", c.in, err, c.err)
@@ -46,7 +45,7 @@ func TestParseReference(t *testing.T) {
 		if d := cmp.Diff(c.want, got); d != "" {
 			t.Errorf("ParseReference(%q) (-want +got):\n%s", c.in, d)
 		}
-		if got.String() != c.in && "docker:///app" != c.in {
+		if got.String() != c.in {
 			t.Errorf("String() = %q, want %q", got.String(), c.in)
 		}
 	}
@@ -101,9 +100,9 @@ func TestPIDResolver(t *testing.T) {
 
 func TestRegistryDefaultScheme(t *testing.T) {
 	r := NewRegistry("fake")
-	r.Register("fake", resolverFunc(func(_ context.Context, ref Reference) (Target, error) {
+	r.Register(as("fake", resolverFunc(func(_ context.Context, ref Reference) (Target, error) {
 		return Target{Name: ref.Name, Runtime: "fake"}, nil
-	}))
+	})))
 	got, err := r.Resolve(context.Background(), "app")
 	if err != nil || got.Name != "app" || got.Runtime != "fake" {
 		t.Errorf("bare name: %+v, %v", got, err)
@@ -116,51 +115,6 @@ func TestRegistryDefaultScheme(t *testing.T) {
 type resolverFunc func(context.Context, Reference) (Target, error)
 
 func (f resolverFunc) Resolve(ctx context.Context, r Reference) (Target, error) { return f(ctx, r) }
-
-func TestParseReferenceRuntimes(t *testing.T) {
-	cases := []struct {
-		in   string
-		want Reference
-		err  string
-	}{
-		{"containerd://app", Reference{Scheme: "containerd", Name: "app"}, ""},
-		{"containerd://k8s.io/4f3a", Reference{Scheme: "containerd", Name: "k8s.io/4f3a"}, ""},
-		{"containerd://a/b/c", Reference{}, "want containerd://ID or containerd://NAMESPACE/ID"},
-		{"containerd:///x", Reference{}, "want containerd://ID"},
-		{"cri://4f3a", Reference{Scheme: "cri", Name: "4f3a"}, ""},
-		{"cri://a/b", Reference{}, "want cri://NAME or cri://ID"},
-		{"k8s://default/web", Reference{Scheme: "k8s", Name: "default/web"}, ""},
-		{"k8s://default/web/app", Reference{Scheme: "k8s", Name: "default/web/app"}, ""},
-		{"k8s://web", Reference{}, "want k8s://NAMESPACE/POD"},
-		{"k8s://default//app", Reference{}, "want k8s://NAMESPACE/POD"},
-		{"podman://web", Reference{Scheme: "podman", Name: "web"}, ""},
-		{"podman://", Reference{}, "want podman://NAME"},
-		{"podman://uid=1000/web", Reference{Scheme: "podman", Name: "uid=1000/web"}, ""},
-		{"podman://uid=0/web", Reference{Scheme: "podman", Name: "uid=0/web"}, ""},
-		{"podman://uid=1000/", Reference{}, "want podman://NAME, podman://ID or podman://uid=UID/NAME"},
-		{"podman://uid=x/web", Reference{}, "podman://uid=UID/NAME"},
-		{"podman://uid=01000/web", Reference{}, "podman://uid=UID/NAME"},
-		{"podman://uid=-1/web", Reference{}, "podman://uid=UID/NAME"},
-		{"podman://user/web", Reference{}, "podman://uid=UID/NAME"},
-		{"podman://uid=1000/a/b", Reference{}, "podman://uid=UID/NAME"},
-	}
-	for _, c := range cases {
-		got, err := ParseReference(c.in)
-		if c.err != "" {
-			if err == nil || !errors.Is(err, ErrBadReference) || !strings.Contains(err.Error(), c.err) {
-				t.Errorf("ParseReference(%q) error %v, want ErrBadReference containing %q", c.in, err, c.err)
-			}
-			continue
-		}
-		if err != nil {
-			t.Errorf("ParseReference(%q): %v", c.in, err)
-			continue
-		}
-		if d := cmp.Diff(c.want, got); d != "" {
-			t.Errorf("ParseReference(%q) (-want +got):\n%s", c.in, d)
-		}
-	}
-}
 
 func TestTargetRef(t *testing.T) {
 	cases := map[string]Target{
@@ -213,44 +167,44 @@ func TestRegistryBareName(t *testing.T) {
 	stopped := fmt.Errorf("%w: container \"web\" is exited (exit code 0)", ErrNotRunning)
 	cases := []struct {
 		name     string
-		runtimes map[string]Resolver
+		runtimes map[string]resolveOnly
 		want     Target
 		err      error  // sentinel the error wraps
 		msg      string // text it contains
 		not      string // text it must not contain
 	}{
-		{"found in one", map[string]Resolver{"docker": fakeRuntime{targets: map[string]Target{"web": web}}, "podman": fakeRuntime{}, "containerd": fakeRuntime{err: absent}},
+		{"found in one", map[string]resolveOnly{"docker": fakeRuntime{targets: map[string]Target{"web": web}}, "podman": fakeRuntime{}, "containerd": fakeRuntime{err: absent}},
 			web, nil, "", ""},
-		{"found in another", map[string]Resolver{"docker": fakeRuntime{}, "podman": fakeRuntime{targets: map[string]Target{"web": webInPodman}}, "containerd": fakeRuntime{err: absent}},
+		{"found in another", map[string]resolveOnly{"docker": fakeRuntime{}, "podman": fakeRuntime{targets: map[string]Target{"web": webInPodman}}, "containerd": fakeRuntime{err: absent}},
 			webInPodman, nil, "", ""},
-		{"found in two", map[string]Resolver{"docker": fakeRuntime{targets: map[string]Target{"web": web}}, "podman": fakeRuntime{targets: map[string]Target{"web": webInPodman}}, "containerd": fakeRuntime{}},
+		{"found in two", map[string]resolveOnly{"docker": fakeRuntime{targets: map[string]Target{"web": web}}, "podman": fakeRuntime{targets: map[string]Target{"web": webInPodman}}, "containerd": fakeRuntime{}},
 			Target{}, ErrAmbiguous, "docker://web and podman://web", ""},
-		{"one process seen by two runtimes counts once", map[string]Resolver{"docker": fakeRuntime{targets: map[string]Target{"web": web}}, "podman": fakeRuntime{}, "containerd": fakeRuntime{targets: map[string]Target{"web": webSeenByContainerd}}},
+		{"one process seen by two runtimes counts once", map[string]resolveOnly{"docker": fakeRuntime{targets: map[string]Target{"web": web}}, "podman": fakeRuntime{}, "containerd": fakeRuntime{targets: map[string]Target{"web": webSeenByContainerd}}},
 			web, nil, "", ""},
-		{"not running beats not found", map[string]Resolver{"docker": fakeRuntime{err: stopped}, "podman": fakeRuntime{}, "containerd": fakeRuntime{}},
+		{"not running beats not found", map[string]resolveOnly{"docker": fakeRuntime{err: stopped}, "podman": fakeRuntime{}, "containerd": fakeRuntime{}},
 			Target{}, ErrNotRunning, "is exited", "on fake"},
-		{"not found anywhere: absent runtimes are not named", map[string]Resolver{"docker": fakeRuntime{}, "podman": fakeRuntime{err: absent}, "containerd": fakeRuntime{err: absent}},
+		{"not found anywhere: absent runtimes are not named", map[string]resolveOnly{"docker": fakeRuntime{}, "podman": fakeRuntime{err: absent}, "containerd": fakeRuntime{err: absent}},
 			Target{}, ErrNotFound, `no such container "web" on fake`, "/x"},
-		{"not found and a runtime down: both said, not found first", map[string]Resolver{"docker": fakeRuntime{err: down}, "podman": fakeRuntime{}, "containerd": fakeRuntime{err: absent}},
+		{"not found and a runtime down: both said, not found first", map[string]resolveOnly{"docker": fakeRuntime{err: down}, "podman": fakeRuntime{}, "containerd": fakeRuntime{err: absent}},
 			Target{}, ErrNotFound, `no such container "web" on fake; container runtime unavailable: docker socket`, "/x"},
-		{"an exact name beats another runtime's ID prefix", map[string]Resolver{"docker": fakeRuntime{targets: map[string]Target{"web": web}}, "podman": fakeRuntime{}, "containerd": fakeRuntime{targets: map[string]Target{"web": webPrefix}}},
+		{"an exact name beats another runtime's ID prefix", map[string]resolveOnly{"docker": fakeRuntime{targets: map[string]Target{"web": web}}, "podman": fakeRuntime{}, "containerd": fakeRuntime{targets: map[string]Target{"web": webPrefix}}},
 			web, nil, "", ""},
-		{"an ID prefix alone is found", map[string]Resolver{"docker": fakeRuntime{}, "podman": fakeRuntime{}, "containerd": fakeRuntime{targets: map[string]Target{"web": webPrefix}}},
+		{"an ID prefix alone is found", map[string]resolveOnly{"docker": fakeRuntime{}, "podman": fakeRuntime{}, "containerd": fakeRuntime{targets: map[string]Target{"web": webPrefix}}},
 			webPrefix, nil, "", ""},
-		{"two ID prefixes are ambiguous", map[string]Resolver{"docker": fakeRuntime{}, "podman": fakeRuntime{targets: map[string]Target{"web": webInPodmanPrefix}}, "containerd": fakeRuntime{targets: map[string]Target{"web": webPrefix}}},
+		{"two ID prefixes are ambiguous", map[string]resolveOnly{"docker": fakeRuntime{}, "podman": fakeRuntime{targets: map[string]Target{"web": webInPodmanPrefix}}, "containerd": fakeRuntime{targets: map[string]Target{"web": webPrefix}}},
 			Target{}, ErrAmbiguous, "podman://web and containerd://k8s.io/web0123abcd", ""},
-		{"a stopped exact name beats a running ID prefix", map[string]Resolver{"docker": fakeRuntime{err: MarkExact(stopped)}, "podman": fakeRuntime{}, "containerd": fakeRuntime{targets: map[string]Target{"web": webPrefix}}},
+		{"a stopped exact name beats a running ID prefix", map[string]resolveOnly{"docker": fakeRuntime{err: MarkExact(stopped)}, "podman": fakeRuntime{}, "containerd": fakeRuntime{targets: map[string]Target{"web": webPrefix}}},
 			Target{}, ErrNotRunning, `container "web" is exited`, "containerd"},
-		{"a stopped ID prefix does not hide a running one", map[string]Resolver{"docker": fakeRuntime{err: stopped}, "podman": fakeRuntime{}, "containerd": fakeRuntime{targets: map[string]Target{"web": webPrefix}}},
+		{"a stopped ID prefix does not hide a running one", map[string]resolveOnly{"docker": fakeRuntime{err: stopped}, "podman": fakeRuntime{}, "containerd": fakeRuntime{targets: map[string]Target{"web": webPrefix}}},
 			webPrefix, nil, "", ""},
-		{"nothing present: the default runtime's reason", map[string]Resolver{"docker": fakeRuntime{err: down}, "podman": fakeRuntime{err: absent}, "containerd": fakeRuntime{err: absent}},
+		{"nothing present: the default runtime's reason", map[string]resolveOnly{"docker": fakeRuntime{err: down}, "podman": fakeRuntime{err: absent}, "containerd": fakeRuntime{err: absent}},
 			Target{}, ErrUnavailable, "is dockerd running?", "/x"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			r := NewRegistry("docker")
 			for _, s := range []string{"docker", "podman", "containerd"} {
-				r.Register(s, c.runtimes[s])
+				r.Register(as(s, c.runtimes[s]))
 			}
 			r.BareSchemes = []string{"docker", "podman", "containerd"}
 			got, err := r.Resolve(context.Background(), "web")
@@ -276,11 +230,11 @@ func TestRegistryBareName(t *testing.T) {
 func TestRegistryList(t *testing.T) {
 	web := Target{PID: 10, StartTime: 1, Name: "web", Runtime: "docker"}
 	r := NewRegistry("docker")
-	r.Register("docker", fakeRuntime{targets: map[string]Target{"web": web}})
-	r.Register("podman", fakeRuntime{err: fmt.Errorf("%w: permission denied on the Podman API socket", ErrUnavailable)})
-	r.Register("cri", fakeRuntime{err: fmt.Errorf("%w: no CRI socket%w", ErrUnavailable, AbsentMark)})
-	r.Register("containerd", fakeRuntime{targets: map[string]Target{"x": {PID: 10, StartTime: 1, Name: "0123", Runtime: "containerd"}, "y": {PID: 11, StartTime: 5, Name: "y", Runtime: "containerd"}}})
-	r.Register("nolist", resolverFunc(func(context.Context, Reference) (Target, error) { return Target{}, nil }))
+	r.Register(as("docker", fakeRuntime{targets: map[string]Target{"web": web}}))
+	r.Register(as("podman", fakeRuntime{err: fmt.Errorf("%w: permission denied on the Podman API socket", ErrUnavailable)}))
+	r.Register(as("cri", fakeRuntime{err: fmt.Errorf("%w: no CRI socket%w", ErrUnavailable, AbsentMark)}))
+	r.Register(as("containerd", fakeRuntime{targets: map[string]Target{"x": {PID: 10, StartTime: 1, Name: "0123", Runtime: "containerd"}, "y": {PID: 11, StartTime: 5, Name: "y", Runtime: "containerd"}}}))
+	r.Register(as("nolist", resolverFunc(func(context.Context, Reference) (Target, error) { return Target{}, nil })))
 	r.BareSchemes = []string{"docker", "podman", "cri", "containerd", "nolist"}
 	l := r.List(context.Background())
 	var got []string
@@ -325,34 +279,38 @@ func TestProbeSocket(t *testing.T) {
 	}
 }
 
-func TestPodmanRef(t *testing.T) {
-	cases := []struct {
-		ref  string
-		uid  int
-		name string
-	}{
-		{"podman://web", 0, "web"},
-		{"podman://uid=1000/web", 1000, "web"},
-		{"podman://uid=1000/4f3a", 1000, "4f3a"},
+// as makes r, which only resolves, the resolver of scheme, taking any name after scheme://
+// (and a lister when r lists), as a runtime package's resolver is of its own.
+func as(scheme string, r resolveOnly) Resolver {
+	n := named{scheme: scheme, r: r}
+	if l, ok := r.(Lister); ok {
+		return namedLister{n, l}
 	}
-	for _, c := range cases {
-		if got := PodmanRef(c.uid, c.name); got != c.ref {
-			t.Errorf("PodmanRef(%d, %q) = %q, want %q", c.uid, c.name, got, c.ref)
-		}
-		ref, err := ParseReference(c.ref)
-		if err != nil {
-			t.Fatalf("ParseReference(%q): %v", c.ref, err)
-		}
-		uid, name, err := SplitPodmanName(ref.Name)
-		wantUID := c.uid
-		if !strings.Contains(c.ref, "uid=") {
-			wantUID = -1 // podman://NAME asks every service
-		}
-		if err != nil || uid != wantUID || name != c.name {
-			t.Errorf("SplitPodmanName(%q) = %d, %q, %v; want %d, %q", ref.Name, uid, name, err, wantUID, c.name)
-		}
-	}
-	if uid, name, err := SplitPodmanName("uid=0/web"); err != nil || uid != 0 || name != "web" {
-		t.Errorf("SplitPodmanName(uid=0/web) = %d, %q, %v; want the rootful service", uid, name, err)
-	}
+	return n
 }
+
+// resolveOnly is what the test runtimes implement of Resolver.
+type resolveOnly interface {
+	Resolve(context.Context, Reference) (Target, error)
+}
+
+type named struct {
+	scheme string
+	r      resolveOnly
+}
+
+func (n named) Scheme() string { return n.scheme }
+func (n named) Syntax() string { return n.scheme + "://NAME" }
+func (n named) Parse(name string) (Reference, error) {
+	return Reference{Scheme: n.scheme, Name: name}, nil
+}
+func (n named) Resolve(ctx context.Context, ref Reference) (Target, error) {
+	return n.r.Resolve(ctx, ref)
+}
+
+type namedLister struct {
+	named
+	l Lister
+}
+
+func (n namedLister) List(ctx context.Context) ([]Target, error) { return n.l.List(ctx) }

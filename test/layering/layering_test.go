@@ -39,6 +39,8 @@ func TestImportRules(t *testing.T) {
 				!strings.HasPrefix(d, module+"/internal/cli")
 		}, "pkg/tools depends on nothing Kubernetes"},
 		{module + "/pkg/...", func(d string) bool { return !strings.HasPrefix(d, module+"/internal/cli") }, "pkg/ never imports the CLI layer"},
+		{module + "/pkg/target", func(d string) bool { return !strings.HasPrefix(d, module+"/pkg/target/") },
+			"pkg/target knows no runtime: each runtime's package owns its references and internal/cli registers it"},
 	}
 	for _, r := range rules {
 		for _, d := range deps(t, r.pkg) {

@@ -35,6 +35,9 @@ const (
 	labelCRIKind     = "io.cri-containerd.kind"
 )
 
+// Scheme is the scheme of containerd's references, containerd://[NAMESPACE/]ID.
+const Scheme = "containerd"
+
 // Resolver resolves references through a containerd daemon.
 type Resolver struct {
 	// Address is the socket; "" means $CONTAINERD_ADDRESS, else DefaultAddress.
@@ -44,6 +47,21 @@ type Resolver struct {
 	Namespace string
 	// ProcRoot is the procfs holding the task PIDs ("" = /proc).
 	ProcRoot string
+}
+
+// Scheme is containerd.
+func (Resolver) Scheme() string { return Scheme }
+
+// Syntax is containerd://[NAMESPACE/]ID.
+func (Resolver) Syntax() string { return "containerd://[NAMESPACE/]ID" }
+
+// Parse checks name is ID or NAMESPACE/ID.
+func (Resolver) Parse(name string) (target.Reference, error) {
+	parts := strings.Split(name, "/")
+	if len(parts) > 2 || target.HasEmpty(parts) || strings.ContainsAny(name, " \t\n") {
+		return target.Reference{}, target.BadName(Scheme, name, "want containerd://ID or containerd://NAMESPACE/ID")
+	}
+	return target.Reference{Scheme: Scheme, Name: name}, nil
 }
 
 func (r Resolver) address() string {
@@ -271,7 +289,7 @@ func (r Resolver) running(e entry) (target.Target, error) {
 	if err := target.CheckFrozen(r.ProcRoot, pid, "containerd container "+ref, ctr+" task resume "+e.info.ID); err != nil {
 		return target.Target{}, err
 	}
-	return target.Target{PID: pid, StartTime: ps.StartTime, Name: e.name(), ID: e.info.ID, Runtime: target.SchemeContainerd, Image: e.info.Image, Canonical: ref}, nil
+	return target.Target{PID: pid, StartTime: ps.StartTime, Name: e.name(), ID: e.info.ID, Runtime: Scheme, Image: e.info.Image, Canonical: ref}, nil
 }
 
 // List returns the running tasks of every namespace, pod sandboxes (pause) left out.
@@ -316,7 +334,7 @@ func reference(e entry) string {
 	if len(n) == 64 && isHex(n) {
 		n = n[:12]
 	}
-	return target.SchemeContainerd + "://" + e.ns + "/" + n
+	return Scheme + "://" + e.ns + "/" + n
 }
 
 func isHex(s string) bool {

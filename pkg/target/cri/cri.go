@@ -29,6 +29,13 @@ const (
 	labelContainerName = "io.kubernetes.container.name"
 )
 
+// Schemes of the references resolved through the CRI: cri://ID-PREFIX, and
+// k8s://NAMESPACE/POD[/CONTAINER] (see PodResolver).
+const (
+	Scheme    = "cri"
+	PodScheme = "k8s"
+)
+
 // Resolver resolves references through a CRI runtime service.
 type Resolver struct {
 	// Endpoints are the sockets to try in order ("unix://" optional); nil means
@@ -36,6 +43,40 @@ type Resolver struct {
 	Endpoints []string
 	// ProcRoot is the procfs holding the container PIDs ("" = /proc).
 	ProcRoot string
+}
+
+// Scheme is cri.
+func (Resolver) Scheme() string { return Scheme }
+
+// Syntax is cri://ID.
+func (Resolver) Syntax() string { return "cri://ID" }
+
+// Parse checks name is a container name or ID (prefix); a leading slash is dropped.
+func (Resolver) Parse(name string) (target.Reference, error) {
+	n := strings.TrimPrefix(name, "/")
+	if n == "" || strings.ContainsAny(n, " \t\n/") {
+		return target.Reference{}, target.BadName(Scheme, name, "want cri://NAME or cri://ID")
+	}
+	return target.Reference{Scheme: Scheme, Name: n}, nil
+}
+
+// PodResolver resolves k8s://NAMESPACE/POD[/CONTAINER] through the CRI runtime service,
+// as Resolver does: the pod's containers by the labels the kubelet gives them.
+type PodResolver struct{ Resolver }
+
+// Scheme is k8s.
+func (PodResolver) Scheme() string { return PodScheme }
+
+// Syntax is k8s://NAMESPACE/POD[/CONTAINER].
+func (PodResolver) Syntax() string { return "k8s://NAMESPACE/POD[/CONTAINER]" }
+
+// Parse checks name is NAMESPACE/POD or NAMESPACE/POD/CONTAINER.
+func (PodResolver) Parse(name string) (target.Reference, error) {
+	parts := strings.Split(name, "/")
+	if len(parts) < 2 || len(parts) > 3 || target.HasEmpty(parts) || strings.ContainsAny(name, " \t\n") {
+		return target.Reference{}, target.BadName(PodScheme, name, "want k8s://NAMESPACE/POD or k8s://NAMESPACE/POD/CONTAINER")
+	}
+	return target.Reference{Scheme: PodScheme, Name: name}, nil
 }
 
 func (r Resolver) endpoints() []string {
@@ -112,7 +153,7 @@ func (r Resolver) Resolve(ctx context.Context, ref target.Reference) (target.Tar
 		return target.Target{}, err
 	}
 	defer c.cc.Close()
-	if ref.Scheme == target.SchemeK8s {
+	if ref.Scheme == PodScheme {
 		return r.resolvePod(ctx, c, ref)
 	}
 	all, err := c.rs.ListContainers(ctx, &runtimeapi.ListContainersRequest{})
@@ -434,7 +475,7 @@ func (r Resolver) status(ctx context.Context, c *conn, ct *runtimeapi.Container)
 			image = ct.Image.UserSpecifiedImage
 		}
 	}
-	return target.Target{PID: info.Pid, StartTime: ps.StartTime, Name: displayName(ct), ID: ct.Id, Runtime: target.SchemeCRI, Image: image, Canonical: ref}, nil
+	return target.Target{PID: info.Pid, StartTime: ps.StartTime, Name: displayName(ct), ID: ct.Id, Runtime: Scheme, Image: image, Canonical: ref}, nil
 }
 
 // List returns the running containers of the runtime.
@@ -469,9 +510,9 @@ func (r Resolver) List(ctx context.Context) ([]target.Target, error) {
 func reference(c *runtimeapi.Container) string {
 	ns, pod, name := c.Labels[labelPodNamespace], c.Labels[labelPodName], c.Labels[labelContainerName]
 	if ns != "" && pod != "" && name != "" {
-		return fmt.Sprintf("%s://%s/%s/%s", target.SchemeK8s, ns, pod, name)
+		return fmt.Sprintf("%s://%s/%s/%s", PodScheme, ns, pod, name)
 	}
-	return target.SchemeCRI + "://" + short(c.Id)
+	return Scheme + "://" + short(c.Id)
 }
 
 // displayName is POD/CONTAINER for a kubelet's container, else the container's name.

@@ -248,7 +248,7 @@ func TestResolvePod(t *testing.T) {
 			other := &runtimeapi.PodSandbox{Id: "sb9", State: runtimeapi.PodSandboxState_SANDBOX_READY, Labels: map[string]string{labelPodNamespace: "ns", labelPodName: "other"},
 				Annotations: map[string]string{annotationDefaultContainer: "app"}}
 			f := &fakeCRI{containers: append(append([]*runtimeapi.Container(nil), base...), c.extra...), sandboxes: []*runtimeapi.PodSandbox{other, sb}, env: c.env}
-			got, err := Resolver{}.resolvePod(context.Background(), &conn{rs: f, endpoint: "/fake.sock", runtime: "fake 1.0"}, target.Reference{Scheme: target.SchemeK8s, Name: "ns/web"})
+			got, err := Resolver{}.resolvePod(context.Background(), &conn{rs: f, endpoint: "/fake.sock", runtime: "fake 1.0"}, target.Reference{Scheme: PodScheme, Name: "ns/web"})
 			if c.err != nil {
 				if !errors.Is(err, c.err) || !strings.Contains(err.Error(), c.msg) {
 					t.Errorf("error %v, want %v containing %q", err, c.err, c.msg)

@@ -25,6 +25,25 @@ type Resolver struct {
 	ProcRoot string
 }
 
+// Scheme is the scheme of Docker's references, docker://NAME|ID.
+const Scheme = "docker"
+
+// Scheme is docker.
+func (Resolver) Scheme() string { return Scheme }
+
+// Syntax is docker://NAME|ID.
+func (Resolver) Syntax() string { return "docker://NAME|ID" }
+
+// Parse checks name is a container name or ID; a leading slash, as Docker shows names, is
+// dropped.
+func (Resolver) Parse(name string) (target.Reference, error) {
+	n := strings.TrimPrefix(name, "/")
+	if n == "" || strings.ContainsAny(n, " \t\n/") {
+		return target.Reference{}, target.BadName(Scheme, name, "want docker://NAME or docker://ID")
+	}
+	return target.Reference{Scheme: Scheme, Name: n}, nil
+}
+
 // Resolve finds the running container ref names: an exact name, a full ID or a unique ID prefix.
 func (r Resolver) Resolve(ctx context.Context, ref target.Reference) (target.Target, error) {
 	cli, err := client.New(append([]client.Opt{client.FromEnv}, r.Opts...)...)
@@ -72,7 +91,7 @@ func (r Resolver) target(c container.InspectResponse, name string) (target.Targe
 	if c.Config != nil {
 		image = c.Config.Image
 	}
-	return target.Target{PID: st.Pid, StartTime: ps.StartTime, Name: name, ID: c.ID, Runtime: target.SchemeDocker, Image: image}, nil
+	return target.Target{PID: st.Pid, StartTime: ps.StartTime, Name: name, ID: c.ID, Runtime: Scheme, Image: image}, nil
 }
 
 // explain turns an inspect error into one the user can act on.

@@ -24,7 +24,7 @@ func (r Resolver) List(ctx context.Context) ([]target.Target, error) {
 	var out []target.Target
 	for _, c := range res.Items {
 		// The list has no PID: inspect each running container, as Resolve does.
-		t, err := r.Resolve(ctx, target.Reference{Scheme: target.SchemeDocker, Name: c.ID})
+		t, err := r.Resolve(ctx, target.Reference{Scheme: Scheme, Name: c.ID})
 		if err != nil {
 			continue // stopped or removed since listed
 		}

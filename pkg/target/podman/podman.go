@@ -32,6 +32,44 @@ var minAPI = [2]int{3, 0}
 // startHint says how to get the API socket Podman only has when asked.
 const startHint = "start it: 'systemctl start podman.socket' (rootless: 'systemctl --user start podman.socket') or 'podman system service --time=0 &'"
 
+// Scheme is the scheme of Podman's references, podman://[uid=UID/]NAME|ID.
+const Scheme = "podman"
+
+// uidPrefix starts a podman:// reference to a container of a rootless Podman service:
+// podman://uid=1000/web is the container web of the Podman of the user of uid 1000, which
+// may hold another web than the rootful service (podman://web).
+const uidPrefix = "uid="
+
+// SplitName splits the name of a podman:// reference, [uid=UID/]NAME, into the uid of the
+// Podman service it names (-1 when it names none: every service is asked) and the
+// container's name or ID. uid=0 is the rootful service.
+func SplitName(s string) (uid int, name string, err error) {
+	const want = "want podman://NAME, podman://ID or podman://uid=UID/NAME"
+	rest, name, found := strings.Cut(s, "/")
+	if !found {
+		if s == "" || strings.ContainsAny(s, " \t\n") {
+			return 0, "", errors.New(want)
+		}
+		return -1, s, nil
+	}
+	digits, ok := strings.CutPrefix(rest, uidPrefix)
+	n, aerr := strconv.Atoi(digits)
+	if !ok || aerr != nil || n < 0 || strconv.Itoa(n) != digits || name == "" || strings.ContainsAny(name, " \t\n/") {
+		return 0, "", errors.New(want)
+	}
+	return n, name, nil
+}
+
+// Ref is the podman:// reference of the container name of the Podman service of user
+// uid: podman://NAME for the rootful service (uid 0), podman://uid=UID/NAME for a
+// rootless one.
+func Ref(uid int, name string) string {
+	if uid == 0 {
+		return Scheme + "://" + name
+	}
+	return Scheme + "://" + uidPrefix + strconv.Itoa(uid) + "/" + name
+}
+
 // Resolver resolves references through Podman's REST API.
 type Resolver struct {
 	// Sockets are the API sockets to ask ("unix://" optional); nil means $CONTAINER_HOST,
@@ -43,6 +81,21 @@ type Resolver struct {
 	// uidOf returns the uid of the user whose Podman serves a socket (nil: socketUID, the
 	// socket file's owner); tests replace it.
 	uidOf func(socket string) int
+}
+
+// Scheme is podman.
+func (Resolver) Scheme() string { return Scheme }
+
+// Syntax is podman://[uid=UID/]NAME|ID.
+func (Resolver) Syntax() string { return "podman://[uid=UID/]NAME|ID" }
+
+// Parse checks name is [uid=UID/]NAME|ID (see SplitName); a leading slash is dropped.
+func (Resolver) Parse(name string) (target.Reference, error) {
+	n := strings.TrimPrefix(name, "/")
+	if _, _, err := SplitName(n); err != nil {
+		return target.Reference{}, target.BadName(Scheme, name, err.Error())
+	}
+	return target.Reference{Scheme: Scheme, Name: n}, nil
 }
 
 // sockets returns the sockets to ask for the services of user uid (-1: every service):
@@ -132,7 +185,7 @@ type api struct {
 }
 
 // ref is the podman:// reference of the container name of a's service.
-func (a *api) ref(name string) string { return target.PodmanRef(a.uid, name) }
+func (a *api) ref(name string) string { return Ref(a.uid, name) }
 
 // connect returns a client for every socket that answers, of user uid's services only
 // when uid >= 0. With none, the error says why: only "absent" when no socket exists and
@@ -283,7 +336,7 @@ func (h hit) name() string { return strings.TrimPrefix(h.in.Name, "/") }
 // beats an ID prefix; of several containers found in different services, the running one
 // is the target, and two running are an error naming their references.
 func (r Resolver) Resolve(ctx context.Context, ref target.Reference) (target.Target, error) {
-	uid, name, err := target.SplitPodmanName(ref.Name)
+	uid, name, err := SplitName(ref.Name)
 	if err != nil {
 		return target.Target{}, fmt.Errorf("%w %q: %v", target.ErrBadReference, ref.String(), err)
 	}
@@ -398,7 +451,7 @@ func (r Resolver) running(a *api, in inspect) (target.Target, error) {
 	if err := target.CheckFrozen(r.ProcRoot, st.Pid, what, ""); err != nil {
 		return target.Target{}, err
 	}
-	return target.Target{PID: st.Pid, StartTime: ps.StartTime, Name: name, ID: in.ID, Runtime: target.SchemePodman, Image: in.ImageName, Canonical: canonical(a, name)}, nil
+	return target.Target{PID: st.Pid, StartTime: ps.StartTime, Name: name, ID: in.ID, Runtime: Scheme, Image: in.ImageName, Canonical: canonical(a, name)}, nil
 }
 
 // canonical is Target.Canonical for the container name of a: its podman://uid=UID/NAME
@@ -443,7 +496,7 @@ func (r Resolver) List(ctx context.Context) ([]target.Target, error) {
 			if err != nil {
 				continue // exited since listed
 			}
-			out = append(out, target.Target{PID: c.Pid, StartTime: ps.StartTime, Name: c.Names[0], ID: c.ID, Runtime: target.SchemePodman, Image: c.Image, Canonical: canonical(a, c.Names[0])})
+			out = append(out, target.Target{PID: c.Pid, StartTime: ps.StartTime, Name: c.Names[0], ID: c.ID, Runtime: Scheme, Image: c.Image, Canonical: canonical(a, c.Names[0])})
 		}
 	}
 	return out, nil

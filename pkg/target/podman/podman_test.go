@@ -221,7 +221,7 @@ func TestRootfulAndRootless(t *testing.T) {
 				}
 				return 0
 			}}
-			ref, err := target.ParseReference(c.ref)
+			ref, err := Resolver{}.Parse(strings.TrimPrefix(c.ref, Scheme+"://"))
 			if err != nil {
 				t.Fatal(err)
 			}
