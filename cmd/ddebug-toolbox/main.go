@@ -10,5 +10,5 @@ import (
 )
 
 func main() {
-	os.Exit(toolbox.Main(os.Args))
+	os.Exit(toolbox.Main(os.Args, nil))
 }

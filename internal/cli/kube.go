@@ -50,14 +50,11 @@ type KubeOptions struct {
 	ResolvePod  func(ctx context.Context) (*corev1.Pod, error)
 }
 
-// kubeTestHook, when set by a test, gets the options before the command runs.
-var kubeTestHook func(*KubeOptions)
-
 // addKubernetesFace makes the root command debug pods: `kubectl ddebug pod/x [-- cmd]`.
-func addKubernetesFace(root *cobra.Command, streams Streams) {
+func addKubernetesFace(root *cobra.Command, streams Streams, s *settings) {
 	o := &KubeOptions{ConfigFlags: genericclioptions.NewConfigFlags(true), streams: streams}
-	if kubeTestHook != nil {
-		kubeTestHook(o)
+	if s.kube != nil {
+		s.kube(o)
 	}
 	root.Use += " [pod/]NAME [-c CONTAINER] [-- COMMAND [args...]]"
 	root.Long = `Add an ephemeral debug container running the ddebug toolbox to a running pod, next to one of its
@@ -118,7 +115,7 @@ Exit status: the command's own; 125 when ddebug itself failed.`
 		printKubeError(o.streams.ErrOut, err)
 		return exitError{ExitFailure}
 	}
-	addBeyondDebug(root, o, streams) // list, cp, --all-pods (kube_beyond.go)
+	addBeyondDebug(root, o, streams, s) // list, cp, --all-pods (kube_beyond.go)
 }
 
 // printKubeError prints err and, for an *ephemeral.Error, its advice on a second line.

@@ -51,7 +51,7 @@ func TestCopyToCommand(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			client := fake.NewClientset(pod.DeepCopy(), copyOf(t))
 			var execs [][]string
-			kubeTestHook = func(o *KubeOptions) {
+			hook := withKube(func(o *KubeOptions) {
 				o.NewDebugger = func() (*ephemeral.Debugger, error) {
 					return &ephemeral.Debugger{Client: client, Exec: func(_ context.Context, r ephemeral.ExecRequest) error {
 						if r.Pod != "web-debug" || r.Container != "app" {
@@ -62,9 +62,8 @@ func TestCopyToCommand(t *testing.T) {
 					}}, nil
 				}
 				o.ResolvePod = func(context.Context) (*corev1.Pod, error) { return pod, nil }
-			}
-			t.Cleanup(func() { kubeTestHook = nil })
-			status, _, errOut := runPlugin(t, append([]string{"--kubeconfig", fakeKubeconfig(t)}, tt.args...)...)
+			})
+			status, _, errOut := runPluginWith(t, []Option{hook}, append([]string{"--kubeconfig", fakeKubeconfig(t)}, tt.args...)...)
 			if status != tt.wantStatus || !strings.Contains(errOut, tt.wantErr) {
 				t.Fatalf("status %d, stderr %q; want %d with %q", status, errOut, tt.wantStatus, tt.wantErr)
 			}

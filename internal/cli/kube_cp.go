@@ -39,9 +39,6 @@ type RemotePath struct {
 	Ref, Container, Path string
 }
 
-// cpTestHook, when set by a test, gets the options before the command runs.
-var cpTestHook func(*CpOptions)
-
 var containerNameRE = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
 
 // ParseCopyArg tells a side of a copy apart: local when it starts with '.' or '/' or has
@@ -67,11 +64,11 @@ func ParseCopyArg(s string) (RemotePath, bool, error) {
 	return r, true, nil
 }
 
-func newCpCommand(streams Streams) *cobra.Command {
+func newCpCommand(streams Streams, s *settings) *cobra.Command {
 	k := &KubeOptions{ConfigFlags: genericclioptions.NewConfigFlags(true), streams: streams}
 	o := &CpOptions{Kube: k}
-	if cpTestHook != nil {
-		cpTestHook(o)
+	if s.cp != nil {
+		s.cp(o)
 	}
 	cmd := &cobra.Command{
 		Use:   "cp [pod/]NAME[:CONTAINER]:PATH LOCAL | cp LOCAL [pod/]NAME[:CONTAINER]:PATH",

@@ -56,7 +56,7 @@ func cpRun(t *testing.T, execFn ephemeral.ExecFunc, args ...string) (int, string
 	t.Helper()
 	pod := podWithDebugContainer(t)
 	prepared := new(int)
-	cpTestHook = func(o *CpOptions) {
+	hook := withCp(func(o *CpOptions) {
 		no := false
 		o.Progress = &no
 		o.Kube.NewDebugger = func() (*ephemeral.Debugger, error) {
@@ -64,9 +64,8 @@ func cpRun(t *testing.T, execFn ephemeral.ExecFunc, args ...string) (int, string
 			return &ephemeral.Debugger{Client: fake.NewClientset(pod), Exec: execFn}, nil
 		}
 		o.Kube.ResolvePod = func(context.Context) (*corev1.Pod, error) { return pod, nil }
-	}
-	t.Cleanup(func() { cpTestHook = nil })
-	status, _, stderr := runPlugin(t, append([]string{"cp", "--kubeconfig", fakeKubeconfig(t)}, args...)...)
+	})
+	status, _, stderr := runPluginWith(t, []Option{hook}, append([]string{"cp", "--kubeconfig", fakeKubeconfig(t)}, args...)...)
 	return status, stderr, prepared
 }
 

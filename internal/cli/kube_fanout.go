@@ -37,15 +37,12 @@ type FanOptions struct {
 	ListPods func(ctx context.Context) ([]corev1.Pod, string, error)
 }
 
-// fanTestHook, when set by a test, gets the options before the command runs.
-var fanTestHook func(*FanOptions)
-
 // addFanOut adds --all-pods, -l and --max-parallel to the root command and runs a fan-out
 // instead of one session when they are given.
-func addFanOut(root *cobra.Command, o *KubeOptions) {
+func addFanOut(root *cobra.Command, o *KubeOptions, s *settings) {
 	fan := &FanOptions{kube: o}
-	if fanTestHook != nil {
-		fanTestHook(fan)
+	if s.fan != nil {
+		s.fan(fan)
 	}
 	f := root.Flags()
 	f.BoolVar(&fan.AllPods, "all-pods", false, "run the command in every running pod of the workload (deploy/, sts/, ds/, rs/, job/NAME) or of -l")

@@ -40,7 +40,7 @@ func fanRun(t *testing.T, pods []corev1.Pod, exec ephemeral.ExecFunc, args ...st
 	t.Helper()
 	var mu sync.Mutex
 	var execs []string
-	kubeTestHook = func(o *KubeOptions) {
+	kube := withKube(func(o *KubeOptions) {
 		o.NewDebugger = func() (*ephemeral.Debugger, error) {
 			return &ephemeral.Debugger{Client: fake.NewClientset(), Exec: func(ctx context.Context, r ephemeral.ExecRequest) error {
 				mu.Lock()
@@ -49,14 +49,13 @@ func fanRun(t *testing.T, pods []corev1.Pod, exec ephemeral.ExecFunc, args ...st
 				return exec(ctx, r)
 			}}, nil
 		}
-	}
-	fanTestHook = func(f *FanOptions) {
+	})
+	fan := withFan(func(f *FanOptions) {
 		no := false
 		f.Color = &no
 		f.ListPods = func(context.Context) ([]corev1.Pod, string, error) { return pods, "of deploy/web", nil }
-	}
-	t.Cleanup(func() { kubeTestHook, fanTestHook = nil, nil })
-	status, out, errOut := runPlugin(t, append([]string{"--kubeconfig", fakeKubeconfig(t)}, args...)...)
+	})
+	status, out, errOut := runPluginWith(t, []Option{kube, fan}, append([]string{"--kubeconfig", fakeKubeconfig(t)}, args...)...)
 	slices.Sort(execs)
 	return status, out, errOut, execs
 }

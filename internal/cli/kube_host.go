@@ -8,10 +8,13 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// settings has nothing to set in the host build: no Kubernetes face.
+type settings struct{}
+
 // addKubernetesFace, in the host build (tag ddebug_host: the `ddebug` binary, which leaves
 // the Kubernetes client out so that `ddebug exec` starts in a few milliseconds), points to
 // the plugin.
-func addKubernetesFace(root *cobra.Command, _ Streams) {
+func addKubernetesFace(root *cobra.Command, _ Streams, _ *settings) {
 	root.Args = cobra.ArbitraryArgs
 	root.RunE = func(cmd *cobra.Command, args []string) error {
 		if len(args) == 0 {

@@ -30,13 +30,10 @@ type ListOptions struct {
 	NewDebugger func() (*ephemeral.Debugger, error)
 }
 
-// listTestHook, when set by a test, gets the options before the command runs.
-var listTestHook func(*ListOptions)
-
-func newListCommand(streams Streams) *cobra.Command {
+func newListCommand(streams Streams, s *settings) *cobra.Command {
 	o := &ListOptions{ConfigFlags: genericclioptions.NewConfigFlags(true), streams: streams}
-	if listTestHook != nil {
-		listTestHook(o)
+	if s.list != nil {
+		s.list(o)
 	}
 	cmd := &cobra.Command{
 		Use:   "list [pod/]NAME | list [-l SELECTOR] [-A]",

@@ -72,14 +72,13 @@ default    web  ddebug-bbbbb  app     running             90s      alice  genera
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			listTestHook = func(o *ListOptions) {
+			hook := withList(func(o *ListOptions) {
 				o.Now = func() time.Time { return now }
 				o.NewDebugger = func() (*ephemeral.Debugger, error) {
 					return &ephemeral.Debugger{Client: fake.NewClientset(pod.DeepCopy(), other)}, nil
 				}
-			}
-			t.Cleanup(func() { listTestHook = nil })
-			status, out, errOut := runPlugin(t, append(tt.args, "--kubeconfig", fakeKubeconfig(t))...)
+			})
+			status, out, errOut := runPluginWith(t, []Option{hook}, append(tt.args, "--kubeconfig", fakeKubeconfig(t))...)
 			if status != tt.wantStatus {
 				t.Fatalf("status %d, want %d\nstderr: %s", status, tt.wantStatus, errOut)
 			}

@@ -57,7 +57,7 @@ func kubeRunClient(t *testing.T, setup func(*fake.Clientset), execErr error, res
 		setup(client)
 	}
 	var execs []ephemeral.ExecRequest
-	kubeTestHook = func(o *KubeOptions) {
+	hook := withKube(func(o *KubeOptions) {
 		o.NewDebugger = func() (*ephemeral.Debugger, error) {
 			return &ephemeral.Debugger{Client: client, Exec: func(_ context.Context, r ephemeral.ExecRequest) error {
 				execs = append(execs, r)
@@ -70,9 +70,8 @@ func kubeRunClient(t *testing.T, setup func(*fake.Clientset), execErr error, res
 			}
 			return pod, nil
 		}
-	}
-	t.Cleanup(func() { kubeTestHook = nil })
-	status, _, stderr := runPlugin(t, append([]string{"--kubeconfig", fakeKubeconfig(t)}, args...)...)
+	})
+	status, _, stderr := runPluginWith(t, []Option{hook}, append([]string{"--kubeconfig", fakeKubeconfig(t)}, args...)...)
 	return status, stderr, execs, client
 }
 
@@ -94,8 +93,14 @@ func podWithDebugContainer(t *testing.T) *corev1.Pod {
 // gives, stdout, and stderr with the error main prints.
 func runPlugin(t *testing.T, args ...string) (status int, stdout, stderr string) {
 	t.Helper()
+	return runPluginWith(t, nil, args...)
+}
+
+// runPluginWith is runPlugin with the options (the seams of the commands) opts set.
+func runPluginWith(t *testing.T, opts []Option, args ...string) (status int, stdout, stderr string) {
+	t.Helper()
 	var out, errOut bytes.Buffer
-	root := NewRootCommand("kubectl-ddebug", Streams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
+	root := NewRootCommand("kubectl-ddebug", Streams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut}, opts...)
 	root.SetArgs(args)
 	err := root.ExecuteContext(context.Background())
 	var ee exitError

@@ -51,9 +51,17 @@ func progName(name string) string {
 	return name
 }
 
+// Option adjusts the command tree NewRootCommand builds. Tests reach the options of a
+// command through one (kube_options.go), before the command runs; the program passes none.
+type Option func(*settings)
+
 // NewRootCommand builds the command tree. Called as kubectl-ddebug (kubectl ddebug) the
 // root is the Kubernetes face; exec, version and tool are subcommands in every case.
-func NewRootCommand(name string, streams Streams) *cobra.Command {
+func NewRootCommand(name string, streams Streams, opts ...Option) *cobra.Command {
+	var s settings
+	for _, opt := range opts {
+		opt(&s)
+	}
 	root := &cobra.Command{
 		Use:           progName(name),
 		Short:         "Debug distroless and FROM-scratch containers: a shell and tools inside any running container",
@@ -64,7 +72,7 @@ func NewRootCommand(name string, streams Streams) *cobra.Command {
 	root.SetOut(streams.Out)
 	root.SetErr(streams.ErrOut)
 	root.CompletionOptions.HiddenDefaultCmd = true
-	addKubernetesFace(root, streams)
+	addKubernetesFace(root, streams, &s)
 	root.AddCommand(newExecCommand(streams), newPsCommand(streams), newVersionCommand(streams), newToolCommand(streams))
 	addCompletion(root, streams)
 	return root

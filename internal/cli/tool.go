@@ -15,7 +15,7 @@ func newToolCommand(Streams) *cobra.Command {
 			if len(args) == 0 {
 				args = []string{"help"}
 			}
-			if status := toolbox.Main(append([]string{"ddebug-toolbox"}, args...)); status != 0 {
+			if status := toolbox.Main(append([]string{"ddebug-toolbox"}, args...), Main); status != 0 {
 				return exitError{status}
 			}
 			return nil

@@ -32,10 +32,21 @@ func IsApplet(name string) bool {
 	return ok
 }
 
-// Main runs the toolbox as a process and returns its exit status.
+// CommandLine is ddebug's own command line, in a binary that holds it besides the toolbox
+// (cmd/kubectl-ddebug, the binary of the node image): it runs args as the program called
+// name, "ddebug" or "kubectl-ddebug", and returns the exit status.
+type CommandLine func(name string, args []string) int
+
+// Main is the one argv[0] dispatcher of every binary that holds the toolbox; it runs the
+// process and returns its exit status:
+//   - the session and launcher stages pkg/nsenter starts (their own argv[0]);
+//   - with a command line (cli not nil): kubectl-ddebug runs it as the plugin; ddebug, and
+//     any name that is neither ddebug-toolbox nor an applet, run it as ddebug;
 //   - argv[0] is an applet name: run that applet (busybox-style links);
 //   - argv[0] is ddebug-toolbox: argv[1] names the applet, or none for an interactive shell.
-func Main(args []string) int {
+//
+// The ddebug applet runs the command line when the binary has one (hostcli.go).
+func Main(args []string, cli CommandLine) int {
 	if len(args) == 0 {
 		args = []string{"ddebug-toolbox"}
 	}
@@ -46,6 +57,15 @@ func Main(args []string) int {
 		return nsenter.Launch()
 	}
 	name := filepath.Base(args[0])
+	if cli != nil {
+		hasCommandLine = true
+		switch {
+		case name == "kubectl-ddebug":
+			return cli(name, args[1:])
+		case name == "ddebug" || (name != "ddebug-toolbox" && !IsApplet(name)):
+			return cli("ddebug", args[1:])
+		}
+	}
 	if selfNames[name] {
 		args = args[1:]
 		if len(args) == 0 {
