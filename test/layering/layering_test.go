@@ -3,7 +3,11 @@
 package layering
 
 import (
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -106,5 +110,39 @@ func TestToolboxLayering(t *testing.T) {
 				t.Errorf("%s imports %s: a library never imports a family of applets", pkg, imp)
 			}
 		}
+	}
+}
+
+// TestNoInitInToolbox: no package of pkg/tools but the assemblies (all installs the
+// families' tables, toolbox its own two applets) has an init function. A toolbox process
+// runs one applet; a table that applet may never use is built on first use, not at start
+// (pkg/tools/toolbox's TestInitWork measures what package initialisation allocates).
+func TestNoInitInToolbox(t *testing.T) {
+	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}} {{.Dir}} {{join .GoFiles \" \"}}", module+"/pkg/tools/...").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list pkg/tools/...: %v\n%s", err, out)
+	}
+	files := 0
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		f := strings.Fields(line)
+		pkg, dir := f[0], f[1]
+		if top, _ := toolsPackage(pkg); slices.Contains(toolAssemblies, top) {
+			continue
+		}
+		for _, name := range f[2:] {
+			files++
+			file, err := parser.ParseFile(token.NewFileSet(), filepath.Join(dir, name), nil, parser.SkipObjectResolution)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range file.Decls {
+				if fn, ok := d.(*ast.FuncDecl); ok && fn.Recv == nil && fn.Name.Name == "init" {
+					t.Errorf("%s/%s has an init function: build what it builds on first use (sync.OnceValue)", pkg, name)
+				}
+			}
+		}
+	}
+	if files < 100 {
+		t.Fatalf("read %d files of pkg/tools, want the toolbox's", files)
 	}
 }
