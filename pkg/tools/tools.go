@@ -78,6 +78,10 @@ type Applet struct {
 	Run     RunFunc
 	// Hidden applets (internal ones, such as ddebug-agent) are left out of 'help'.
 	Hidden bool
+	// HandlesSignals marks an applet that stops on SIGINT, SIGTERM and SIGHUP itself (the
+	// shell, the agent): run as a process, its context is cancelled and its own status
+	// stands. Any other applet is ended by those signals, whatever it is doing.
+	HandlesSignals bool
 }
 
 // The applets are found through tables, not registered one by one: every family lists

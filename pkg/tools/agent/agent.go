@@ -23,6 +23,8 @@ var Agent = tools.Applet{
 	Summary: "the process of a kubectl ddebug container (internal)",
 	Hidden:  true,
 	Run:     run,
+	// SIGTERM is how the kubelet stops the container: the agent exits 0.
+	HandlesSignals: true,
 }
 
 // ErrNoTarget is returned when no process of the target container is visible.

@@ -3,20 +3,25 @@ package toolbox
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sort"
 	"strings"
 	"syscall"
 	"text/tabwriter"
+	"time"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/nsenter"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 	_ "github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/all" // every applet
 )
 
-// Names under which the binary is the toolbox itself rather than one applet.
-var selfNames = map[string]bool{"ddebug-toolbox": true, "toolbox": true}
+// Names under which the binary is the toolbox itself rather than one applet. It answers to
+// busybox too, so that scripts written for BusyBox (`busybox sed ...`, BusyBox's own
+// testsuite) run unchanged where it is linked under that name.
+var selfNames = map[string]bool{"ddebug-toolbox": true, "toolbox": true, "busybox": true}
 
 // The toolbox's own applets: help, and ddebug (hostcli.go).
 var (
@@ -68,6 +73,9 @@ func Main(args []string, cli CommandLine) int {
 	}
 	if selfNames[name] {
 		args = args[1:]
+		if len(args) == 0 && name == "busybox" {
+			return listApplets(os.Stdout)
+		}
 		if len(args) == 0 {
 			args = []string{"sh"}
 		}
@@ -75,15 +83,74 @@ func Main(args []string, cli CommandLine) int {
 			args = []string{"help"}
 		}
 	}
-	ctx := context.Background()
-	// The shell handles Ctrl-C itself (it cancels the running command, not the shell);
-	// any other applet stops on SIGINT/SIGTERM through its context.
-	if !isShell(args[0]) {
-		var stop context.CancelFunc
-		ctx, stop = signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-		defer stop()
+	// The shell handles its signals itself (Ctrl-C cancels the running command, not the
+	// shell; traps); any other applet ends on them as a C program that does not catch them.
+	if isShell(args[0]) {
+		return tools.Main(context.Background(), args)
 	}
-	return tools.Main(ctx, args)
+	if a, ok := tools.Lookup(filepath.Base(args[0])); ok && a.HandlesSignals {
+		ctx, stop := signal.NotifyContext(context.Background(), endingSignals...)
+		defer stop()
+		return tools.Main(ctx, args)
+	}
+	return runEndedBySignals(args)
+}
+
+// endingSignals end an applet, as their default action ends a C program.
+var endingSignals = []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP}
+
+// signalGrace is how long an applet has, once its context is cancelled, to stop on its own
+// (restore the terminal, remove a partial file) before the signal ends it where it is.
+const signalGrace = 300 * time.Millisecond
+
+// runEndedBySignals runs the applet of args and returns its status, unless SIGINT, SIGTERM
+// or SIGHUP arrives: then the applet's context is cancelled and, once it has returned or
+// signalGrace has passed (it may be blocked in a read of a FIFO, or busy), the process ends
+// by that signal, so that its parent sees 128+N as from any other program. A signal the
+// process was started with ignored (nohup, a background job) stays ignored.
+func runEndedBySignals(args []string) int {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sigc := make(chan os.Signal, 1)
+	for _, sig := range endingSignals {
+		if !signal.Ignored(sig) {
+			signal.Notify(sigc, sig)
+		}
+	}
+	done := make(chan int, 1)
+	go func() { done <- tools.Main(ctx, args) }()
+	select {
+	case status := <-done:
+		return status
+	case sig := <-sigc:
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(signalGrace):
+		}
+		n := sig.(syscall.Signal)
+		signal.Reset(n)
+		_ = syscall.Kill(os.Getpid(), n)
+		time.Sleep(time.Second) // the signal is on its way; should it be blocked, 128+N
+		return 128 + int(n)
+	}
+}
+
+// listApplets prints what `busybox` alone prints: a usage line, then every applet after
+// "Currently defined functions:", comma-separated (the list BusyBox's testsuite reads).
+func listApplets(w io.Writer) int {
+	fmt.Fprintln(w, "Usage: busybox [function [arguments]...]")
+	fmt.Fprintln(w, "Currently defined functions:")
+	var names []string
+	for _, a := range tools.Applets() {
+		if !a.Hidden {
+			names = append(names, a.Name)
+			names = append(names, a.Aliases...)
+		}
+	}
+	sort.Strings(names)
+	fmt.Fprintf(w, "\t%s\n", strings.Join(names, ", "))
+	return 0
 }
 
 func isShell(name string) bool {
