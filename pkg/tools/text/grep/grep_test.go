@@ -217,3 +217,28 @@ func TestGrepWordEdges(t *testing.T) {
 		golden(t, dir, "", "grep", nil, append(c, "in")...)
 	}
 }
+
+// TestGrepPatternSet compares grep -f with a list of plain strings (one automaton for all
+// of them) with GNU grep: every flag that decides where a match is (-o, -w, -x, -i, -v),
+// overlapping strings and strings that are prefixes of others.
+func TestGrepPatternSet(t *testing.T) {
+	t.Setenv("LC_ALL", "C")
+	dir := blockTree(t)
+	var many strings.Builder
+	for i := 0; i < 2000; i++ {
+		fmt.Fprintf(&many, "line %d\n", i*7)
+	}
+	writeFiles(t, dir, map[string]string{
+		"small.pat": "ab\nab c\nc a\nline 1\nfoo\n1x2\nFOX\nbar\n",
+		"many.pat":  many.String() + "q9x9\nzzzz\n",
+		"words.pat": "foo\nfoo-b\nab\nc\n",
+	})
+	text := []string{"big.txt", "long.txt", "noeol.txt", "crlf.txt", "utf8.txt", "empty.txt"}
+	for _, pat := range []string{"small.pat", "many.pat", "words.pat"} {
+		for _, f := range [][]string{nil, {"-F"}, {"-c"}, {"-o"}, {"-w"}, {"-x"}, {"-i"}, {"-iw"}, {"-v", "-c"}, {"-on"}, {"-ow"}, {"-E"}} {
+			args := append(append([]string{"grep"}, f...), "-f", pat)
+			golden(t, dir, "", "grep", nil, append(args, text...)...)
+		}
+	}
+	golden(t, dir, "foo-bar\nfoo bar\nxfoo\n", "grep", nil, "grep", "-w", "-f", "words.pat")
+}

@@ -25,6 +25,10 @@ type matcher struct {
 	word    bool
 	invert  bool
 	low     []byte // scratch: a line lower-cased
+	// set finds many literals at once (grep -f with a list of strings), in place of re;
+	// lower-cased when litLow. With -x, whole holds them and a line must be one of them.
+	set   *litfind.Set
+	whole map[string]bool
 }
 
 // isWordByte reports whether c is a word character for -w in the C locale, where bytes
@@ -40,6 +44,9 @@ func (m *matcher) find(line []byte, from int) (int, int) {
 
 // findIn is find with line already lower-cased in low, when not nil.
 func (m *matcher) findIn(line, low []byte, from int) (int, int) {
+	if m.set != nil {
+		return m.setFind(line, low, from)
+	}
 	hay := line
 	if m.litOnly && m.litLow {
 		if low == nil {
@@ -166,6 +173,10 @@ func (m *matcher) nextMatch(chunk, low []byte, pos int) (int, int) {
 // lineMatches reports whether a line that holds the required literal contains a match.
 // low is the line lower-cased, or nil.
 func (m *matcher) lineMatches(line, low []byte) bool {
+	if m.set != nil && (m.word || m.whole != nil) {
+		s, _ := m.setFind(line, low, 0)
+		return s >= 0
+	}
 	if m.litOnly && !m.word {
 		return true
 	}
@@ -191,8 +202,80 @@ func (m *matcher) verify(line, low []byte) bool {
 	return m.re.Match(line)
 }
 
+// setFind is findIn for a set of literals: the leftmost match at or after from (the
+// longest there) that -w and -x allow.
+func (m *matcher) setFind(line, low []byte, from int) (int, int) {
+	hay := line
+	if m.litLow {
+		if low == nil {
+			m.low = litfind.LowerASCII(m.low, line)
+			low = m.low
+		}
+		hay = low
+	}
+	if m.whole != nil {
+		if from == 0 && m.whole[string(hay)] {
+			return 0, len(line)
+		}
+		return -1, -1
+	}
+	bs, be := -1, -1
+	m.set.Matches(hay[from:], func(s, e int) bool {
+		s, e = s+from, e+from
+		if bs >= 0 && e-m.set.MaxLen() >= bs {
+			return false // every later match starts after bs
+		}
+		if m.word && (s > 0 && isWordByte(line[s-1]) || e < len(line) && isWordByte(line[e])) {
+			return true
+		}
+		if bs < 0 || s < bs || s == bs && e > be {
+			bs, be = s, e
+		}
+		return true
+	})
+	return bs, be
+}
+
+// literalSet returns the patterns as the literals they match, lower-cased for fold, when
+// every one is a non-empty plain string (no regexp operator; ASCII only under -i, where
+// the C locale folds ASCII letters only).
+func literalSet(patterns []string, fixed, ere, fold bool) ([][]byte, bool) {
+	special := `\.[]*^$`
+	if ere {
+		special += "+?(){}|"
+	}
+	lits := make([][]byte, 0, len(patterns))
+	for _, p := range patterns {
+		if p == "" || !fixed && strings.ContainsAny(p, special) {
+			return nil, false
+		}
+		if fold {
+			for i := 0; i < len(p); i++ {
+				if p[i] >= 0x80 {
+					return nil, false
+				}
+			}
+			lits = append(lits, litfind.LowerASCII(nil, []byte(p)))
+		} else {
+			lits = append(lits, []byte(p))
+		}
+	}
+	return lits, true
+}
+
 func newMatcher(patterns []string, fixed, ere, fold, word, whole bool) (*matcher, error) {
 	m := &matcher{word: word}
+	if lits, ok := literalSet(patterns, fixed, ere, fold); ok && len(lits) > 1 {
+		m.set, m.litOnly, m.litLow, m.foldLit = litfind.NewSet(lits), true, fold, fold
+		m.finder = m.set
+		if whole {
+			m.whole = make(map[string]bool, len(lits))
+			for _, l := range lits {
+				m.whole[string(l)] = true
+			}
+		}
+		return m, nil
+	}
 	if fixed && len(patterns) == 1 && !fold && !whole && patterns[0] != "" {
 		m.lit, m.litOnly = []byte(patterns[0]), true
 		m.finder = litfind.New(m.lit)
