@@ -44,4 +44,20 @@
 // --long=v, --long v, unambiguous abbreviations, "--", operands anywhere unless
 // StopAtOperand or POSIXLY_CORRECT). --help prints "Usage: ..." to stdout and exits 0; a
 // usage error prints "applet: why" and "Try 'applet --help' ..." to stderr and exits 2.
+//
+// # GNU or BusyBox
+//
+// An applet behaves as its GNU (or procps, iproute2, util-linux) namesake for every flag
+// that tool has: output, messages and exit statuses, as the golden tests compare. Where the
+// GNU tool has no such flag or form and BusyBox has one, the applet follows BusyBox, whose
+// own testsuite (make conformance, test/conformance) is the reference. A case of that suite
+// the toolbox does not meet because GNU differs is listed, with that reason, in
+// test/conformance/known-failures.
+//
+// # Signals
+//
+// Run as a process, an applet is ended by SIGINT, SIGTERM and SIGHUP whatever it is doing,
+// as a C program that does not catch them (its parent sees 128+N): its context is
+// cancelled first, and it has a moment to stop on its own (restore the terminal). An
+// applet that handles them (the shell, the agent) sets Applet.HandlesSignals.
 package tools
