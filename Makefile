@@ -15,7 +15,7 @@ LDFLAGS := -s -w \
 	-X github.com/kubectl-ddebug/kubectl-ddebug/internal/cli.DefaultImage=$(IMAGE)
 GO_BUILD := go build -trimpath -ldflags '$(LDFLAGS)'
 
-.PHONY: image image-node release all build install uninstall demo test unit e2e e2e-docker e2e-cluster cluster-up cluster-down bench bench-cluster vet fmt clean
+.PHONY: image image-node release all build install uninstall demo test unit conformance e2e e2e-docker e2e-cluster cluster-up cluster-down bench bench-cluster vet fmt clean
 
 all: build
 
@@ -86,7 +86,15 @@ vet:
 unit:
 	go test -p 1 -count=1 ./...
 
-test: vet unit e2e
+test: vet unit conformance e2e
+
+# BusyBox's own testsuites (the applet testsuite, the ash tests) against the toolbox, run
+# the way BusyBox runs them on itself: per-applet and per-area scores, then the two lines
+# of the table. Fails on a failing case test/conformance/known-failures does not list, or
+# a score below test/conformance/floor. The suites are fetched (Debian's busybox source
+# package), never committed: test/conformance/run.sh says how.
+conformance: build
+	test/conformance/run.sh bin/ddebug-toolbox
 
 e2e: e2e-docker e2e-cluster
 

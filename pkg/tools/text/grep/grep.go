@@ -147,7 +147,11 @@ func runGrep(ctx context.Context, env *tools.Env, args []string) int {
 	if g.before < 0 {
 		g.before = max(ctxBoth, 0)
 	}
-	patterns := *pats
+	// An -e PATTERNS holds one pattern a line, as the operand and -f do.
+	var patterns []string
+	for _, p := range *pats {
+		patterns = append(patterns, strings.Split(p, "\n")...)
+	}
 	for _, pf := range *patFiles {
 		var b []byte
 		var err error

@@ -241,4 +241,7 @@ func TestGrepPatternSet(t *testing.T) {
 		}
 	}
 	golden(t, dir, "foo-bar\nfoo bar\nxfoo\n", "grep", nil, "grep", "-w", "-f", "words.pat")
+	// -e PATTERNS is a list too, one a line.
+	golden(t, dir, "foo\nbar\nbaz\n", "grep", nil, "grep", "-Fv", "-e", "foo\nbar")
+	golden(t, dir, "foo\nbar\nbaz\n", "grep", nil, "grep", "-e", "fo\nba.", "-e", "z")
 }
