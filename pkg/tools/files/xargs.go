@@ -15,10 +15,10 @@ import (
 var Xargs = tools.Applet{Name: "xargs", Summary: "build and run commands from standard input", Run: runXargs}
 
 func runXargs(ctx context.Context, env *tools.Env, args []string) int {
-	fset := gnuflag.New("xargs", `xargs [-0rt] [-n MAX] [-I REPL] [-d DELIM] [-s SIZE] [COMMAND [ARG]...]
+	fset := gnuflag.New("xargs", `xargs [-0rt] [-n MAX] [-I REPL] [-d DELIM] [-s SIZE] [-E EOF] [COMMAND [ARG]...]
   -0 items end with NUL  -d DELIM items end with DELIM  -n MAX at most MAX items per command
   -I REPL one command per line, REPL in ARGs replaced by it  -r do not run when input is empty
-  -t print each command to stderr first`)
+  -t print each command to stderr first  -E EOF (-eEOF) input ends at an item EOF`)
 	fset.StopAtOperand = true
 	nul := fset.Bool('0', "null")
 	delim := fset.String('d', "delimiter", "")
@@ -30,7 +30,8 @@ func runXargs(ctx context.Context, env *tools.Env, args []string) int {
 	maxSize := fset.Int('s', "max-chars", 128<<10)
 	fset.Int('P', "max-procs", 1)
 	fset.Int('L', "max-lines", 0)
-	ops, rc := fset.Parse(env, args[1:])
+	eof := fset.String('E', "", "")
+	ops, rc := fset.Parse(env, eofOption(args[1:]))
 	if rc >= 0 {
 		return rc
 	}
@@ -62,7 +63,7 @@ func runXargs(ctx context.Context, env *tools.Env, args []string) int {
 				if err != nil && s == "" {
 					return "", false
 				}
-				s = strings.TrimLeft(strings.TrimSuffix(s, "\n"), " \t")
+				s = strings.TrimLeft(strings.TrimSuffix(s, "\n"), " \t\v\f\r")
 				if s != "" {
 					return s, true
 				}
@@ -70,6 +71,21 @@ func runXargs(ctx context.Context, env *tools.Env, args []string) int {
 		}
 	default:
 		next = func() (string, bool) { return shellWord(br) }
+	}
+	if *eof != "" && !*nul && *delim == "" {
+		// GNU xargs: the input ends at an item that is the EOF string; -0 and -d have none.
+		item, ended := next, false
+		next = func() (string, bool) {
+			if ended {
+				return "", false
+			}
+			s, ok := item()
+			if ok && s == *eof {
+				ended = true
+				return "", false
+			}
+			return s, ok
+		}
 	}
 	status := 0
 	run := func(argv []string) bool {
@@ -138,6 +154,30 @@ func runXargs(ctx context.Context, env *tools.Env, args []string) int {
 		return 130
 	}
 	return status
+}
+
+// eofOption rewrites GNU's -e[EOF] and --eof[=EOF], whose argument is optional, before
+// the options are parsed: -eEOF and --eof=EOF become -E EOF; -e and --eof alone, none.
+func eofOption(args []string) []string {
+	out := make([]string, 0, len(args))
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--" || !strings.HasPrefix(a, "-") || a == "-":
+			return append(out, args[i:]...)
+		case len(a) == 2 && strings.ContainsRune("nIdsPLE", rune(a[1])) && i+1 < len(args):
+			out = append(out, a, args[i+1]) // an option and its value
+			i++
+		case a == "-e" || a == "--eof":
+		case strings.HasPrefix(a, "--eof="):
+			out = append(out, "-E", strings.TrimPrefix(a, "--eof="))
+		case strings.HasPrefix(a, "-e"):
+			out = append(out, "-E", a[2:])
+		default:
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // shellWord reads the next blank-separated item, honouring quotes and backslashes as

@@ -8,3 +8,17 @@ func TestXargsNul(t *testing.T) {
 		t.Errorf("xargs -0: %d %q", st, out)
 	}
 }
+
+// The end-of-file string (-E, -e[EOF]) and -I's skipping of blank lines and leading
+// white space, as GNU xargs does them.
+func TestXargsEOFAndReplace(t *testing.T) {
+	dir := t.TempDir()
+	in := "a\n_\nb\n"
+	for _, args := range [][]string{
+		{"xargs", "-E", "_"}, {"xargs", "-E", ""}, {"xargs", "-e"}, {"xargs", "-e_"},
+		{"xargs", "--eof=_"}, {"xargs", "-n", "1", "-E", "b"}, {"xargs", "-0", "-E", "_"},
+	} {
+		golden(t, dir, in, "xargs", nil, args...)
+	}
+	golden(t, dir, " \n2\n\n4\n\n 6 6 \n \v \t 7\n\t\n\v\n", "xargs", nil, "xargs", "-I%", "echo", "[%]")
+}
