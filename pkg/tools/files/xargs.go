@@ -127,11 +127,16 @@ func runXargs(ctx context.Context, env *tools.Env, args []string) int {
 	}
 	ran := false
 	var batch []string
-	size := 0
+	// -s bounds the whole command line, as GNU xargs counts it: each word and its NUL.
+	base := 0
+	for _, op := range ops {
+		base += len(op) + 1
+	}
+	size := base
 	flush := func() bool {
 		ran = true
 		argv := append(append([]string{}, ops...), batch...)
-		batch, size = batch[:0], 0
+		batch, size = batch[:0], base
 		return run(argv)
 	}
 	for ctx.Err() == nil {
@@ -139,9 +144,18 @@ func runXargs(ctx context.Context, env *tools.Env, args []string) int {
 		if !ok {
 			break
 		}
+		if len(batch) > 0 && size+len(item)+1 > *maxSize {
+			if !flush() {
+				return status
+			}
+		}
+		if size+len(item)+1 > *maxSize {
+			env.Errorf("xargs", "argument line too long")
+			return 1
+		}
 		batch = append(batch, item)
 		size += len(item) + 1
-		if *maxArgs > 0 && len(batch) >= *maxArgs || size >= *maxSize {
+		if *maxArgs > 0 && len(batch) >= *maxArgs {
 			if !flush() {
 				return status
 			}
