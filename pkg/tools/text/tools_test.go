@@ -79,6 +79,7 @@ func TestTextGolden(t *testing.T) {
 		{"coreutils", nil, []string{"uniq", "-d", "words"}},
 		{"coreutils", nil, []string{"uniq", "-u", "words"}},
 		{"coreutils", nil, []string{"uniq", "-ic", "words"}},
+		{"coreutils", nil, []string{"uniq", "words", "-"}},
 		{"coreutils", nil, []string{"cut", "-d", ",", "-f", "1,3", "csv"}},
 		{"coreutils", nil, []string{"cut", "-d,", "-f2-", "csv"}},
 		{"coreutils", nil, []string{"cut", "-d,", "-f1", "-s", "csv"}},

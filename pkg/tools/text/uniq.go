@@ -31,6 +31,9 @@ func runUniq(ctx context.Context, env *tools.Env, args []string) int {
 		return rc
 	}
 	out := env.Stdout
+	if len(ops) == 2 && ops[1] == "-" {
+		ops = ops[:1] // an OUTPUT of - is standard output, as in GNU uniq
+	}
 	if len(ops) == 2 {
 		f, err := os.Create(env.Abs(ops[1]))
 		if err != nil {
