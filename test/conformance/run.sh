@@ -134,13 +134,13 @@ known=$(awk '/^reason: /{ r = 1; next } /^#/ || /^$/ { next } r { print }' "$her
 unlisted=$(grep '^fail ' "$results" | cut -d' ' -f2- | grep -vxF -f <(printf '%s\n' "$known"))
 if [ -n "$unlisted" ]; then
 	echo "conformance: failing cases not in test/conformance/known-failures (fix them, or list them with a reason):"
-	printf '  %s\n' "$unlisted"
+	echo "$unlisted" | sed 's/^/  /'
 	status=1
 fi
 fixed=$(grep '^pass ' "$results" | cut -d' ' -f2- | grep -xF -f <(printf '%s\n' "$known"))
 if [ -n "$fixed" ]; then
 	echo "conformance: now passing, drop from test/conformance/known-failures and raise the floor:"
-	printf '  %s\n' "$fixed"
+	echo "$fixed" | sed 's/^/  /'
 fi
 read -r floor_applet floor_ash < <(awk '$1 == "applet" { a = $2 } $1 == "ash" { s = $2 } END { print a, s }' "$here/floor")
 if [ -z "$subset" ]; then
