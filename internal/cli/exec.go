@@ -31,6 +31,7 @@ type ExecOptions struct {
 	TTY        bool
 	NoTTY      bool
 	Quiet      bool
+	Verbose    bool
 
 	identity nsenter.Identity
 	streams  Streams
@@ -78,6 +79,7 @@ Exit status: the command's own; 128+N if it died of signal N; 125 when ddebug it
 	f.BoolVarP(&o.TTY, "tty", "t", false, "allocate a terminal even when stdin or stdout is not one")
 	f.BoolVarP(&o.NoTTY, "no-tty", "T", false, "never allocate a terminal")
 	f.BoolVarP(&o.Quiet, "quiet", "q", false, "no banner")
+	f.BoolVarP(&o.Verbose, "verbose", "v", false, "say where the session's programs come from and how they were sealed")
 	f.SetInterspersed(false)
 	return cmd
 }
@@ -167,18 +169,21 @@ func (o *ExecOptions) Run(ctx context.Context) error {
 	if err := hostModeSupported("exec"); err != nil {
 		return err
 	}
-	exe, _, err := sessionbin.Find()
+	exe, from, err := sessionbin.Find()
 	if err != nil {
 		return err
 	}
-	// The toolbox and the launcher are copied into their memfds while the runtime answers.
-	pre := nsenter.Preload(exe, sessionbin.Launcher())
+	// The toolbox and the launcher are sealed while the runtime answers.
+	pre := nsenter.Preload(exe, sessionbin.Launcher(), nsenter.WithStore(sessionbin.Store()))
 	defer pre.Close()
 	rctx, cancel := context.WithTimeout(ctx, resolveTimeout)
 	t, err := o.Resolve(rctx, o.Target)
 	cancel()
 	if err != nil {
 		return err
+	}
+	if o.Verbose {
+		fmt.Fprintf(o.streams.ErrOut, "ddebug: session program: %s, %s\n", from, pre.How())
 	}
 	tty := o.useTTY()
 	started := func() {

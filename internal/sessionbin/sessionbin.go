@@ -1,7 +1,10 @@
 package sessionbin
 
 import (
+	"bytes"
+	"encoding/binary"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -11,19 +14,53 @@ import (
 // EnvOverride names a toolbox binary to use instead of the built-in choice.
 const EnvOverride = "DDEBUG_TOOLBOX"
 
+// EnvStore names the store to use instead of DefaultStore (tests start from an empty one).
+const EnvStore = "DDEBUG_STORE"
+
+// DefaultStore is where ddebug keeps the session programs on the host, root only, once
+// per build (see nsenter.WithStore): each session seals them from there without a copy.
+const DefaultStore = "/var/cache/ddebug"
+
 // FileName is the toolbox's name beside the plugin.
 const FileName = "ddebug-toolbox"
 
 // embedded and embeddedLauncher are set by embed.go in builds with the ddebug_embed tag.
 var embedded, embeddedLauncher []byte
 
+// Store is the directory the session programs are kept in.
+func Store() string {
+	if d := os.Getenv(EnvStore); d != "" {
+		return d
+	}
+	return DefaultStore
+}
+
+// LauncherName is the launcher's name beside the plugin.
+const LauncherName = "ddebug-launch"
+
 // Launcher returns the launcher of sessions (nsenter.Options.Launcher): the small
-// cmd/ddebug-launch when embedded, else nothing, and the session program launches too.
+// cmd/ddebug-launch when embedded or beside the plugin (`go install .../cmd/...` puts it
+// there), else nothing, and the session program launches too.
 func Launcher() nsenter.Executable {
 	if len(embeddedLauncher) > 0 {
-		return nsenter.Executable{Bytes: embeddedLauncher}
+		return nsenter.Executable{Bytes: embeddedLauncher, Key: buildID(bytes.NewReader(embeddedLauncher))}
+	}
+	if p, ok := besideSelf(LauncherName); ok {
+		return fileExecutable(p)
 	}
 	return nsenter.Executable{}
+}
+
+// besideSelf finds the program name in this binary's directory, when that path still
+// leads to this binary (not after a chroot).
+func besideSelf(name string) (string, bool) {
+	self, err := os.Executable()
+	if err != nil || !sameFile(self, "/proc/self/exe") {
+		return "", false
+	}
+	p := filepath.Join(filepath.Dir(self), name)
+	st, err := os.Stat(p)
+	return p, err == nil && st.Mode().IsRegular()
 }
 
 // Find returns the session executable and a word on where it came from.
@@ -32,25 +69,26 @@ func Find() (nsenter.Executable, string, error) {
 		if _, err := os.Stat(p); err != nil {
 			return nsenter.Executable{}, "", fmt.Errorf("%s=%s: %w", EnvOverride, p, err)
 		}
-		return nsenter.Executable{Path: p}, EnvOverride, nil
+		return fileExecutable(p), EnvOverride, nil
 	}
 	if len(embedded) > 0 {
-		return nsenter.Executable{Bytes: embedded}, "embedded", nil
-	}
-	self, err := os.Executable()
-	if err != nil {
-		return nsenter.Executable{}, "", fmt.Errorf("finding own executable: %w", err)
+		return nsenter.Executable{Bytes: embedded, Key: buildID(bytes.NewReader(embedded))}, "embedded", nil
 	}
 	// After a chroot (a node session runs in the host's root) the path of this binary
 	// leads elsewhere, or nowhere: then only /proc/self/exe reaches it.
-	if !sameFile(self, "/proc/self/exe") {
-		return nsenter.Executable{Path: "/proc/self/exe"}, "self", nil
+	if p, ok := besideSelf(FileName); ok {
+		return fileExecutable(p), "beside", nil
 	}
-	beside := filepath.Join(filepath.Dir(self), FileName)
-	if st, err := os.Stat(beside); err == nil && st.Mode().IsRegular() {
-		return nsenter.Executable{Path: beside}, "beside", nil
+	return fileExecutable("/proc/self/exe"), "self", nil
+}
+
+func fileExecutable(path string) nsenter.Executable {
+	e := nsenter.Executable{Path: path}
+	if f, err := os.Open(path); err == nil {
+		e.Key = buildID(f)
+		f.Close()
 	}
-	return nsenter.Executable{Path: self}, "self", nil
+	return e
 }
 
 func sameFile(a, b string) bool {
@@ -60,4 +98,34 @@ func sameFile(a, b string) bool {
 	}
 	sb, err := os.Stat(b)
 	return err == nil && os.SameFile(sa, sb)
+}
+
+// buildID returns the Go build ID of an ELF program ("" when it has none): the linker
+// derives it from the program's content, so it names that content without hashing
+// megabytes on every run. Like the go command, it looks for the note in the first 32 KB:
+// namesz 4, descsz, type 4 (NT_GO_BUILDID), "Go\x00\x00", then the ID.
+func buildID(r io.ReaderAt) string {
+	buf := make([]byte, 32<<10)
+	n, _ := r.ReadAt(buf, 0)
+	buf = buf[:n]
+	if !bytes.HasPrefix(buf, []byte("\x7fELF")) {
+		return ""
+	}
+	for off := 0; ; {
+		i := bytes.Index(buf[off:], []byte("\x04\x00\x00\x00Go\x00\x00"))
+		if i < 0 {
+			return ""
+		}
+		i += off
+		off = i + 1
+		if i < 8 || binary.LittleEndian.Uint32(buf[i-8:]) != 4 {
+			continue
+		}
+		size := int(binary.LittleEndian.Uint32(buf[i-4:]))
+		start := i + 8
+		if size == 0 || size > 256 || start+size > len(buf) {
+			continue
+		}
+		return "go:" + string(buf[start:start+size])
+	}
 }

@@ -74,7 +74,11 @@ func Run(ctx context.Context, opts Options) (int, error) {
 	}
 	pre := opts.Preloaded
 	if pre == nil {
-		pre = Preload(opts.Session, opts.Launcher)
+		var po []PreloadOption
+		if opts.Store != "" {
+			po = append(po, WithStore(opts.Store))
+		}
+		pre = Preload(opts.Session, opts.Launcher, po...)
 	}
 	defer pre.Close()
 	exe, launcher, err := pre.files()
@@ -545,106 +549,4 @@ func nonExitError(err error) error {
 		return nil
 	}
 	return err
-}
-
-// Preloaded is the session program and the launcher being copied into sealed memfds
-// (Preload), which a caller may start while it resolves the target.
-type Preloaded struct {
-	done          chan struct{}
-	exe, launcher *os.File
-	err           error
-}
-
-// Preload copies session and launcher (when given; else the session launches too) into
-// sealed memfds in the background. Pass it as Options.Preloaded; Close it if Run is never
-// called.
-func Preload(session, launcher Executable) *Preloaded {
-	p := &Preloaded{done: make(chan struct{})}
-	go func() {
-		defer close(p.done)
-		if p.exe, p.err = sealedCopy(session, "ddebug-toolbox"); p.err != nil {
-			return
-		}
-		p.launcher = p.exe
-		if launcher.Path != "" || launcher.Bytes != nil {
-			p.launcher, p.err = sealedCopy(launcher, LauncherArg0)
-		}
-	}()
-	return p
-}
-
-func (p *Preloaded) files() (exe, launcher *os.File, err error) {
-	<-p.done
-	return p.exe, p.launcher, p.err
-}
-
-// Close waits for the copies and closes them.
-func (p *Preloaded) Close() {
-	if p == nil {
-		return
-	}
-	<-p.done
-	for _, f := range []*os.File{p.exe, p.launcher} {
-		if f != nil {
-			f.Close()
-		}
-	}
-}
-
-// sealedCopy copies the session program into a memfd that is sealed against writes and
-// executable but not readable (mode 0111): the container can never reach or change the
-// host's binary through /proc/<session>/exe, and an exec without read access makes the
-// kernel start the session non-dumpable.
-func sealedCopy(e Executable, name string) (*os.File, error) {
-	fd, err := unix.MemfdCreate(name, unix.MFD_CLOEXEC|unix.MFD_ALLOW_SEALING|unix.MFD_EXEC)
-	if errors.Is(err, unix.EINVAL) { // kernels before 6.3 have no MFD_EXEC
-		fd, err = unix.MemfdCreate(name, unix.MFD_CLOEXEC|unix.MFD_ALLOW_SEALING)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("creating memfd for the session binary: %w", err)
-	}
-	// A high descriptor number, so the dup2s of the child's stdio and extra files never land on it.
-	hi, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 100)
-	unix.Close(fd)
-	if err != nil {
-		return nil, fmt.Errorf("moving memfd: %w", err)
-	}
-	f := os.NewFile(uintptr(hi), "memfd:"+name)
-	if err := fillMemfd(f, e); err != nil {
-		f.Close()
-		return nil, err
-	}
-	if err := unix.Fchmod(hi, 0o111); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("chmod memfd: %w", err)
-	}
-	seals := unix.F_SEAL_SEAL | unix.F_SEAL_SHRINK | unix.F_SEAL_GROW | unix.F_SEAL_WRITE
-	if _, err := unix.FcntlInt(uintptr(hi), unix.F_ADD_SEALS, seals|unix.F_SEAL_EXEC); err != nil {
-		if _, err := unix.FcntlInt(uintptr(hi), unix.F_ADD_SEALS, seals); err != nil {
-			f.Close()
-			return nil, fmt.Errorf("sealing memfd: %w", err)
-		}
-	}
-	return f, nil
-}
-
-func fillMemfd(f *os.File, e Executable) error {
-	if e.Bytes != nil {
-		if _, err := f.Write(e.Bytes); err != nil {
-			return fmt.Errorf("copying session binary into memfd: %w", err)
-		}
-		return nil
-	}
-	if e.Path == "" {
-		return errors.New("no session binary given")
-	}
-	src, err := os.Open(e.Path)
-	if err != nil {
-		return fmt.Errorf("opening session binary: %w", err)
-	}
-	defer src.Close()
-	if _, err := io.Copy(f, src); err != nil {
-		return fmt.Errorf("copying session binary %s into memfd: %w", e.Path, err)
-	}
-	return nil
 }

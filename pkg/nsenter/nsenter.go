@@ -46,10 +46,13 @@ type Identity struct {
 }
 
 // Executable is the session program: a file on the host, or its bytes (embedded). It is
-// copied into a sealed memfd before any namespace is joined.
+// sealed (see Preload) before any namespace is joined.
 type Executable struct {
 	Path  string
 	Bytes []byte
+	// Key names the content (a Go build ID, a hash): a store (WithStore) keeps the
+	// program under it. Without a Key the program is copied into a memfd per session.
+	Key string
 }
 
 // Options of Run.
@@ -74,9 +77,12 @@ type Options struct {
 	// BeginSession/Launch when IsSession/IsLauncher says so.
 	Session  Executable
 	Launcher Executable
-	// Preloaded, when set, holds Session and Launcher already copied (Preload); Run
-	// then ignores Session and Launcher and closes it.
+	// Preloaded, when set, holds Session and Launcher already sealed (Preload); Run
+	// then ignores Session, Launcher and Store, and closes it.
 	Preloaded *Preloaded
+	// Store, when set, is the root-only directory Run keeps Session and Launcher in
+	// (see WithStore).
+	Store string
 	// PauseBeforeExec holds the session's child between its fork and its exec, the instant
 	// a hostile target has to attack it: for tests that must meet it there for sure.
 	PauseBeforeExec time.Duration

@@ -27,8 +27,17 @@ func Launch() int { return 125 }
 // Preloaded is the session program and launcher copied ahead of Run (Linux only).
 type Preloaded struct{}
 
+// PreloadOption configures Preload.
+type PreloadOption func()
+
+// WithStore does nothing off Linux.
+func WithStore(dir string) PreloadOption { return func() {} }
+
 // Preload does nothing off Linux.
-func Preload(session, launcher Executable) *Preloaded { return &Preloaded{} }
+func Preload(session, launcher Executable, opts ...PreloadOption) *Preloaded { return &Preloaded{} }
+
+// How says nothing off Linux.
+func (p *Preloaded) How() string { return "" }
 
 // Close does nothing off Linux.
 func (p *Preloaded) Close() {}

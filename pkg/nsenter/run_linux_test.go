@@ -17,7 +17,10 @@ import (
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/nsenter"
 )
 
-var toolbox string // built by TestMain: the session program
+var (
+	toolbox   string // built by TestMain: the session program
+	dumpProbe string // built by TestMain: testdata/dumpprobe
+)
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "nsenter-test-")
@@ -25,13 +28,16 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	toolbox = filepath.Join(dir, "ddebug-toolbox")
+	dumpProbe = filepath.Join(dir, "dumpprobe")
 	_, file, _, _ := runtime.Caller(0)
-	cmd := exec.Command("go", "build", "-o", toolbox, "./cmd/ddebug-toolbox")
-	cmd.Dir = filepath.Join(filepath.Dir(file), "..", "..")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "building the toolbox: %v\n%s", err, out)
-		os.Exit(1)
+	for out, pkg := range map[string]string{toolbox: "./cmd/ddebug-toolbox", dumpProbe: "./pkg/nsenter/testdata/dumpprobe"} {
+		cmd := exec.Command("go", "build", "-o", out, pkg)
+		cmd.Dir = filepath.Join(filepath.Dir(file), "..", "..")
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			fmt.Fprintf(os.Stderr, "building %s: %v\n%s", pkg, err, out)
+			os.Exit(1)
+		}
 	}
 	code := m.Run()
 	os.RemoveAll(dir)

@@ -110,10 +110,11 @@ func fileSum(t *testing.T, path string) [32]byte {
 }
 
 // allowedFD is where a session's descriptors may lead: pipes and its own pty to ddebug,
-// the Go runtime's anonymous inodes, the sealed memfds of the session program, and the
+// the Go runtime's anonymous inodes, the sealed session program (a memfd, or a file at the
+// root of the detached read-only overlay, which its child holds until the exec), and the
 // container's own cgroup and /proc files (the runtime reads its CPU limit through them).
 // Never a host file, directory or socket.
-var allowedFD = regexp.MustCompile(`^\d+=(pipe:\[\d+\]|anon_inode:.*|/dev/pts/\d+|/memfd:ddebug-(toolbox|launch) \(deleted\)|/sys/fs/cgroup/[^ ]*|/proc/\d+/(mountinfo|cgroup))$`)
+var allowedFD = regexp.MustCompile(`^\d+=(pipe:\[\d+\]|anon_inode:.*|/dev/pts/\d+|/memfd:ddebug-(toolbox|launch) \(deleted\)|/ddebug-(toolbox|launch)|/sys/fs/cgroup/[^ ]*|/proc/\d+/(mountinfo|cgroup))$`)
 
 // TestHostileContainer runs sessions in a container whose PID 1 attacks every process that
 // appears beside it: with Docker's default capabilities, and with SYS_PTRACE, where the
