@@ -146,7 +146,7 @@ func (c *copier) attrs(dst string, fi fs.FileInfo, link bool) {
 
 func runCp(ctx context.Context, env *tools.Env, args []string) int {
 	c := &copier{env: env}
-	fset := gnuflag.New("cp", `cp [-rRapfnvPLd] [-T] SOURCE... DEST
+	fset := gnuflag.New("cp", `cp [-rRapfnvPLd] [-T] SOURCE... DEST | cp -t DIR SOURCE...
   -r/-R recursive  -a archive (-rpP)  -p keep mode, owner, times  -f force
   -n no clobber  -P/-d copy symlinks as links  -L follow links  -v verbose  -T DEST is not a dir`)
 	fset.BoolFunc('r', "recursive", func() { c.recursive = true })
@@ -161,6 +161,7 @@ func runCp(ctx context.Context, env *tools.Env, args []string) int {
 	fset.BoolFunc('L', "dereference", func() { c.noDeref = false })
 	fset.BoolFunc('v', "verbose", func() { c.verbose = true })
 	noTarget := fset.Bool('T', "no-target-directory")
+	target := fset.String('t', "target-directory", "")
 	ops, rc := fset.Parse(env, args[1:])
 	if rc >= 0 {
 		return rc
@@ -169,7 +170,7 @@ func runCp(ctx context.Context, env *tools.Env, args []string) int {
 		// GNU cp -r copies symlinks found inside the tree as links.
 		c.noDeref = true
 	}
-	return twoOperand(env, "cp", ops, *noTarget, func(src, dst, name string) error {
+	return toTarget(env, "cp", ops, *target, *noTarget, func(src, dst, name string) error {
 		return c.copyPath(ctx, src, dst, name)
 	})
 }

@@ -18,10 +18,12 @@ import (
 var Du = tools.Applet{Name: "du", Summary: "estimate file space usage", Run: runDu}
 
 func runDu(ctx context.Context, env *tools.Env, args []string) int {
-	fset := gnuflag.New("du", `du [-sahckmbx] [-d N] [FILE]...
+	fset := gnuflag.New("du", `du [-sahckmbxl] [-d N] [FILE]...
   -s summary only  -a all files  -h human  -c total  -k KiB (default)  -m MiB  -b apparent bytes
-  -d N / --max-depth=N  print up to depth N  -x stay on one file system  --apparent-size`)
+  -d N / --max-depth=N  print up to depth N  -x stay on one file system  --apparent-size
+  -l / --count-links  count a file of several hard links each time it is met`)
 	summary := fset.Bool('s', "summarize")
+	countLinks := fset.Bool('l', "count-links")
 	all := fset.Bool('a', "all")
 	human := fset.Bool('h', "human-readable")
 	total := fset.Bool('c', "total")
@@ -65,7 +67,7 @@ func runDu(ctx context.Context, env *tools.Env, args []string) int {
 	var walk func(p, shown string, fi fs.FileInfo, d int, dev uint64) int64
 	walk = func(p, shown string, fi fs.FileInfo, d int, dev uint64) int64 {
 		s := sysStat(fi)
-		if s.Nlink > 1 && !fi.IsDir() {
+		if s.Nlink > 1 && !fi.IsDir() && !*countLinks {
 			k := [2]uint64{uint64(s.Dev), s.Ino}
 			if seen[k] {
 				return 0

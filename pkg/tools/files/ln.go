@@ -15,12 +15,13 @@ import (
 var Ln = tools.Applet{Name: "ln", Summary: "make links between files", Run: runLn}
 
 func runLn(_ context.Context, env *tools.Env, args []string) int {
-	fset := gnuflag.New("ln", "ln [-sfnvT] TARGET... LINK_NAME|DIR")
+	fset := gnuflag.New("ln", "ln [-sfnvT] TARGET... LINK_NAME|DIR | ln -t DIR TARGET...")
 	symbolic := fset.Bool('s', "symbolic")
 	force := fset.Bool('f', "force")
 	noDeref := fset.Bool('n', "no-dereference")
 	verbose := fset.Bool('v', "verbose")
 	noTarget := fset.Bool('T', "no-target-directory")
+	target := fset.String('t', "target-directory", "")
 	ops, rc := fset.Parse(env, args[1:])
 	if rc >= 0 {
 		return rc
@@ -35,7 +36,7 @@ func runLn(_ context.Context, env *tools.Env, args []string) int {
 	}
 	// ln's targets are kept as written (a symlink's text), so use ops directly.
 	i := 0
-	return twoOperand(env, "ln", ops, *noTarget, func(_, dst, _ string) error {
+	return toTarget(env, "ln", ops, *target, *noTarget, func(_, dst, _ string) error {
 		target := ops[i]
 		i++
 		if *force {

@@ -15,17 +15,18 @@ import (
 var Mv = tools.Applet{Name: "mv", Summary: "move or rename files", Run: runMv}
 
 func runMv(ctx context.Context, env *tools.Env, args []string) int {
-	fset := gnuflag.New("mv", "mv [-fnvT] SOURCE... DEST")
+	fset := gnuflag.New("mv", "mv [-fnvT] SOURCE... DEST | mv -t DIR SOURCE...")
 	fset.Bool('f', "force")
 	fset.Bool('i', "interactive")
 	noClobber := fset.Bool('n', "no-clobber")
 	verbose := fset.Bool('v', "verbose")
 	noTarget := fset.Bool('T', "no-target-directory")
+	target := fset.String('t', "target-directory", "")
 	ops, rc := fset.Parse(env, args[1:])
 	if rc >= 0 {
 		return rc
 	}
-	return twoOperand(env, "mv", ops, *noTarget, func(src, dst, name string) error {
+	return toTarget(env, "mv", ops, *target, *noTarget, func(src, dst, name string) error {
 		if *noClobber {
 			if _, err := os.Lstat(dst); err == nil {
 				return nil

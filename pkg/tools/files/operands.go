@@ -19,6 +19,27 @@ func isDir(p string) bool {
 
 // twoOperand runs op for SOURCE DEST or SOURCE... DIR, as cp, mv and ln take them.
 func twoOperand(env *tools.Env, name string, ops []string, noTarget bool, op func(src, dst, name string) error) int {
+	return toTarget(env, name, ops, "", noTarget, op)
+}
+
+// toTarget is twoOperand with -t DIR (--target-directory): when target is not empty,
+// every operand is a SOURCE moved or copied into the directory target.
+func toTarget(env *tools.Env, name string, ops []string, target string, noTarget bool, op func(src, dst, name string) error) int {
+	if target != "" {
+		if len(ops) == 0 {
+			env.Errorf(name, "missing file operand\nTry '%s --help' for more information.", name)
+			return 2
+		}
+		fi, err := os.Stat(env.Abs(target))
+		if err == nil && !fi.IsDir() {
+			err = syscall.ENOTDIR
+		}
+		if err != nil {
+			env.Errorf(name, "target directory '%s': %s", target, tools.Reason(err))
+			return 1
+		}
+		ops = append(ops[:len(ops):len(ops)], target)
+	}
 	if len(ops) == 0 {
 		env.Errorf(name, "missing file operand\nTry '%s --help' for more information.", name)
 		return 2

@@ -46,6 +46,20 @@ func TestFileOps(t *testing.T) {
 				t.Error(err)
 			}
 		}},
+		{[]string{"cp", "-t", "moved", "a.txt", "link"}, 0, "", func(t *testing.T) {
+			if b, _ := os.ReadFile(filepath.Join(dir, "moved/link")); len(b) == 0 {
+				t.Errorf("cp -t: moved/link is %q", b)
+			}
+		}},
+		{[]string{"mv", "-t", "moved/deep", "moved/a.txt", "moved/link"}, 0, "", func(t *testing.T) {
+			for _, p := range []string{"moved/deep/a.txt", "moved/deep/link"} {
+				if _, err := os.Stat(filepath.Join(dir, p)); err != nil {
+					t.Errorf("mv -t: %v", err)
+				}
+			}
+		}},
+		{[]string{"mv", "-t", "a.txt", "b.log"}, 1, "", nil},
+		{[]string{"mv", "-t", "nodir", "b.log"}, 1, "", nil},
 		{[]string{"rm", "moved"}, 1, "", nil},
 		{[]string{"rm", "-r", "moved"}, 0, "", func(t *testing.T) {
 			if _, err := os.Stat(filepath.Join(dir, "moved")); !os.IsNotExist(err) {
@@ -138,4 +152,28 @@ func TestFileOps(t *testing.T) {
 			s.check(t)
 		}
 	}
+}
+
+// du counts a file of several hard links once, and at each link with -l, as GNU du does.
+func TestDuCountLinks(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "f"), make([]byte, 64<<10), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Link(filepath.Join(dir, "f"), filepath.Join(dir, "g")); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"du", "-s", "."}, {"du", "-sl", "."}, {"du", "-a", "-l", "--apparent-size", "."}} {
+		golden(t, dir, "", "coreutils", sortLines, args...)
+	}
+}
+
+// strings -f names the file before each string, as binutils' strings does.
+func TestStringsFileNames(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "bin"), []byte("\x00\x01hello world\x00ab\x02another string\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, dir, "", "binutils", nil, "strings", "-f", "bin", "bin")
+	golden(t, dir, "text on stdin\n", "binutils", nil, "strings", "-af")
 }

@@ -13,10 +13,11 @@ import (
 var Strings = tools.Applet{Name: "strings", Summary: "print the printable strings of files", Run: runStrings}
 
 func runStrings(ctx context.Context, env *tools.Env, args []string) int {
-	fset := gnuflag.New("strings", "strings [-a] [-n MIN] [-t d|o|x] [FILE]...")
+	fset := gnuflag.New("strings", "strings [-af] [-n MIN] [-t d|o|x] [FILE]...\n  -f  print the file's name before each string")
 	minLen := fset.Int('n', "bytes", 4)
 	radix := fset.String('t', "radix", "")
 	fset.Bool('a', "all")
+	names := fset.Bool('f', "print-file-name")
 	a := args[1:]
 	for i, s := range a { // strings -8 means -n 8
 		if len(s) > 1 && s[0] == '-' && s[1] >= '0' && s[1] <= '9' {
@@ -46,6 +47,13 @@ func runStrings(ctx context.Context, env *tools.Env, args []string) int {
 		var off, start int64
 		flush := func() {
 			if len(cur) >= *minLen {
+				if *names {
+					name := op
+					if op == "-" {
+						name = "{standard input}"
+					}
+					fmt.Fprintf(w, "%s: ", name)
+				}
 				switch *radix {
 				case "d":
 					fmt.Fprintf(w, "%7d ", start)
