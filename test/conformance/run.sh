@@ -3,7 +3,7 @@
 # way BusyBox runs them on itself (make conformance).
 #
 #   - the applet testsuite: testsuite/runtest APPLET for each applet of $APPLETS, with the
-#     toolbox linked as $bindir/busybox (old-style cases call `busybox APPLET ...`, new-style
+#     toolbox linked as busybox at the top of the tree (old-style cases call `busybox APPLET ...`, new-style
 #     ones find links named after each applet first on PATH) and Debian's busybox-static
 #     .config (the features a case needs);
 #   - the ash tests: shell/ash_test/run-all per area (all but ash-z_slow), $THIS_SH being the
@@ -80,16 +80,16 @@ mkdir -p "$out"
 work=$(mktemp -d) || die "no temporary directory"
 trap 'rm -rf "$work"' EXIT
 cp -a "$src" "$work/src"
-mkdir "$work/bin"
-ln -s "$toolbox" "$work/bin/busybox"
-cp "$src/.config" "$work/bin/.config"
+# BusyBox's layout: the binary at the top of the source tree, beside .config (runtest's
+# bindir; some cases name it as ../../busybox from their directory).
+ln -sf "$toolbox" "$work/src/busybox"
 unset LANG LANGUAGE LC_ALL LC_COLLATE LC_CTYPE LC_MESSAGES LC_NUMERIC LC_TIME LC_MONETARY
 results=$out/results # lines: pass|fail KEY, KEY being APPLET/CASE or AREA/FILE.tests
 
 # The applet testsuite, one runtest per applet so that each case is known by its applet.
 for applet in $APPLETS; do
 	log=$out/applet-$applet.log
-	(cd "$work/src/testsuite" && bindir=$work/bin tsdir=$work/src/testsuite \
+	(cd "$work/src/testsuite" && bindir=$work/src tsdir=$work/src/testsuite \
 		timeout -k 5 900 ./runtest -v "$applet") </dev/null >"$log" 2>&1
 	rc=$?
 	awk -v a="$applet" '/^(PASS|FAIL): /{ s = tolower(substr($1, 1, 4)); sub(/^(PASS|FAIL): /, ""); print s " " a "/" $0 }' "$log" >>"$results"
@@ -98,7 +98,7 @@ done
 
 # The ash tests, one run-all per area: a hang loses that area's remaining cases, not all.
 cd "$work/src/shell/ash_test" || die "no shell/ash_test"
-ln -s "$work/bin/busybox" ash
+ln -s "$work/src/busybox" ash
 cp "$src/.config" .config
 areas=$AREAS
 [ -n "$areas" ] || areas=$(ls -d ash-* | grep -vx ash-z_slow)
