@@ -49,7 +49,7 @@ func containerState(pod *corev1.Pod, name string) (done bool, detail string, err
 		case s.State.Waiting != nil:
 			w := s.State.Waiting
 			if kind, ok := fatalWaiting[w.Reason]; ok {
-				return false, "", failure(kind, name, s.Image, w.Reason+": "+w.Message)
+				return false, "", failure(kind, debugSite(pod, name), s.Image, w.Reason, w.Message)
 			}
 			return false, w.Reason, nil
 		}
@@ -57,25 +57,28 @@ func containerState(pod *corev1.Pod, name string) (done bool, detail string, err
 	return false, "not started yet", nil
 }
 
-func failure(kind error, name, image, msg string) error {
+// debugSite is where the debug container name of pod pulls its image.
+func debugSite(pod *corev1.Pod, name string) pullSite {
+	return pullSite{who: "debug container " + name, pod: pod, flag: "--image"}
+}
+
+// failure is the error of a container (at site) that will not start: its image does not
+// pull (kind ErrImagePull) or the kubelet cannot create it, for reason and msg.
+func failure(kind error, site pullSite, image, reason, msg string) error {
 	switch kind {
 	case ErrImagePull:
-		return &Error{
-			Kind:   ErrImagePull,
-			Msg:    fmt.Sprintf("the node cannot get image %s for debug container %s: %s", image, name, msg),
-			Advice: "check --image (the default is the toolbox image of this plugin version), or load the image on the node and use --image-pull-policy=IfNotPresent",
-		}
+		return pullFailure(site, image, reason, msg)
 	default:
 		adv := "see 'kubectl describe pod'"
 		if strings.Contains(msg, "runAsNonRoot") {
 			adv = "the image runs as root where the pod requires non-root; ddebug copies the target's uid unless --profile=sysadmin/netadmin"
 		}
-		return &Error{Kind: ErrCreateContainer, Msg: fmt.Sprintf("the kubelet cannot create debug container %s: %s", name, msg), Advice: adv}
+		return &Error{Kind: ErrCreateContainer, Msg: fmt.Sprintf("the kubelet cannot create %s: %s: %s", site.who, reason, msg), Advice: adv}
 	}
 }
 
-// eventFailure interprets a Warning event about the debug container.
-func eventFailure(ev *corev1.Event, name, image string) error {
+// eventFailure interprets a Warning event about the debug container name of pod.
+func eventFailure(ev *corev1.Event, pod *corev1.Pod, name, image string) error {
 	if ev.Type != corev1.EventTypeWarning {
 		return nil
 	}
@@ -83,9 +86,9 @@ func eventFailure(ev *corev1.Event, name, image string) error {
 	lower := strings.ToLower(msg + " " + ev.Reason)
 	switch {
 	case strings.Contains(lower, "pull") || ev.Reason == "InspectFailed" || strings.Contains(lower, "invalidimagename"):
-		return failure(ErrImagePull, name, image, ev.Reason+": "+msg)
+		return failure(ErrImagePull, debugSite(pod, name), image, ev.Reason, msg)
 	case ev.Reason == "Failed" || ev.Reason == "BackOff" || strings.Contains(lower, "error"):
-		return failure(ErrCreateContainer, name, image, ev.Reason+": "+msg)
+		return failure(ErrCreateContainer, debugSite(pod, name), image, ev.Reason, msg)
 	}
 	return nil
 }
@@ -128,9 +131,19 @@ func (d *Debugger) waitRunning(ctx context.Context, pod *corev1.Pod, name string
 	}
 	d.progress("waiting", "waiting for debug container %s to start", name)
 	last := detail
+	pulling := false // the kubelet said Pulling and not yet Pulled
 	for {
 		select {
 		case <-ctx.Done():
+			if pulling {
+				return nil, &Error{
+					Kind: ErrTimeout,
+					Msg:  fmt.Sprintf("debug container %s did not start within the timeout: the node was still pulling image %s", name, image),
+					Advice: fmt.Sprintf("raise --timeout for a slow registry, or check that the node reaches %s ('kubectl describe pod %s -n %s' shows the pull)",
+						registryOf(image), pod.Name, pod.Namespace),
+					Err: ctx.Err(),
+				}
+			}
 			return nil, &Error{
 				Kind:   ErrTimeout,
 				Msg:    fmt.Sprintf("debug container %s did not start within the timeout (last state: %s)", name, last),
@@ -144,8 +157,14 @@ func (d *Debugger) waitRunning(ctx context.Context, pod *corev1.Pod, name string
 			}
 			if e, isEvent := ev.Object.(*corev1.Event); isEvent && ev.Type != watch.Error {
 				if e.InvolvedObject.Name == pod.Name && e.InvolvedObject.FieldPath == "spec.ephemeralContainers{"+name+"}" {
-					if err := eventFailure(e, name, image); err != nil {
+					if err := eventFailure(e, pod, name, image); err != nil {
 						return nil, err
+					}
+					switch e.Reason {
+					case "Pulling":
+						pulling = true
+					case "Pulled":
+						pulling = false
 					}
 					if e.Type == corev1.EventTypeNormal && e.Reason == "Started" {
 						// The kubelet reports Started right after the runtime started the
@@ -202,10 +221,17 @@ func errorFromWatch(ev watch.Event) error {
 // podState says whether container of a pod ddebug made (what: "pod copy", "node pod")
 // runs, or why it never will.
 func podState(pod *corev1.Pod, container, what string) (bool, string, error) {
+	site := func(c string) pullSite {
+		s := pullSite{who: fmt.Sprintf("container %s of %s %s", c, what, pod.Name), pod: pod, flag: "--image"}
+		if what == "node pod" {
+			s.made, s.flag = true, "--node-image"
+		}
+		return s
+	}
 	for _, s := range pod.Status.InitContainerStatuses {
 		if w := s.State.Waiting; w != nil {
 			if kind, ok := fatalWaiting[w.Reason]; ok {
-				return false, "", failure(kind, s.Name, s.Image, w.Reason+": "+w.Message)
+				return false, "", failure(kind, site(s.Name), s.Image, w.Reason, w.Message)
 			}
 			return false, "init " + w.Reason, nil
 		}
@@ -228,7 +254,7 @@ func podState(pod *corev1.Pod, container, what string) (bool, string, error) {
 		case s.State.Waiting != nil:
 			w := s.State.Waiting
 			if kind, ok := fatalWaiting[w.Reason]; ok {
-				return false, "", failure(kind, s.Name, s.Image, w.Reason+": "+w.Message)
+				return false, "", failure(kind, site(s.Name), s.Image, w.Reason, w.Message)
 			}
 			return false, w.Reason, nil
 		}
