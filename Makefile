@@ -15,7 +15,7 @@ LDFLAGS := -s -w \
 	-X github.com/kubectl-ddebug/kubectl-ddebug/internal/cli.DefaultImage=$(IMAGE)
 GO_BUILD := go build -trimpath -ldflags '$(LDFLAGS)'
 
-.PHONY: image image-node release all build install uninstall demo test unit conformance e2e e2e-docker e2e-cluster cluster-up cluster-down bench bench-cluster vet fmt clean
+.PHONY: image image-node release krew-template all build install uninstall demo test unit conformance e2e e2e-docker e2e-cluster cluster-up cluster-down bench bench-cluster vet fmt clean
 
 all: build
 
@@ -55,11 +55,25 @@ image-node:
 
 # make release VERSION=x.y.z: the plugin for linux/darwin x amd64/arm64, archives, sums,
 # the krew manifest, and the image of the same version, in dist/.
+# make release VERSION=x.y.z REGISTRY=host/path also publishes: it pushes the multi-arch
+# toolbox and node images to REGISTRY/toolbox:vx.y.z[-node] (no Docker; credentials from
+# REGISTRY_USER and REGISTRY_PASSWORD, else the Docker config), prints their digests, and
+# the plugins it builds pin their default images by digest (repo:tag@sha256:...).
+REGISTRY ?=
 release:
-	@test "$(origin VERSION)" = "command line" || { echo "usage: make release VERSION=x.y.z"; exit 1; }
+	@test "$(origin VERSION)" = "command line" || { echo "usage: make release VERSION=x.y.z [REGISTRY=host/path]"; exit 1; }
+ifeq ($(REGISTRY),)
 	go run ./hack/release -version $(VERSION) -out dist
 	go run ./images/build -version $(VERSION) -out dist/image
 	go run ./images/build -node -version $(VERSION) -out dist/image-node
+else
+	go run ./hack/release -version $(VERSION) -out dist -registry $(REGISTRY)
+endif
+
+# .krew.yaml, the manifest template krew-release-bot fills on a release tag, made from
+# hack/krew-manifest.yaml.tmpl (hack/release's test keeps the two in step).
+krew-template:
+	go run ./hack/release -krew-bot-template .krew.yaml
 
 # A distroless-like demo container: a static Go program FROM scratch, no shell, no ls.
 demo:

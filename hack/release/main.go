@@ -5,7 +5,13 @@
 // manifest filled with the version and the sums. The plugin's default --image is the
 // toolbox image of the same version.
 //
+// With -registry HOST/PATH it also publishes: it builds the multi-arch toolbox and node
+// images, pushes them to HOST/PATH/toolbox:<version>[-node] (go-containerregistry, no
+// Docker), prints their digests, and pins the plugin's default images by digest
+// (repo:tag@sha256:...), so a moved tag cannot change what runs in users' pods.
+//
 //	go run ./hack/release -version 0.1.0            # make release VERSION=0.1.0
+//	go run ./hack/release -version 0.1.0 -registry ghcr.io/kubectl-ddebug   # ... REGISTRY=ghcr.io/kubectl-ddebug
 package main
 
 import (
@@ -51,6 +57,11 @@ type Options struct {
 	Version   string // v-prefixed
 	Commit    string
 	Image     string
+	NodeImage string // "" leaves the plugin's own default (Image's tag with -node)
+	// Registry, when set, is where Release publishes the images (HOST/PATH); Image and
+	// NodeImage are then the pushed ones, pinned by digest.
+	Registry  string
+	CABundle  string // PEM bundle the images ship
 	Out       string
 	ModuleDir string
 	Platforms []string
@@ -67,8 +78,22 @@ func run(ctx context.Context, args []string) error {
 	platforms := fs.String("platforms", strings.Join(Platforms, ","), "comma-separated os/arch list; the manifest needs all four")
 	manifest := fs.String("manifest", "krew-manifest.yaml", "also write the filled krew manifest here (empty: only in -out)")
 	tmpl := fs.String("template", "hack/krew-manifest.yaml.tmpl", "krew manifest template")
+	registry := fs.String("registry", "", "publish the toolbox and node images to HOST/PATH/toolbox and pin the plugin's defaults by digest (credentials: "+EnvRegistryUser+"/"+EnvRegistryPassword+" or the Docker config)")
+	caBundle := fs.String("ca-bundle", "/etc/ssl/certs/ca-certificates.crt", "PEM CA bundle the images ship (with -registry)")
+	krewBot := fs.String("krew-bot-template", "", "only write krew-release-bot's .krew.yaml, made from -template, to this path")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *krewBot != "" {
+		t, err := os.ReadFile(*tmpl)
+		if err != nil {
+			return fmt.Errorf("reading manifest template: %w", err)
+		}
+		data, err := KrewBotTemplate(string(t))
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(*krewBot, data, 0o644)
 	}
 	v, err := normalizeVersion(*version)
 	if err != nil {
@@ -87,13 +112,20 @@ func run(ctx context.Context, args []string) error {
 		created = time.Unix(n, 0).UTC()
 	}
 	o := Options{Version: v, Commit: gitCommit(ctx, moduleDir), Image: *image, Out: *out, ModuleDir: moduleDir,
-		Platforms: strings.Split(*platforms, ","), Template: *tmpl, Manifest: *manifest, Created: created}
-	if o.Image == "" {
+		Platforms: strings.Split(*platforms, ","), Template: *tmpl, Manifest: *manifest, Created: created,
+		Registry: *registry, CABundle: *caBundle}
+	if o.Image == "" && o.Registry == "" {
 		o.Image = toolboximage.Ref(v)
+	}
+	if o.Registry != "" && o.Image != "" {
+		return errors.New("-image and -registry: the published image is the default; give one")
 	}
 	res, err := Release(ctx, o)
 	if err != nil {
 		return err
+	}
+	if res.Published.Toolbox != "" {
+		fmt.Printf("pushed %s\npushed %s\n", res.Published.Toolbox, res.Published.Node)
 	}
 	for _, a := range res.Archives {
 		fmt.Printf("%s  %s\n", a.SHA256, a.Path)
@@ -135,6 +167,8 @@ type Archive struct {
 
 // Result is what a release wrote.
 type Result struct {
+	// Published are the images pushed (with o.Registry), pinned by digest.
+	Published Published
 	Archives  []Archive
 	Checksums string
 	Manifest  string // the filled manifest in Out, "" when not every platform was built
@@ -147,6 +181,14 @@ func Release(ctx context.Context, o Options) (Result, error) {
 		return Result{}, err
 	}
 	var res Result
+	if o.Registry != "" {
+		pub, err := Publish(ctx, o)
+		if err != nil {
+			return Result{}, err
+		}
+		res.Published = pub
+		o.Image, o.NodeImage = pub.Toolbox, pub.Node
+	}
 	for _, p := range o.Platforms {
 		goos, goarch, ok := strings.Cut(p, "/")
 		if !ok {
@@ -157,7 +199,7 @@ func Release(ctx context.Context, o Options) (Result, error) {
 		if err != nil {
 			return Result{}, err
 		}
-		name := fmt.Sprintf("kubectl-ddebug_%s_%s_%s.tar.gz", o.Version, goos, goarch)
+		name := archiveName(o.Version, goos, goarch)
 		files, err := archiveFiles(o.ModuleDir, plugin)
 		if err != nil {
 			return Result{}, err
@@ -222,6 +264,9 @@ func buildPlugin(ctx context.Context, o Options, goos, goarch, dir string) (stri
 	}
 	ldflags := fmt.Sprintf("-s -w -buildid= -X %s.Version=%s -X %s.GitCommit=%s -X %s.DefaultImage=%s",
 		cliPkg, o.Version, cliPkg, o.Commit, cliPkg, o.Image)
+	if o.NodeImage != "" {
+		ldflags += fmt.Sprintf(" -X %s.DefaultNodeImage=%s", cliPkg, o.NodeImage)
+	}
 	args := []string{"build", "-trimpath", "-buildvcs=false", "-ldflags=" + ldflags}
 	if goos == "linux" {
 		toolbox := filepath.Join(absDir, "ddebug-toolbox")

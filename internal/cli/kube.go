@@ -85,7 +85,7 @@ Exit status: the command's own; 125 when ddebug itself failed.`
 	o.ConfigFlags.AddFlags(f)
 	f.StringVarP(&o.Container, "container", "c", "", "target container (default: the default-container annotation, then the first container)")
 	f.StringVar(&o.Image, "image", DefaultImage, "toolbox image of the debug container")
-	f.StringVar(&o.NodeImage, "node-image", DefaultImage+NodeImageSuffix, "image of the node pod (node/NAME): the toolbox with ddebug's command line")
+	f.StringVar(&o.NodeImage, "node-image", defaultNodeImage(), "image of the node pod (node/NAME): the toolbox with ddebug's command line")
 	f.StringVar(&o.PullPolicy, "image-pull-policy", "IfNotPresent", "Always, IfNotPresent or Never")
 	f.StringVar(&o.Profile, "profile", "auto", "security profile: auto, general, baseline, restricted, sysadmin, netadmin")
 	f.DurationVar(&o.Timeout, "timeout", 60*time.Second, "give up waiting for the pod or the debug container after this long")

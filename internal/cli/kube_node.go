@@ -14,10 +14,6 @@ import (
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/ephemeral"
 )
 
-// NodeImageSuffix turns the toolbox image's tag into the node image's: the same toolbox,
-// plus ddebug's command line to enter the node's containers through its runtime.
-const NodeImageSuffix = "-node"
-
 // nodeName returns NAME of a node/NAME reference (node, nodes, no).
 func nodeName(ref string) (string, bool) {
 	kind, name, ok := strings.Cut(ref, "/")
