@@ -40,6 +40,8 @@ func classifyPull(reason, msg string) pullTrouble {
 		return pullInvalidName
 	case has("x509:", "certificate signed by unknown authority", "tls: failed to verify"):
 		return pullUntrusted
+	case has("no basic auth credentials"): // containerd: a Basic challenge, and no secret gave a password
+		return pullUnauthorized
 	case has("pull access denied"):
 		return pullDenied
 	case has("401 unauthorized", "unauthorized", "authorization failed", "authentication required", "403 forbidden", "denied:"):

@@ -13,6 +13,7 @@ import (
 const (
 	msgNotFound = `failed to pull and unpack image "ghcr.io/kubectl-ddebug/toolbox:nope": failed to resolve image: ghcr.io/kubectl-ddebug/toolbox:nope: not found`
 	msgBasic401 = `failed to pull and unpack image "127.0.0.1:16445/private/toolbox:dev": failed to resolve image: unexpected status from HEAD request to https://127.0.0.1:16445/v2/private/toolbox/manifests/dev: 401 Unauthorized`
+	msgNoCreds  = `failed to pull and unpack image "127.0.0.1:16445/private/toolbox:dev": failed to resolve reference "127.0.0.1:16445/private/toolbox:dev": pull access denied, repository does not exist or may require authorization: authorization failed: no basic auth credentials`
 	msgDenied   = `failed to pull and unpack image "docker.io/library/nope:1": failed to resolve reference "docker.io/library/nope:1": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed`
 	msgX509     = `failed to pull and unpack image "r.example/tb:1": failed to resolve reference "r.example/tb:1": failed to do request: Head "https://r.example/v2/tb/manifests/1": tls: failed to verify certificate: x509: certificate signed by unknown authority`
 	msgDNS      = `failed to pull and unpack image "r.example/tb:1": failed to resolve reference "r.example/tb:1": failed to do request: Head "https://r.example/v2/tb/manifests/1": dial tcp: lookup r.example on 10.0.0.2:53: no such host`
@@ -42,6 +43,9 @@ func TestPullFailure(t *testing.T) {
 			[]string{"wants credentials"}, []string{"none of this pod's (regcred) holds them"}},
 		{"node pod: no secrets of the user's", "127.0.0.1:16445/private/toolbox:dev-node", "ErrImagePull", msgBasic401, node,
 			[]string{"for container ddebug of node pod p", "wants credentials"}, []string{"--node-image", "without imagePullSecrets"}},
+		{"basic auth challenge, no credentials", "127.0.0.1:16445/private/toolbox:dev", "ErrImagePull", msgNoCreds, ephemeral(nil),
+			[]string{"127.0.0.1:16445 wants credentials", "answered: pull access denied, repository does not exist or may require authorization: authorization failed: no basic auth credentials)"},
+			[]string{"this pod has none", "--docker-server=127.0.0.1:16445"}},
 		{"pull access denied", "nope:1", "ErrImagePull", msgDenied, ephemeral(nil),
 			[]string{"docker.io has no such repository, or wants credentials", "answered: pull access denied"}, []string{"check the name", "imagePullSecrets"}},
 		{"untrusted certificate", "r.example/tb:1", "ErrImagePull", msgX509, ephemeral(nil),
