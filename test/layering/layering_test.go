@@ -32,7 +32,7 @@ func TestImportRules(t *testing.T) {
 		why     string
 	}{
 		{module + "/pkg/nsenter", func(d string) bool {
-			return d == module+"/pkg/nsenter" || strings.HasPrefix(d, "golang.org/x/sys/")
+			return d == module+"/pkg/nsenter" || strings.HasPrefix(d, module+"/pkg/nsenter/") || strings.HasPrefix(d, "golang.org/x/sys/")
 		}, "pkg/nsenter runs in the most sensitive place: the standard library and golang.org/x/sys only"},
 		{module + "/cmd/ddebug-toolbox", func(d string) bool {
 			return !strings.HasPrefix(d, "k8s.io/") && !strings.HasPrefix(d, "github.com/moby/") &&
