@@ -79,7 +79,7 @@ Exit status: the command's own; 128+N if it died of signal N; 125 when ddebug it
 	f.BoolVarP(&o.TTY, "tty", "t", false, "allocate a terminal even when stdin or stdout is not one")
 	f.BoolVarP(&o.NoTTY, "no-tty", "T", false, "never allocate a terminal")
 	f.BoolVarP(&o.Quiet, "quiet", "q", false, "no banner")
-	f.BoolVarP(&o.Verbose, "verbose", "v", false, "say where the session's programs come from and how they were sealed")
+	f.BoolVarP(&o.Verbose, "verbose", "v", false, "say where the session's programs come from and how they were sealed, what the setup took from the target and what it refused to read there")
 	f.SetInterspersed(false)
 	return cmd
 }
@@ -207,6 +207,7 @@ func (o *ExecOptions) Run(ctx context.Context) error {
 		Identity:        o.identity,
 		Preloaded:       pre,
 		Started:         started,
+		Note:            o.note,
 		Stdin:           o.streams.In,
 		Stdout:          o.streams.Out,
 		Stderr:          o.streams.ErrOut,
@@ -218,6 +219,13 @@ func (o *ExecOptions) Run(ctx context.Context) error {
 		return exitError{status}
 	}
 	return nil
+}
+
+// note prints a line of the session's setup with -v (to stderr, as ddebug: ...).
+func (o *ExecOptions) note(msg string) {
+	if o.Verbose {
+		fmt.Fprintln(o.streams.ErrOut, "ddebug: "+Sanitize(msg))
+	}
 }
 
 // useTTY: a terminal session when asked, or when both ends are terminals.

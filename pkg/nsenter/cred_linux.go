@@ -20,6 +20,8 @@ type sessionCred struct {
 	credential *syscall.Credential
 	ambient    []uintptr
 	userNS     bool // the session joins the target's user namespace
+	// notes say how the identity was made (what the target's files gave), for -v.
+	notes []string
 }
 
 // userNS is the user namespace of a target that has one of its own (rootless Podman, a
@@ -50,7 +52,8 @@ func credentialsFor(id Identity, pid int, st procStatus, ns *userNS) (sessionCre
 			c.ambient = capList(st.CapEff & st.CapBnd)
 		}
 	case IdentityUser:
-		gid := userGID(id, pid)
+		gid, note := userGID(id, pid)
+		c.notes = append(c.notes, note...)
 		c.credential = &syscall.Credential{Uid: id.UID, Gid: gid, Groups: []uint32{}}
 	default:
 		return c, fmt.Errorf("unknown identity mode %d", id.Mode)
@@ -99,7 +102,8 @@ func (ns *userNS) credentialsFor(id Identity, pid int, st procStatus) (sessionCr
 		}
 		return c, nil
 	case IdentityUser:
-		gid := userGID(id, pid)
+		gid, note := userGID(id, pid)
+		c.notes = append(c.notes, note...)
 		if !ns.uids.mapped(id.UID) {
 			return c, unmapped("uid", id.UID, ns.uids)
 		}
@@ -113,15 +117,16 @@ func (ns *userNS) credentialsFor(id Identity, pid int, st procStatus) (sessionCr
 }
 
 // userGID is the gid of --user: the one given, else the uid's primary group in the
-// target's /etc/passwd, else the uid.
-func userGID(id Identity, pid int) uint32 {
+// target's /etc/passwd, else the uid; notes say which, and why.
+func userGID(id Identity, pid int) (uint32, []string) {
 	if id.HasGID {
-		return id.GID
+		return id.GID, nil
 	}
-	if g, ok := primaryGID(pid, id.UID); ok {
-		return g
+	g, ok, note := primaryGID(pid, id.UID)
+	if ok {
+		return g, []string{note}
 	}
-	return id.UID
+	return id.UID, []string{note + fmt.Sprintf(", so gid %d (the uid)", id.UID)}
 }
 
 // launchConfig carries the credentials to the launcher, which applies them.

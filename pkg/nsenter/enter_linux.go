@@ -69,6 +69,11 @@ func Run(ctx context.Context, opts Options) (int, error) {
 		return 0, err
 	}
 	cred, err := credentialsFor(opts.Identity, opts.PID, t.status, t.userNS)
+	if opts.Note != nil {
+		for _, n := range cred.notes {
+			opts.Note(n)
+		}
+	}
 	if err != nil {
 		return 0, err
 	}

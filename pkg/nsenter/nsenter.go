@@ -89,9 +89,12 @@ type Options struct {
 	// Started, when set, is called once the session process runs (for a banner), before
 	// any of its output is copied.
 	Started func()
-	Stdin   io.Reader
-	Stdout  io.Writer
-	Stderr  io.Writer
+	// Note, when set, is told what the session's setup decided from the target and why
+	// (a file of the target that was not read, a default taken), for a -v.
+	Note   func(msg string)
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
 }
 
 // SessionArg0 is argv[0] of a session process: how the toolbox knows it is one, and what

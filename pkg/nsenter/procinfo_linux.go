@@ -3,12 +3,16 @@ package nsenter
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"strconv"
 	"strings"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/nsenter/targetfile"
 )
 
 // procStatus is what the session needs of /proc/<pid>/status.
@@ -108,36 +112,30 @@ func readEnviron(pid int) ([]string, error) {
 }
 
 // primaryGID looks uid up in the target's /etc/passwd, read as data through the target's
-// root with every path component resolved inside that root (a hostile symlink cannot lead
-// the read onto the host).
-func primaryGID(pid int, uid uint32) (uint32, bool) {
-	root, err := unix.Open(fmt.Sprintf("/proc/%d/root", pid), unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return 0, false
+// root by targetfile (bounded: a FIFO, device, link out or huge file there is refused, not
+// read). note says what was found or why nothing was, for -v.
+func primaryGID(pid int, uid uint32) (gid uint32, ok bool, note string) {
+	b, err := targetfile.ReadFile(fmt.Sprintf("/proc/%d/root", pid), "/etc/passwd", targetfile.DefaultLimit)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return 0, false, fmt.Sprintf("target has no /etc/passwd; uid %d has no name", uid)
+	case errors.As(err, new(*targetfile.RefusedError)):
+		return 0, false, fmt.Sprintf("target %v; uid %d has no name", err, uid)
+	case err != nil:
+		return 0, false, fmt.Sprintf("target's /etc/passwd not read (%v); uid %d has no name", err, uid)
 	}
-	defer unix.Close(root)
-	fd, err := unix.Openat2(root, "etc/passwd", &unix.OpenHow{
-		Flags:   unix.O_RDONLY | unix.O_CLOEXEC | unix.O_NOFOLLOW,
-		Resolve: unix.RESOLVE_IN_ROOT | unix.RESOLVE_NO_MAGICLINKS | unix.RESOLVE_NO_XDEV,
-	})
-	if err != nil {
-		return 0, false
-	}
-	f := os.NewFile(uintptr(fd), "passwd")
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		fs := strings.Split(sc.Text(), ":")
-		if len(fs) < 4 {
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Split(line, ":")
+		if len(f) < 4 {
 			continue
 		}
-		if u, err := strconv.ParseUint(fs[2], 10, 32); err == nil && uint32(u) == uid {
-			if g, err := strconv.ParseUint(fs[3], 10, 32); err == nil {
-				return uint32(g), true
+		if u, err := strconv.ParseUint(f[2], 10, 32); err == nil && uint32(u) == uid {
+			if g, err := strconv.ParseUint(f[3], 10, 32); err == nil {
+				return uint32(g), true, fmt.Sprintf("uid %d is %q in the target's /etc/passwd, primary gid %d", uid, f[0], g)
 			}
 		}
 	}
-	return 0, false
+	return 0, false, fmt.Sprintf("uid %d is not in the target's /etc/passwd", uid)
 }
 
 // nsInode returns the inode of /proc/<pid>/ns/<kind>, the identity of a namespace.
