@@ -3,10 +3,10 @@ package userdb
 import (
 	"bufio"
 	"bytes"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/nsenter/targetfile"
 )
 
 // User is one line of /etc/passwd.
@@ -32,14 +32,17 @@ type DB struct {
 	byGID  map[int]string
 }
 
-// Load reads etc/passwd and etc/group under root ("/" for the current root). Missing or
-// unreadable files give an empty part, not an error: numbers are printed instead.
+// Load reads etc/passwd and etc/group under root ("/" for the current root, the target's
+// in a session). Missing or unreadable files give an empty part, not an error: numbers are
+// printed instead. They are read through targetfile, as files of a target that may be
+// hostile: one that is a FIFO, a device, a link or larger than 1 MiB is not read, so `id`
+// or `ls -l` can never hang on it.
 func Load(root string) *DB {
 	db := &DB{byUID: map[int]string{}, byGID: map[int]string{}}
-	if b, err := os.ReadFile(filepath.Join(root, "etc/passwd")); err == nil {
+	if b, err := targetfile.ReadFile(root, "/etc/passwd", targetfile.DefaultLimit); err == nil {
 		db.Users = ParsePasswd(b)
 	}
-	if b, err := os.ReadFile(filepath.Join(root, "etc/group")); err == nil {
+	if b, err := targetfile.ReadFile(root, "/etc/group", targetfile.DefaultLimit); err == nil {
 		db.Groups = ParseGroup(b)
 	}
 	for _, u := range db.Users {

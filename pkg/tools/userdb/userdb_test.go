@@ -3,7 +3,9 @@ package userdb
 import (
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -49,5 +51,30 @@ func TestLoadEmptyRoot(t *testing.T) {
 	db := Load(t.TempDir())
 	if got := db.UserOrID(0); got != "0" {
 		t.Errorf("UserOrID(0) in a root without /etc = %q, want \"0\"", got)
+	}
+}
+
+// TestLoadHostileFiles: a passwd that is a FIFO (which a plain open would wait on for
+// ever) is skipped, as a missing one is, and the group file beside it is still read.
+func TestLoadHostileFiles(t *testing.T) {
+	root := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(root, "etc"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(root, "etc", "passwd"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "etc", "group"), []byte("wheel:x:10:\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan *DB, 1)
+	go func() { done <- Load(root) }()
+	select {
+	case db := <-done:
+		if len(db.Users) != 0 || db.GroupOrID(10) != "wheel" {
+			t.Errorf("got users %v, group 10 %q; want no users, group wheel", db.Users, db.GroupOrID(10))
+		}
+	case <-time.After(time.Second):
+		t.Fatal("Load did not return within a second: it opened the FIFO")
 	}
 }
