@@ -6,10 +6,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
@@ -182,13 +184,26 @@ func runDiff(ctx context.Context, env *tools.Env, args []string) int {
 	return diffFiles(ctx, env, w, &o, a, b, "")
 }
 
-func readForDiff(env *tools.Env, name string, newFile bool) ([]byte, time.Time, bool, error) {
+// readForDiff reads a file to compare; walked says it was met in a tree (diff -r), where
+// only a regular file is read (a FIFO is never opened, one swapped in is refused), where a
+// file named on the command line is read whatever it is, as GNU diff does.
+func readForDiff(env *tools.Env, name string, newFile, walked bool) ([]byte, time.Time, bool, error) {
 	if name == "-" {
 		b, err := io.ReadAll(env.Stdin)
 		return b, time.Now(), true, err
 	}
 	p := env.Abs(name)
-	b, err := os.ReadFile(p)
+	var b []byte
+	var err error
+	if walked {
+		var f *os.File
+		if f, err = tools.OpenRegular(p, nil); err == nil {
+			b, err = io.ReadAll(f)
+			f.Close()
+		}
+	} else {
+		b, err = os.ReadFile(p)
+	}
 	if err != nil {
 		if newFile && os.IsNotExist(err) {
 			return nil, time.Unix(0, 0), false, nil
@@ -212,13 +227,13 @@ func (o *diffOpts) norm(s string) string {
 }
 
 func diffFiles(ctx context.Context, env *tools.Env, w *bufio.Writer, o *diffOpts, a, b, header string) int {
-	da, ta, _, err := readForDiff(env, a, o.newFile)
+	da, ta, _, err := readForDiff(env, a, o.newFile, header != "")
 	if err != nil {
 		w.Flush()
 		env.Errorf("diff", "%s: %s", a, tools.Reason(err))
 		return 2
 	}
-	db, tb, _, err := readForDiff(env, b, o.newFile)
+	db, tb, _, err := readForDiff(env, b, o.newFile, header != "")
 	if err != nil {
 		w.Flush()
 		env.Errorf("diff", "%s: %s", b, tools.Reason(err))
@@ -411,6 +426,42 @@ func diffFiles(ctx context.Context, env *tools.Env, w *bufio.Writer, o *diffOpts
 	return 1
 }
 
+// fileKind names a file's type as GNU diff does (gnulib's file_type).
+func fileKind(fi fs.FileInfo) string {
+	m := fi.Mode()
+	switch {
+	case m.IsRegular() && fi.Size() == 0:
+		return "regular empty file"
+	case m.IsRegular():
+		return "regular file"
+	case m.IsDir():
+		return "directory"
+	case m&fs.ModeSymlink != 0:
+		return "symbolic link"
+	case m&fs.ModeNamedPipe != 0:
+		return "fifo"
+	case m&fs.ModeSocket != 0:
+		return "socket"
+	case m&fs.ModeCharDevice != 0:
+		return "character special file"
+	case m&fs.ModeDevice != 0:
+		return "block special file"
+	}
+	return "weird file"
+}
+
+// sameDevice reports whether a and b are device nodes of one type and one device number,
+// which GNU diff takes as equal.
+func sameDevice(a, b fs.FileInfo) bool {
+	dev := fs.ModeDevice | fs.ModeCharDevice
+	if a.Mode()&dev == 0 || a.Mode().Type() != b.Mode().Type() {
+		return false
+	}
+	sa, oka := a.Sys().(*syscall.Stat_t)
+	sb, okb := b.Sys().(*syscall.Stat_t)
+	return oka && okb && sa.Rdev == sb.Rdev
+}
+
 func hunkRange(start, n int) string {
 	if n == 1 {
 		return fmt.Sprint(start)
@@ -459,13 +510,15 @@ func diffDirs(ctx context.Context, env *tools.Env, w *bufio.Writer, o *diffOpts,
 				fmt.Fprintf(w, "Common subdirectories: %s and %s\n", pa, pb)
 			}
 		case erra == nil && errb == nil && fa.IsDir() != fb.IsDir():
-			kind := func(d bool) string {
-				if d {
-					return "directory"
-				}
-				return "regular file"
+			fmt.Fprintf(w, "File %s is a %s while file %s is a %s\n", pa, fileKind(fa), pb, fileKind(fb))
+			s = 1
+		case erra == nil && errb == nil && (!fa.Mode().IsRegular() || !fb.Mode().IsRegular()):
+			// A FIFO, socket or device met in the tree is compared by type (and device
+			// number), never opened: GNU diff -r says so, and a FIFO would block for ever.
+			if sameDevice(fa, fb) {
+				continue
 			}
-			fmt.Fprintf(w, "File %s is a %s while file %s is a %s\n", pa, kind(fa.IsDir()), pb, kind(fb.IsDir()))
+			fmt.Fprintf(w, "File %s is a %s while file %s is a %s\n", pa, fileKind(fa), pb, fileKind(fb))
 			s = 1
 		default:
 			hdr := "diff " + o.rawFlags + pa + " " + pb
