@@ -191,7 +191,10 @@ func tarCreate(ctx context.Context, env *tools.Env, o *tarOpts, ops []string) in
 				}
 				return nil
 			}
-			if err := addTarEntry(tw, p, name, links); err != nil {
+			if err := addTarEntry(tw, p, name, links); errors.Is(err, errSocketIgnored) {
+				env.Errorf("tar", "%s: socket ignored", rel)
+				return nil
+			} else if err != nil {
 				env.Errorf("tar", "%s: %v", rel, err)
 				st = 2
 				return nil
@@ -231,10 +234,19 @@ func tarCreate(ctx context.Context, env *tools.Env, o *tarOpts, ops []string) in
 	return st
 }
 
+// errSocketIgnored: a socket has no place in an archive; GNU tar says so and goes on.
+var errSocketIgnored = errors.New("socket ignored")
+
+// addTarEntry writes the header of p, and its contents when it is a regular file: a FIFO
+// or device becomes a header alone, never opened, and the regular file opened must still
+// be the one stat saw (a FIFO swapped in behind the walk is refused without blocking).
 func addTarEntry(tw headerWriter, p, name string, links map[[2]uint64]string) error {
 	fi, err := os.Lstat(p)
 	if err != nil {
 		return fmt.Errorf("Cannot stat: %s", tools.Reason(err))
+	}
+	if fi.Mode()&fs.ModeSocket != 0 {
+		return errSocketIgnored
 	}
 	target := ""
 	if fi.Mode()&fs.ModeSymlink != 0 {
@@ -271,7 +283,7 @@ func addTarEntry(tw headerWriter, p, name string, links map[[2]uint64]string) er
 	if hdr.Typeflag != tar.TypeReg {
 		return nil
 	}
-	f, err := os.Open(p)
+	f, err := tools.OpenRegular(p, fi)
 	if err != nil {
 		return fmt.Errorf("Cannot open: %s", tools.Reason(err))
 	}

@@ -86,8 +86,10 @@ func (c *copier) copyPath(ctx context.Context, src, dst, name string) error {
 		return c.copyFile(src, dst, name, fi)
 	default:
 		if !c.recursive {
-			return c.copyFile(src, dst, name, fi)
+			// Named without -r, a FIFO or device is read, as GNU cp does.
+			return c.copyFile(src, dst, name, nil)
 		}
+		// With -r it is made anew, never opened (a FIFO would block the copy for ever).
 		st := sysStat(fi)
 		if err := syscall.Mknod(dst, uint32(st.Mode), int(st.Rdev)); err != nil {
 			return fmt.Errorf("cannot create special file '%s': %s", dst, tools.Reason(err))
@@ -99,8 +101,18 @@ func (c *copier) copyPath(ctx context.Context, src, dst, name string) error {
 
 var errSilent = errors.New("already reported")
 
-func (c *copier) copyFile(src, dst, name string, fi fs.FileInfo) error {
-	in, err := os.Open(src)
+// copyFile copies the contents of src; regular, when given, is what stat said of it: the
+// file opened must still be that regular file (a FIFO swapped in meanwhile is refused,
+// without blocking).
+func (c *copier) copyFile(src, dst, name string, regular fs.FileInfo) error {
+	fi := regular
+	var in *os.File
+	var err error
+	if regular != nil {
+		in, err = tools.OpenRegular(src, regular)
+	} else if in, err = os.Open(src); err == nil {
+		fi, err = in.Stat()
+	}
 	if err != nil {
 		return fmt.Errorf("cannot open '%s' for reading: %s", name, tools.Reason(err))
 	}

@@ -1,11 +1,14 @@
 package grep
 
 import (
+	"errors"
 	"io/fs"
 	"os"
 	"path"
 	"sort"
 	"strings"
+
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 )
 
 func (g *grepper) selected(name string, isDir bool) bool {
@@ -80,14 +83,31 @@ func (g *grepper) walk(shown, abs string, top bool, prefix string) {
 			g.walk(childShown, childAbs, false, childShown)
 		case t.IsRegular():
 			if g.selected(n, false) {
-				g.searchFile(childAbs, childShown)
+				g.searchWalked(childAbs, childShown)
 			}
 		}
+		// Anything else met in the tree (a FIFO, socket or device) is skipped without
+		// being opened, as GNU grep -r does: a FIFO would block the search for ever.
 	}
 }
 
 func (g *grepper) searchFile(abs, shown string) {
 	f, err := os.Open(abs)
+	if err != nil {
+		g.fileErr(shown, err)
+		return
+	}
+	defer f.Close()
+	g.searchReader(f, shown)
+}
+
+// searchWalked searches a file met in the tree, only if it is still a regular file when
+// opened (a target may swap a FIFO in behind the walk).
+func (g *grepper) searchWalked(abs, shown string) {
+	f, err := tools.OpenRegular(abs, nil)
+	if errors.Is(err, tools.ErrNotRegular) {
+		return
+	}
 	if err != nil {
 		g.fileErr(shown, err)
 		return
