@@ -214,7 +214,14 @@ func (s *Shell) runShellScript(ctx context.Context, env *tools.Env, path string,
 	if !errors.Is(startErr, syscall.ENOEXEC) && !errors.Is(startErr, syscall.ENOENT) {
 		return 0, false
 	}
-	b, err := os.ReadFile(path)
+	// Only a regular file, opened without blocking: the target may have swapped a FIFO in
+	// since exec looked.
+	f, err := tools.OpenRegular(path, nil)
+	if err != nil {
+		return 0, false
+	}
+	b, err := io.ReadAll(f)
+	f.Close()
 	if err != nil {
 		return 0, false
 	}
