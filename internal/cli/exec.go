@@ -208,6 +208,7 @@ func (o *ExecOptions) Run(ctx context.Context) error {
 		Preloaded:       pre,
 		Started:         started,
 		Note:            o.note,
+		Notice:          func(m string) { fmt.Fprintln(o.streams.ErrOut, "ddebug: "+m) },
 		Stdin:           o.streams.In,
 		Stdout:          o.streams.Out,
 		Stderr:          o.streams.ErrOut,

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"runtime"
 	"strings"
 	"syscall"
@@ -119,24 +118,12 @@ func Run(ctx context.Context, opts Options) (int, error) {
 	defer st.close()
 
 	// The launcher is exec'd through its own descriptor 8 in the child: the standard
-	// library moves its status pipe to the first number above the passed descriptors,
-	// which may be where the memfd was in this process.
-	cmd := &exec.Cmd{
-		Path:       fmt.Sprintf("/proc/self/fd/%d", launchSelfFD),
-		Args:       []string{LauncherArg0},
-		Env:        launcherEnv, // never ours
-		Stdin:      st.childIn,
-		Stdout:     st.childOut,
-		Stderr:     st.childErr,
-		ExtraFiles: []*os.File{cfgR, launchR, pidf, exe, statusW, launcher}, // 3..8, see Launch
-		SysProcAttr: &syscall.SysProcAttr{
-			Setsid:    true, // the caller's terminal signals reach the session through proxy only
-			Pdeathsig: syscall.SIGKILL,
-		},
-	}
+	// library moves its error pipe to the first number above the passed descriptors,
+	// which may be where the sealed program was in this process.
+	files := []*os.File{st.childIn, st.childOut, st.childErr, cfgR, launchR, pidf, exe, statusW, launcher} // 0..8, see Launch
 	started := make(chan startResult, 1)
 	done := make(chan waitResult, 1)
-	go launch(cmd, statusR, statusW, started, done)
+	go launch(files, statusR, statusW, started, done)
 	r := <-started
 	if r.err != nil {
 		return 0, r.err
@@ -159,6 +146,7 @@ var launcherEnv = []string{"GOMAXPROCS=1", "GOGC=off"}
 type waitResult struct {
 	status int
 	err    error
+	signal string // "signal N" when the session died of signal N (the launcher's last line)
 }
 
 type startResult struct {
@@ -168,31 +156,99 @@ type startResult struct {
 
 // launch runs on its own OS thread, which it never gives back: the launcher's parent-death
 // signal is tied to the thread that started it, so the thread must live as long as the
-// launcher does; it dies with the goroutine.
-func launch(cmd *exec.Cmd, statusR, statusW *os.File, started chan<- startResult, done chan<- waitResult) {
+// launcher does; it dies with the goroutine. It starts the launcher with the plain
+// fork and exec of syscall.StartProcess, which hands back a pidfd from the clone itself
+// (os/exec would first fork a probe of pidfd support).
+func launch(files []*os.File, statusR, statusW *os.File, started chan<- startResult, done chan<- waitResult) {
 	runtime.LockOSThread()
-	if err := cmd.Start(); err != nil {
+	fds := make([]uintptr, len(files))
+	for i, f := range files {
+		fds[i] = f.Fd()
+	}
+	pidfd := -1
+	pid, _, err := syscall.StartProcess(fmt.Sprintf("/proc/self/fd/%d", launchSelfFD), []string{LauncherArg0}, &syscall.ProcAttr{
+		Env:   launcherEnv, // never ours
+		Files: fds,
+		Sys: &syscall.SysProcAttr{
+			Setsid:    true, // the caller's terminal signals reach the session through proxy only
+			Pdeathsig: syscall.SIGKILL,
+			PidFD:     &pidfd,
+		},
+	})
+	runtime.KeepAlive(files)
+	if err != nil {
 		started <- startResult{err: explainStart(err)}
 		return
 	}
+	l := launcherProc{pid: pid, pidfd: pidfd}
+	defer l.close()
 	statusW.Close()
 	line, err := readStatusLine(statusR)
 	switch {
 	case err == nil && line == "ok":
 	case err == nil && strings.HasPrefix(line, "err "):
-		cmd.Process.Kill()
-		cmd.Wait()
+		l.kill()
+		l.wait()
 		started <- startResult{err: errors.New(strings.TrimPrefix(line, "err "))}
 		return
 	default:
-		cmd.Process.Kill()
-		cmd.Wait()
-		started <- startResult{err: fmt.Errorf("the session launcher failed (%s)", describeStatus(cmd.ProcessState, line, err))}
+		l.kill()
+		ws, _ := l.wait()
+		started <- startResult{err: fmt.Errorf("the session launcher failed (%s)", describeStatus(ws, line, err))}
 		return
 	}
-	started <- startResult{session: findSession(cmd.Process.Pid)}
-	err = cmd.Wait()
-	done <- waitResult{status: exitStatus(cmd.ProcessState), err: nonExitError(err)}
+	started <- startResult{session: findSession(pid)}
+	ws, err := l.wait()
+	r := waitResult{status: statusCode(ws), err: err}
+	if err == nil && ws.Signaled() {
+		// The launcher ends with the session's status; killed itself, it said nothing.
+		r.err = fmt.Errorf("the session launcher was killed by signal %d (%v)%s", int(ws.Signal()), ws.Signal(), killHint(ws.Signal()))
+	} else if end, _ := readStatusLine(statusR); err == nil && strings.HasPrefix(end, "signal ") {
+		r.signal = end
+	}
+	done <- r
+}
+
+// killHint says who may have sent a SIGKILL that ddebug did not.
+func killHint(sig syscall.Signal) string {
+	if sig != syscall.SIGKILL {
+		return ""
+	}
+	return ": the kernel's out-of-memory killer (see dmesg) or another process"
+}
+
+// launcherProc is the launcher as its parent, this process, holds it: not yet reaped, so
+// its PID is its own; the pidfd is closed once it is.
+type launcherProc struct {
+	pid, pidfd int
+}
+
+func (l launcherProc) kill() {
+	if l.pidfd >= 0 {
+		unix.PidfdSendSignal(l.pidfd, unix.SIGKILL, nil, 0)
+		return
+	}
+	syscall.Kill(l.pid, syscall.SIGKILL)
+}
+
+func (l launcherProc) wait() (syscall.WaitStatus, error) {
+	var ws syscall.WaitStatus
+	for {
+		_, err := syscall.Wait4(l.pid, &ws, 0, nil)
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil {
+			return ws, fmt.Errorf("waiting for the session launcher: %w", err)
+		}
+		return ws, nil
+	}
+}
+
+func (l launcherProc) close() {
+	if l.pidfd >= 0 {
+		unix.Close(l.pidfd)
+	}
 }
 
 // readStatusLine reads the launcher's one line; EOF before it means the launcher died. The
@@ -201,7 +257,7 @@ func launch(cmd *exec.Cmd, statusR, statusW *os.File, started chan<- startResult
 // acted upon.
 func readStatusLine(r *os.File) (string, error) {
 	var b []byte
-	buf := make([]byte, 512)
+	buf := make([]byte, 1) // no further: the launcher's last line comes later
 	for len(b) < 4096 {
 		n, err := r.Read(buf)
 		b = append(b, buf[:n]...)
@@ -215,10 +271,12 @@ func readStatusLine(r *os.File) (string, error) {
 	return string(b), errors.New("status line too long")
 }
 
-func describeStatus(ps *os.ProcessState, line string, err error) string {
+func describeStatus(ws syscall.WaitStatus, line string, err error) string {
 	switch {
+	case err == io.EOF && line == "" && ws.Signaled():
+		return fmt.Sprintf("it was killed by signal %d (%v) before the session started%s", int(ws.Signal()), ws.Signal(), killHint(ws.Signal()))
 	case err == io.EOF && line == "":
-		return fmt.Sprintf("it ended with status %d before the session started", exitStatus(ps))
+		return fmt.Sprintf("it ended with status %d before the session started", statusCode(ws))
 	case err != nil:
 		return fmt.Sprintf("reading its status: %v", err)
 	}
@@ -530,28 +588,10 @@ func explainStart(err error) error {
 	return fmt.Errorf("starting the session launcher: %w", err)
 }
 
-func exitStatus(ps *os.ProcessState) int {
-	if ps == nil {
-		return 255
-	}
-	if ws, ok := ps.Sys().(syscall.WaitStatus); ok {
-		return statusCode(ws)
-	}
-	return ps.ExitCode()
-}
-
 // statusCode is a wait status as a shell reports it: the exit code, or 128+N after signal N.
 func statusCode(ws syscall.WaitStatus) int {
 	if ws.Signaled() {
 		return 128 + int(ws.Signal())
 	}
 	return ws.ExitStatus()
-}
-
-func nonExitError(err error) error {
-	var ee *exec.ExitError
-	if err == nil || errors.As(err, &ee) {
-		return nil
-	}
-	return err
 }

@@ -28,7 +28,7 @@ const (
 	launchConfigFD = 4 // launchConfig
 	launchPidFD    = 5 // pidfd of the target
 	launchExeFD    = 6 // the sealed memfd of the session program
-	launchStatusFD = 7 // one line back to ddebug: "ok" or "err <message>"
+	launchStatusFD = 7 // back to ddebug: "ok" or "err <message>", then "signal N" if the session died of one
 	launchSelfFD   = 8 // the launcher's own memfd, exec'd through /proc/self/fd/8
 )
 
@@ -103,7 +103,6 @@ func launchOnThisThread(cfg launchConfig, plan *forkPlan, status *os.File, fail 
 		return fail(err)
 	}
 	fmt.Fprintf(status, "ok\n")
-	status.Close()
 	var ws syscall.WaitStatus
 	for {
 		_, err := syscall.Wait4(pid, &ws, 0, nil)
@@ -112,6 +111,11 @@ func launchOnThisThread(cfg launchConfig, plan *forkPlan, status *os.File, fail 
 		}
 		if err != nil {
 			return 255
+		}
+		// The exit code cannot tell a session killed by a signal from a command that
+		// exits 128+N: the last line can.
+		if ws.Signaled() {
+			fmt.Fprintf(status, "signal %d\n", int(ws.Signal()))
 		}
 		return statusCode(ws)
 	}

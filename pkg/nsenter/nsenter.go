@@ -91,7 +91,11 @@ type Options struct {
 	Started func()
 	// Note, when set, is told what the session's setup decided from the target and why
 	// (a file of the target that was not read, a default taken), for a -v.
-	Note   func(msg string)
+	Note func(msg string)
+	// Notice, when set, is given one line when the session's end is not plain from its
+	// status: killed by a SIGKILL that ddebug did not send (the out-of-memory killer?),
+	// or killed by ddebug because it did not end after a hang-up.
+	Notice func(string)
 	Stdin  io.Reader
 	Stdout io.Writer
 	Stderr io.Writer

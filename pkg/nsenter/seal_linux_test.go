@@ -226,3 +226,50 @@ func TestSessionStartsNonDumpable(t *testing.T) {
 		})
 	}
 }
+
+// TestKilledSessionIsExplained: a session killed by a SIGKILL ddebug did not send (the
+// out-of-memory killer's signal) ends with 137 and one line saying so; a command that
+// exits 137 by itself gets no such line; a launcher killed is an error that says so.
+func TestKilledSessionIsExplained(t *testing.T) {
+	requireRoot(t)
+	pid := isolated(t)
+	for _, c := range []struct {
+		cmd, notice string
+	}{
+		{"kill -KILL $$", "the session was killed by SIGKILL, not by ddebug: the kernel's out-of-memory killer (see dmesg) or another process"},
+		{"exit 137", ""},
+	} {
+		var notices []string
+		var out, errb bytes.Buffer
+		status, err := nsenter.Run(context.Background(), nsenter.Options{
+			PID: pid, Name: "nstest", Command: []string{"sh", "-c", c.cmd}, Session: nsenter.Executable{Path: toolbox},
+			Notice: func(m string) { notices = append(notices, m) }, Stdout: &out, Stderr: &errb,
+		})
+		if err != nil || status != 137 {
+			t.Fatalf("%s: exit %d, %v, want 137", c.cmd, status, err)
+		}
+		if got := strings.Join(notices, "\n"); got != c.notice {
+			t.Errorf("%s: notice %q, want %q", c.cmd, got, c.notice)
+		}
+	}
+
+	started := make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		_, err := nsenter.Run(context.Background(), nsenter.Options{
+			PID: pid, Name: "nstest", Command: []string{"sleep", "5"}, Session: nsenter.Executable{Path: toolbox},
+			Started: func() { close(started) },
+		})
+		done <- err
+	}()
+	select {
+	case <-started:
+	case err := <-done:
+		t.Fatalf("session: %v", err)
+	}
+	syscall.Kill(parentOf(findSession(t)), syscall.SIGKILL)
+	err := <-done
+	if err == nil || !strings.Contains(err.Error(), "the session launcher was killed by signal 9 (killed): the kernel's out-of-memory killer") {
+		t.Errorf("launcher killed: %v, want an error that says so", err)
+	}
+}

@@ -140,12 +140,20 @@ func (s *stdio) proxy(ctx context.Context, session sessionProc, done <-chan wait
 		}()
 	}
 
-	finish := func(r waitResult) (int, error) {
+	finish := func(r waitResult, killed bool) (int, error) {
 		drained := make(chan struct{})
 		go func() { outputs.Wait(); close(drained) }()
 		select {
 		case <-drained:
 		case <-time.After(outputGrace):
+		}
+		if s.opts.Notice != nil {
+			switch {
+			case killed:
+				s.opts.Notice(fmt.Sprintf("the session did not end within %v of the hang-up: killed it and everything it started", terminateGrace))
+			case r.signal == fmt.Sprintf("signal %d", int(syscall.SIGKILL)):
+				s.opts.Notice("the session was killed by SIGKILL, not by ddebug" + killHint(syscall.SIGKILL))
+			}
 		}
 		if r.err != nil {
 			return r.status, fmt.Errorf("waiting for the session: %w", r.err)
@@ -155,7 +163,7 @@ func (s *stdio) proxy(ctx context.Context, session sessionProc, done <-chan wait
 	for {
 		select {
 		case r := <-done:
-			return finish(r)
+			return finish(r, false)
 		case <-ctx.Done():
 			return finish(terminate(session, done))
 		case sig := <-sigs:
@@ -178,18 +186,18 @@ func (s *stdio) proxy(ctx context.Context, session sessionProc, done <-chan wait
 
 // terminate asks the session to end with a hang-up (it kills and reaps what it started,
 // so no zombie is left to a container init that never reaps), and kills the whole tree if
-// it does not within terminateGrace.
-func terminate(session sessionProc, done <-chan waitResult) waitResult {
+// it does not within terminateGrace (killed says so).
+func terminate(session sessionProc, done <-chan waitResult) (r waitResult, killed bool) {
 	session.signal(syscall.SIGHUP)
 	select {
 	case r := <-done:
-		return r
+		return r, false
 	case <-time.After(terminateGrace):
 	}
 	if session.pid > 0 {
 		killTree(session.pid)
 	}
-	return <-done
+	return <-done, true
 }
 
 // killTree stops the session and all its descendants (so none can fork or be reparented
