@@ -133,6 +133,7 @@ cluster-down:
 
 bench: build
 	bench/exec.sh
+	bench/goinstall.sh
 	bench/toolbox.sh
 	bench/plugin-start.sh
 	bench/image-size.sh
