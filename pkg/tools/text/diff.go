@@ -119,6 +119,7 @@ func myers(ctx context.Context, a, b []string) []editOp {
 
 type diffOpts struct {
 	unified, brief, recursive, newFile, ignoreCase, ignoreSpace, ignoreAllSpace bool
+	ignoreBlank                                                                 bool // -B
 	context                                                                     int
 	labels                                                                      []string
 	rawFlags                                                                    string // as given, for "diff -ru a b" headers
@@ -138,7 +139,7 @@ func runDiff(ctx context.Context, env *tools.Env, args []string) int {
 	fset := gnuflag.New("diff", `diff [-uqrNiwb] [-U N] [--label L] FILE1 FILE2
   -u / -U N unified format with N lines of context  -q only say whether files differ
   -r recurse into directories  -N absent files are empty  -i ignore case  -w ignore all space
-  -b ignore changes in the amount of space.  Exit status: 0 same, 1 different, 2 trouble.`)
+  -b ignore changes in the amount of space  -B ignore changes whose lines are all blank.  Exit status: 0 same, 1 different, 2 trouble.`)
 	fset.BoolFunc('u', "", func() { o.unified = true; o.context = 3 })
 	fset.Func('U', "unified", func(v string) error {
 		o.unified = true
@@ -151,6 +152,7 @@ func runDiff(ctx context.Context, env *tools.Env, args []string) int {
 	fset.BoolFunc('i', "ignore-case", func() { o.ignoreCase = true })
 	fset.BoolFunc('w', "ignore-all-space", func() { o.ignoreAllSpace = true })
 	fset.BoolFunc('b', "ignore-space-change", func() { o.ignoreSpace = true })
+	fset.BoolFunc('B', "ignore-blank-lines", func() { o.ignoreBlank = true })
 	fset.Func(0, "label", func(v string) error { o.labels = append(o.labels, v); return nil })
 	fset.Bool('a', "text")
 	ops, rc := fset.Parse(env, args[1:])
@@ -279,6 +281,24 @@ func diffFiles(ctx context.Context, env *tools.Env, w *bufio.Writer, o *diffOpts
 		ops[n] = editOp{'-', ops[n].a, ops[n].b}
 		ops = append(ops, editOp{'+', len(la) - 1, len(lb) - 1})
 	}
+	// -B: a change whose lines are all empty is left out, as GNU diff does, unless a hunk
+	// holds it beside a change that is not.
+	real := func(from, to int) bool { return true }
+	var blank []bool
+	if o.ignoreBlank {
+		blank = blankChanges(ops, la, lb)
+		real = func(from, to int) bool {
+			for k := from; k < to; k++ {
+				if ops[k].kind != ' ' && !blank[k] {
+					return true
+				}
+			}
+			return false
+		}
+		if !real(0, len(ops)) {
+			return 0
+		}
+	}
 	if header != "" {
 		w.WriteString(header + "\n")
 	}
@@ -322,7 +342,13 @@ func diffFiles(ctx context.Context, env *tools.Env, w *bufio.Writer, o *diffOpts
 				for j < len(ops) && ops[j].kind == ' ' {
 					j++
 				}
-				if j < len(ops) && j-end <= 2*o.context {
+				// GNU diff joins the next change within 2*N lines, an ignorable one
+				// (-B) only within fewer than N.
+				limit := 2 * o.context
+				if j < len(ops) && blank != nil && blank[j] {
+					limit = o.context - 1
+				}
+				if j < len(ops) && j-end <= limit {
 					end = j
 					continue
 				}
@@ -365,6 +391,10 @@ func diffFiles(ctx context.Context, env *tools.Env, w *bufio.Writer, o *diffOpts
 			} else {
 				sb++
 			}
+			if !real(start, end) {
+				i = end
+				continue
+			}
 			fmt.Fprintf(w, "@@ -%s +%s @@\n", hunkRange(sa, ca), hunkRange(sb, cb))
 			for _, op := range ops[start:end] {
 				switch op.kind {
@@ -401,6 +431,10 @@ func diffFiles(ctx context.Context, env *tools.Env, w *bufio.Writer, o *diffOpts
 				return fmt.Sprint(lo)
 			}
 			return fmt.Sprintf("%d,%d", lo, hi)
+		}
+		if !real(i, j) {
+			i = j
+			continue
 		}
 		// position before the change in each file
 		pa, pb := ops[i].a, ops[i].b
@@ -462,6 +496,29 @@ func sameDevice(a, b fs.FileInfo) bool {
 	return oka && okb && sa.Rdev == sb.Rdev
 }
 
+// blankChanges marks the ops of every change (a run of ops other than ' ') whose lines,
+// deleted and added, are all empty.
+func blankChanges(ops []editOp, la, lb []string) []bool {
+	blank := make([]bool, len(ops))
+	for i := 0; i < len(ops); {
+		if ops[i].kind == ' ' {
+			i++
+			continue
+		}
+		j, all := i, true
+		for ; j < len(ops) && ops[j].kind != ' '; j++ {
+			if ops[j].kind == '-' && la[ops[j].a] != "" || ops[j].kind == '+' && lb[ops[j].b] != "" {
+				all = false
+			}
+		}
+		for k := i; k < j; k++ {
+			blank[k] = all
+		}
+		i = j
+	}
+	return blank
+}
+
 func hunkRange(start, n int) string {
 	if n == 1 {
 		return fmt.Sprint(start)
@@ -496,11 +553,16 @@ func diffDirs(ctx context.Context, env *tools.Env, w *bufio.Writer, o *diffOpts,
 		fa, erra := os.Stat(env.Abs(pa))
 		fb, errb := os.Stat(env.Abs(pb))
 		var s int
+		// -N makes an absent file empty only beside a regular file: GNU diff names a FIFO,
+		// socket or device alone in one tree as it does without -N.
+		special := func(fi fs.FileInfo, err error) bool {
+			return err == nil && !fi.Mode().IsRegular() && !fi.IsDir()
+		}
 		switch {
-		case erra != nil && !o.newFile:
+		case erra != nil && (!o.newFile || special(fb, errb)):
 			fmt.Fprintf(w, "Only in %s: %s\n", b, n)
 			s = 1
-		case errb != nil && !o.newFile:
+		case errb != nil && (!o.newFile || special(fa, erra)):
 			fmt.Fprintf(w, "Only in %s: %s\n", a, n)
 			s = 1
 		case erra == nil && errb == nil && fa.IsDir() && fb.IsDir():
