@@ -5,22 +5,20 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net"
 	"os"
 	"os/exec"
 	"strings"
 	"syscall"
-
-	cerrdefs "github.com/containerd/errdefs"
-	"github.com/moby/moby/api/types/container"
-	"github.com/moby/moby/client"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/target"
 )
 
 // Resolver resolves references through a Docker Engine.
 type Resolver struct {
-	// Opts are extra client options (tests point WithHost at their own daemon).
-	Opts []client.Opt
+	// Host is the daemon's address as DOCKER_HOST says it (unix:///var/run/docker.sock);
+	// "" means $DOCKER_HOST, else DefaultHost.
+	Host string
 	// ProcRoot is the procfs holding the container PIDs ("" = /proc).
 	ProcRoot string
 }
@@ -46,17 +44,14 @@ func (Resolver) Parse(name string) (target.Reference, error) {
 
 // Resolve finds the running container ref names: an exact name, a full ID or a unique ID prefix.
 func (r Resolver) Resolve(ctx context.Context, ref target.Reference) (target.Target, error) {
-	cli, err := client.New(append([]client.Opt{client.FromEnv}, r.Opts...)...)
+	e, err := newEngine(r.Host)
 	if err != nil {
 		return target.Target{}, fmt.Errorf("%w: docker: %v", target.ErrUnavailable, err)
 	}
-	defer cli.Close()
-
-	res, err := cli.ContainerInspect(ctx, ref.Name, client.ContainerInspectOptions{})
+	c, err := e.inspect(ctx, ref.Name)
 	if err != nil {
-		return target.Target{}, r.explain(ctx, cli, ref, err)
+		return target.Target{}, r.explain(ctx, e, ref, err)
 	}
-	c := res.Container
 	name := strings.TrimPrefix(c.Name, "/")
 	// Docker looks a reference up as a full ID, then a name, then an ID prefix.
 	exact := ref.Name == name || ref.Name == c.ID
@@ -65,7 +60,7 @@ func (r Resolver) Resolve(ctx context.Context, ref target.Reference) (target.Tar
 }
 
 // target turns an inspected container into a Target, or says why it cannot be entered.
-func (r Resolver) target(c container.InspectResponse, name string) (target.Target, error) {
+func (r Resolver) target(c inspectResponse, name string) (target.Target, error) {
 	if c.State == nil {
 		return target.Target{}, fmt.Errorf("docker: container %s has no state in its inspect answer", name)
 	}
@@ -95,18 +90,19 @@ func (r Resolver) target(c container.InspectResponse, name string) (target.Targe
 }
 
 // explain turns an inspect error into one the user can act on.
-func (r Resolver) explain(ctx context.Context, cli *client.Client, ref target.Reference, err error) error {
-	host := cli.DaemonHost()
+func (r Resolver) explain(ctx context.Context, e *engine, ref target.Reference, err error) error {
+	host := e.host
+	var op *net.OpError
 	switch {
 	case errors.Is(err, syscall.EACCES) || strings.Contains(err.Error(), "permission denied"):
 		return fmt.Errorf("%w: permission denied on the Docker socket %s: run ddebug as root (sudo)", target.ErrUnavailable, socketPath(host))
 	case errors.Is(err, fs.ErrNotExist) || strings.Contains(err.Error(), "no such file or directory"):
 		return markAbsent(fmt.Errorf("%w: Docker socket %s does not exist: is dockerd running? (DOCKER_HOST selects another daemon; pid://PID needs no runtime)", target.ErrUnavailable, socketPath(host)))
-	case client.IsErrConnectionFailed(err) || errors.Is(err, syscall.ECONNREFUSED):
+	case errors.As(err, &op) && op.Op == "dial" || errors.Is(err, syscall.ECONNREFUSED):
 		return fmt.Errorf("%w: cannot connect to the Docker daemon at %s: is dockerd running?", target.ErrUnavailable, host)
-	case cerrdefs.IsNotFound(err):
+	case isNotFound(err):
 		hint := "'docker ps' lists the running ones"
-		if s := r.suggest(ctx, cli, ref.Name); len(s) > 0 {
+		if s := r.suggest(ctx, e, ref.Name); len(s) > 0 {
 			hint = "did you mean " + strings.Join(s, ", ") + "?"
 		}
 		return fmt.Errorf("%w %q on docker (%s); %s", target.ErrNotFound, ref.Name, host, hint)
@@ -117,13 +113,13 @@ func (r Resolver) explain(ctx context.Context, cli *client.Client, ref target.Re
 }
 
 // suggest lists running containers' names close to name.
-func (r Resolver) suggest(ctx context.Context, cli *client.Client, name string) []string {
-	res, err := cli.ContainerList(ctx, client.ContainerListOptions{All: true})
+func (r Resolver) suggest(ctx context.Context, e *engine, name string) []string {
+	items, err := e.list(ctx, true)
 	if err != nil {
 		return nil
 	}
 	var names []string
-	for _, c := range res.Items {
+	for _, c := range items {
 		for _, n := range c.Names {
 			names = append(names, strings.TrimPrefix(n, "/"))
 		}

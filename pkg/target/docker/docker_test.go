@@ -8,8 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/moby/moby/client"
-
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/target"
 )
 
@@ -35,7 +33,7 @@ func TestSocketMissing(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			t.Setenv("DOCKER_HOST", c.dockerHost)
 			t.Setenv("PATH", c.path)
-			r := Resolver{Opts: []client.Opt{client.WithHost(noSock)}}
+			r := Resolver{Host: noSock}
 			_, err := r.Resolve(context.Background(), target.Reference{Name: "web"})
 			_, lerr := r.List(context.Background())
 			for _, err := range []error{err, lerr} {

@@ -5,24 +5,21 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/moby/moby/client"
-
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/target"
 )
 
 // List returns the running containers of the Docker Engine, for `ddebug ps`.
 func (r Resolver) List(ctx context.Context) ([]target.Target, error) {
-	cli, err := client.New(append([]client.Opt{client.FromEnv}, r.Opts...)...)
+	e, err := newEngine(r.Host)
 	if err != nil {
 		return nil, fmt.Errorf("%w: docker: %v", target.ErrUnavailable, err)
 	}
-	defer cli.Close()
-	res, err := cli.ContainerList(ctx, client.ContainerListOptions{})
+	items, err := e.list(ctx, false)
 	if err != nil {
-		return nil, r.explain(ctx, cli, target.Reference{}, err)
+		return nil, r.explain(ctx, e, target.Reference{}, err)
 	}
 	var out []target.Target
-	for _, c := range res.Items {
+	for _, c := range items {
 		// The list has no PID: inspect each running container, as Resolve does.
 		t, err := r.Resolve(ctx, target.Reference{Scheme: Scheme, Name: c.ID})
 		if err != nil {
