@@ -22,16 +22,18 @@ all: build
 # The toolbox is built first and embedded: a session copies it into a sealed memfd, and a
 # 10 MB toolbox copies in a fraction of the time the 70 MB plugin would. So is the 2 MB
 # launcher that starts the session in the target (nsenter.Launch).
-# bin/kubectl-ddebug is the whole product (it answers to ddebug too); bin/ddebug is the same
-# command line built without the Kubernetes client (tag ddebug_host), whose initialisation
-# alone would cost `ddebug exec` more than entering the container does.
+# bin/kubectl-ddebug is the whole product (it answers to ddebug too); bin/ddebug is the host
+# command line built lean (cmd/ddebug, tags ddebug_host ddebug_lean): it resolves docker://
+# and pid:// itself and hands every other command line to kubectl-ddebug beside it, since
+# the initialisation of the Kubernetes, containerd and CRI clients and of the applets would
+# cost `ddebug exec` more than entering the container does.
 build:
 	$(GO_BUILD) -tags nethttpomithttp2 -o bin/ddebug-toolbox ./cmd/ddebug-toolbox
 	cp bin/ddebug-toolbox internal/sessionbin/toolbox.bin
 	$(GO_BUILD) -o bin/ddebug-launch ./cmd/ddebug-launch
 	cp bin/ddebug-launch internal/sessionbin/launch.bin
 	$(GO_BUILD) -tags ddebug_embed -o bin/kubectl-ddebug ./cmd/kubectl-ddebug
-	$(GO_BUILD) -tags 'ddebug_embed ddebug_host' -o bin/ddebug ./cmd/kubectl-ddebug
+	$(GO_BUILD) -tags 'ddebug_embed ddebug_host ddebug_lean' -o bin/ddebug ./cmd/ddebug
 
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin
@@ -93,6 +95,7 @@ vet:
 	go vet ./...
 	go vet -tags e2e ./test/...
 	go vet -tags ddebug_host ./internal/cli ./cmd/...
+	go vet -tags 'ddebug_host ddebug_lean' ./internal/cli ./cmd/ddebug
 	GOOS=darwin GOARCH=arm64 go build -o /dev/null ./cmd/kubectl-ddebug
 
 # One package at a time: several tests (namespaces, chroots with a /proc, the cluster's

@@ -75,6 +75,7 @@ func NewRootCommand(name string, streams Streams, opts ...Option) *cobra.Command
 	addKubernetesFace(root, streams, &s)
 	root.AddCommand(newExecCommand(streams), newPsCommand(streams), newVersionCommand(streams), newToolCommand(streams))
 	addCompletion(root, streams)
+	handOffWhatLeanLacks(root)
 	return root
 }
 

@@ -1,3 +1,5 @@
+//go:build !ddebug_lean
+
 package cli
 
 import (

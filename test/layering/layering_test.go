@@ -146,3 +146,28 @@ func TestNoInitInToolbox(t *testing.T) {
 		t.Fatalf("read %d files of pkg/tools, want the toolbox's", files)
 	}
 }
+
+// TestLeanHost: the ddebug that make install puts in place (cmd/ddebug, tags ddebug_host
+// ddebug_lean) starts about as fast as a Go hello world because it links only the command
+// line, the session code and the pid:// and docker:// resolvers: no other runtime's client,
+// no Kubernetes, no applet, no net/http. What it lacks it hands to kubectl-ddebug.
+func TestLeanHost(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", "-tags", "ddebug_host ddebug_lean", "-f", "{{.ImportPath}}", module+"/cmd/ddebug").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list -deps cmd/ddebug: %v\n%s", err, out)
+	}
+	allowed := []string{
+		module + "/cmd/ddebug", module + "/internal/cli", module + "/internal/sessionbin", module + "/internal/spelling",
+		module + "/pkg/nsenter", module + "/pkg/target", module + "/pkg/target/docker",
+		"github.com/spf13/cobra", "github.com/spf13/pflag", "golang.org/x/sys/unix", "golang.org/x/term",
+	}
+	for _, d := range strings.Fields(string(out)) {
+		std := !strings.Contains(strings.Split(d, "/")[0], ".")
+		switch {
+		case d == "net/http" || d == "crypto/tls":
+			t.Errorf("the lean ddebug links %s: the Docker resolver speaks its two requests itself", d)
+		case !std && !slices.Contains(allowed, d):
+			t.Errorf("the lean ddebug links %s: its initialisation delays every ddebug exec; leave it to kubectl-ddebug (internal/cli/runtimes_lean.go)", d)
+		}
+	}
+}
