@@ -1,22 +1,39 @@
 #!/usr/bin/env bash
-# Benchmark of `ddebug exec` against its baselines, measured in the same run on this machine:
-#   1. ddebug exec pid://PID -- true      vs  nsenter -t PID -n -u -i -p -C true   (target <= 2x)
-#   2. ddebug exec app -- true            vs  nsenter -t $(docker inspect ...) ...  (target: faster)
-#   3. ddebug exec app -- true            vs  docker run --rm --pid=container:app busybox true (target >= 20x faster)
-# Prints the median of N runs of each and the ratios; exits 1 when a target is missed.
-# Needs root, a running Docker, util-linux nsenter and busybox-static. Usage: bench/exec.sh [N]
+# Benchmark of `ddebug exec` against its baselines, each table one `hyperfine -N` invocation
+# (every side of a ratio measured in the same run, interleaved warm-ups, no shell around
+# the commands), printed as medians and ratios:
+#   pid:        ddebug exec pid://PID -- true   <= 2.0x  nsenter -t PID -n -u -i -p -C true
+#   docker:     ddebug exec NAME -- true        <= 0.8x  nsenter -t $(docker inspect -f {{.State.Pid}} NAME) ...
+#                                               <= 1/20  docker run --rm --pid=container:NAME busybox true
+#   podman:     ddebug exec NAME -- true        <= 0.8x  nsenter -t $(podman inspect ...) ...
+#   containerd: ddebug exec containerd://moby/ID -- true  <= 0.8x  nsenter -t $(ctr task ls | ...) ...
+# The "inspect + nsenter" baselines run as a small bash script (the $(...) needs a shell).
+# Exits 1 when a target is missed, 2 when the bench cannot run. Podman's and containerd's
+# tables need their CLIs (podman, ctr); each says SKIPPED, loudly, when its runtime is missing.
+# Needs root, a running Docker, util-linux nsenter, busybox-static, hyperfine, python3.
+# Usage: bench/exec.sh [N]   (N runs of each command, default 30; docker run gets min(N, 10))
 set -euo pipefail
 cd "$(dirname "$0")/.."
-N=${1:-50}
+N=${1:-30}
 DDEBUG=${DDEBUG:-$PWD/bin/ddebug}
 [ -x "$DDEBUG" ] || { echo "bench: build first (make build)"; exit 2; }
 [ "$(id -u)" = 0 ] || { echo "bench: needs root"; exit 2; }
+command -v hyperfine >/dev/null || { echo "bench: needs hyperfine (apt-get install hyperfine)"; exit 2; }
 docker info >/dev/null 2>&1 || { echo "bench: needs a running Docker"; exit 2; }
 BUSYBOX=$(command -v busybox || true)
 [ -n "$BUSYBOX" ] && file -L "$BUSYBOX" | grep -q 'statically linked' || { echo "bench: needs busybox-static"; exit 2; }
+if [ -n "$(find cmd pkg internal -name '*.go' -newer "$DDEBUG" 2>/dev/null | head -1)" ]; then
+  echo "bench: warning: $DDEBUG is older than the sources (make build)" >&2
+fi
 
 work=$(mktemp -d)
-cleanup() { docker rm -f ddebug-bench-app >/dev/null 2>&1 || true; rm -rf "$work"; }
+podman_service=
+cleanup() {
+  docker rm -f ddebug-bench-app >/dev/null 2>&1 || true
+  if command -v podman >/dev/null; then podman rm -f ddebug-bench-podman >/dev/null 2>&1 || true; fi
+  [ -z "$podman_service" ] || kill "$podman_service" 2>/dev/null || true
+  rm -rf "$work"
+}
 trap cleanup EXIT
 
 # The target: a FROM-scratch static program; the sidecar image: busybox alone.
@@ -24,44 +41,90 @@ CGO_ENABLED=0 go build -o "$work/app" ./test/e2e/targetapp
 printf 'FROM scratch\nCOPY app /app\nENTRYPOINT ["/app"]\n' > "$work/Dockerfile.app"
 cp "$BUSYBOX" "$work/busybox"
 printf 'FROM scratch\nCOPY busybox /bin/busybox\nENTRYPOINT ["/bin/busybox"]\n' > "$work/Dockerfile.bb"
-docker build -q -f "$work/Dockerfile.app" -t ddebug-bench/app "$work" >/dev/null 2>&1
-docker build -q -f "$work/Dockerfile.bb" -t ddebug-bench/busybox "$work" >/dev/null 2>&1
+docker build -q -f "$work/Dockerfile.app" -t ddebug-bench/app "$work" >/dev/null
+docker build -q -f "$work/Dockerfile.bb" -t ddebug-bench/busybox "$work" >/dev/null
 docker rm -f ddebug-bench-app >/dev/null 2>&1 || true
 docker run -d --name ddebug-bench-app ddebug-bench/app -listen :8080 >/dev/null
 pid=$(docker inspect -f '{{.State.Pid}}' ddebug-bench-app)
+id=$(docker inspect -f '{{.Id}}' ddebug-bench-app)
 
-# median_ms CMD...: runs CMD N times (after 3 warm-ups) and prints the median in ms.
-median_ms() {
-  local i t0 t1 times=()
-  for i in 1 2 3; do "$@" >/dev/null 2>&1 || { echo "bench: failed: $*" >&2; exit 1; }; done
-  for ((i = 0; i < N; i++)); do
-    t0=$(date +%s%N); "$@" >/dev/null 2>&1; t1=$(date +%s%N)
-    times+=($(( (t1 - t0) / 1000 )))
-  done
-  printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {m = (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2; printf "%.2f", m/1000}'
-}
-
-nsenter_raw()    { nsenter -t "$pid" -n -u -i -p -C true; }
-inspect_nsenter() { nsenter -t "$(docker inspect -f '{{.State.Pid}}' ddebug-bench-app)" -n -u -i -p -C true; }
-sidecar()        { docker run --rm --pid=container:ddebug-bench-app ddebug-bench/busybox true; }
-
-echo "bench: $N runs each, median wall time, $(nproc) cores, $(uname -r)"
-d_pid=$(median_ms "$DDEBUG" exec "pid://$pid" -- true)
-raw=$(median_ms nsenter_raw)
-d_name=$(median_ms "$DDEBUG" exec ddebug-bench-app -- true)
-insp=$(median_ms inspect_nsenter)
-N=$(( N < 10 ? N : 10 )) side=$(median_ms sidecar)
+# inspect-nsenter RUNTIME NAME: the CLI's own way to a PID, then nsenter.
+cat > "$work/inspect-nsenter" <<'EOF'
+#!/bin/bash
+set -e
+case $1 in
+docker) pid=$(docker inspect -f '{{.State.Pid}}' "$2") ;;
+podman) pid=$(podman inspect -f '{{.State.Pid}}' "$2") ;;
+ctr) pid=$(ctr -n moby task ls | awk -v id="$2" '$1 == id {print $2}') ;;
+esac
+exec nsenter -t "$pid" -n -u -i -p -C true
+EOF
+chmod +x "$work/inspect-nsenter"
 
 fail=0
-row() { # name ddebug baseline op target
-  local ratio ok
-  ratio=$(awk -v a="$2" -v b="$3" 'BEGIN {printf "%.2f", a/b}')
-  ok=$(awk -v r="$ratio" -v t="$5" -v op="$4" 'BEGIN {print ((op == "<=" && r <= t) || (op == "<" && r < t)) ? "ok" : "MISSED"}')
-  [ "$ok" = ok ] || fail=1
-  printf '%-44s %8s ms %8s ms   ratio %6s (target %s %s)  %s\n' "$1" "$2" "$3" "$ratio" "$4" "$5" "$ok"
+echo "bench: $N runs of each command (hyperfine -N), medians, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(uname -r)"
+printf '%-58s %10s %10s %8s  %s\n' "ddebug vs baseline" "ddebug ms" "base ms" "ratio" "target"
+
+# table NAME RUNS "TARGET..." -- CMD...: one hyperfine invocation of every CMD (the first is
+# ddebug's); each TARGET "I:OP:MAX" checks median(ddebug)/median(CMD number I) OP MAX.
+table() {
+  local name=$1 runs=$2 json="$work/$1.json" targets=()
+  shift 2
+  while [ "$1" != -- ]; do targets+=("$1"); shift; done
+  shift
+  if ! hyperfine -N -w 3 -r "$runs" --export-json "$json" "$@" >"$work/$name.log" 2>&1; then
+    echo "bench: $name: hyperfine failed:" >&2; cat "$work/$name.log" >&2; exit 1
+  fi
+  python3 - "$json" "${targets[@]}" <<'EOF' || fail=1
+import json, sys
+res = json.load(open(sys.argv[1]))["results"]
+med = [r["median"] * 1000 for r in res]
+missed = False
+for t in sys.argv[2:]:
+    i, op, lim = t.split(":")
+    ratio = med[0] / med[int(i)]
+    ok = ratio <= float(lim)
+    missed |= not ok
+    short = lambda c: c.replace(sys.argv[1].rsplit("/", 1)[0] + "/", "").replace(" ddebug-bench", " ")
+    label = "%s  vs  %s" % (short(res[0]["command"]).split(" exec ", 1)[-1], short(res[int(i)]["command"]))
+    print("%-58s %10.2f %10.2f %7.3fx  %s %s  %s" % (label[:58], med[0], med[int(i)], ratio, op, lim, "ok" if ok else "MISSED"))
+sys.exit(1 if missed else 0)
+EOF
 }
-printf '%-44s %11s %11s\n' "comparison" "ddebug" "baseline"
-row "pid://PID -- true  vs nsenter (raw)" "$d_pid" "$raw" "<=" 2
-row "app -- true  vs docker inspect + nsenter" "$d_name" "$insp" "<" 1
-row "app -- true  vs docker run --pid=container" "$d_name" "$side" "<=" 0.05
+
+table pid "$N" 1:"<=":2.0 -- "$DDEBUG exec pid://$pid -- true" "nsenter -t $pid -n -u -i -p -C true"
+side=$(( N < 10 ? N : 10 ))
+table docker "$side" 1:"<=":0.8 2:"<=":0.05 -- "$DDEBUG exec ddebug-bench-app -- true" \
+  "$work/inspect-nsenter docker ddebug-bench-app" "docker run --rm --pid=container:ddebug-bench-app ddebug-bench/busybox true"
+table docker-name "$N" 1:"<=":0.8 -- "$DDEBUG exec ddebug-bench-app -- true" "$work/inspect-nsenter docker ddebug-bench-app"
+
+if command -v podman >/dev/null; then
+  # ddebug asks Podman's REST API: start the rootful service when its socket is not there.
+  if [ ! -S /run/podman/podman.sock ]; then
+    podman system service --time=0 unix:///run/podman/podman.sock >/dev/null 2>&1 &
+    podman_service=$!
+    for _ in $(seq 50); do [ -S /run/podman/podman.sock ] && break; sleep 0.1; done
+  fi
+  docker save ddebug-bench/app | podman load -q >/dev/null
+  podman rm -f ddebug-bench-podman >/dev/null 2>&1 || true
+  # The rlimits as the e2e suite sets them: some hosts refuse podman's defaults.
+  podman run -d --name ddebug-bench-podman --network none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
+    localhost/ddebug-bench/app -listen :8081 >/dev/null
+  table podman "$N" 1:"<=":0.8 -- "$DDEBUG exec ddebug-bench-podman -- true" "$work/inspect-nsenter podman ddebug-bench-podman"
+else
+  echo "podman: SKIPPED (no podman CLI)"; fail=1
+fi
+
+# Docker's containers are containerd tasks in its moby namespace: the same target through
+# containerd's API and ctr. Docker's own containerd when no system one runs.
+if command -v ctr >/dev/null; then
+  if [ -z "${CONTAINERD_ADDRESS:-}" ]; then
+    CONTAINERD_ADDRESS=/run/containerd/containerd.sock
+    [ -S "$CONTAINERD_ADDRESS" ] || CONTAINERD_ADDRESS=/var/run/docker/containerd/containerd.sock
+  fi
+  export CONTAINERD_ADDRESS
+  table containerd "$N" 1:"<=":0.8 -- "$DDEBUG exec containerd://moby/$id -- true" "$work/inspect-nsenter ctr $id"
+else
+  echo "containerd: SKIPPED (no ctr CLI)"; fail=1
+fi
 exit $fail
