@@ -11,6 +11,10 @@
 # Kubernetes and etcd are built through the wrapper modules under modules/
 # (their go.mod and go.sum are committed, so the build is reproducible);
 # containerd, its runc shim and ctr install as they are.
+#
+# The registry the node pulls from (the CNCF distribution registry's
+# `registry` command, go install'ed at REGISTRY_VERSION) is cached apart,
+# in $CACHE/registry-<version>/bin, built the same way (about a minute).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -55,8 +59,27 @@ build_bins() {
 	mv "$tmp" "$out"
 }
 
+build_registry() {
+	local out=$1 tmp
+	tmp="$out.tmp.$$"
+	rm -rf "$tmp"
+	mkdir -p "$tmp"
+	log "building the distribution registry $REGISTRY_VERSION"
+	CGO_ENABLED=0 GOFLAGS="" GOTOOLCHAIN=local GOBIN="$tmp" go install -trimpath -ldflags "-s -w" \
+		"github.com/distribution/distribution/v3/cmd/registry@$REGISTRY_VERSION"
+	touch "$tmp/.done"
+	rm -rf "$out"
+	mv "$tmp" "$out"
+}
+
 main() {
 	local out
+	out=$(registry_bin_dir)
+	if [[ ! -f $out/.done ]]; then
+		local start=$SECONDS
+		build_registry "$out"
+		log "built the registry in $((SECONDS - start))s"
+	fi
 	out=$(bin_dir)
 	if [[ -f $out/.done ]]; then
 		log "reusing binaries in $out"

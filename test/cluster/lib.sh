@@ -5,6 +5,8 @@
 K8S_VERSION=v1.37.2
 ETCD_VERSION=v3.7.3
 CONTAINERD_VERSION=v2.4.2
+# The CNCF distribution registry that serves the images the node pulls.
+REGISTRY_VERSION=v3.1.2
 
 # The sandbox image the kubelet expects; built locally by up.sh.
 PAUSE_IMAGE=registry.k8s.io/pause:3.10.2
@@ -25,6 +27,12 @@ SERVICE_CIDR=10.250.64.0/24
 # the forwarder listens on the host's 127.0.0.1.
 APISERVER_PORT=${DDEBUG_E2E_PORT:-16443}
 CNI_BRIDGE=ddebug0
+# The registries listen on these ports of 127.0.0.1, in NETNS (where
+# containerd pulls) and, through netns-forward, on the host (where the tests
+# push): one name, 127.0.0.1:PORT, on both sides. REGISTRY_PORT serves
+# anyone and is ghcr.io's mirror; AUTH_REGISTRY_PORT wants a password.
+REGISTRY_PORT=${DDEBUG_E2E_REGISTRY_PORT:-$((APISERVER_PORT + 1))}
+AUTH_REGISTRY_PORT=$((REGISTRY_PORT + 1))
 
 CACHE=${DDEBUG_CACHE:-${HOME:-/root}/.cache/kubectl-ddebug}
 
@@ -36,6 +44,12 @@ die() {
 
 bin_dir() {
 	echo "$CACHE/cluster-k8s-$K8S_VERSION-etcd-$ETCD_VERSION-containerd-$CONTAINERD_VERSION/bin"
+}
+
+# registry_bin_dir is where build.sh caches the registry, by version:
+# apart from the cluster's, so a new registry does not rebuild Kubernetes.
+registry_bin_dir() {
+	echo "$CACHE/registry-$REGISTRY_VERSION/bin"
 }
 
 # in_netns runs a command in the cluster's network namespace only (unlike

@@ -27,7 +27,7 @@ LOGS=$STATE/log
 
 need_packages() {
 	local missing=() pair
-	for pair in runc:runc nsenter:util-linux ip:iproute2 iptables:iptables openssl:openssl; do
+	for pair in runc:runc nsenter:util-linux ip:iproute2 iptables:iptables openssl:openssl htpasswd:apache2-utils curl:curl; do
 		command -v "${pair%%:*}" >/dev/null || missing+=("${pair#*:}")
 	done
 	[[ -x /usr/lib/cni/bridge && -x /usr/lib/cni/host-local && -x /usr/lib/cni/loopback ]] ||
@@ -44,7 +44,8 @@ need_packages() {
 healthy() {
 	local c
 	[[ -f $STATE/env && -e /run/netns/$NETNS ]] || return 1
-	for c in etcd kube-apiserver kube-controller-manager kube-scheduler containerd kubelet netns-forward; do
+	for c in etcd kube-apiserver kube-controller-manager kube-scheduler containerd kubelet netns-forward \
+		registry registry-auth registry-forward registry-auth-forward; do
 		pid_of "$c" >/dev/null || return 1
 	done
 	"$BIN/kubectl" --kubeconfig "$STATE/admin.kubeconfig" get --raw /readyz >/dev/null 2>&1 || return 1
@@ -144,6 +145,7 @@ make_pki() {
 	cert scheduler system:kube-scheduler
 	# A user with no rights of its own: the e2e tests grant it what they need.
 	cert limited ddebug-e2e-limited ddebug-e2e-users
+	cert registry ddebug-e2e-registry "" "IP:127.0.0.1,DNS:localhost" serverAuth
 
 	kubeconfig admin admin
 	kubeconfig limited limited
@@ -184,6 +186,8 @@ imports = []
 
 [plugins."io.containerd.cri.v1.images"]
   snapshotter = "overlayfs"
+  [plugins."io.containerd.cri.v1.images".registry]
+    config_path = "$d/certs.d"
   [plugins."io.containerd.cri.v1.images".pinned_images]
     sandbox = "$PAUSE_IMAGE"
 
@@ -207,6 +211,7 @@ imports = []
     conf_dir = "$STATE/cni/net.d"
     max_conf_num = 1
 EOF
+	write_registry_hosts
 	cat >"$STATE/cni/net.d/10-ddebug-e2e.conflist" <<EOF
 {
   "cniVersion": "1.0.0",
@@ -228,6 +233,64 @@ EOF
   ]
 }
 EOF
+}
+
+# write_registry_hosts tells containerd where to pull from (hosts.toml,
+# config_path): ghcr.io, where the plugin's default image lives, is served
+# by the suite's registry and only by it (no fallback to the real ghcr.io,
+# which is out of reach here), as a mirror on a user's cluster would be;
+# the two registries by their own names too. All over TLS with the
+# cluster's CA.
+write_registry_hosts() {
+	local certs=$STATE/containerd/certs.d host port
+	for host in ghcr.io "127.0.0.1:$REGISTRY_PORT" "127.0.0.1:$AUTH_REGISTRY_PORT"; do
+		port=$REGISTRY_PORT
+		[[ $host == *:$AUTH_REGISTRY_PORT ]] && port=$AUTH_REGISTRY_PORT
+		mkdir -p "$certs/$host"
+		cat >"$certs/$host/hosts.toml" <<EOF
+server = "https://127.0.0.1:$port"
+ca = "$PKI/ca.crt"
+EOF
+	done
+}
+
+# start_registries starts the CNCF distribution registry twice in the
+# namespace, beside containerd: on REGISTRY_PORT for anyone (ghcr.io's
+# mirror) and on AUTH_REGISTRY_PORT behind htpasswd (user ddebug-e2e, the
+# password in $STATE/registry/password), each with a forwarder from the
+# host's 127.0.0.1, where the tests push.
+start_registries() {
+	local r=$STATE/registry name port auth
+	mkdir -p "$r/bin"
+	cp "$(registry_bin_dir)/registry" "$r/bin/registry"
+	openssl rand -hex 12 >"$r/password"
+	htpasswd -Bbn ddebug-e2e "$(cat "$r/password")" >"$r/htpasswd" 2>/dev/null
+	for name in registry registry-auth; do
+		port=$REGISTRY_PORT auth=""
+		if [[ $name == registry-auth ]]; then
+			port=$AUTH_REGISTRY_PORT
+			auth="auth: {htpasswd: {realm: ddebug-e2e, path: $r/htpasswd}}"
+		fi
+		cat >"$r/$name.yaml" <<EOF
+version: 0.1
+log: {level: warn, accesslog: {disabled: true}}
+storage:
+  filesystem: {rootdirectory: $r/$name-data}
+  delete: {enabled: true}
+http:
+  addr: 127.0.0.1:$port
+  secret: ddebug-e2e-$name
+  tls: {certificate: $PKI/registry.crt, key: $PKI/registry.key}
+$auth
+EOF
+		start "$name" env OTEL_TRACES_EXPORTER=none "$r/bin/registry" serve "$r/$name.yaml"
+		setsid "$STATE/netns-forward" -netns "/run/netns/$NETNS" \
+			-listen "127.0.0.1:$port" -connect "127.0.0.1:$port" \
+			>"$LOGS/$name-forward.log" 2>&1 </dev/null 9>&- &
+		echo $! >"$RUN/$name-forward.pid"
+	done
+	wait_for "the registry" 30 curl -sf --cacert "$PKI/ca.crt" "https://127.0.0.1:$REGISTRY_PORT/v2/"
+	wait_for "the registry with a password" 30 curl -s -o /dev/null --cacert "$PKI/ca.crt" "https://127.0.0.1:$AUTH_REGISTRY_PORT/v2/"
 }
 
 write_kubelet_config() {
@@ -314,6 +377,7 @@ start_cluster() {
 		-listen "127.0.0.1:$APISERVER_PORT" -connect "127.0.0.1:$APISERVER_PORT" \
 		>"$LOGS/netns-forward.log" 2>&1 </dev/null 9>&- &
 	echo $! >"$RUN/netns-forward.pid"
+	start_registries
 
 	start etcd "$BIN/etcd" --name default --data-dir "$STATE/etcd" \
 		--listen-client-urls http://127.0.0.1:2379 --advertise-client-urls http://127.0.0.1:2379 \
@@ -391,6 +455,11 @@ export DDEBUG_E2E_LIMITED_KUBECONFIG=$STATE/limited.kubeconfig
 export DDEBUG_E2E_LIMITED_USER=ddebug-e2e-limited
 export DDEBUG_E2E_STATE=$STATE
 export DDEBUG_E2E_BIN=$BIN
+export DDEBUG_E2E_REGISTRY=127.0.0.1:$REGISTRY_PORT
+export DDEBUG_E2E_AUTH_REGISTRY=127.0.0.1:$AUTH_REGISTRY_PORT
+export DDEBUG_E2E_AUTH_REGISTRY_USER=ddebug-e2e
+export DDEBUG_E2E_AUTH_REGISTRY_PASSWORD=$(cat "$STATE/registry/password")
+export DDEBUG_E2E_REGISTRY_CA=$PKI/ca.crt
 export PATH=$BIN:\$PATH
 EOF
 }

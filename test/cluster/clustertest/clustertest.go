@@ -4,14 +4,22 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/hex"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-containerregistry/pkg/authn"
+	"github.com/google/go-containerregistry/pkg/name"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/internal/ocibuild"
 )
@@ -23,6 +31,14 @@ const (
 	EnvLimitedUser       = "DDEBUG_E2E_LIMITED_USER"
 	EnvState             = "DDEBUG_E2E_STATE"
 	EnvBin               = "DDEBUG_E2E_BIN"
+	// The suite's registries (CNCF distribution, TLS with RegistryCA):
+	// Registry serves anyone and is ghcr.io's mirror for the node;
+	// AuthRegistry wants AuthUser's password.
+	EnvRegistry     = "DDEBUG_E2E_REGISTRY"
+	EnvAuthRegistry = "DDEBUG_E2E_AUTH_REGISTRY"
+	EnvAuthUser     = "DDEBUG_E2E_AUTH_REGISTRY_USER"
+	EnvAuthPassword = "DDEBUG_E2E_AUTH_REGISTRY_PASSWORD"
+	EnvRegistryCA   = "DDEBUG_E2E_REGISTRY_CA"
 	// EnvRequired, when "1", turns a missing cluster into a failure
 	// instead of a skip (test/cluster/e2e.sh sets it).
 	EnvRequired = "DDEBUG_E2E_CLUSTER_REQUIRED"
@@ -39,6 +55,11 @@ type Cluster struct {
 	// State is the cluster's state directory, Bin the directory of its
 	// binaries (kubectl, ctr, ...).
 	State, Bin string
+	// Registry and AuthRegistry are HOST:PORT of the suite's registries,
+	// the same from the host (where tests push) and from the node (where
+	// containerd pulls; ghcr.io is mirrored to Registry). AuthRegistry
+	// wants AuthUser and AuthPassword. RegistryCA is the PEM CA of both.
+	Registry, AuthRegistry, AuthUser, AuthPassword, RegistryCA string
 }
 
 // Require returns the cluster described by the environment, skipping the
@@ -51,6 +72,11 @@ func Require(t testing.TB) *Cluster {
 		LimitedUser:       os.Getenv(EnvLimitedUser),
 		State:             os.Getenv(EnvState),
 		Bin:               os.Getenv(EnvBin),
+		Registry:          os.Getenv(EnvRegistry),
+		AuthRegistry:      os.Getenv(EnvAuthRegistry),
+		AuthUser:          os.Getenv(EnvAuthUser),
+		AuthPassword:      os.Getenv(EnvAuthPassword),
+		RegistryCA:        os.Getenv(EnvRegistryCA),
 	}
 	if c.Kubeconfig == "" || c.State == "" || c.Bin == "" {
 		msg := "no e2e cluster: run test/cluster/e2e.sh, or test/cluster/up.sh and source $DDEBUG_E2E_STATE/env"
@@ -190,4 +216,39 @@ func Eventually(t testing.TB, timeout time.Duration, what string, cond func() (b
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// PushIndex pushes idx to ref (HOST:PORT/REPO:TAG) on one of the suite's registries,
+// trusting RegistryCA, as AuthUser when auth is true, and returns the pushed digest.
+func (c *Cluster) PushIndex(t testing.TB, ref string, idx v1.ImageIndex, auth bool) v1.Hash {
+	t.Helper()
+	if c.Registry == "" || c.RegistryCA == "" {
+		t.Fatal("the cluster has no registry: it was started before up.sh ran one; run test/cluster/down.sh and up.sh")
+	}
+	pem, err := os.ReadFile(c.RegistryCA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		t.Fatalf("no certificate in %s", c.RegistryCA)
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	tag, err := name.NewTag(ref, name.StrictValidation)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := []remote.Option{remote.WithTransport(tr)}
+	if auth {
+		opts = append(opts, remote.WithAuth(&authn.Basic{Username: c.AuthUser, Password: c.AuthPassword}))
+	}
+	if err := remote.WriteIndex(tag, idx, opts...); err != nil {
+		t.Fatalf("pushing %s: %v", ref, err)
+	}
+	d, err := idx.Digest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
 }
