@@ -92,7 +92,8 @@ for applet in $APPLETS; do
 	(cd "$work/src/testsuite" && bindir=$work/src tsdir=$work/src/testsuite \
 		timeout -k 5 900 ./runtest -v "$applet") </dev/null >"$log" 2>&1
 	rc=$?
-	awk -v a="$applet" '/^(PASS|FAIL): /{ s = tolower(substr($1, 1, 4)); sub(/^(PASS|FAIL): /, ""); print s " " a "/" $0 }' "$log" >>"$results"
+	# A case's name is its first line; a carriage return in it is written \r.
+	awk -v a="$applet" '/^(PASS|FAIL): /{ s = tolower(substr($1, 1, 4)); sub(/^(PASS|FAIL): /, ""); gsub(/\r/, "\\r"); print s " " a "/" $0 }' "$log" >>"$results"
 	[ $rc -eq 124 ] || [ $rc -eq 137 ] && echo "fail $applet/(timed out after 900s: cases after the last one logged)" >>"$results"
 done
 
