@@ -16,6 +16,13 @@ import (
 // sees it killed by that signal (the shell's 128+N).
 func TestSignalsEndApplets(t *testing.T) {
 	bin := toolboxBinary(t)
+	// The children must start with these signals at their default action, whatever this
+	// test was started with (nohup or a background job leaves SIGHUP or SIGINT ignored,
+	// and an ignored signal stays ignored across exec): caught here, they are reset to
+	// the default by the children's exec.
+	caught := make(chan os.Signal, 1)
+	signal.Notify(caught, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	defer signal.Stop(caught)
 	dir := t.TempDir()
 	fifo := filepath.Join(dir, "fifo")
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
