@@ -19,24 +19,6 @@ import (
 // Stat is stat: display file status.
 var Stat = tools.Applet{Name: "stat", Summary: "display file status", Run: runStat}
 
-func fileType(m fs.FileMode) string {
-	switch {
-	case m.IsDir():
-		return "directory"
-	case m&fs.ModeSymlink != 0:
-		return "symbolic link"
-	case m&fs.ModeNamedPipe != 0:
-		return "fifo"
-	case m&fs.ModeSocket != 0:
-		return "socket"
-	case m&fs.ModeCharDevice != 0:
-		return "character special file"
-	case m&fs.ModeDevice != 0:
-		return "block special file"
-	}
-	return "regular file"
-}
-
 func statTime(ts syscall.Timespec) string {
 	return time.Unix(ts.Sec, ts.Nsec).Format("2006-01-02 15:04:05.000000000 -0700")
 }
@@ -157,10 +139,7 @@ func statFormat(format, name, p string, fi fs.FileInfo, db *userdb.DB) string {
 		case 'A':
 			v = modeString(fi.Mode())
 		case 'F':
-			v = fileType(fi.Mode())
-			if v == "regular file" && fi.Size() == 0 {
-				v = "regular empty file"
-			}
+			v = tools.FileType(fi)
 		case 'u':
 			v = strconv.Itoa(int(s.Uid))
 		case 'U':

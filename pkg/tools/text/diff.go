@@ -460,30 +460,6 @@ func diffFiles(ctx context.Context, env *tools.Env, w *bufio.Writer, o *diffOpts
 	return 1
 }
 
-// fileKind names a file's type as GNU diff does (gnulib's file_type).
-func fileKind(fi fs.FileInfo) string {
-	m := fi.Mode()
-	switch {
-	case m.IsRegular() && fi.Size() == 0:
-		return "regular empty file"
-	case m.IsRegular():
-		return "regular file"
-	case m.IsDir():
-		return "directory"
-	case m&fs.ModeSymlink != 0:
-		return "symbolic link"
-	case m&fs.ModeNamedPipe != 0:
-		return "fifo"
-	case m&fs.ModeSocket != 0:
-		return "socket"
-	case m&fs.ModeCharDevice != 0:
-		return "character special file"
-	case m&fs.ModeDevice != 0:
-		return "block special file"
-	}
-	return "weird file"
-}
-
 // sameDevice reports whether a and b are device nodes of one type and one device number,
 // which GNU diff takes as equal.
 func sameDevice(a, b fs.FileInfo) bool {
@@ -572,7 +548,7 @@ func diffDirs(ctx context.Context, env *tools.Env, w *bufio.Writer, o *diffOpts,
 				fmt.Fprintf(w, "Common subdirectories: %s and %s\n", pa, pb)
 			}
 		case erra == nil && errb == nil && fa.IsDir() != fb.IsDir():
-			fmt.Fprintf(w, "File %s is a %s while file %s is a %s\n", pa, fileKind(fa), pb, fileKind(fb))
+			fmt.Fprintf(w, "File %s is a %s while file %s is a %s\n", pa, tools.FileType(fa), pb, tools.FileType(fb))
 			s = 1
 		case erra == nil && errb == nil && (!fa.Mode().IsRegular() || !fb.Mode().IsRegular()):
 			// A FIFO, socket or device met in the tree is compared by type (and device
@@ -580,7 +556,7 @@ func diffDirs(ctx context.Context, env *tools.Env, w *bufio.Writer, o *diffOpts,
 			if sameDevice(fa, fb) {
 				continue
 			}
-			fmt.Fprintf(w, "File %s is a %s while file %s is a %s\n", pa, fileKind(fa), pb, fileKind(fb))
+			fmt.Fprintf(w, "File %s is a %s while file %s is a %s\n", pa, tools.FileType(fa), pb, tools.FileType(fb))
 			s = 1
 		default:
 			hdr := "diff " + o.rawFlags + pa + " " + pb
