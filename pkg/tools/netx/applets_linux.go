@@ -16,6 +16,7 @@ var Applets = []*tools.Applet{
 	&Nc,
 	&Netstat,
 	&Nslookup,
+	&Ping,
 	&Ss,
 	&Sysctl,
 	&Wget,

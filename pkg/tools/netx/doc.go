@@ -1,5 +1,6 @@
 // Package netx holds the network applets: ss, netstat, lsof, ip (read-only), nslookup,
-// dig, curl, wget and nc. They work in the network namespace of the process that runs
-// them: sockets come from sock_diag (falling back to /proc/net), interfaces and routes
-// from rtnetlink, resolver settings and CA certificates from the current root's /etc.
+// dig, curl, wget, nc, ping and the rest of its Applets table. They work in the network
+// namespace of the process that runs them: sockets come from sock_diag (falling back to
+// /proc/net), interfaces and routes from rtnetlink, resolver settings and CA certificates
+// from the current root's /etc; ping speaks ICMP through a raw or datagram socket.
 package netx
