@@ -102,7 +102,7 @@ func builtinHelp(ctx context.Context, _ *Shell, _ interp.HandlerContext, env *to
 
 // builtinCommand handles 'command -p NAME ARGS': run the program NAME from PATH (or the
 // default PATH), never the applet of that name; and 'command -v/-V NAME', which know applets.
-func builtinCommand(ctx context.Context, s *Shell, _ interp.HandlerContext, env *tools.Env, args []string) int {
+func builtinCommand(ctx context.Context, s *Shell, hc interp.HandlerContext, env *tools.Env, args []string) int {
 	if args[1] == "-v" || args[1] == "-V" {
 		status := 0
 		for _, name := range args[2:] {
@@ -130,7 +130,7 @@ func builtinCommand(ctx context.Context, s *Shell, _ interp.HandlerContext, env 
 	if len(rest) == 0 {
 		return 0
 	}
-	return s.runProgram(ctx, env, rest, true)
+	return s.runProgram(ctx, env, rest, true, s.where(hc, ""))
 }
 
 // describe says what name runs as: kind is "function", "builtin", "applet", "file" or "".
@@ -165,4 +165,25 @@ func builtinType(_ context.Context, s *Shell, _ interp.HandlerContext, env *tool
 		fmt.Fprintln(env.Stdout, name+" is "+what)
 	}
 	return status
+}
+
+// builtinShift is ash's shift: shifting more than $# shifts nothing and fails; a count
+// that is no number is an error that ends a non-interactive shell, as in ash.
+func builtinShift(ctx context.Context, s *Shell, hc interp.HandlerContext, env *tools.Env, args []string) error {
+	n := 1
+	if len(args) > 1 {
+		v, err := strconv.Atoi(args[1])
+		if err != nil || v < 0 {
+			fmt.Fprintf(env.Stderr, "%sIllegal number: %s\n", s.where(hc, "shift"), args[1])
+			if s.opts.Interactive {
+				return exitError(2)
+			}
+			return hc.Builtin(ctx, []string{"exit", "2"})
+		}
+		n = v
+	}
+	if n > len(positional(ctx, hc)) {
+		return exitError(1)
+	}
+	return hc.Builtin(ctx, []string{"shift", strconv.Itoa(n)})
 }

@@ -49,8 +49,25 @@ func builtin(name string) builtinFunc {
 		return builtinCommand
 	case "type":
 		return builtinType
+	case "getopts":
+		return builtinGetopts
 	case "bgStmt":
 		return builtinBgStmt // reachable only through internalPrefix
+	case "execCmd":
+		return builtinExecCmd // reachable only through internalPrefix
+	}
+	return nil
+}
+
+// flowBuiltinFunc is a builtin that may change the interpreter's flow (exit, return,
+// break): it returns what interp.HandlerContext.Builtin returned for that.
+type flowBuiltinFunc func(ctx context.Context, s *Shell, hc interp.HandlerContext, env *tools.Env, args []string) error
+
+// flowBuiltin returns the flowBuiltinFunc the shell implements under name, or nil.
+func flowBuiltin(name string) flowBuiltinFunc {
+	switch name {
+	case "shift":
+		return builtinShift
 	}
 	return nil
 }
@@ -58,7 +75,15 @@ func builtin(name string) builtinFunc {
 // call rewrites the names of the builtins the shell implements itself so that the
 // interpreter hands them to execMiddleware instead of failing with "unsupported builtin".
 func (s *Shell) call(ctx context.Context, args []string) ([]string, error) {
-	if builtin(args[0]) != nil && args[0] != "bgStmt" {
+	if args[0] == "exec" && len(args) > 1 && !strings.HasPrefix(args[1], "-") {
+		// the interpreter's exec runs the command through execMiddleware, which is told
+		// that it is exec's (for its error messages)
+		return append([]string{"exec", internalPrefix + "execCmd"}, args[1:]...), nil
+	}
+	if flowBuiltin(args[0]) != nil {
+		return append([]string{internalPrefix + args[0]}, args[1:]...), nil
+	}
+	if builtin(args[0]) != nil && args[0] != "bgStmt" && args[0] != "execCmd" {
 		if args[0] == "command" && (len(args) < 2 || (args[1] != "-p" && args[1] != "-v" && args[1] != "-V")) {
 			return args, nil // the interpreter's plain 'command NAME'
 		}
@@ -76,19 +101,32 @@ func (s *Shell) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandlerFu
 		env := handlerEnv(hc)
 		if name, ok := strings.CutPrefix(args[0], internalPrefix); ok {
 			args = append([]string{name}, args[1:]...)
+			if f := flowBuiltin(name); f != nil {
+				return f(ctx, s, hc, env, args)
+			}
 			return exitError(builtin(name)(ctx, s, hc, env, args))
 		}
-		if a, ok := tools.Lookup(args[0]); ok {
-			if j := jobOf(ctx); j != nil {
-				j.markStarted()
-			}
-			if f, ok := hc.Stdin.(*os.File); ok && s.ttySignal && f == s.stdin {
-				env.Stdin = &tools.TerminalReader{Ctx: ctx, File: f}
-			}
-			return exitError(a.Run(ctx, env, args))
-		}
-		return exitError(s.runProgram(ctx, env, args, false))
+		return exitError(s.runCommand(ctx, hc, env, args, s.where(hc, "")))
 	}
+}
+
+// builtinExecCmd runs the command of 'exec COMMAND...' (the interpreter then exits).
+func builtinExecCmd(ctx context.Context, s *Shell, hc interp.HandlerContext, env *tools.Env, args []string) int {
+	return s.runCommand(ctx, hc, env, args[1:], s.where(hc, "exec"))
+}
+
+// runCommand runs an applet in-process, or else a program; where starts its error messages.
+func (s *Shell) runCommand(ctx context.Context, hc interp.HandlerContext, env *tools.Env, args []string, where string) int {
+	if a, ok := tools.Lookup(args[0]); ok {
+		if j := jobOf(ctx); j != nil {
+			j.markStarted()
+		}
+		if f, ok := hc.Stdin.(*os.File); ok && s.ttySignal && f == s.stdin {
+			env.Stdin = &tools.TerminalReader{Ctx: ctx, File: f}
+		}
+		return a.Run(ctx, env, args)
+	}
+	return s.runProgram(ctx, env, args, false, where)
 }
 
 // handlerEnv is the tools.Env of one command: the interpreter's current streams and
@@ -147,13 +185,14 @@ func exitError(status int) error {
 
 // runProgram runs a program found on PATH (or by its path) as a child process and returns
 // its exit status. skipApplets is for 'command -p', which also searches the default PATH.
-func (s *Shell) runProgram(ctx context.Context, env *tools.Env, args []string, defaultPath bool) int {
+// where starts the message of a program that cannot be started (see Shell.where).
+func (s *Shell) runProgram(ctx context.Context, env *tools.Env, args []string, defaultPath bool, where string) int {
 	path, err := tools.LookPath(env, args[0])
 	if err != nil && defaultPath && !strings.Contains(args[0], "/") {
 		path, err = tools.LookPath(&tools.Env{Dir: env.Dir, Environ: []string{"PATH=" + tools.DefaultPath}}, args[0])
 	}
 	if err != nil {
-		return tools.LookPathFailed(env, args[0], err)
+		return startFailed(env.Stderr, where, args[0], err)
 	}
 	job := jobOf(ctx)
 	cmd := &exec.Cmd{Path: path, Args: args, Dir: env.Dir, Env: env.Environ, Stdin: env.Stdin, Stdout: env.Stdout, Stderr: env.Stderr}
@@ -169,7 +208,7 @@ func (s *Shell) runProgram(ctx context.Context, env *tools.Env, args []string, d
 		if st, ok := s.runShellScript(ctx, env, path, args, err); ok {
 			return st
 		}
-		return tools.ExitStatus(err, env, args[0])
+		return startFailed(env.Stderr, where, args[0], err)
 	}
 	if job != nil {
 		job.addProcess(cmd.Process.Pid)

@@ -147,7 +147,7 @@ func Run(ctx context.Context, env *tools.Env, args []string) int {
 	if o.interactive != nil {
 		interactive = *o.interactive
 	}
-	s, err := New(env, Options{Interactive: interactive, Name: o.name, Params: o.params, SetOpts: o.setOpts})
+	s, err := New(env, Options{Interactive: interactive, Name: o.name, Params: o.params, SetOpts: o.setOpts, CommandString: o.command != nil})
 	if err != nil {
 		env.Errorf("sh", "%v", err)
 		return 2
@@ -192,6 +192,8 @@ type Options struct {
 	Name        string   // $0
 	Params      []string // $1...
 	SetOpts     []string // as for 'set': "-e", "-o", "pipefail", ...
+	// CommandString: the script is sh -c's argument (error messages count its lines from 0)
+	CommandString bool
 }
 
 // Shell is one shell session: an interpreter whose commands run as applets in-process or
@@ -212,6 +214,8 @@ type Shell struct {
 	closeStdin bool
 	termFd     int  // the terminal of an interactive shell, or -1
 	ttySignal  bool // SIGINT reaches foreground children from the terminal
+
+	getopts getoptsState
 }
 
 // internal command names that the call handler rewrites builtins to; the NUL byte keeps
