@@ -17,7 +17,7 @@ const ToolboxPackage = "./cmd/ddebug-toolbox"
 // no VCS stamp (which would change with unrelated edits in the work tree).
 //
 // nethttpomithttp2 leaves net/http's bundled HTTP/2 out: curl and wget speak HTTP/1.1,
-// and it is 380 KB of a toolbox image with a 4 MiB budget.
+// and it is 380 KB of a toolbox image with a 5 MiB budget.
 var BuildFlags = []string{"-trimpath", "-buildvcs=false", "-tags=nethttpomithttp2", "-ldflags=-s -w -buildid="}
 
 // NodePackage and NodeTags make the binary of the node image (kubectl ddebug node/NAME):
