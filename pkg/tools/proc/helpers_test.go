@@ -77,3 +77,19 @@ func reference(t *testing.T, name string, args ...string) string {
 	}
 	return string(out)
 }
+
+// runWithTimeout runs the applet args[0] in-process until it returns or d has passed (its
+// context is then cancelled, as by Ctrl-C).
+func runWithTimeout(t *testing.T, d time.Duration, args ...string) (string, string, int) {
+	t.Helper()
+	a, ok := tools.Lookup(args[0])
+	if !ok {
+		t.Fatalf("no applet %q", args[0])
+	}
+	var out, errb bytes.Buffer
+	env := &tools.Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Dir: t.TempDir(), Environ: childEnviron}
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	code := a.Run(ctx, env, args)
+	return out.String(), errb.String(), code
+}

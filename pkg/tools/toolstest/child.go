@@ -21,17 +21,27 @@ const childEnv = "DDEBUG_TOOLSTEST_APPLET"
 // Applets table) and runs the tests. A test may also run an applet in a child process of
 // its own (on a terminal of its own, or as another user): started by Command, the test
 // binary runs the applet named by its arguments as the toolbox would, stopping on SIGINT
-// and SIGTERM, and exits with its status instead of running the tests.
+// and SIGTERM, and exits with its status instead of running the tests. Started by an
+// applet that runs another as /proc/self/exe called by its name (timeout, nice), with
+// ChildEnv in the environment it hands down, it runs that applet the same way.
 func Main(m *testing.M, applets []*tools.Applet) {
 	tools.Install(applets)
 	if os.Getenv(childEnv) == "1" {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-		code := tools.Main(ctx, os.Args[1:])
+		args := os.Args[1:]
+		if _, ok := tools.Lookup(filepath.Base(os.Args[0])); ok {
+			args = os.Args
+		}
+		code := tools.Main(ctx, args)
 		stop()
 		os.Exit(code)
 	}
 	os.Exit(m.Run())
 }
+
+// ChildEnv is the environment entry that makes the test binary run an applet (see Main):
+// a test puts it in the Environ of an applet that starts applets as processes.
+const ChildEnv = childEnv + "=1"
 
 // Command returns a command that runs the applet args[0] in a child process: the test
 // binary itself, which must call Main from its TestMain.
