@@ -1,0 +1,427 @@
+package files
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
+)
+
+// Od is od [-abcdfilosxv] [-A RADIX] [-t TYPE]... [-j SKIP] [-N COUNT] [-w BYTES] [FILE]...:
+// dump files in octal and other formats, as GNU od.
+//
+//	-A  address radix: d, o, x or n (none)
+//	-t  output type: a, c, d[SIZE], f[SIZE], o[SIZE], u[SIZE], x[SIZE], z suffix for text
+//	-j  skip bytes first; -N  dump at most COUNT bytes; -w  bytes per line; -v  no '*'
+var Od = tools.Applet{Name: "od", Summary: "dump files in octal and other formats", Run: runOd}
+
+const odUsage = `od [OPTION]... [FILE]...
+  -A, --address-radix=RADIX   d, o, x or n: how addresses are printed
+  -j, --skip-bytes=BYTES      skip BYTES input bytes first
+  -N, --read-bytes=BYTES      dump at most BYTES input bytes
+  -t, --format=TYPE           a, c, d[SIZE], f[SIZE], o[SIZE], u[SIZE], x[SIZE]; z appends text
+  -v, --output-duplicates     do not use * to mark line suppression
+  -w, --width=BYTES           output BYTES bytes per line (default 16)
+  -a -b -c -d -f -i -l -o -s -x   same as -t a, o1, c, u2, fF, dI, dL, o2, d2, x2`
+
+// odSpec is one output type: its letter, size in bytes, field width, and whether the
+// text column follows (z).
+type odSpec struct {
+	kind  byte
+	size  int
+	width int
+	text  bool
+	pad   int
+}
+
+// odWidth is GNU's field width of an integer type of size bytes.
+func odWidth(kind byte, size int) int {
+	switch kind {
+	case 'd':
+		return [9]int{0, 4, 6, 8, 11, 13, 16, 18, 20}[size]
+	case 'o':
+		return [9]int{0, 3, 6, 8, 11, 14, 16, 19, 22}[size]
+	case 'u':
+		return [9]int{0, 3, 5, 8, 10, 13, 15, 17, 20}[size]
+	}
+	return 2 * size
+}
+
+func parseOdType(s string) ([]odSpec, error) {
+	var out []odSpec
+	orig := s
+	for s != "" {
+		k := s[0]
+		s = s[1:]
+		sp := odSpec{kind: k}
+		switch k {
+		case 'a', 'c':
+			sp.size, sp.width = 1, 3
+		case 'd', 'o', 'u', 'x':
+			sp.size = 4
+			switch {
+			case s == "":
+			case s[0] == 'C':
+				sp.size, s = 1, s[1:]
+			case s[0] == 'S':
+				sp.size, s = 2, s[1:]
+			case s[0] == 'I':
+				sp.size, s = 4, s[1:]
+			case s[0] == 'L':
+				sp.size, s = 8, s[1:]
+			case s[0] >= '0' && s[0] <= '9':
+				n := 0
+				for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+					n++
+				}
+				v, _ := strconv.Atoi(s[:n])
+				if v != 1 && v != 2 && v != 4 && v != 8 {
+					return nil, fmt.Errorf("invalid type string '%s';\nthis system doesn't provide a %d-byte integral type", orig, v)
+				}
+				sp.size, s = v, s[n:]
+			}
+			sp.width = odWidth(k, sp.size)
+		case 'f':
+			sp.size = 8
+			switch {
+			case s == "":
+			case s[0] == 'F':
+				sp.size, s = 4, s[1:]
+			case s[0] == 'D':
+				sp.size, s = 8, s[1:]
+			case s[0] >= '0' && s[0] <= '9':
+				n := 0
+				for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+					n++
+				}
+				v, _ := strconv.Atoi(s[:n])
+				if v != 4 && v != 8 {
+					return nil, fmt.Errorf("invalid type string '%s';\nthis system doesn't provide a %d-byte floating point type", orig, v)
+				}
+				sp.size, s = v, s[n:]
+			}
+			sp.width = 15
+			if sp.size == 8 {
+				sp.width = 24
+			}
+		default:
+			return nil, fmt.Errorf("invalid character '%c' in type string '%s'", k, orig)
+		}
+		if s != "" && s[0] == 'z' {
+			sp.text, s = true, s[1:]
+		}
+		out = append(out, sp)
+	}
+	return out, nil
+}
+
+// odCount parses -j and -N values: decimal, 0x hex or 0 octal, with b (512), k, m, ... suffixes.
+func odCount(v string) (int64, error) {
+	mult := int64(1)
+	s := v
+	switch {
+	case strings.HasSuffix(s, "b") && !strings.HasPrefix(s, "0x"):
+		mult, s = 512, s[:len(s)-1]
+	case strings.HasSuffix(s, "KB"):
+		mult, s = 1000, s[:len(s)-2]
+	case strings.HasSuffix(s, "k") || strings.HasSuffix(s, "K") || strings.HasSuffix(s, "KiB"):
+		mult, s = 1024, strings.TrimSuffix(strings.TrimRight(s, "kK"), "KiB")
+	case strings.HasSuffix(s, "MB"):
+		mult, s = 1000*1000, s[:len(s)-2]
+	case strings.HasSuffix(s, "M") || strings.HasSuffix(s, "m"):
+		mult, s = 1<<20, s[:len(s)-1]
+	case strings.HasSuffix(s, "G"):
+		mult, s = 1<<30, s[:len(s)-1]
+	}
+	n, err := strconv.ParseInt(s, 0, 64)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("invalid number '%s'", v)
+	}
+	return n * mult, nil
+}
+
+func runOd(ctx context.Context, env *tools.Env, args []string) int {
+	fset := gnuflag.New("od", odUsage)
+	radix := byte('o')
+	var bad error // GNU od exits 1, not 2, on a bad -t or -A
+	fset.Func('A', "address-radix", func(v string) error {
+		if len(v) != 1 || !strings.Contains("doxn", v) {
+			bad = fmt.Errorf("invalid output address radix '%s'; it must be one character from [doxn]", v)
+			return nil
+		}
+		radix = v[0]
+		return nil
+	})
+	var specs []odSpec
+	fset.Func('t', "format", func(v string) error {
+		s, err := parseOdType(v)
+		specs = append(specs, s...)
+		if bad == nil {
+			bad = err
+		}
+		return nil
+	})
+	for _, tr := range []struct {
+		c byte
+		t string
+	}{{'a', "a"}, {'b', "o1"}, {'c', "c"}, {'d', "u2"}, {'f', "fF"}, {'i', "dI"}, {'l', "dL"}, {'o', "o2"}, {'s', "d2"}, {'x', "x2"}} {
+		t := tr.t
+		fset.BoolFunc(rune(tr.c), "", func() { s, _ := parseOdType(t); specs = append(specs, s...) })
+	}
+	var skip, limit int64 = 0, -1
+	fset.Func('j', "skip-bytes", func(v string) (err error) { skip, err = odCount(v); return })
+	fset.Func('N', "read-bytes", func(v string) (err error) { limit, err = odCount(v); return })
+	width := 16
+	fset.Func('w', "width", func(v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			return fmt.Errorf("invalid -w argument '%s'", v)
+		}
+		width = n
+		return nil
+	})
+	all := fset.Bool('v', "output-duplicates")
+	ops, rc := fset.Parse(env, args[1:])
+	if rc >= 0 {
+		return rc
+	}
+	if bad != nil {
+		env.Errorf("od", "%v", bad)
+		return 1
+	}
+	if len(specs) == 0 {
+		specs, _ = parseOdType("o2")
+	}
+	for _, sp := range specs {
+		if width%sp.size != 0 {
+			env.Errorf("od", "warning: invalid width %d; using %d instead", width, 16)
+			width = 16
+		}
+	}
+	if len(ops) == 0 {
+		ops = []string{"-"}
+	}
+	var rs []io.Reader
+	st := 0
+	for _, op := range ops {
+		r, closeIt, err := openInput(env, op)
+		if err != nil {
+			env.Errorf("od", "%s: %s", op, tools.Reason(err))
+			st = 1
+			continue
+		}
+		defer closeIt()
+		rs = append(rs, r)
+	}
+	if len(rs) == 0 {
+		return st // nothing to dump, not even the end address, as GNU od
+	}
+	in := io.MultiReader(rs...)
+	r := io.Reader(in)
+	if skip > 0 {
+		n, err := io.CopyN(io.Discard, r, skip)
+		if err != nil && err != io.EOF {
+			env.Errorf("od", "%s", tools.Reason(err))
+			return 1
+		}
+		if n < skip {
+			env.Errorf("od", "cannot skip past end of combined input")
+			return 1
+		}
+	}
+	if limit >= 0 {
+		r = io.LimitReader(r, limit)
+	}
+	// Columns align across types: every type's fields of one line take the same width.
+	lineWidth := 0
+	for _, sp := range specs {
+		if w := (sp.width + 1) * (width / sp.size); w > lineWidth {
+			lineWidth = w
+		}
+	}
+	for i := range specs {
+		specs[i].pad = lineWidth - specs[i].width*(width/specs[i].size)
+	}
+	out := bufio.NewWriterSize(env.Stdout, 64<<10)
+	defer out.Flush()
+	addr := skip
+	buf := make([]byte, width)
+	var prev []byte
+	starred := false
+	for {
+		if ctx.Err() != nil {
+			return 1
+		}
+		n, err := io.ReadFull(r, buf)
+		if n == 0 {
+			if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+				env.Errorf("od", "%s", tools.Reason(err))
+				st = 1
+			}
+			break
+		}
+		line := buf[:n]
+		if !*all && n == width && prev != nil && bytes.Equal(prev, line) {
+			if !starred {
+				out.WriteString("*\n")
+				starred = true
+			}
+			addr += int64(n)
+			continue
+		}
+		starred = false
+		prev = append(prev[:0], line...)
+		for i, sp := range specs {
+			if i == 0 {
+				out.WriteString(odAddr(radix, addr))
+			} else if radix != 'n' {
+				out.WriteString(strings.Repeat(" ", len(odAddr(radix, 0))))
+			}
+			odLine(out, sp, line, width)
+			out.WriteByte('\n')
+		}
+		addr += int64(n)
+		if err != nil {
+			break
+		}
+	}
+	if radix != 'n' {
+		out.WriteString(odAddr(radix, addr) + "\n")
+	}
+	return st
+}
+
+func odAddr(radix byte, a int64) string {
+	switch radix {
+	case 'd':
+		return fmt.Sprintf("%07d", a)
+	case 'x':
+		return fmt.Sprintf("%06x", a)
+	case 'n':
+		return ""
+	}
+	return fmt.Sprintf("%07o", a)
+}
+
+var odNames = [...]string{"nul", "soh", "stx", "etx", "eot", "enq", "ack", "bel", "bs", "ht", "nl", "vt", "ff", "cr", "so", "si",
+	"dle", "dc1", "dc2", "dc3", "dc4", "nak", "syn", "etb", "can", "em", "sub", "esc", "fs", "gs", "rs", "us", "sp"}
+
+// odLine prints one type's fields for line (zero-filled to whole fields), padded as GNU's
+// print_N spreads pad over the fields.
+func odLine(out *bufio.Writer, sp odSpec, line []byte, width int) {
+	fields := width / sp.size
+	have := (len(line) + sp.size - 1) / sp.size
+	data := make([]byte, have*sp.size)
+	copy(data, line)
+	padLeft := sp.pad
+	for i := 0; i < have; i++ {
+		next := sp.pad * (fields - i - 1) / fields
+		w := padLeft - next + sp.width
+		padLeft = next
+		v := data[i*sp.size : (i+1)*sp.size]
+		out.WriteString(fmt.Sprintf("%*s", w, odField(sp, v)))
+	}
+	if sp.text {
+		blank := fields - have
+		out.WriteString(strings.Repeat(" ", blank*sp.width+sp.pad*blank/fields))
+		out.WriteString("  >")
+		for _, c := range line {
+			if c >= 0x20 && c < 0x7f {
+				out.WriteByte(c)
+			} else {
+				out.WriteByte('.')
+			}
+		}
+		out.WriteString("<")
+	}
+}
+
+func odField(sp odSpec, v []byte) string {
+	var u uint64
+	switch sp.size {
+	case 1:
+		u = uint64(v[0])
+	case 2:
+		u = uint64(binary.LittleEndian.Uint16(v))
+	case 4:
+		u = uint64(binary.LittleEndian.Uint32(v))
+	case 8:
+		u = binary.LittleEndian.Uint64(v)
+	}
+	switch sp.kind {
+	case 'a':
+		c := v[0] & 0x7f
+		if c <= 0x20 {
+			return odNames[c]
+		}
+		if c == 0x7f {
+			return "del"
+		}
+		return string(rune(c))
+	case 'c':
+		c := v[0]
+		switch c {
+		case 0:
+			return `\0`
+		case '\a':
+			return `\a`
+		case '\b':
+			return `\b`
+		case '\f':
+			return `\f`
+		case '\n':
+			return `\n`
+		case '\r':
+			return `\r`
+		case '\t':
+			return `\t`
+		case '\v':
+			return `\v`
+		}
+		if c >= 0x20 && c < 0x7f {
+			return string(rune(c))
+		}
+		return fmt.Sprintf("%03o", c)
+	case 'd':
+		shift := 64 - 8*uint(sp.size)
+		return strconv.FormatInt(int64(u<<shift)>>shift, 10)
+	case 'u':
+		return strconv.FormatUint(u, 10)
+	case 'o':
+		return fmt.Sprintf("%0*o", sp.width, u)
+	case 'x':
+		return fmt.Sprintf("%0*x", sp.width, u)
+	case 'f':
+		if sp.size == 4 {
+			return odFloat(float64(math.Float32frombits(uint32(u))), 32)
+		}
+		return odFloat(math.Float64frombits(u), 64)
+	}
+	return ""
+}
+
+// odFloat prints f as C's %.*g with the fewest digits that read back as f (gnulib's
+// ftoastr, which GNU od uses).
+func odFloat(f float64, bits int) string {
+	if math.IsInf(f, 0) || math.IsNaN(f) {
+		switch {
+		case math.IsNaN(f):
+			return "nan"
+		case f > 0:
+			return "inf"
+		}
+		return "-inf"
+	}
+	e := strconv.FormatFloat(f, 'e', -1, bits)
+	mant, _, _ := strings.Cut(e, "e")
+	digits := len(strings.TrimPrefix(strings.Replace(mant, ".", "", 1), "-"))
+	return strconv.FormatFloat(f, 'g', digits, bits)
+}
