@@ -6,6 +6,7 @@ import "github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 // installs it, and a new applet (one file, named after it) adds its line here.
 var Applets = []*tools.Applet{
 	&Echo,
+	&Expr,
 	&False,
 	&Printf,
 	&Pwd,

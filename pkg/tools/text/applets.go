@@ -11,6 +11,7 @@ import (
 // installs it, and a new applet (one file, named after it) adds its line here.
 var Applets = []*tools.Applet{
 	&awk.Awk,
+	&Cmp,
 	&Comm,
 	&Cut,
 	&Diff,
@@ -22,6 +23,7 @@ var Applets = []*tools.Applet{
 	&Rev,
 	&sed.Sed,
 	&Sort,
+	&Tac,
 	&Tr,
 	&Uniq,
 }
