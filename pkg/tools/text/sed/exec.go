@@ -1,9 +1,8 @@
 package sed
 
 import (
-	"bufio"
 	"bytes"
-	"fmt"
+	"io"
 	"os"
 	"regexp"
 	"strconv"
@@ -14,7 +13,7 @@ import (
 type sedRun struct {
 	prog      *sedProg
 	quiet     bool
-	out       *bufio.Writer
+	out       *sedOutput
 	env       *tools.Env
 	lineNo    int
 	in        *sedInput
@@ -23,7 +22,7 @@ type sedRun struct {
 	appendQ   []string
 	exit      int
 	quit      bool
-	wfiles    map[string]*os.File
+	wfiles    map[string]*sedOutput
 	unwrapped bool
 }
 
@@ -52,6 +51,9 @@ func (r *sedRun) matchAddr(a *sedAddr, ps []byte) bool {
 	return false
 }
 
+// selects reports whether c applies to the pattern space. A range whose first address is
+// a line number N starts on the first line it sees at or past N (so "1d;1,3p" prints lines
+// 2 and 3, as GNU sed does) and, once ended, never starts again; "0,/RE/" may end on line 1.
 func (r *sedRun) selects(c *sedCmd, ps []byte) bool {
 	var ok bool
 	switch {
@@ -64,34 +66,45 @@ func (r *sedRun) selects(c *sedCmd, ps []byte) bool {
 		switch c.a2.kind {
 		case 'n':
 			if r.lineNo >= c.a2.n {
-				c.active = false
+				r.endRange(c)
 			}
 		case '+':
 			if r.lineNo >= c.end {
-				c.active = false
+				r.endRange(c)
 			}
 		default:
 			if r.matchAddr(c.a2, ps) {
-				c.active = false
+				r.endRange(c)
 			}
 		}
+	case c.closed:
 	default:
-		if r.matchAddr(c.a1, ps) {
+		start := false
+		if c.a1.kind == 'n' {
+			start = r.lineNo >= c.a1.n
+		} else {
+			start = r.matchAddr(c.a1, ps)
+		}
+		if start {
 			ok = true
 			c.active = true
 			switch c.a2.kind {
 			case 'n':
 				if c.a2.n <= r.lineNo {
-					c.active = false
+					r.endRange(c)
 				}
 			case '+':
 				c.end = r.lineNo + c.a2.n
 				if c.a2.n == 0 {
-					c.active = false
+					r.endRange(c)
 				}
 			case '$':
 				if r.in.last() {
-					c.active = false
+					r.endRange(c)
+				}
+			case 'r':
+				if c.a1.kind == 'n' && c.a1.n == 0 && r.matchAddr(c.a2, ps) {
+					r.endRange(c)
 				}
 			}
 		}
@@ -99,12 +112,43 @@ func (r *sedRun) selects(c *sedCmd, ps []byte) bool {
 	return ok != c.neg
 }
 
-func (r *sedRun) emit(b []byte, noNL bool) {
-	r.out.Write(b)
-	if !noNL {
-		r.out.WriteByte('\n')
+// endRange ends c's range; one that started at a line number is over for good.
+func (r *sedRun) endRange(c *sedCmd) {
+	c.active = false
+	c.closed = c.a1.kind == 'n'
+}
+
+// sedOutput is one of sed's outputs (standard output, a w FILE) as GNU sed keeps it: a
+// pattern space is written with a newline unless the line last read had none, and a
+// newline left off that way is written before anything else goes to the same output, so
+// that only the very end of the output lacks one.
+type sedOutput struct {
+	w         io.Writer
+	missingNL bool
+}
+
+// line writes b as a pattern space: its newline omitted when noNL.
+func (o *sedOutput) line(b []byte, noNL bool) {
+	o.text(b)
+	if noNL {
+		o.missingNL = true
+	} else {
+		o.w.Write([]byte{'\n'})
 	}
 }
+
+// text writes b as is (a i c text, =, l), after any newline owed.
+func (o *sedOutput) text(b []byte) {
+	if o.missingNL {
+		o.w.Write([]byte{'\n'})
+		o.missingNL = false
+	}
+	o.w.Write(b)
+}
+
+// emit writes the pattern space to standard output, without a newline when the line last
+// read had none.
+func (r *sedRun) emit(b []byte) { r.out.line(b, r.in.noNL) }
 
 func (r *sedRun) substitute(c *sedCmd, ps []byte) ([]byte, bool) {
 	re := c.re
@@ -170,10 +214,13 @@ func (r *sedRun) cycle(ps []byte) bool {
 		switch c.name {
 		case '{':
 		case 'p':
-			r.emit(ps, false)
+			r.emit(ps)
 		case 'P':
-			l, _, _ := bytes.Cut(ps, []byte{'\n'})
-			r.emit(l, false)
+			if l, _, ok := bytes.Cut(ps, []byte{'\n'}); ok {
+				r.out.line(l, false)
+			} else {
+				r.emit(ps)
+			}
 		case 'd':
 			deleted = true
 			pc = len(cmds)
@@ -185,7 +232,7 @@ func (r *sedRun) cycle(ps []byte) bool {
 			deleted = true
 			pc = len(cmds)
 		case '=':
-			fmt.Fprintf(r.out, "%d\n", r.lineNo)
+			r.out.text([]byte(strconv.Itoa(r.lineNo) + "\n"))
 		case 'a':
 			r.appendQ = append(r.appendQ, c.text+"\n")
 		case 'r':
@@ -193,10 +240,10 @@ func (r *sedRun) cycle(ps []byte) bool {
 				r.appendQ = append(r.appendQ, string(b))
 			}
 		case 'i':
-			r.out.WriteString(c.text + "\n")
+			r.out.text([]byte(c.text + "\n"))
 		case 'c':
 			if c.a2 == nil || !c.active {
-				r.out.WriteString(c.text + "\n")
+				r.out.text([]byte(c.text + "\n"))
 			}
 			deleted = true
 			pc = len(cmds)
@@ -206,7 +253,7 @@ func (r *sedRun) cycle(ps []byte) bool {
 			if ok {
 				substituted = true
 				if c.print {
-					r.emit(ps, false)
+					r.emit(ps)
 				}
 				if c.wfile != "" {
 					r.writeFile(c.wfile, ps)
@@ -225,7 +272,7 @@ func (r *sedRun) cycle(ps []byte) bool {
 			ps = []byte(string(s))
 		case 'q':
 			if !r.quiet {
-				r.emit(ps, r.in.noNL && r.in.last())
+				r.emit(ps)
 			}
 			r.flushAppend()
 			r.exit = c.exit
@@ -235,7 +282,7 @@ func (r *sedRun) cycle(ps []byte) bool {
 			return false
 		case 'n':
 			if !r.quiet {
-				r.emit(ps, r.in.noNL && r.in.last())
+				r.emit(ps)
 			}
 			r.flushAppend()
 			l, ok := r.in.read()
@@ -248,7 +295,7 @@ func (r *sedRun) cycle(ps []byte) bool {
 			l, ok := r.in.read()
 			if !ok {
 				if !r.quiet {
-					r.emit(ps, r.in.noNL)
+					r.emit(ps)
 				}
 				return false
 			}
@@ -270,9 +317,9 @@ func (r *sedRun) cycle(ps []byte) bool {
 		case 'z':
 			ps = ps[:0]
 		case 'F':
-			r.out.WriteString(r.in.name + "\n")
+			r.out.text([]byte(r.in.name + "\n"))
 		case 'l':
-			r.out.WriteString(strconv.Quote(string(ps))[1:len(strconv.Quote(string(ps)))-1] + "$\n")
+			r.out.text([]byte(strconv.Quote(string(ps))[1:len(strconv.Quote(string(ps)))-1] + "$\n"))
 		case 'w':
 			r.writeFile(c.text, ps)
 		case 'b':
@@ -291,7 +338,7 @@ func (r *sedRun) cycle(ps []byte) bool {
 		}
 	}
 	if !deleted && !r.quiet {
-		r.emit(ps, r.in.noNL && r.in.last())
+		r.emit(ps)
 	}
 	r.flushAppend()
 	if restart && len(ps) > 0 {
@@ -302,24 +349,24 @@ func (r *sedRun) cycle(ps []byte) bool {
 
 func (r *sedRun) writeFile(name string, b []byte) {
 	if name == "/dev/stdout" {
-		r.emit(b, false)
+		r.emit(b)
 		return
 	}
-	f, ok := r.wfiles[name]
+	o, ok := r.wfiles[name]
 	if !ok {
-		var err error
-		f, err = os.Create(r.env.Abs(name))
+		f, err := os.Create(r.env.Abs(name))
 		if err != nil {
 			return
 		}
-		r.wfiles[name] = f
+		o = &sedOutput{w: f}
+		r.wfiles[name] = o
 	}
-	f.Write(append(append([]byte(nil), b...), '\n'))
+	o.line(b, r.in.noNL)
 }
 
 func (r *sedRun) flushAppend() {
 	for _, a := range r.appendQ {
-		r.out.WriteString(a)
+		r.out.text([]byte(a))
 	}
 	r.appendQ = r.appendQ[:0]
 }

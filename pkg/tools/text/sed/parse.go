@@ -35,6 +35,7 @@ type sedCmd struct {
 	wfile   string
 	// range state
 	active bool
+	closed bool // a range from a line number, ended
 	end    int
 }
 
@@ -79,6 +80,15 @@ func (p *sedParser) delimited(delim byte, isRE bool) (string, error) {
 		if c == delim {
 			return b.String(), nil
 		}
+		if c == '[' && isRE {
+			// A bracket expression holds the delimiter as a plain character: s@[@]@@.
+			if j := bracketEnd(p.s, p.i); j > 0 {
+				b.WriteByte(c)
+				b.WriteString(p.s[p.i:j])
+				p.i = j
+				continue
+			}
+		}
 		if c == '\\' && !p.eof() {
 			n := p.s[p.i]
 			p.i++
@@ -105,6 +115,33 @@ func (p *sedParser) delimited(delim byte, isRE bool) (string, error) {
 		b.WriteByte(c)
 	}
 	return "", fmt.Errorf("unterminated `s' command")
+}
+
+// bracketEnd returns the index just past the "]" that closes the bracket expression whose
+// "[" is just before s[i] ("[]...]", "[^]...]", "[:alpha:]" inside), or -1 when none does
+// on this line.
+func bracketEnd(s string, i int) int {
+	if i < len(s) && s[i] == '^' {
+		i++
+	}
+	if i < len(s) && s[i] == ']' {
+		i++
+	}
+	for i < len(s) && s[i] != '\n' {
+		switch {
+		case s[i] == ']':
+			return i + 1
+		case s[i] == '[' && i+1 < len(s) && strings.IndexByte(":.=", s[i+1]) >= 0:
+			end := strings.Index(s[i+2:], string(s[i+1])+"]")
+			if end < 0 {
+				return -1
+			}
+			i += 2 + end + 2
+		default:
+			i++
+		}
+	}
+	return -1
 }
 
 func (p *sedParser) compileRE(src string, fold bool) (*regexp.Regexp, error) {
@@ -179,8 +216,10 @@ func (p *sedParser) addr() (*sedAddr, error) {
 	return nil, nil
 }
 
-// text reads the argument of a, i, c: "a text", "a\" newline "text", with "\" at a line
-// end continuing the text.
+// text reads the argument of a, i, c (GNU's forms): "a\" newline "text", or "a text" on
+// one line (leading blanks dropped), the text running to an unescaped newline, which is
+// left for the command loop. In the text "\" newline is a newline, \t \n \r and the other
+// escapes of escape are converted, and a backslash before any other character is dropped.
 func (p *sedParser) text() string {
 	p.skipSpace()
 	if p.peek() == '\\' {
@@ -192,24 +231,61 @@ func (p *sedParser) text() string {
 	var b strings.Builder
 	for !p.eof() {
 		c := p.s[p.i]
-		p.i++
-		if c == '\\' && !p.eof() {
-			b.WriteByte(p.s[p.i])
-			p.i++
-			continue
-		}
 		if c == '\n' {
 			break
+		}
+		p.i++
+		if c == '\\' && !p.eof() {
+			n := p.s[p.i]
+			p.i++
+			if e, ok := escape(n); ok {
+				b.WriteByte(e)
+			} else {
+				b.WriteByte(n)
+			}
+			continue
 		}
 		b.WriteByte(c)
 	}
 	return b.String()
 }
 
-func (p *sedParser) label() string {
+// escape is the byte GNU sed's \X stands for in text and replacements (\n newline, \t
+// tab, \r carriage return, \a \f \v), ok false for any other X.
+func escape(x byte) (byte, bool) {
+	switch x {
+	case 'n':
+		return '\n', true
+	case 't':
+		return '\t', true
+	case 'r':
+		return '\r', true
+	case 'a':
+		return '\a', true
+	case 'f':
+		return '\f', true
+	case 'v':
+		return '\v', true
+	}
+	return 0, false
+}
+
+// fileName reads the FILE of r R w W and s///w: the rest of the line, as is.
+func (p *sedParser) fileName() string {
 	p.skipSpace()
 	j := p.i
-	for !p.eof() && p.s[p.i] != '\n' && p.s[p.i] != ';' {
+	for !p.eof() && p.s[p.i] != '\n' {
+		p.i++
+	}
+	return p.s[j:p.i]
+}
+
+// label reads the label of b t T, which ends at a blank, ';' or newline (GNU), or of ':'
+// (blank when colon), which only ';' or a newline end.
+func (p *sedParser) label(colon bool) string {
+	p.skipSpace()
+	j := p.i
+	for !p.eof() && p.s[p.i] != '\n' && p.s[p.i] != ';' && (colon || (p.s[p.i] != ' ' && p.s[p.i] != '\t')) {
 		p.i++
 	}
 	return strings.TrimSpace(p.s[j:p.i])
@@ -234,11 +310,13 @@ func parseRepl(s string) []replPart {
 			case n >= '0' && n <= '9':
 				flush()
 				parts = append(parts, replPart{group: int(n - '0')})
-			case n == 'n':
+			case n == '\n':
 				lit.WriteByte('\n')
-			case n == 't':
-				lit.WriteByte('\t')
 			default:
+				if e, ok := escape(n); ok {
+					lit.WriteByte(e)
+					break
+				}
 				lit.WriteByte(n)
 			}
 		case c == '&':
@@ -322,14 +400,14 @@ func parseSed(script string, ere bool) (*sedProg, error) {
 		case 'a', 'i', 'c':
 			cmd.text = p.text()
 		case ':':
-			cmd.text = p.label()
+			cmd.text = p.label(true)
 			if cmd.text == "" {
 				return nil, fmt.Errorf("\":\" lacks a label")
 			}
 		case 'b', 't', 'T':
-			cmd.text = p.label()
+			cmd.text = p.label(false)
 		case 'r', 'R', 'w', 'W':
-			cmd.text = p.text()
+			cmd.text = p.fileName()
 		case 's':
 			delim := p.peek()
 			p.i++
@@ -362,7 +440,7 @@ func parseSed(script string, ere bool) (*sedProg, error) {
 				} else if c == 'm' || c == 'M' || c == 'e' {
 				} else if c == 'w' {
 					p.i++
-					cmd.wfile = p.text()
+					cmd.wfile = p.fileName()
 					break
 				} else {
 					break

@@ -40,6 +40,8 @@ func runSed(ctx context.Context, env *tools.Env, args []string) int {
 	separate := fset.Bool('s', "separate")
 	fset.Bool('u', "unbuffered")
 	fset.Bool(0, "posix")
+	// --version: BusyBox's line, which configure scripts grep for "GNU sed version".
+	version := fset.Bool(0, "version")
 	inPlace := false
 	suffix := ""
 	a := args[1:]
@@ -68,6 +70,10 @@ func runSed(ctx context.Context, env *tools.Env, args []string) int {
 	ops, rc := fset.Parse(env, rest)
 	if rc >= 0 {
 		return rc
+	}
+	if *version {
+		fmt.Fprintln(env.Stdout, "This is not GNU sed version 4.0")
+		return 0
 	}
 	if len(scripts) == 0 {
 		if len(ops) == 0 {
@@ -163,12 +169,12 @@ func runSed(ctx context.Context, env *tools.Env, args []string) int {
 
 func sedRunFiles(ctx context.Context, env *tools.Env, prog *sedProg, quiet bool, w *bufio.Writer, files []string) (int, int) {
 	for _, c := range prog.cmds {
-		c.active = false
+		c.active, c.closed = false, false
 	}
-	r := &sedRun{prog: prog, quiet: quiet, out: w, env: env, in: &sedInput{env: env, files: files}, wfiles: map[string]*os.File{}}
+	r := &sedRun{prog: prog, quiet: quiet, out: &sedOutput{w: w}, env: env, in: &sedInput{env: env, files: files}, wfiles: map[string]*sedOutput{}}
 	defer func() {
-		for _, f := range r.wfiles {
-			f.Close()
+		for _, o := range r.wfiles {
+			o.w.(*os.File).Close()
 		}
 	}()
 	for ctx.Err() == nil {
