@@ -8,13 +8,19 @@ import (
 )
 
 // The session configuration travels as NUL-separated fields: a version, the target, the
-// directory, "1"/"0" for the terminal, then the command's words. No field can hold a NUL
+// directory, "1"/"0" for the terminal, the names of StartEnv (comma-separated), then the
+// command's words. No field can hold a NUL
 // (they are C strings in the end), and a hand-written format keeps encoding/json, and its
 // reflection, out of the toolbox binary that every session copies.
-const configVersion = "ddebug-session-v1"
+const configVersion = "ddebug-session-v2"
 
 func (c SessionConfig) marshal() ([]byte, error) {
-	return joinFields("session", append([]string{configVersion, c.Target, c.Dir, boolField(c.TTY)}, c.Command...))
+	for _, k := range c.StartEnv {
+		if k == "" || strings.ContainsAny(k, ",=") {
+			return nil, fmt.Errorf("session configuration: bad variable name %q", k)
+		}
+	}
+	return joinFields("session", append([]string{configVersion, c.Target, c.Dir, boolField(c.TTY), strings.Join(c.StartEnv, ",")}, c.Command...))
 }
 
 // joinFields joins the fields of a configuration with NULs, which none may hold.
@@ -29,7 +35,7 @@ func joinFields(what string, fields []string) ([]byte, error) {
 
 func (c *SessionConfig) unmarshal(b []byte) error {
 	fields := strings.Split(string(b), "\x00")
-	if len(fields) < 4 || fields[0] != configVersion {
+	if len(fields) < 5 || fields[0] != configVersion {
 		return errors.New("session configuration is not of this version of ddebug")
 	}
 	tty, err := strconv.ParseBool(fields[3])
@@ -37,8 +43,11 @@ func (c *SessionConfig) unmarshal(b []byte) error {
 		return fmt.Errorf("session configuration: terminal field %q", fields[3])
 	}
 	*c = SessionConfig{Target: fields[1], Dir: fields[2], TTY: tty}
-	if len(fields) > 4 {
-		c.Command = fields[4:]
+	if fields[4] != "" {
+		c.StartEnv = strings.Split(fields[4], ",")
+	}
+	if len(fields) > 5 {
+		c.Command = fields[5:]
 	}
 	return nil
 }

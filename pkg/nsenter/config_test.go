@@ -11,7 +11,8 @@ func TestSessionConfigRoundTrip(t *testing.T) {
 	for _, c := range []SessionConfig{
 		{Target: "app", Dir: "/home/nonroot", TTY: true},
 		{Target: "pid/12", Dir: "/", Command: []string{"sh", "-c", "echo 'a b'; exit 3", ""}},
-		{Target: "x", Command: []string{"ls"}},
+		{Target: "x", Command: []string{"ls"}, StartEnv: []string{"GOMAXPROCS"}},
+		{Target: "y", StartEnv: []string{"GOMAXPROCS", "GOGC"}},
 	} {
 		b, err := c.marshal()
 		if err != nil {
@@ -27,6 +28,9 @@ func TestSessionConfigRoundTrip(t *testing.T) {
 	}
 	if _, err := (SessionConfig{Command: []string{"a\x00b"}}).marshal(); err == nil {
 		t.Error("a NUL in the command was accepted")
+	}
+	if _, err := (SessionConfig{StartEnv: []string{"A,B"}}).marshal(); err == nil {
+		t.Error("a comma in a StartEnv name was accepted")
 	}
 	var c SessionConfig
 	if err := c.unmarshal([]byte(`{"target":"app"}`)); err == nil {

@@ -90,14 +90,15 @@ func Run(ctx context.Context, opts Options) (int, error) {
 		return 0, err
 	}
 
-	cfgR, err := configPipe(SessionConfig{Target: opts.Name, Command: opts.Command, TTY: opts.TTY, Dir: t.cwd})
+	env, startEnv := withStartEnv(sessionEnv(t.environ, opts))
+	cfgR, err := configPipe(SessionConfig{Target: opts.Name, Command: opts.Command, TTY: opts.TTY, Dir: t.cwd, StartEnv: startEnv})
 	if err != nil {
 		return 0, err
 	}
 	defer cfgR.Close()
 	lc := cred.launchConfig(opts.PID, opts.TTY)
 	lc.Argv = []string{SessionArg0, opts.Name}
-	lc.Env = sessionEnv(t.environ, opts)
+	lc.Env = env
 	lc.PauseMS = int(opts.PauseBeforeExec / time.Millisecond)
 	launchR, err := launchPipe(lc)
 	if err != nil {
@@ -525,6 +526,35 @@ func sessionEnv(target []string, opts Options) []string {
 		env = append(env, "TERM="+term)
 	}
 	return env
+}
+
+// sessionStartEnv is added to the session's environment for its Go runtime's start, unless
+// the target sets the variable itself: one P, so the runtime starts no thread for a second
+// one (measured: a sixth of the toolbox's start). BeginSession removes it again and the
+// toolbox gives an interactive shell the default back (runtime.SetDefaultGOMAXPROCS).
+var sessionStartEnv = []string{"GOMAXPROCS=1"}
+
+// withStartEnv returns env with sessionStartEnv in front, and the names it added.
+func withStartEnv(env []string) ([]string, []string) {
+	var names []string
+	var out []string
+	for _, kv := range sessionStartEnv {
+		k, _, _ := strings.Cut(kv, "=")
+		if !hasVar(env, k) {
+			out = append(out, kv)
+			names = append(names, k)
+		}
+	}
+	return append(out, env...), names
+}
+
+func hasVar(env []string, name string) bool {
+	for _, kv := range env {
+		if k, _, ok := strings.Cut(kv, "="); ok && k == name {
+			return true
+		}
+	}
+	return false
 }
 
 func validTerm(s string) bool {

@@ -112,6 +112,11 @@ type SessionConfig struct {
 	TTY     bool
 	// Dir is the target's working directory, where the session starts when it can.
 	Dir string
+	// StartEnv names the variables of the session's environment that are not the target's
+	// but were added for the start of the session program's Go runtime (GOMAXPROCS=1: one
+	// thread fewer to start); BeginSession removes them, so that nothing the session runs
+	// sees them.
+	StartEnv []string
 }
 
 // IsSession reports whether args are those of a session process started by Run.

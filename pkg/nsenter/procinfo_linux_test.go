@@ -170,3 +170,19 @@ func TestCredentialsForUserNamespace(t *testing.T) {
 		})
 	}
 }
+
+// TestWithStartEnv: GOMAXPROCS=1 goes in front for the session's start, named for
+// BeginSession to remove, unless the target sets GOMAXPROCS itself.
+func TestWithStartEnv(t *testing.T) {
+	env, names := withStartEnv([]string{"PATH=/bin", "DDEBUG_TARGET=app"})
+	if d := cmp.Diff([]string{"GOMAXPROCS=1", "PATH=/bin", "DDEBUG_TARGET=app"}, env); d != "" {
+		t.Errorf("env (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff([]string{"GOMAXPROCS"}, names); d != "" {
+		t.Errorf("names (-want +got):\n%s", d)
+	}
+	env, names = withStartEnv([]string{"GOMAXPROCS=4", "PATH=/bin"})
+	if d := cmp.Diff([]string{"GOMAXPROCS=4", "PATH=/bin"}, env); d != "" || names != nil {
+		t.Errorf("the target's own GOMAXPROCS: env %q, names %q, want it alone and nothing added", env, names)
+	}
+}

@@ -16,7 +16,8 @@ const sessionConfigFD = 3
 // BeginSession is the first thing a session process does (the toolbox calls it when
 // IsSession(os.Args)): it makes the process non-dumpable (the kernel already started it so;
 // this keeps it so), names it, makes it the reaper of everything it starts, reads its
-// configuration and changes into the target's working directory.
+// configuration, removes what was added to its environment for its start (StartEnv), and
+// changes into the target's working directory.
 func BeginSession() (SessionConfig, error) {
 	var cfg SessionConfig
 	if err := unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0); err != nil {
@@ -47,6 +48,9 @@ func BeginSession() (SessionConfig, error) {
 	}
 	if err := cfg.unmarshal(b); err != nil {
 		return cfg, fmt.Errorf("decoding session configuration: %w", err)
+	}
+	for _, k := range cfg.StartEnv {
+		os.Unsetenv(k)
 	}
 	if cfg.Dir == "" || os.Chdir(cfg.Dir) != nil {
 		os.Chdir("/")

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime"
 	"syscall"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/nsenter"
@@ -35,7 +36,11 @@ func runSession() int {
 		command = []string{"sh"}
 	}
 	ctx := context.Background()
-	if !isShell(command[0]) {
+	if isShell(command[0]) {
+		// The session started on one P (nsenter's StartEnv); an applet is one sequential
+		// program, but a shell runs pipelines of applets side by side.
+		runtime.SetDefaultGOMAXPROCS()
+	} else {
 		var stop context.CancelFunc
 		ctx, stop = signal.NotifyContext(ctx, os.Interrupt)
 		defer stop()
