@@ -26,12 +26,18 @@ func run(t *testing.T, args ...string) (string, string, int) {
 
 func runWith(t *testing.T, environ []string, args ...string) (string, string, int) {
 	t.Helper()
+	return runIn(t, t.TempDir(), environ, args...)
+}
+
+// runIn is runWith in the directory dir.
+func runIn(t *testing.T, dir string, environ []string, args ...string) (string, string, int) {
+	t.Helper()
 	a, ok := tools.Lookup(args[0])
 	if !ok {
 		t.Fatalf("no applet %q", args[0])
 	}
 	var out, errb bytes.Buffer
-	env := &tools.Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Dir: t.TempDir(), Environ: environ}
+	env := &tools.Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Dir: dir, Environ: environ}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	code := a.Run(ctx, env, args)
