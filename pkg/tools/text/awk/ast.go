@@ -18,7 +18,10 @@ type (
 		arr *exVar
 		idx []awkExpr
 	}
-	exField struct{ e awkExpr }
+	exField struct {
+		e    awkExpr
+		line int // of the source, for "Access to negative field"
+	}
 	exUnary struct {
 		op string
 		e  awkExpr
@@ -52,11 +55,13 @@ type (
 	exUser struct {
 		name string
 		args []awkExpr
+		line int // of the source, for "Call to undefined function"
 	}
 	exGroup   struct{ e awkExpr }
 	exGetline struct {
 		lv   awkExpr
 		file awkExpr
+		cmd  awkExpr // "cmd" | getline
 	}
 
 	stPrint struct {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"math/rand"
 	"os"
 	"regexp"
@@ -21,7 +22,8 @@ const awkUsage = `awk [-F FS] [-v VAR=VALUE]... [-f PROGFILE | 'PROGRAM'] [FILE 
 A POSIX awk subset: patterns, ranges, BEGIN/END, user functions, associative arrays,
 if/while/do/for/for-in, next, exit, print/printf (with > >> redirection), getline [var] [< file],
 and the built-ins length substr index split sub gsub match sprintf tolower toupper int sqrt exp
-log sin cos atan2 rand srand. Not supported: pipes (print | cmd, cmd | getline), system().`
+log sin cos atan2 rand srand system close fflush, print | "cmd", "cmd" | getline, and
+gawk's -e TEXT, func, and or xor lshift rshift compl.`
 
 func isAwkName(s string) bool {
 	if s == "" || s[0] >= '0' && s[0] <= '9' {
@@ -51,43 +53,68 @@ func runAwk(ctx context.Context, env *tools.Env, args []string) int {
 	fset.StopAtOperand = true
 	fs, fsSet := fset.StringSet('F', "field-separator", " ")
 	assigns := fset.List('v', "assign")
-	progFiles := fset.List('f', "file")
+	// -f FILE ("-": standard input) and gawk's -e TEXT, in the order given, make the program.
+	var srcs, where []string
+	readErr := 0
+	fset.Func('f', "file", func(pf string) error {
+		var b []byte
+		var err error
+		if pf == "-" || pf == "/dev/stdin" {
+			b, err = io.ReadAll(env.Stdin)
+		} else {
+			b, err = os.ReadFile(env.Abs(pf))
+		}
+		if err != nil {
+			env.Errorf("awk", "can't open file %s: %s", pf, tools.Reason(err))
+			readErr = 2
+		}
+		srcs, where = append(srcs, string(b)), append(where, pf)
+		return nil
+	})
+	fset.Func('e', "source", func(text string) error {
+		srcs, where = append(srcs, text), append(where, "cmd. line")
+		return nil
+	})
 	ops, rc := fset.Parse(env, args[1:])
 	if rc >= 0 {
 		return rc
 	}
+	if readErr != 0 {
+		return readErr
+	}
 	var src string
-	if len(*progFiles) > 0 {
-		for _, pf := range *progFiles {
-			b, err := os.ReadFile(env.Abs(pf))
-			if err != nil {
-				env.Errorf("awk", "can't open file %s: %s", pf, tools.Reason(err))
-				return 2
-			}
-			src += string(b) + "\n"
+	if len(srcs) > 0 {
+		src = strings.Join(srcs, "\n") + "\n"
+		if len(where) > 1 {
+			where = []string{"cmd. line"}
 		}
 	} else {
+		where = []string{"cmd. line"}
 		if len(ops) == 0 {
 			fmt.Fprintf(env.Stderr, "Usage: %s\n", strings.SplitN(awkUsage, "\n", 2)[0])
 			return 2
 		}
 		src, ops = ops[0], ops[1:]
 	}
-	prog, err := parseAwk(src)
+	prog, err := parseAwk(src, where[0])
 	if err != nil {
 		env.Errorf("awk", "%v", err)
+		if e, ok := err.(*awkError); ok && e.status != 0 {
+			return e.status
+		}
 		return 2
 	}
 	w := bufio.NewWriterSize(env.Stdout, 64<<10)
 	defer w.Flush()
 	vm := &awkVM{ctx: ctx, env: env, prog: prog, globals: map[string]*awkCell{}, out: w,
 		files: map[string]*os.File{}, readers: map[string]*bufio.Reader{}, reCache: map[string]*regexp.Regexp{},
-		rnd: rand.New(rand.NewSource(0))}
+		rnd: rand.New(rand.NewSource(0)), where: where[0]}
 	defer func() {
 		for _, f := range vm.files {
 			f.Close()
 		}
 	}()
+	defer vm.closePipes()
 	for k, v := range map[string]awkVal{"FS": awkStr(" "), "OFS": awkStr(" "), "ORS": awkStr("\n"), "RS": awkStr("\n"),
 		"NR": awkNum(0), "FNR": awkNum(0), "NF": awkNum(0), "SUBSEP": awkStr("\x1c"), "CONVFMT": awkStr("%.6g"),
 		"OFMT": awkStr("%.6g"), "FILENAME": awkStr(""), "RSTART": awkNum(0), "RLENGTH": awkNum(-1)} {

@@ -58,3 +58,60 @@ func TestAwkGolden(t *testing.T) {
 		t.Errorf("syntax error: status %d, want 2", st)
 	}
 }
+
+// TestAwkGawkForms covers what awk takes from gawk beyond mawk (the outputs are gawk
+// 5.2's): func, -e and -f -, the bitwise functions, octal constants, "cmd" | getline,
+// print | "cmd", system(), FS changes applying from the next record, and separators that
+// can match the empty string.
+func TestAwkGawkForms(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"input": "do re mi\n"})
+	cases := []struct {
+		stdin string
+		args  []string
+		want  string
+	}{
+		{"a:b c:d\ne:f g:h\n", []string{`{FS=":"; print $1}`}, "a:b\ne\n"},
+		{"foo--bar\n", []string{"-F", "-*", `{print $1 "-" $2 "=" $3 "*" $4}`}, "foo-bar=*\n"},
+		{"", []string{`BEGIN{print or(0xffffffff,1), and(12,10), xor(5,1), lshift(1,4), rshift(16,2), compl(0), 011}`},
+			"4294967295 8 4 16 4 9007199254740991 9\n"},
+		{`{print $2; print ARGC}`, []string{"-f", "-", "input"}, "re\n2\n"},
+		{"", []string{"-e", `{print $2; print ARGC}`, "input"}, "re\n2\n"},
+		{"", []string{`func f(){print "F"}; func g(){print "G"}; BEGIN{f(g(), g())}`}, "G\nG\nF\n"},
+		{"", []string{`BEGIN { "echo HELLO" | getline; print; "echo a b" | getline x; print x }`}, "HELLO\na b\n"},
+		{"", []string{`BEGIN { print "b" | "sort"; print "a" | "sort"; close("sort"); print "c"; print system("exit 3") }`}, "a\nb\nc\n3\n"},
+	}
+	for _, c := range cases {
+		o, e, st := run(t, dir, c.stdin, append([]string{"awk"}, c.args...)...)
+		if o != c.want || st != 0 {
+			t.Errorf("awk %q <%q: %q (status %d, %s), want %q", c.args, c.stdin, o, st, e, c.want)
+		}
+	}
+}
+
+// TestAwkErrors: errors of the program are located ("cmd. line:N:", or the -f file) and
+// worded as BusyBox words them; break outside a loop exits 1, as in gawk and BusyBox.
+func TestAwkErrors(t *testing.T) {
+	dir := t.TempDir()
+	cases := []struct {
+		stdin string
+		args  []string
+		out   string
+		err   string
+		st    int
+	}{
+		{"", []string{"func f(a,) { }"}, "", "awk: cmd. line:1: Unexpected token\n", 2},
+		{"", []string{"func f(a b) { }"}, "", "awk: cmd. line:1: Unexpected token\n", 2},
+		{"", []string{"BEGIN {print()}"}, "", "awk: cmd. line:1: Empty sequence\n", 2},
+		{"", []string{"{delete}"}, "", "awk: cmd. line:1: Too few arguments\n", 2},
+		{"BEGIN { if (1) break; else a = 1 }", []string{"-f", "-"}, "", "awk: -:1: 'break' not in a loop\n", 1},
+		{"x\n", []string{"{ $(-1) }"}, "", "awk: cmd. line:1: Access to negative field\n", 2},
+		{"", []string{"END {\n print 1\n nosuch()\n}"}, "1\n", "awk: cmd. line:3: Call to undefined function\n", 2},
+	}
+	for _, c := range cases {
+		o, e, st := run(t, dir, c.stdin, append([]string{"awk"}, c.args...)...)
+		if o != c.out || e != c.err || st != c.st {
+			t.Errorf("awk %q: %q, %q, status %d; want %q, %q, %d", c.args, o, e, st, c.out, c.err, c.st)
+		}
+	}
+}

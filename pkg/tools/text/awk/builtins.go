@@ -2,6 +2,7 @@ package awk
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 	"math"
@@ -10,6 +11,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 )
 
 func (vm *awkVM) builtin(x *exCall) (awkVal, error) {
@@ -57,7 +60,7 @@ func (vm *awkVM) builtin(x *exCall) (awkVal, error) {
 		if err != nil {
 			return repl, err
 		}
-		var target awkExpr = &exField{&exNum{0}}
+		var target awkExpr = &exField{e: &exNum{0}}
 		if len(x.args) > 2 {
 			target = x.args[2]
 		}
@@ -165,6 +168,9 @@ func (vm *awkVM) builtin(x *exCall) (awkVal, error) {
 		return awkNum(prev), nil
 	case "close":
 		name := vm.str(arg(0))
+		if st := vm.closePipe(name); st >= 0 {
+			return awkNum(float64(st)), nil
+		}
 		if f, ok := vm.files[name]; ok {
 			f.Close()
 			delete(vm.files, name)
@@ -175,7 +181,31 @@ func (vm *awkVM) builtin(x *exCall) (awkVal, error) {
 		vm.out.Flush()
 		return awkNum(0), nil
 	case "system":
-		return awkVal{}, fmt.Errorf("system() is not supported")
+		vm.out.Flush()
+		return awkNum(float64(vm.run(vm.str(arg(0)), vm.env.Stdin, vm.env.Stdout))), nil
+	case "and", "or", "xor":
+		// gawk's bitwise functions, on the integer parts of two or more arguments.
+		if len(a) < 2 {
+			return awkVal{}, fmt.Errorf("%s needs at least 2 arguments", x.name)
+		}
+		r := uint64(num(a[0]))
+		for _, v := range a[1:] {
+			switch n := uint64(num(v)); x.name {
+			case "and":
+				r &= n
+			case "or":
+				r |= n
+			default:
+				r ^= n
+			}
+		}
+		return awkNum(float64(r)), nil
+	case "lshift":
+		return awkNum(float64(uint64(num(arg(0))) << uint64(num(arg(1))))), nil
+	case "rshift":
+		return awkNum(float64(uint64(num(arg(0))) >> uint64(num(arg(1))))), nil
+	case "compl":
+		return awkNum(float64(^uint64(num(arg(0))) & (1<<53 - 1))), nil
 	}
 	return awkVal{}, fmt.Errorf("unknown function %s", x.name)
 }
@@ -311,7 +341,28 @@ func fixExponent(s string) string {
 func (vm *awkVM) getline(x *exGetline) (awkVal, error) {
 	var line string
 	var ok bool
-	if x.file != nil {
+	if x.cmd != nil {
+		cv, err := vm.eval(x.cmd)
+		if err != nil {
+			return cv, err
+		}
+		name := vm.str(cv)
+		r, exists := vm.readers[name]
+		if !exists {
+			// The command runs to its end here and its output is read from memory.
+			vm.out.Flush()
+			var b bytes.Buffer
+			vm.run(name, vm.env.Stdin, &b)
+			r = bufio.NewReader(&b)
+			vm.readers[name] = r
+		}
+		s, err := r.ReadString('\n')
+		if s == "" && err != nil {
+			return awkNum(0), nil
+		}
+		line, ok = strings.TrimSuffix(s, "\n"), true
+		vm.global("NR").v = awkNum(num(vm.getVar("NR")) + 1)
+	} else if x.file != nil {
 		fv, err := vm.eval(x.file)
 		if err != nil {
 			return fv, err
@@ -325,6 +376,7 @@ func (vm *awkVM) getline(x *exGetline) (awkVal, error) {
 			} else {
 				fh, err := os.Open(vm.env.Abs(name))
 				if err != nil {
+					vm.global("ERRNO").v = awkStr(tools.Reason(err)) // gawk's ERRNO
 					return awkNum(-1), nil
 				}
 				vm.files[name] = fh

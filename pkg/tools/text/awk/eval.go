@@ -86,6 +86,9 @@ func (vm *awkVM) eval(e awkExpr) (awkVal, error) {
 		if err != nil {
 			return awkVal{}, err
 		}
+		if num(i) < 0 {
+			return awkVal{}, &awkError{where: vm.where, line: x.line, msg: "Access to negative field"}
+		}
 		return vm.field(int(num(i))), nil
 	case *exUnary:
 		v, err := vm.eval(x.e)
@@ -261,7 +264,7 @@ func (vm *awkVM) args(es []awkExpr) ([]awkVal, error) {
 func (vm *awkVM) callUser(x *exUser) (awkVal, error) {
 	f, ok := vm.prog.funcs[x.name]
 	if !ok {
-		return awkVal{}, fmt.Errorf("function %s never defined", x.name)
+		return awkVal{}, &awkError{where: vm.where, line: x.line, msg: "Call to undefined function"}
 	}
 	if len(vm.frames) > 1000 {
 		return awkVal{}, fmt.Errorf("function call nesting too deep")
@@ -299,6 +302,13 @@ func (vm *awkVM) callUser(x *exUser) (awkVal, error) {
 			continue
 		}
 		fr.locals[i] = &awkCell{v: awkVal{k: kStrNum}}
+	}
+	// Arguments beyond the parameters are still evaluated, for their effects (BusyBox;
+	// gawk and mawk refuse such a call).
+	for _, e := range x.args[min(len(x.args), len(f.params)):] {
+		if _, err := vm.eval(e); err != nil {
+			return awkVal{}, err
+		}
 	}
 	vm.frames = append(vm.frames, fr)
 	vm.retVal = awkVal{k: kStrNum}

@@ -1,6 +1,7 @@
 package awk
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -225,14 +226,21 @@ func (vm *awkVM) print(x *stPrint) error {
 		vm.out.WriteString(s)
 		return nil
 	}
-	if x.redir == "|" {
-		return fmt.Errorf("output to a pipe is not supported")
-	}
 	d, err := vm.eval(x.dest)
 	if err != nil {
 		return err
 	}
 	name := vm.str(d)
+	if x.redir == "|" {
+		if vm.pipes == nil {
+			vm.pipes = map[string]*bytes.Buffer{}
+		}
+		if vm.pipes[name] == nil {
+			vm.pipes[name] = &bytes.Buffer{}
+		}
+		vm.pipes[name].WriteString(s)
+		return nil
+	}
 	switch name {
 	case "/dev/stdout", "-":
 		vm.out.WriteString(s)

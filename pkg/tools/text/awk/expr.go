@@ -122,6 +122,17 @@ func (p *awkParser) compare() (awkExpr, error) {
 	if err != nil {
 		return nil, err
 	}
+	// "cmd" | getline [var]: the command's output, a line at a time.
+	for p.is("|") && p.toks[p.i+1].kind == tKeyword && p.toks[p.i+1].s == "getline" {
+		p.i += 2
+		g := &exGetline{cmd: l}
+		if p.tok().kind == tName || p.is("$") {
+			if g.lv, err = p.primary(); err != nil {
+				return nil, err
+			}
+		}
+		l = g
+	}
 	for _, op := range []string{"<", "<=", "==", "!=", ">", ">="} {
 		if p.is(op) && !(p.noGT && op == ">") {
 			p.i++
@@ -257,7 +268,7 @@ func (p *awkParser) primary() (awkExpr, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &exUser{t.s, args}, nil
+		return &exUser{t.s, args, p.line(t.pos)}, nil
 	case tBuiltin:
 		p.i++
 		var args []awkExpr
@@ -300,7 +311,7 @@ func (p *awkParser) primary() (awkExpr, error) {
 			if err != nil {
 				return nil, err
 			}
-			return &exField{e}, nil
+			return &exField{e, p.line(t.pos)}, nil
 		case "(":
 			p.i++
 			saveIn, saveGT := p.noIn, p.noGT

@@ -2,6 +2,7 @@ package awk
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -38,7 +39,8 @@ var awkBuiltins = sync.OnceValue(func() map[string]bool {
 	return map[string]bool{"length": true, "substr": true, "index": true, "split": true, "sub": true,
 		"gsub": true, "match": true, "sprintf": true, "tolower": true, "toupper": true, "int": true, "sqrt": true,
 		"exp": true, "log": true, "sin": true, "cos": true, "atan2": true, "rand": true, "srand": true, "system": true,
-		"close": true, "fflush": true}
+		"close": true, "fflush": true, "and": true, "or": true, "xor": true, "lshift": true, "rshift": true,
+		"compl": true}
 })
 
 func awkLex(src string) ([]awkTok, error) {
@@ -99,7 +101,11 @@ func awkLex(src string) ([]awkTok, error) {
 					}
 				}
 			}
-			toks = append(toks, awkTok{kind: tNumber, n: awkStrToNum(src[i:j]), s: src[i:j], pos: i})
+			n := awkStrToNum(src[i:j])
+			if o, err := strconv.ParseUint(src[i:j], 8, 64); err == nil && c == '0' && j > i+1 {
+				n = float64(o) // 0755 is octal in a program, as in gawk
+			}
+			toks = append(toks, awkTok{kind: tNumber, n: n, s: src[i:j], pos: i})
 			i = j
 		case c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
 			j := i
@@ -107,6 +113,9 @@ func awkLex(src string) ([]awkTok, error) {
 				j++
 			}
 			w := src[i:j]
+			if w == "func" { // gawk's and BusyBox's short form of function
+				w = "function"
+			}
 			kind := tName
 			switch {
 			case awkKeywords()[w]:

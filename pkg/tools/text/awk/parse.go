@@ -1,8 +1,14 @@
 package awk
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 type awkParser struct {
+	src    string
+	where  string // "cmd. line" or the program file, for errors
+	loops  int    // loops around the statement being parsed
 	toks   []awkTok
 	i      int
 	locals map[string]int
@@ -17,8 +23,11 @@ func (p *awkParser) is(s string) bool {
 	return (t.kind == tPunct || t.kind == tKeyword) && t.s == s
 }
 
+// errf reports a syntax error at the current token, as BusyBox does: "Unexpected token"
+// (format says what was expected, for the reader of this code).
 func (p *awkParser) errf(format string, a ...any) error {
-	return fmt.Errorf("syntax error at source offset %d: %s", p.tok().pos, fmt.Sprintf(format, a...))
+	_ = fmt.Sprintf(format, a...)
+	return p.errAt(p.tok().pos, "Unexpected token")
 }
 
 func (p *awkParser) expect(s string) error {
@@ -41,12 +50,13 @@ func (p *awkParser) skipTerms() {
 	}
 }
 
-func parseAwk(src string) (*awkProgram, error) {
+// parseAwk parses src, where naming it in errors ("cmd. line" or a -f file).
+func parseAwk(src, where string) (*awkProgram, error) {
 	toks, err := awkLex(src)
 	if err != nil {
 		return nil, err
 	}
-	p := &awkParser{toks: toks}
+	p := &awkParser{toks: toks, src: src, where: where}
 	prog := &awkProgram{funcs: map[string]*awkFunc{}}
 	for {
 		p.skipTerms()
@@ -72,6 +82,11 @@ func parseAwk(src string) (*awkProgram, error) {
 				if p.is(",") {
 					p.i++
 					p.optNewlines()
+					if p.is(")") {
+						return nil, p.errf("parameter after ','")
+					}
+				} else if !p.is(")") {
+					return nil, p.errf("',' or ')'")
 				}
 			}
 			p.i++
@@ -218,14 +233,14 @@ func (p *awkParser) stmt() (awkStmt, error) {
 				p.i++
 				return &stWhile{c: c, body: stBlock{}}, nil
 			}
-			body, err := p.simpleOrBlock()
+			body, err := p.loopBody()
 			if err != nil {
 				return nil, err
 			}
 			return &stWhile{c: c, body: body}, nil
 		case "do":
 			p.i++
-			body, err := p.simpleOrBlock()
+			body, err := p.loopBody()
 			if err != nil {
 				return nil, err
 			}
@@ -254,7 +269,7 @@ func (p *awkParser) stmt() (awkStmt, error) {
 				v := p.varRef(p.tok().s)
 				arr := p.varRef(p.toks[p.i+2].s)
 				p.i += 4
-				body, err := p.simpleOrBlock()
+				body, err := p.loopBody()
 				if err != nil {
 					return nil, err
 				}
@@ -298,7 +313,7 @@ func (p *awkParser) stmt() (awkStmt, error) {
 				p.i++
 				return &stFor{init, post, c, stBlock{}}, nil
 			}
-			body, err := p.simpleOrBlock()
+			body, err := p.loopBody()
 			if err != nil {
 				return nil, err
 			}
@@ -309,11 +324,14 @@ func (p *awkParser) stmt() (awkStmt, error) {
 		case "nextfile":
 			p.i++
 			return stNextFile{}, p.endStmt()
-		case "break":
+		case "break", "continue":
+			if p.loops == 0 {
+				return nil, &awkError{where: p.where, line: p.line(t.pos), msg: "'" + t.s + "' not in a loop", status: 1}
+			}
 			p.i++
-			return stBreak{}, p.endStmt()
-		case "continue":
-			p.i++
+			if t.s == "break" {
+				return stBreak{}, p.endStmt()
+			}
 			return stContinue{}, p.endStmt()
 		case "exit", "return":
 			p.i++
@@ -331,7 +349,7 @@ func (p *awkParser) stmt() (awkStmt, error) {
 		case "delete":
 			p.i++
 			if p.tok().kind != tName {
-				return nil, p.errf("delete needs an array")
+				return nil, p.errAt(t.pos, "Too few arguments")
 			}
 			arr := p.varRef(p.tok().s)
 			p.i++
@@ -353,6 +371,10 @@ func (p *awkParser) stmt() (awkStmt, error) {
 				save := p.i
 				p.i++
 				args, err := p.exprList(")")
+				if err == nil && len(args) == 0 {
+					p.noGT = false
+					return nil, p.errAt(t.pos, "Empty sequence")
+				}
 				if err == nil && (p.is(";") || p.is("}") || p.is(">") || p.is(">>") || p.is("|") || p.tok().kind == tNewline || p.tok().kind == tEOF) {
 					st.args = args
 				} else {
@@ -435,4 +457,29 @@ func (p *awkParser) varRef(name string) *exVar {
 		return &exVar{name: name, local: i}
 	}
 	return &exVar{name: name, local: -1}
+}
+
+// awkError is an error of the program, located as BusyBox and gawk locate it
+// ("cmd. line:3: ..." or "FILE:3: ..."), worded as BusyBox words it.
+type awkError struct {
+	where  string // "cmd. line", or the -f file
+	line   int
+	msg    string
+	status int // the exit status: 2 as mawk (0 meaning 2), 1 where gawk and BusyBox agree on it
+}
+
+func (e *awkError) Error() string { return fmt.Sprintf("%s:%d: %s", e.where, e.line, e.msg) }
+
+// line is the source line of byte offset pos.
+func (p *awkParser) line(pos int) int { return 1 + strings.Count(p.src[:min(pos, len(p.src))], "\n") }
+
+func (p *awkParser) errAt(pos int, msg string) error {
+	return &awkError{where: p.where, line: p.line(pos), msg: msg}
+}
+
+// loopBody parses the body of while, do and for, where break and continue belong.
+func (p *awkParser) loopBody() (awkStmt, error) {
+	p.loops++
+	defer func() { p.loops-- }()
+	return p.simpleOrBlock()
 }

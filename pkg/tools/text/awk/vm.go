@@ -2,8 +2,10 @@ package awk
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"math"
 	"math/rand"
 	"os"
@@ -55,6 +57,9 @@ type awkVM struct {
 	seed     float64
 	input    *awkInputs
 	errs     int
+	where    string                   // "cmd. line" or the -f file, for errors
+	recFS    string                   // FS when $0 was last set: the record splits by it (POSIX)
+	pipes    map[string]*bytes.Buffer // print | "cmd": the command's input, run on close
 }
 
 func (vm *awkVM) global(name string) *awkCell {
@@ -139,6 +144,7 @@ func (vm *awkVM) setRecord(s string) {
 	vm.fields = vm.fields[:0]
 	vm.fields = append(vm.fields, s)
 	vm.split = false
+	vm.recFS = vm.str(vm.getVar("FS"))
 }
 
 func (vm *awkVM) splitRecord() {
@@ -146,7 +152,7 @@ func (vm *awkVM) splitRecord() {
 		return
 	}
 	vm.split = true
-	parts := vm.splitFS(vm.fields[0], vm.str(vm.getVar("FS")))
+	parts := vm.splitFS(vm.fields[0], vm.recFS)
 	vm.fields = append(vm.fields[:1], parts...)
 	vm.nf = len(parts)
 	vm.global("NF").v = awkNum(float64(vm.nf))
@@ -167,7 +173,45 @@ func (vm *awkVM) splitFS(s, fs string) []string {
 	if err != nil {
 		return []string{s}
 	}
-	return re.Split(s, -1)
+	// A separator that matches the empty string separates nothing there (gawk: -F '-*'
+	// splits "foo--bar" in two).
+	var parts []string
+	last := 0
+	for _, m := range re.FindAllStringIndex(s, -1) {
+		if m[0] == m[1] {
+			continue
+		}
+		parts = append(parts, s[last:m[0]])
+		last = m[1]
+	}
+	return append(parts, s[last:])
+}
+
+// run runs cmd with sh -c, as awk's system(), getline and print pipes do, and returns
+// its exit status.
+func (vm *awkVM) run(cmd string, stdin io.Reader, stdout io.Writer) int {
+	env := *vm.env
+	env.Stdin, env.Stdout = stdin, stdout
+	return tools.RunCommand(vm.ctx, &env, []string{"sh", "-c", cmd})
+}
+
+// closePipe runs the command of print | name on what was printed to it and returns its
+// status; -1 when name is no such pipe.
+func (vm *awkVM) closePipe(name string) int {
+	b, ok := vm.pipes[name]
+	if !ok {
+		return -1
+	}
+	delete(vm.pipes, name)
+	vm.out.Flush()
+	return vm.run(name, b, vm.env.Stdout)
+}
+
+// closePipes runs the commands still open for print | "cmd", at the end of the program.
+func (vm *awkVM) closePipes() {
+	for name := range vm.pipes {
+		vm.closePipe(name)
+	}
 }
 
 func (vm *awkVM) field(i int) awkVal {
