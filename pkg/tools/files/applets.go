@@ -18,6 +18,7 @@ var Applets = []*tools.Applet{
 	&Find,
 	&Head,
 	&Hexdump,
+	&Less,
 	&Ln,
 	&Ls,
 	&Mkdir,

@@ -17,7 +17,7 @@ import (
 )
 
 // More is more: page through text.
-var More = tools.Applet{Name: "more", Aliases: []string{"less"}, Summary: "page through text", Run: runMore}
+var More = tools.Applet{Name: "more", Summary: "page through text", Run: runMore}
 
 // runMore is a pager that needs nothing from the terminal but line input: it shows a
 // screenful, then waits for Enter (next screen), q (quit). When stdout is not a terminal
