@@ -39,6 +39,7 @@ var Applets = []*tools.Applet{
 	&Tee,
 	&Touch,
 	&Truncate,
+	&Vi,
 	&Wc,
 	&Xargs,
 	&Xxd,
