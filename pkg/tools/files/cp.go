@@ -20,24 +20,46 @@ var Cp = tools.Applet{Name: "cp", Summary: "copy files and directories", Run: ru
 type copier struct {
 	env                        *tools.Env
 	recursive, preserve, force bool
-	noDeref, verbose           bool
-	noClobber                  bool
+	deref                      byte // 'L' always, 'P' never, 'H' operands only; 0: 'L', or 'P' with -r (GNU)
+	verbose, noClobber         bool
+	parents                    bool
+	// keepLinks (-d, -a, --preserve=links): a source linked more than once is copied once
+	// and hard-linked for its other names, as in the source.
+	keepLinks bool
+	copied    map[[2]uint64]string // by device and inode: the first copy's path
 }
 
-// copyPath copies src to dst (both absolute); name is src as the user gave it.
-func (c *copier) copyPath(ctx context.Context, src, dst, name string) error {
+// copyPath copies src to dst (both absolute); name is src as the user gave it, and top
+// says it is an operand (which -H follows when a symbolic link).
+func (c *copier) copyPath(ctx context.Context, src, dst, name string, top bool) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
 	var fi fs.FileInfo
 	var err error
-	if c.noDeref {
-		fi, err = os.Lstat(src)
-	} else {
+	if c.deref == 'L' || c.deref == 'H' && top {
 		fi, err = os.Stat(src)
+	} else {
+		fi, err = os.Lstat(src)
 	}
 	if err != nil {
 		return fmt.Errorf("cannot stat '%s': %s", name, tools.Reason(err))
+	}
+	if c.keepLinks && !fi.IsDir() {
+		if st := sysStat(fi); st.Nlink > 1 {
+			key := [2]uint64{uint64(st.Dev), uint64(st.Ino)}
+			if first, ok := c.copied[key]; ok {
+				os.Remove(dst)
+				if err := os.Link(first, dst); err != nil {
+					return fmt.Errorf("cannot create hard link '%s' to '%s': %s", dst, first, tools.Reason(err))
+				}
+				return nil
+			}
+			if c.copied == nil {
+				c.copied = map[[2]uint64]string{}
+			}
+			c.copied[key] = dst
+		}
 	}
 	if dfi, err := os.Stat(dst); err == nil && os.SameFile(fi, dfi) {
 		return fmt.Errorf("'%s' and '%s' are the same file", name, dst)
@@ -59,7 +81,7 @@ func (c *copier) copyPath(ctx context.Context, src, dst, name string) error {
 		}
 		var first error
 		for _, e := range ents {
-			if err := c.copyPath(ctx, filepath.Join(src, e.Name()), filepath.Join(dst, e.Name()), filepath.Join(name, e.Name())); err != nil {
+			if err := c.copyPath(ctx, filepath.Join(src, e.Name()), filepath.Join(dst, e.Name()), filepath.Join(name, e.Name()), false); err != nil {
 				c.env.Errorf("cp", "%v", err)
 				first = errSilent
 			}
@@ -158,19 +180,23 @@ func (c *copier) attrs(dst string, fi fs.FileInfo, link bool) {
 
 func runCp(ctx context.Context, env *tools.Env, args []string) int {
 	c := &copier{env: env}
-	fset := gnuflag.New("cp", `cp [-rRapfnvPLd] [-T] SOURCE... DEST | cp -t DIR SOURCE...
-  -r/-R recursive  -a archive (-rpP)  -p keep mode, owner, times  -f force
-  -n no clobber  -P/-d copy symlinks as links  -L follow links  -v verbose  -T DEST is not a dir`)
+	fset := gnuflag.New("cp", `cp [-rRapfnvHLPd] [-T] [--parents] SOURCE... DEST | cp -t DIR SOURCE...
+  -r/-R recursive  -a archive (-dR --preserve=all)  -p keep mode, owner, times  -f force
+  -n no clobber  -P copy symlinks as links  -d -P and keep hard links  -L follow links
+  -H follow links named as SOURCE  -v verbose  -T DEST is not a dir
+  --parents  copy SOURCE to DIR/SOURCE, creating its directories`)
 	fset.BoolFunc('r', "recursive", func() { c.recursive = true })
 	fset.BoolFunc('R', "", func() { c.recursive = true })
-	fset.BoolFunc('a', "archive", func() { c.recursive, c.preserve, c.noDeref = true, true, true })
+	fset.BoolFunc('a', "archive", func() { c.recursive, c.preserve, c.deref, c.keepLinks = true, true, 'P', true })
 	fset.BoolFunc('p', "", func() { c.preserve = true })
 	fset.BoolFunc(0, "preserve", func() { c.preserve = true })
 	fset.BoolFunc('f', "force", func() { c.force = true })
 	fset.BoolFunc('n', "no-clobber", func() { c.noClobber = true })
-	fset.BoolFunc('P', "no-dereference", func() { c.noDeref = true })
-	fset.BoolFunc('d', "", func() { c.noDeref = true })
-	fset.BoolFunc('L', "dereference", func() { c.noDeref = false })
+	fset.BoolFunc('P', "no-dereference", func() { c.deref = 'P' })
+	fset.BoolFunc('d', "", func() { c.deref, c.keepLinks = 'P', true })
+	fset.BoolFunc('L', "dereference", func() { c.deref = 'L' })
+	fset.BoolFunc('H', "", func() { c.deref = 'H' })
+	fset.BoolFunc(0, "parents", func() { c.parents = true })
 	fset.BoolFunc('v', "verbose", func() { c.verbose = true })
 	noTarget := fset.Bool('T', "no-target-directory")
 	target := fset.String('t', "target-directory", "")
@@ -178,11 +204,31 @@ func runCp(ctx context.Context, env *tools.Env, args []string) int {
 	if rc >= 0 {
 		return rc
 	}
-	if c.recursive && !c.noDeref {
-		// GNU cp -r copies symlinks found inside the tree as links.
-		c.noDeref = true
+	if c.deref == 0 {
+		// GNU cp follows symbolic links, but with -r copies them as links.
+		c.deref = 'L'
+		if c.recursive {
+			c.deref = 'P'
+		}
+	}
+	if c.parents {
+		dir := *target
+		if dir == "" && len(ops) > 0 {
+			dir = ops[len(ops)-1]
+		}
+		if len(ops) > 0 && !isDir(env.Abs(dir)) {
+			env.Errorf("cp", "with --parents, the destination must be a directory\nTry 'cp --help' for more information.")
+			return 1
+		}
 	}
 	return toTarget(env, "cp", ops, *target, *noTarget, func(src, dst, name string) error {
-		return c.copyPath(ctx, src, dst, name)
+		if c.parents {
+			// DIR/SOURCE, its directories made as in the source.
+			dst = filepath.Join(filepath.Dir(dst), name)
+			if err := os.MkdirAll(filepath.Dir(dst), 0o777); err != nil {
+				return fmt.Errorf("cannot make directory '%s': %s", filepath.Dir(dst), tools.Reason(err))
+			}
+		}
+		return c.copyPath(ctx, src, dst, name, true)
 	})
 }

@@ -46,8 +46,8 @@ func runMv(ctx context.Context, env *tools.Env, args []string) int {
 			return fmt.Errorf("cannot move '%s' to '%s': %s", name, dst, tools.Reason(err))
 		}
 		// Across file systems: copy everything, then remove the source.
-		c := &copier{env: env, recursive: true, preserve: true, noDeref: true, force: true}
-		if err := c.copyPath(ctx, src, dst, name); err != nil {
+		c := &copier{env: env, recursive: true, preserve: true, deref: 'P', keepLinks: true, force: true}
+		if err := c.copyPath(ctx, src, dst, name, true); err != nil {
 			return err
 		}
 		if err := os.RemoveAll(src); err != nil {
