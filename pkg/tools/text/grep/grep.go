@@ -51,10 +51,26 @@ func runGrep(ctx context.Context, env *tools.Env, args []string) int {
 	fset := gnuflag.New("grep", grepUsage)
 	ere := name == "egrep"
 	fixed := name == "fgrep"
-	fset.BoolFunc('E', "extended-regexp", func() { ere, fixed = true, false })
-	fset.BoolFunc('F', "fixed-strings", func() { fixed, ere = true, false })
-	fset.BoolFunc('G', "basic-regexp", func() { fixed, ere = false, false })
-	fset.BoolFunc('P', "perl-regexp", func() { fixed, ere = false, true })
+	// One matcher, as GNU grep: naming another (egrep -F, grep -E -G) is an error.
+	matcher, conflict := byte(0), false
+	switch {
+	case ere:
+		matcher = 'E'
+	case fixed:
+		matcher = 'F'
+	}
+	choose := func(m byte, e, f bool) func() {
+		return func() {
+			if matcher != 0 && matcher != m {
+				conflict = true
+			}
+			matcher, ere, fixed = m, e, f
+		}
+	}
+	fset.BoolFunc('E', "extended-regexp", choose('E', true, false))
+	fset.BoolFunc('F', "fixed-strings", choose('F', false, true))
+	fset.BoolFunc('G', "basic-regexp", choose('G', false, false))
+	fset.BoolFunc('P', "perl-regexp", choose('P', true, false))
 	pats := fset.List('e', "regexp")
 	patFiles := fset.List('f', "file")
 	fold := fset.Bool('i', "ignore-case")
@@ -139,6 +155,10 @@ func runGrep(ctx context.Context, env *tools.Env, args []string) int {
 	ops, rc := fset.Parse(env, a)
 	if rc >= 0 {
 		return rc
+	}
+	if conflict {
+		env.Errorf("grep", "conflicting matchers specified")
+		return 2
 	}
 	g.context = g.after >= 0 || g.before >= 0 || ctxBoth >= 0
 	if g.after < 0 {
