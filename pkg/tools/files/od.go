@@ -189,9 +189,25 @@ func runOd(ctx context.Context, env *tools.Env, args []string) int {
 		return nil
 	})
 	all := fset.Bool('v', "output-duplicates")
+	traditional := fset.Bool(0, "traditional")
 	ops, rc := fset.Parse(env, args[1:])
 	if rc >= 0 {
 		return rc
+	}
+	if *traditional && len(ops) > 1 {
+		// od --traditional [FILE] [[+]OFFSET[.][b] [[+]LABEL[.][b]]]: OFFSET is octal, or
+		// decimal with '.', in 512-byte blocks with 'b'. The label is not printed.
+		if len(ops) > 3 {
+			env.Errorf("od", "extra operand '%s'", ops[3])
+			return 1
+		}
+		off, ok := odOffset(ops[1])
+		if !ok {
+			env.Errorf("od", "invalid offset '%s'", ops[1])
+			return 1
+		}
+		skip += off
+		ops = ops[:1]
 	}
 	if bad != nil {
 		env.Errorf("od", "%v", bad)
@@ -424,4 +440,20 @@ func odFloat(f float64, bits int) string {
 	mant, _, _ := strings.Cut(e, "e")
 	digits := len(strings.TrimPrefix(strings.Replace(mant, ".", "", 1), "-"))
 	return strconv.FormatFloat(f, 'g', digits, bits)
+}
+
+// odOffset parses a traditional offset: [+]digits, octal unless followed by '.', times
+// 512 with a trailing 'b'.
+func odOffset(v string) (int64, bool) {
+	v = strings.TrimPrefix(v, "+")
+	mult := int64(1)
+	if strings.HasSuffix(v, "b") {
+		mult, v = 512, v[:len(v)-1]
+	}
+	base := 8
+	if strings.HasSuffix(v, ".") {
+		base, v = 10, v[:len(v)-1]
+	}
+	n, err := strconv.ParseInt(v, base, 64)
+	return n * mult, err == nil && n >= 0
 }

@@ -37,6 +37,7 @@ func TestOdGolden(t *testing.T) {
 		{"od", "-j", "3", "-N", "10", "-c", "text"}, {"od", "-j", "0x10", "-t", "x1", "bin"}, {"od", "-N", "5", "bin"},
 		{"od", "-w8", "-t", "x1", "text"}, {"od", "-w4", "-c", "odd"}, {"od", "--width=32", "-t", "x1", "bin"},
 		{"od", "-c", "text", "odd"}, {"od", "-c", "-", "text"}, {"od", "-j", "100", "odd"},
+		{"od", "--traditional", "bin", "20"}, {"od", "--traditional", "-b", "odd"},
 		{"od", "-t", "q", "odd"}, {"od", "-A", "z", "odd"}, {"od", "nofile"},
 	} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) { golden(t, dir, "from stdin\n", "coreutils", nil, args...) })
