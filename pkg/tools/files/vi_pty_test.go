@@ -61,7 +61,7 @@ func TestViEdit(t *testing.T) {
 	}
 	a := startFullScreen(t, "vi", name)
 	a.send("", `"`+name+`" 4L, 37B`)
-	a.send("dd", "alpha beta\r\ngamma")           // [alpha beta, gamma, delta]
+	a.send("dd", "alpha beta\r\ngamma")        // [alpha beta, gamma, delta]
 	a.send("p", "alpha beta\r\none two three") // [alpha beta, one two three, gamma, delta]
 	a.send("w", "one two three")               // cursor on "two"
 	a.send("x", "one wo three")
