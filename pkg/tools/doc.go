@@ -14,7 +14,8 @@
 //   - Libraries, each named for what it is and importing no family: gnuflag (the one flag
 //     parser), userdb (passwd/group), columns (tables), mountinfo, humanize (sizes for -h),
 //     posixre (BRE/ERE to Go regexp), dfa and litfind (grep's fast line matching),
-//     signals (the one signal table), rlimits (the one ulimit, and prlimit's table).
+//     signals (the one signal table), rlimits (the one ulimit, and prlimit's table),
+//     posixtz (TZ, POSIX TZ strings included, as a time.Location).
 //   - Families of applets: agent, archive, files, netx, proc, shell, text. A family imports
 //     the contract and the libraries, never another family: what two families need goes
 //     into a library. A program too large for one file has a package of its own inside

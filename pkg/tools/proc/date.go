@@ -3,11 +3,13 @@ package proc
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/posixtz"
 )
 
 // Date is date: print the date and time (+FORMAT, -u, -d @SECONDS, -I, -R).
@@ -23,11 +25,14 @@ func runDate(_ context.Context, env *tools.Env, args []string) int {
 	now := time.Now()
 	loc := time.Local
 	if tz, ok := env.LookupEnv("TZ"); ok {
-		if l, err := time.LoadLocation(strings.TrimPrefix(tz, ":")); err == nil {
+		if l, err := posixtz.Location(tz); err == nil {
 			loc = l
+		} else {
+			loc = time.UTC // as the C library reads a TZ it cannot make sense of
 		}
 	}
 	format := "%a %b %e %H:%M:%S %Z %Y"
+	dateArg, dateSet := "", false
 	rest := args[1:]
 	for len(rest) > 0 {
 		a := rest[0]
@@ -52,12 +57,7 @@ func runDate(_ context.Context, env *tools.Env, args []string) int {
 				}
 				v, rest = rest[0], rest[1:]
 			}
-			t, err := parseDate(v)
-			if err != nil {
-				env.Errorf("date", "invalid date %q", v)
-				return 1
-			}
-			now = t
+			dateArg, dateSet = v, true
 		case strings.HasPrefix(a, "+"):
 			format = a[1:]
 		default:
@@ -65,11 +65,23 @@ func runDate(_ context.Context, env *tools.Env, args []string) int {
 			return 1
 		}
 	}
+	if dateSet {
+		t, err := parseDate(dateArg, loc, now) // -u: read in UTC too, as GNU date does
+		if err != nil {
+			env.Errorf("date", "invalid date '%s'", dateArg)
+			return 1
+		}
+		now = t
+	}
 	fmt.Fprintln(env.Stdout, strftime(now.In(loc), format))
 	return 0
 }
 
-func parseDate(v string) (time.Time, error) {
+// parseDate reads the date of -d, in zone unless it names its own, now giving the day of a
+// time alone: GNU's forms "@SECONDS", "YYYY-MM-DD[ hh:mm[:ss[.frac]]][ ZONE]" (ZONE: Z,
+// UTC, +hhmm, -hh:mm), "hh:mm[:ss]" and RFC 3339, and BusyBox's, which GNU date lacks:
+// "[[YYYY.]MM.DD-]hh:mm[:ss]" and "[[[[CC]YY]MM]DD]hhmm[.ss]".
+func parseDate(v string, zone *time.Location, now time.Time) (time.Time, error) {
 	if s, ok := strings.CutPrefix(v, "@"); ok {
 		f, err := strconv.ParseFloat(s, 64)
 		if err != nil {
@@ -78,12 +90,97 @@ func parseDate(v string) (time.Time, error) {
 		sec := int64(f)
 		return time.Unix(sec, int64((f-float64(sec))*1e9)), nil
 	}
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02 15:04:05", "2006-01-02T15:04:05", "2006-01-02"} {
-		if t, err := time.ParseInLocation(layout, v, time.Local); err == nil {
-			return t, nil
-		}
+	if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+		return t, nil
 	}
-	return time.Time{}, fmt.Errorf("unrecognised date %q", v)
+	if m := busyboxDigits.FindStringSubmatch(v); m != nil {
+		return digitsDate(m[1], m[2], zone, now)
+	}
+	if strings.TrimSpace(v) == "" { // GNU: the beginning of today
+		n := now.In(zone)
+		return time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, zone), nil
+	}
+	m := dateForm.FindStringSubmatch(strings.TrimSpace(v))
+	if m == nil {
+		return time.Time{}, fmt.Errorf("unrecognised date %q", v)
+	}
+	atoi := func(s string, def int) int {
+		if s == "" {
+			return def
+		}
+		n, _ := strconv.Atoi(s)
+		return n
+	}
+	n := now.In(zone)
+	y, mo, d := n.Year(), int(n.Month()), n.Day()
+	switch {
+	case m[1] != "": // YYYY-MM-DD
+		y, mo, d = atoi(m[1], y), atoi(m[2], mo), atoi(m[3], d)
+	case m[6] != "": // [YYYY.]MM.DD-
+		y, mo, d = atoi(m[4], y), atoi(m[5], mo), atoi(m[6], d)
+	}
+	hh, mm, ss := atoi(m[7], 0), atoi(m[8], 0), atoi(m[9], 0)
+	if m[1] == "" && m[6] == "" && m[7] == "" {
+		return time.Time{}, fmt.Errorf("unrecognised date %q", v)
+	}
+	ns := 0
+	if m[10] != "" {
+		frac := (m[10] + "000000000")[:9]
+		ns = atoi(frac, 0)
+	}
+	if mo < 1 || mo > 12 || d < 1 || d > 31 || hh > 24 || mm > 59 || ss > 60 {
+		return time.Time{}, fmt.Errorf("unrecognised date %q", v)
+	}
+	loc := zone
+	switch z := m[11]; {
+	case z == "":
+	case z == "Z" || z == "z" || strings.EqualFold(z, "UTC") || strings.EqualFold(z, "GMT"):
+		loc = time.UTC
+	default:
+		z = strings.ReplaceAll(z, ":", "")
+		off := atoi(z[1:3], 0)*3600 + atoi(z[3:], 0)*60
+		if z[0] == '-' {
+			off = -off
+		}
+		loc = time.FixedZone("", off)
+	}
+	return time.Date(y, time.Month(mo), d, hh, mm, ss, ns, loc), nil
+}
+
+var (
+	dateForm = regexp.MustCompile(`^(?:(\d{4})-(\d{1,2})-(\d{1,2})|(?:(\d{4})\.)?(\d{1,2})\.(\d{1,2})-)?` +
+		`(?:[ T]?(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:[.,](\d+))?)?)?` +
+		` ?(Z|z|UTC|GMT|[+-]\d{2}:?\d{2})?$`)
+	busyboxDigits = regexp.MustCompile(`^(\d{4}|\d{6}|\d{8}|\d{10}|\d{12})(?:\.(\d{2}))?$`)
+)
+
+// digitsDate reads BusyBox's [[[[CC]YY]MM]DD]hhmm, with .ss.
+func digitsDate(digits, sec string, zone *time.Location, now time.Time) (time.Time, error) {
+	n := now.In(zone)
+	y, mo, d := n.Year(), int(n.Month()), n.Day()
+	at := func(i int) int { v, _ := strconv.Atoi(digits[i : i+2]); return v }
+	k := len(digits)
+	mi, hh := at(k-2), at(k-4)
+	if k >= 6 {
+		d = at(k - 6)
+	}
+	if k >= 8 {
+		mo = at(k - 8)
+	}
+	switch k {
+	case 10:
+		y = 1900 + at(0)
+		if y < 1969 {
+			y += 100
+		}
+	case 12:
+		y, _ = strconv.Atoi(digits[:4])
+	}
+	s, _ := strconv.Atoi(sec)
+	if mo < 1 || mo > 12 || d < 1 || d > 31 || hh > 23 || mi > 59 || s > 60 {
+		return time.Time{}, fmt.Errorf("unrecognised date %q", digits)
+	}
+	return time.Date(y, time.Month(mo), d, hh, mi, s, 0, zone), nil
 }
 
 // strftime formats t with the C conversions listed in dateUsage; others are copied.
