@@ -32,6 +32,7 @@ var Applets = []*tools.Applet{
 	&Realpath,
 	&Rm,
 	&Rmdir,
+	&Split,
 	&Stat,
 	&Strings,
 	&Sync,
