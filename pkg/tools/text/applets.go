@@ -22,6 +22,7 @@ var Applets = []*tools.Applet{
 	&Paste,
 	&Rev,
 	&sed.Sed,
+	&Shuf,
 	&Sort,
 	&Tac,
 	&Tr,
