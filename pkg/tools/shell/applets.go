@@ -8,6 +8,7 @@ var Applets = []*tools.Applet{
 	&Echo,
 	&Expr,
 	&False,
+	&Getopt,
 	&Printf,
 	&Pwd,
 	&Seq,
