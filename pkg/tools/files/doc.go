@@ -2,7 +2,7 @@
 // named after the applet: ls, cat, head, tail, more (less), find, xargs, stat, wc, du, df,
 // file, hexdump, xxd, strings, cp, mv, rm, ln, mkdir, rmdir, touch, chmod, chown,
 // readlink, realpath, basename, dirname, tee, od, dd, mktemp, truncate, sync, mkfifo,
-// mknod. What several share: operands.go (walking and resolving operands), input.go
+// mknod, split. What several share: operands.go (walking and resolving operands), input.go
 // (opening inputs), count.go (head/tail counts), mode.go and fileinfo.go (modes,
 // ownership, devices).
 package files

@@ -8,5 +8,5 @@
 // (kill, jobs, wait with real PIDs, umask, ulimit, history, type; kill and ulimit share
 // the signals and rlimits libraries with the applets of the same name) and the applets
 // that make `ddebug exec app -- true` work without a shell (true, false, echo, printf,
-// test, pwd, yes, seq, which), and expr for scripts.
+// test, pwd, yes, seq, which), and expr and getopt for scripts.
 package shell
