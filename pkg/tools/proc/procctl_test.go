@@ -128,6 +128,9 @@ func TestTasksetGolden(t *testing.T) {
 			t.Errorf("taskset %v = %d %q (%q), util-linux %d %q", args, code, got, stderr, wantCode, want)
 		}
 	}
+	if _, _, code := run(t, "taskset", "-p", "0"); code != 1 {
+		t.Errorf("taskset -p 0 = %d, want 1 as util-linux and BusyBox", code)
+	}
 	// A command started on CPU 0 alone: the applet runs util-linux's taskset to read it.
 	want, _, _ := referenceStatus(t, "taskset", "-c", "0", "/bin/sh", "-c", "taskset -p $$ | sed 's/[0-9]*.s/X/'")
 	got, _, _ := run(t, "taskset", "-c", "0", "/bin/sh", "-c", "taskset -p $$ | sed 's/[0-9]*.s/X/'")

@@ -59,6 +59,10 @@ func runTaskset(ctx context.Context, env *tools.Env, args []string) int {
 		return waitStatus(ctx, env, cmd)
 	}
 	pid, err := strconv.Atoi(ops[len(ops)-1])
+	if err == nil && pid <= 0 {
+		env.Errorf("taskset", "bad usage: a process id is greater than 0 (taskset --help)")
+		return 1
+	}
 	if err != nil {
 		env.Errorf("taskset", "invalid PID argument: '%s'", ops[len(ops)-1])
 		return 1
