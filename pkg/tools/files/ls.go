@@ -23,13 +23,16 @@ import (
 // Ls is ls: list directory contents.
 var Ls = tools.Applet{Name: "ls", Summary: "list directory contents", Run: runLs}
 
-const lsUsage = `ls [-1aAdFhilnRrSt] [--color[=WHEN]] [FILE]...
+const lsUsage = `ls [-1aAdFhilnRrsSt] [--color[=WHEN]] [FILE]...
   -a all   -A almost all   -d directories themselves   -F classify   -h human sizes
-  -i inode   -l long   -n numeric ids   -R recursive   -r reverse   -S by size   -t by time
+  -i inode   -l long   -n numeric ids   -R recursive   -r reverse   -s blocks used
+  -S by size   -t by time
   -1 one per line   --color=auto|always|never`
 
 type lsOpts struct {
 	all, almost, dirSelf, classify, human, inode, long, numeric, recursive bool
+	size                                                                   bool // -s: blocks used, in KiB
+	sizeW                                                                  int  // the width of -s's column in the listing being printed
 	reverse, bySize, byTime, one, color, unsorted                          bool
 	width                                                                  int
 	now                                                                    time.Time
@@ -53,6 +56,7 @@ func runLs(ctx context.Context, env *tools.Env, args []string) int {
 	fset.BoolFunc('F', "classify", func() { o.classify = true })
 	fset.BoolFunc('h', "human-readable", func() { o.human = true })
 	fset.BoolFunc('i', "inode", func() { o.inode = true })
+	fset.BoolFunc('s', "size", func() { o.size = true })
 	fset.BoolFunc('l', "", func() { o.long = true })
 	fset.BoolFunc('n', "numeric-uid-gid", func() { o.long, o.numeric = true, true })
 	fset.BoolFunc('R', "recursive", func() { o.recursive = true })
@@ -165,7 +169,7 @@ func (o *lsOpts) listDir(ctx context.Context, env *tools.Env, w *bufio.Writer, n
 		env.Errorf("ls", "reading directory '%s': %s", name, tools.Reason(err))
 		st = 1
 	}
-	needStat := o.long || o.bySize || o.byTime || o.inode || o.classify || o.color || o.recursive
+	needStat := o.long || o.bySize || o.byTime || o.inode || o.size || o.classify || o.color || o.recursive
 	entries := make([]lsEntry, 0, len(dents)+2)
 	if o.all {
 		for _, n := range []string{".", ".."} {
@@ -199,7 +203,7 @@ func (o *lsOpts) listDir(ctx context.Context, env *tools.Env, w *bufio.Writer, n
 		entries = append(entries, e)
 	}
 	o.sort(entries)
-	if o.long {
+	if o.long || o.size {
 		var blocks int64
 		for _, e := range entries {
 			blocks += sysStat(e.fi).Blocks
@@ -309,7 +313,25 @@ func classifier(m fs.FileMode) string {
 	return ""
 }
 
+// blocks is -s's column for e: the KiB it uses, right-aligned, and a blank.
+func (o *lsOpts) blocks(e lsEntry) string {
+	if !o.size {
+		return ""
+	}
+	kib := (sysStat(e.fi).Blocks + 1) / 2
+	if o.human {
+		return fmt.Sprintf("%*s ", o.sizeW, humanize.Size(uint64(sysStat(e.fi).Blocks*512), humanize.GNU))
+	}
+	return fmt.Sprintf("%*d ", o.sizeW, kib)
+}
+
 func (o *lsOpts) print(w *bufio.Writer, es []lsEntry) {
+	if o.size {
+		o.sizeW = 0
+		for _, e := range es {
+			o.sizeW = max(o.sizeW, len(o.blocks(e))-1)
+		}
+	}
 	switch {
 	case o.long:
 		o.printLong(w, es)
@@ -318,6 +340,7 @@ func (o *lsOpts) print(w *bufio.Writer, es []lsEntry) {
 			if o.inode {
 				fmt.Fprintf(w, "%d ", sysStat(e.fi).Ino)
 			}
+			w.WriteString(o.blocks(e))
 			w.WriteString(o.decorate(e))
 			w.WriteByte('\n')
 		}
@@ -337,11 +360,12 @@ func (o *lsOpts) printColumns(w *bufio.Writer, es []lsEntry) {
 		if o.classify {
 			n += classifier(e.fi.Mode())
 		}
+		n = o.blocks(e) + n
 		if o.inode {
 			n = fmt.Sprintf("%d %s", sysStat(e.fi).Ino, n)
 		}
 		widths[i] = utf8.RuneCountInString(n)
-		names[i] = o.decorate(e)
+		names[i] = o.blocks(e) + o.decorate(e)
 		if o.inode {
 			names[i] = fmt.Sprintf("%d %s", sysStat(e.fi).Ino, names[i])
 		}
@@ -381,13 +405,13 @@ func (o *lsOpts) printColumns(w *bufio.Writer, es []lsEntry) {
 }
 
 func (o *lsOpts) printLong(w *bufio.Writer, es []lsEntry) {
-	type row struct{ ino, mode, nlink, owner, group, size, date, name string }
+	type row struct{ ino, blocks, mode, nlink, owner, group, size, date, name string }
 	rows := make([]row, len(es))
 	var wi, wn, wo, wg, ws int
 	sixMonths := o.now.AddDate(0, -6, 0)
 	for i, e := range es {
 		st := sysStat(e.fi)
-		r := row{mode: modeString(e.fi.Mode()), nlink: strconv.FormatUint(uint64(st.Nlink), 10)}
+		r := row{blocks: o.blocks(e), mode: modeString(e.fi.Mode()), nlink: strconv.FormatUint(uint64(st.Nlink), 10)}
 		if o.inode {
 			r.ino = strconv.FormatUint(st.Ino, 10)
 		}
@@ -423,6 +447,7 @@ func (o *lsOpts) printLong(w *bufio.Writer, es []lsEntry) {
 		if o.inode {
 			fmt.Fprintf(w, "%*s ", wi, r.ino)
 		}
+		w.WriteString(r.blocks)
 		fmt.Fprintf(w, "%s %*s %-*s %-*s %*s %s %s\n", r.mode, wn, r.nlink, wo, r.owner, wg, r.group, ws, r.size, r.date, r.name)
 	}
 }

@@ -2,6 +2,7 @@ package files
 
 import (
 	"os"
+	"os/exec"
 	"strings"
 	"testing"
 )
@@ -25,5 +26,22 @@ func TestLsDevice(t *testing.T) {
 	out, _, st := run(t, "/", "", "ls", "-l", "/dev/null")
 	if st != 0 || !strings.HasPrefix(out, "crw-rw-rw-") || !strings.Contains(out, "1, 3 ") {
 		t.Errorf("ls -l /dev/null: %q", out)
+	}
+}
+
+// TestLsSizeGolden: -s prints the KiB each file uses, and the total, as GNU ls does.
+func TestLsSizeGolden(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"a": strings.Repeat("x", 5000), "b": "", "c/d": "d", "big": strings.Repeat("y", 200000)})
+	for _, args := range [][]string{{"-1s"}, {"-s"}, {"-1si"}, {"-sh"}, {"-1s", "c"}} {
+		cmd := exec.Command("ls", args...)
+		cmd.Dir, cmd.Env = dir, []string{"LC_ALL=C", "COLUMNS=80"}
+		want, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("GNU ls %v: %v", args, err)
+		}
+		if got, e, _ := run(t, dir, "", append([]string{"ls"}, args...)...); got != string(want) {
+			t.Errorf("ls %v: %q %s, want %q", args, got, e, want)
+		}
 	}
 }

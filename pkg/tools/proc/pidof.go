@@ -40,7 +40,8 @@ func runPidof(_ context.Context, env *tools.Env, args []string) int {
 		env.Errorf("pidof", "%v", err)
 		return 1
 	}
-	omitted := map[int]bool{syscall.Getpid(): true}
+	// pidof itself is not omitted: sysvinit's "pidof pidof" lists its own pid.
+	omitted := map[int]bool{}
 	for _, o := range *omit {
 		for _, f := range strings.Split(o, ",") {
 			if f == "%PPID" {
