@@ -19,5 +19,6 @@ var Applets = []*tools.Applet{
 	&Ping,
 	&Ss,
 	&Sysctl,
+	&Tcpdump,
 	&Wget,
 }
