@@ -5,12 +5,14 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/posixre"
 )
 
 // Cut is cut: print selected parts of lines.
@@ -61,14 +63,30 @@ func runCut(ctx context.Context, env *tools.Env, args []string) int {
 	bytesL := fset.String('b', "bytes", "")
 	charsL := fset.String('c', "characters", "")
 	fieldsL := fset.String('f', "fields", "")
-	delim := fset.String('d', "delimiter", "\t")
+	// BusyBox's, which GNU cut lacks: -F LIST, fields split by the regexp -d (by default
+	// runs of blanks) and joined by -O (by default a blank); -D, fields in the order listed.
+	regexL := fset.String('F', "", "")
+	asListed := fset.Bool('D', "")
+	delim, delimSet := fset.StringSet('d', "delimiter", "\t")
 	onlyDelim := fset.Bool('s', "only-delimited")
 	complement := fset.Bool(0, "complement")
 	outDelim, outSet := fset.StringSet(0, "output-delimiter", "")
+	fset.Func('O', "", func(v string) error { *outDelim, *outSet = v, true; return nil })
 	fset.Bool('n', "")
 	ops, rc := fset.Parse(env, args[1:])
 	if rc >= 0 {
 		return rc
+	}
+	if *regexL != "" {
+		sep := `[[:space:]]+`
+		if *delimSet {
+			sep = *delim
+		}
+		out := " "
+		if *outSet {
+			out = *outDelim
+		}
+		return cutRegexFields(ctx, env, ops, *regexL, sep, out, *asListed, *onlyDelim)
 	}
 	n := 0
 	for _, s := range []string{*bytesL, *charsL, *fieldsL} {
@@ -143,6 +161,53 @@ func runCut(ctx context.Context, env *tools.Env, args []string) int {
 				prev = i
 			}
 		}
+		w.WriteByte('\n')
+	})
+}
+
+// cutRegexFields is BusyBox's cut -F LIST: fields split by the regexp sep, joined by out,
+// in the order of the list with -D (else in line order, each once).
+func cutRegexFields(ctx context.Context, env *tools.Env, ops []string, listS, sep, out string, asListed, onlyDelim bool) int {
+	list, err := parseList(listS)
+	if err != nil {
+		env.Errorf("cut", "%v", err)
+		return 2
+	}
+	expr, err := posixre.ERE(sep)
+	if err == nil {
+		_, err = regexp.Compile(expr)
+	}
+	if err != nil {
+		env.Errorf("cut", "bad regex '%s': %v", sep, err)
+		return 2
+	}
+	re := regexp.MustCompile(expr)
+	w := bufio.NewWriterSize(env.Stdout, 64<<10)
+	defer w.Flush()
+	return eachLine(ctx, env, "cut", ops, func(line []byte, _ bool) {
+		fields := re.Split(string(line), -1)
+		if len(fields) == 1 && onlyDelim {
+			return
+		}
+		var picked []string
+		if asListed {
+			for _, sp := range list {
+				hi := sp.hi
+				if hi == 0 || hi > len(fields) {
+					hi = len(fields)
+				}
+				for i := sp.lo; i <= hi; i++ {
+					picked = append(picked, fields[i-1])
+				}
+			}
+		} else {
+			for i, f := range fields {
+				if inList(list, i+1) {
+					picked = append(picked, f)
+				}
+			}
+		}
+		w.WriteString(strings.Join(picked, out))
 		w.WriteByte('\n')
 	})
 }

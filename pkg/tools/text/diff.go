@@ -229,6 +229,16 @@ func (o *diffOpts) norm(s string) string {
 }
 
 func diffFiles(ctx context.Context, env *tools.Env, w *bufio.Writer, o *diffOpts, a, b, header string) int {
+	// One file compared with itself (- and -, or two names of one file) is not read at
+	// all, as GNU diff does: standard input is left for the next reader.
+	if a == "-" && b == "-" {
+		return 0
+	}
+	if fa, err := os.Stat(env.Abs(a)); err == nil && a != "-" && b != "-" {
+		if fb, err := os.Stat(env.Abs(b)); err == nil && os.SameFile(fa, fb) {
+			return 0
+		}
+	}
 	da, ta, _, err := readForDiff(env, a, o.newFile, header != "")
 	if err != nil {
 		w.Flush()
@@ -244,7 +254,8 @@ func diffFiles(ctx context.Context, env *tools.Env, w *bufio.Writer, o *diffOpts
 	if bytes.Equal(da, db) {
 		return 0
 	}
-	if o.brief {
+	ignoring := o.ignoreBlank || o.ignoreCase || o.ignoreSpace || o.ignoreAllSpace
+	if o.brief && !ignoring {
 		fmt.Fprintf(w, "Files %s and %s differ\n", a, b)
 		return 1
 	}
@@ -298,6 +309,10 @@ func diffFiles(ctx context.Context, env *tools.Env, w *bufio.Writer, o *diffOpts
 		if !real(0, len(ops)) {
 			return 0
 		}
+	}
+	if o.brief { // -q with -B, -i, -b or -w: what is left is a difference
+		fmt.Fprintf(w, "Files %s and %s differ\n", a, b)
+		return 1
 	}
 	if header != "" {
 		w.WriteString(header + "\n")

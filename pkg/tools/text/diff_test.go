@@ -21,3 +21,27 @@ func TestDiffTreeWithFIFOs(t *testing.T) {
 		golden(t, dir, "", "diffutils", nil, args...)
 	}
 }
+
+// TestDiffBriefAndSelf: -q honours -B, -i and -w before saying files differ, and a file
+// compared with itself (- -) is not read, as GNU diff (checked: GNU diff 3.8).
+func TestDiffBriefAndSelf(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"input": "\n1\n", "upper": "A\n", "zero": "0\n"})
+	cases := []struct {
+		stdin string
+		args  []string
+		out   string
+		st    int
+	}{
+		{"1\n", []string{"-qB", "-", "input"}, "", 0},
+		{"1\n", []string{"-qB", "-", "zero"}, "Files - and zero differ\n", 1},
+		{"a\n", []string{"-qi", "-", "upper"}, "", 0},
+		{"stdin", []string{"-", "-"}, "", 0},
+		{"", []string{"input", "input"}, "", 0},
+	}
+	for _, c := range cases {
+		if o, e, st := run(t, dir, c.stdin, append([]string{"diff"}, c.args...)...); o != c.out || st != c.st {
+			t.Errorf("diff %q: %q (status %d, %s), want %q, %d", c.args, o, st, e, c.out, c.st)
+		}
+	}
+}
