@@ -131,3 +131,25 @@ func TestExecHangup(t *testing.T) {
 	c.wait()
 	waitNoSessions(t, ctrScratch)
 }
+
+// TestExecVi edits a new file of the container with the toolbox's vi, in the session's
+// shell on the user's terminal, and reads it back.
+func TestExecVi(t *testing.T) {
+	c := startConsole(t, "exec", ctrScratch)
+	c.expect("ddebug:" + ctrScratch + " / #")
+	c.send("vi /vi-e2e.txt\r")
+	c.expect("[New File]")
+	c.send("ihello from vi")
+	c.expect("-- INSERT --")
+	time.Sleep(200 * time.Millisecond)
+	c.send("\x1b") // alone: Escape, not the start of a sequence
+	time.Sleep(200 * time.Millisecond)
+	c.send("yyp:wq\r")
+	c.expect("ddebug:" + ctrScratch + " / #")
+	c.send("cat /vi-e2e.txt; rm /vi-e2e.txt\r")
+	c.expect("hello from vi\r\nhello from vi\r\n")
+	c.send("exit\r")
+	if status := c.wait(); status != 0 {
+		t.Errorf("exit status %d, want 0", status)
+	}
+}
