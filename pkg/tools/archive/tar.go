@@ -3,6 +3,7 @@ package archive
 import (
 	"archive/tar"
 	"bufio"
+	"compress/bzip2"
 	"compress/gzip"
 	"context"
 	"errors"
@@ -23,9 +24,10 @@ import (
 // Tar is tar: create, list and extract tar archives.
 var Tar = tools.Applet{Name: "tar", Summary: "create, list and extract tar archives", Run: runTar}
 
-const tarUsage = `tar -c|-x|-t [-zvpO] [-f FILE|-] [-C DIR] [--exclude PATTERN] [FILE]...
+const tarUsage = `tar -c|-x|-t [-zjvpOk] [--overwrite] [-f FILE|-] [-C DIR] [--exclude PATTERN] [FILE]...
   -c  create   -x  extract   -t  list
-  -z  gzip (detected automatically when reading)
+  -z  gzip   -j  bzip2, when reading (both detected automatically when reading)
+  -k  keep existing files   --overwrite  write into existing files instead of replacing them
   -f FILE  archive (default -, stdin/stdout)   -C DIR  change to DIR first
   -v  verbose  -O  extract to stdout   --exclude PATTERN  skip matching names
 Extraction refuses absolute names, '..' and anything reached through a symlink that
@@ -33,6 +35,7 @@ leaves the destination.`
 
 type tarOpts struct {
 	verbose, gz, toStdout, keepOld bool
+	bz2, overwrite                 bool
 	file, dir                      string
 	excludes                       []string
 }
@@ -46,6 +49,8 @@ func runTar(ctx context.Context, env *tools.Env, args []string) int {
 	var o tarOpts
 	fsx.BoolFunc('z', "gzip", func() { o.gz = true })
 	fsx.BoolFunc(0, "gunzip", func() { o.gz = true })
+	fsx.BoolFunc('j', "bzip2", func() { o.bz2 = true })
+	fsx.BoolFunc(0, "overwrite", func() { o.overwrite = true })
 	fsx.BoolFunc('v', "verbose", func() { o.verbose = true })
 	fsx.BoolFunc('O', "to-stdout", func() { o.toStdout = true })
 	fsx.BoolFunc('k', "keep-old-files", func() { o.keepOld = true })
@@ -86,6 +91,10 @@ func runTar(ctx context.Context, env *tools.Env, args []string) int {
 	}
 	switch {
 	case *create:
+		if o.bz2 {
+			env.Errorf("tar", "-j: bzip2 is read, not written (use -z)")
+			return 2
+		}
 		if len(ops) == 0 {
 			env.Errorf("tar", "cowardly refusing to create an empty archive")
 			return 2
@@ -308,8 +317,11 @@ func openArchive(env *tools.Env, o *tarOpts) (io.Reader, func(), error) {
 		in, closer = f, func() { f.Close() }
 	}
 	br := bufio.NewReaderSize(in, 64<<10)
-	magic, _ := br.Peek(2)
-	if o.gz || (len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
+	magic, _ := br.Peek(3)
+	if o.bz2 || string(magic) == "BZh" {
+		return bzip2.NewReader(br), closer, nil
+	}
+	if o.gz || (len(magic) >= 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
 			closer()
@@ -335,7 +347,7 @@ func tarRead(ctx context.Context, env *tools.Env, o *tarOpts, ops []string, extr
 			return 2
 		}
 		defer root.Close()
-		x = &extractor{root: root, chown: os.Geteuid() == 0}
+		x = &extractor{root: root, chown: os.Geteuid() == 0, overwrite: o.overwrite}
 	}
 	tr := tar.NewReader(in)
 	st := 0
@@ -466,6 +478,9 @@ type extractor struct {
 	root  *os.Root
 	chown bool
 	dirs  []*tar.Header
+	// overwrite (--overwrite): an existing regular file is written into, not replaced, so
+	// that its other hard links see the new content (GNU tar).
+	overwrite bool
 }
 
 // ErrUnsafePath is returned for archive entries that would land outside the destination.
@@ -510,12 +525,20 @@ func (x *extractor) entry(h *tar.Header, r io.Reader, keepOld bool) error {
 	if h.Mode&0o1000 != 0 {
 		mode |= fs.ModeSticky
 	}
+	if h.Typeflag == tar.TypeLink {
+		// A file archived twice comes back as a hard link to itself: it is there already.
+		if old, err := cleanName(h.Linkname); err == nil && old == name {
+			return nil
+		}
+	}
+	inPlace := false
 	if h.Typeflag != tar.TypeDir && name != "." {
-		if _, err := x.root.Lstat(name); err == nil {
+		if fi, err := x.root.Lstat(name); err == nil {
 			if keepOld {
 				return fmt.Errorf("Cannot open: File exists")
 			}
-			if fi, _ := x.root.Lstat(name); fi == nil || !fi.IsDir() {
+			inPlace = x.overwrite && fi.Mode().IsRegular() && (h.Typeflag == tar.TypeReg || h.Typeflag == tar.TypeRegA)
+			if !inPlace && !fi.IsDir() {
 				if err := x.root.Remove(name); err != nil {
 					return fmt.Errorf("Cannot unlink: %w", rootErr(err))
 				}
@@ -535,7 +558,11 @@ func (x *extractor) entry(h *tar.Header, r io.Reader, keepOld bool) error {
 		x.dirs = append(x.dirs, &hc)
 		return nil
 	case tar.TypeReg, tar.TypeRegA:
-		f, err := x.root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		flags := os.O_WRONLY | os.O_CREATE | os.O_EXCL
+		if inPlace {
+			flags = os.O_WRONLY | os.O_TRUNC
+		}
+		f, err := x.root.OpenFile(name, flags, 0o600)
 		if err != nil {
 			return fmt.Errorf("Cannot open: %w", rootErr(err))
 		}
