@@ -69,3 +69,23 @@ func Size(n uint64, f Format) string {
 	}
 	return fmt.Sprintf("%.0f%s", v, f.Units[i])
 }
+
+// NetTools is ifconfig's size of net-tools, "12.3 MiB": always tenths, truncated, by powers of
+// 1024, with a space before the unit (0.0 B, 1.1 KiB, 662.2 MiB); a unit is taken only above it.
+func NetTools(n uint64) string {
+	units := []struct {
+		size uint64
+		name string
+	}{{1 << 60, "EiB"}, {1 << 50, "PiB"}, {1 << 40, "TiB"}, {1 << 30, "GiB"}, {1 << 20, "MiB"}, {1 << 10, "KiB"}}
+	short, unit := n*10, "B"
+	for _, u := range units {
+		if n > u.size {
+			short, unit = n*10/u.size, u.name
+			if u.name == "EiB" {
+				short = n / (u.size / 10)
+			}
+			break
+		}
+	}
+	return fmt.Sprintf("%d.%d %s", short/10, short%10, unit)
+}

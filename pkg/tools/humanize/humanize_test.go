@@ -10,3 +10,13 @@ func TestFreeHuman(t *testing.T) {
 		}
 	}
 }
+
+// TestNetTools: ifconfig's sizes of net-tools (moved from netx's ifconfig test).
+func TestNetTools(t *testing.T) {
+	if got := NetTools(1152); got != "1.1 KiB" {
+		t.Errorf("NetTools(1152) = %q", got)
+	}
+	if got := NetTools(694373891); got != "662.2 MiB" {
+		t.Errorf("NetTools(694373891) = %q", got)
+	}
+}

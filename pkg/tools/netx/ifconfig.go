@@ -18,6 +18,7 @@ import (
 	"unsafe"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/humanize"
 	"golang.org/x/sys/unix"
 )
 
@@ -358,25 +359,6 @@ var ifaceFlagNames = []struct {
 	{unix.IFF_MASTER, "MASTER"}, {unix.IFF_MULTICAST, "MULTICAST"}, {unix.IFF_DYNAMIC, "DYNAMIC"},
 }
 
-// humanBytes is net-tools' "(12.3 MiB)": tenths, by powers of 1024, truncated.
-func humanBytes(n uint64) string {
-	units := []struct {
-		size uint64
-		name string
-	}{{1 << 60, "EiB"}, {1 << 50, "PiB"}, {1 << 40, "TiB"}, {1 << 30, "GiB"}, {1 << 20, "MiB"}, {1 << 10, "KiB"}}
-	short, unit := n*10, "B"
-	for _, u := range units {
-		if n > u.size {
-			short, unit = n*10/u.size, u.name
-			if u.name == "EiB" {
-				short = n / (u.size / 10)
-			}
-			break
-		}
-	}
-	return fmt.Sprintf("%d.%d %s", short/10, short%10, unit)
-}
-
 func writeIfaceLong(w io.Writer, ifc *iface, v6 []inet6Addr) {
 	var names []string
 	for _, f := range ifaceFlagNames {
@@ -434,12 +416,12 @@ func writeIfaceLong(w io.Writer, ifc *iface, v6 []inet6Addr) {
 	fmt.Fprintf(w, "  (%s)\n", title)
 	if ifc.hasStats {
 		compress := ifc.hwType == unix.ARPHRD_CSLIP || ifc.hwType == unix.ARPHRD_CSLIP6
-		fmt.Fprintf(w, "        RX packets %d  bytes %d (%s)\n", ifc.rxPackets, ifc.rxBytes, humanBytes(ifc.rxBytes))
+		fmt.Fprintf(w, "        RX packets %d  bytes %d (%s)\n", ifc.rxPackets, ifc.rxBytes, humanize.NetTools(ifc.rxBytes))
 		if compress {
 			fmt.Fprintf(w, "        RX compressed:%d\n", ifc.rxCompressed)
 		}
 		fmt.Fprintf(w, "        RX errors %d  dropped %d  overruns %d  frame %d\n", ifc.rxErrs, ifc.rxDrop, ifc.rxFifo, ifc.rxFrame)
-		fmt.Fprintf(w, "        TX packets %d  bytes %d (%s)\n", ifc.txPacket, ifc.txBytes, humanBytes(ifc.txBytes))
+		fmt.Fprintf(w, "        TX packets %d  bytes %d (%s)\n", ifc.txPacket, ifc.txBytes, humanize.NetTools(ifc.txBytes))
 		if compress {
 			fmt.Fprintf(w, "        TX compressed %d\n", ifc.txCompressed)
 		}
