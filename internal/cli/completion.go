@@ -26,13 +26,23 @@ exec kubectl-ddebug __complete "$@"
 const completionTimeout = time.Second
 
 // addCompletion adds the completion command and the dynamic completions of the host face.
-func addCompletion(root *cobra.Command, streams Streams) {
+func addCompletion(root *cobra.Command, streams Streams, s *settings) {
 	root.AddCommand(newCompletionCommand(streams))
+	list := s.listTargets
+	if list == nil {
+		list = func(ctx context.Context) target.Listing { return defaultResolver().List(ctx) }
+	}
 	for _, c := range root.Commands() {
 		if c.Name() == "exec" && c.ValidArgsFunction == nil {
-			c.ValidArgsFunction = completeExecTarget
+			c.ValidArgsFunction = completeExecTarget(list)
 		}
 	}
+}
+
+// withTargets has `exec <TAB>` complete the containers list lists instead of those of
+// every runtime.
+func withTargets(list func(context.Context) target.Listing) Option {
+	return func(s *settings) { s.listTargets = list }
 }
 
 func newCompletionCommand(streams Streams) *cobra.Command {
@@ -88,22 +98,21 @@ func binaryName(use string) string {
 	return strings.Fields(use)[0]
 }
 
-// completeExecTarget completes `ddebug exec <TAB>` with the running containers of every
-// runtime that answers: bare names where a name is one runtime's only, references
+// completeExecTarget completes `ddebug exec <TAB>` with the running containers list finds
+// (every runtime that answers): bare names where a name is one runtime's only, references
 // (podman://web, containerd://ns/id, k8s://ns/pod/container) after a scheme or where a
 // name is in several runtimes. It is silent on every error: no daemon, no permission on a
 // socket, a slow runtime (completionTimeout).
-func completeExecTarget(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-	if len(args) > 0 {
-		return nil, cobra.ShellCompDirectiveNoFileComp
+func completeExecTarget(list func(context.Context) target.Listing) cobra.CompletionFunc {
+	return func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		if len(args) > 0 {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		ctx, cancel := context.WithTimeout(cmd.Context(), completionTimeout)
+		defer cancel()
+		return execCandidates(list(ctx).Targets, toComplete), cobra.ShellCompDirectiveNoFileComp
 	}
-	ctx, cancel := context.WithTimeout(cmd.Context(), completionTimeout)
-	defer cancel()
-	return execCandidates(listTargets(ctx).Targets, toComplete), cobra.ShellCompDirectiveNoFileComp
 }
-
-// listTargets lists the containers of every runtime; tests replace it.
-var listTargets = func(ctx context.Context) target.Listing { return defaultResolver().List(ctx) }
 
 // execCandidates are the completions of word among ts.
 func execCandidates(ts []target.Target, word string) []string {

@@ -20,8 +20,14 @@ import (
 // runCLI runs the command line as name with args and returns its stdout.
 func runCLI(t *testing.T, name string, args ...string) string {
 	t.Helper()
+	return runCLIWith(t, nil, name, args...)
+}
+
+// runCLIWith runs the command line built with opts.
+func runCLIWith(t *testing.T, opts []Option, name string, args ...string) string {
+	t.Helper()
 	var out, errOut bytes.Buffer
-	root := NewRootCommand(name, Streams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
+	root := NewRootCommand(name, Streams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut}, opts...)
 	root.SetArgs(args)
 	if err := root.ExecuteContext(context.Background()); err != nil {
 		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, errOut.String())
@@ -32,7 +38,13 @@ func runCLI(t *testing.T, name string, args ...string) string {
 // completions runs cobra's hidden __complete and returns the candidates.
 func completions(t *testing.T, name string, args ...string) []string {
 	t.Helper()
-	out := runCLI(t, name, append([]string{"__complete"}, args...)...)
+	return completionsWith(t, nil, name, args...)
+}
+
+// completionsWith is completions of the command line built with opts.
+func completionsWith(t *testing.T, opts []Option, name string, args ...string) []string {
+	t.Helper()
+	out := runCLIWith(t, opts, name, append([]string{"__complete"}, args...)...)
 	var got []string
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
 		if strings.HasPrefix(line, ":") || line == "" {
@@ -120,16 +132,13 @@ func TestKubectlCompleteScript(t *testing.T) {
 	}
 }
 
-// stubTargets makes completion list ts.
-func stubTargets(t *testing.T, ts []target.Target) {
-	t.Helper()
-	old := listTargets
-	listTargets = func(context.Context) target.Listing { return target.Listing{Targets: ts} }
-	t.Cleanup(func() { listTargets = old })
+// stubTargets is the option that makes completion list ts.
+func stubTargets(ts []target.Target) []Option {
+	return []Option{withTargets(func(context.Context) target.Listing { return target.Listing{Targets: ts} })}
 }
 
 func TestCompleteExecTarget(t *testing.T) {
-	stubTargets(t, []target.Target{
+	opts := stubTargets([]target.Target{
 		{Runtime: "docker", Name: "web", PID: 10},
 		{Runtime: "docker", Name: "worker", PID: 11},
 		{Runtime: "podman", Name: "db", PID: 12},
@@ -152,7 +161,7 @@ func TestCompleteExecTarget(t *testing.T) {
 	}
 	for _, prog := range []string{"ddebug", "kubectl-ddebug"} {
 		for _, tt := range tests {
-			got := completions(t, prog, tt.args...)
+			got := completionsWith(t, opts, prog, tt.args...)
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("%s %v (-want +got):\n%s", prog, tt.args, diff)
 			}
@@ -189,15 +198,13 @@ func TestCompleteExecTargetRealDocker(t *testing.T) {
 	if len(want) == 0 {
 		want = nil
 	}
-	old := listTargets
-	listTargets = func(ctx context.Context) target.Listing {
+	opts := []Option{withTargets(func(ctx context.Context) target.Listing {
 		r := target.NewRegistry(docker.Scheme)
 		r.Register(docker.Resolver{})
 		r.BareSchemes = []string{docker.Scheme}
 		return r.List(ctx)
-	}
-	t.Cleanup(func() { listTargets = old })
-	if diff := cmp.Diff(want, completions(t, "ddebug", "exec", "")); diff != "" {
+	})}
+	if diff := cmp.Diff(want, completionsWith(t, opts, "ddebug", "exec", "")); diff != "" {
 		t.Errorf("exec <TAB> vs docker ps (-want +got):\n%s", diff)
 	}
 }

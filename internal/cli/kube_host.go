@@ -8,8 +8,8 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// settings has nothing to set in the host build: no Kubernetes face.
-type settings struct{}
+// faceSettings has nothing to set in the host build: no Kubernetes face.
+type faceSettings struct{}
 
 // addKubernetesFace, in the host build (tag ddebug_host: the `ddebug` binary, which leaves
 // the Kubernetes client out so that `ddebug exec` starts in a few milliseconds), points to

@@ -2,10 +2,10 @@
 
 package cli
 
-// settings are what the Options of NewRootCommand set: a function per command of the
-// Kubernetes face that gets its options once the command is built, before it runs. Tests
-// replace the seams there (NewDebugger, ResolvePod, ListPods, Now).
-type settings struct {
+// faceSettings are what the Options of NewRootCommand set in the Kubernetes face: a
+// function per command that gets its options once the command is built, before it runs.
+// Tests replace the seams there (NewDebugger, ResolvePod, ListPods, Now).
+type faceSettings struct {
 	kube func(*KubeOptions)
 	cp   func(*CpOptions)
 	fan  func(*FanOptions)

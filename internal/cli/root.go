@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/target"
 )
 
 // ExitFailure is ddebug's own exit status when it fails before or around the session (as
@@ -52,8 +54,16 @@ func progName(name string) string {
 }
 
 // Option adjusts the command tree NewRootCommand builds. Tests reach the options of a
-// command through one (kube_options.go), before the command runs; the program passes none.
+// command through one (kube_options.go, withTargets), before the command runs; the program
+// passes none.
 type Option func(*settings)
+
+// settings are what the Options set.
+type settings struct {
+	faceSettings
+	// listTargets lists the containers `exec <TAB>` completes; nil: every runtime's.
+	listTargets func(context.Context) target.Listing
+}
 
 // NewRootCommand builds the command tree. Called as kubectl-ddebug (kubectl ddebug) the
 // root is the Kubernetes face; exec, version and tool are subcommands in every case.
@@ -74,7 +84,7 @@ func NewRootCommand(name string, streams Streams, opts ...Option) *cobra.Command
 	root.CompletionOptions.HiddenDefaultCmd = true
 	addKubernetesFace(root, streams, &s)
 	root.AddCommand(newExecCommand(streams), newPsCommand(streams), newVersionCommand(streams), newToolCommand(streams))
-	addCompletion(root, streams)
+	addCompletion(root, streams, &s)
 	handOffWhatLeanLacks(root)
 	return root
 }
