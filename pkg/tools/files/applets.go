@@ -7,6 +7,7 @@ import "github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 var Applets = []*tools.Applet{
 	&Basename,
 	&Cat,
+	&Chgrp,
 	&Chmod,
 	&Chown,
 	&Cp,

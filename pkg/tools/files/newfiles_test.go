@@ -175,3 +175,36 @@ func TestMktemp(t *testing.T) {
 		t.Run(strings.Join(args, " "), func(t *testing.T) { goldenTree(t, "coreutils", nil, args...) })
 	}
 }
+
+// TestChgrpGolden compares chgrp with GNU chgrp: groups by number and by name, -v -c -f
+// -R -h --reference, and the messages of missing files and groups. As root, the groups
+// really change (treeState does not see them: the verbose output and a stat do).
+func TestChgrpGolden(t *testing.T) {
+	t.Setenv("LC_ALL", "C")
+	files := map[string]string{"f": "x", "d/g": "y", "d/e/h": "z"}
+	cases := [][]string{
+		{"chgrp", "0", "f"}, {"chgrp", "-v", "0", "f", "d"}, {"chgrp", "-c", "0", "f"}, {"chgrp", "nosuchgroup", "f"}, {"chgrp", "0"},
+		{"chgrp"}, {"chgrp", "0", "nofile"}, {"chgrp", "-f", "0", "nofile"}, {"chgrp", "-v", "--reference=f", "d"},
+		{"chgrp", "--reference=nofile", "f"}, {"chgrp", "-Rv", "root", "d"},
+	}
+	if os.Geteuid() == 0 {
+		cases = append(cases, []string{"chgrp", "-v", "1", "f", "d"}, []string{"chgrp", "-Rc", "2", "d"}, []string{"chgrp", "-hv", "daemon", "f"},
+			[]string{"chgrp", "-c", "1", "f", "nofile", "d"})
+	}
+	for _, args := range cases {
+		t.Run(strings.Join(args, " "), func(t *testing.T) { goldenTree(t, "coreutils", files, args...) })
+	}
+	if os.Geteuid() == 0 {
+		dir := t.TempDir()
+		writeFiles(t, dir, files)
+		if _, stderr, code := run(t, dir, "", "chgrp", "-R", "3", "d"); code != 0 {
+			t.Fatalf("chgrp -R 3 d: %d %s", code, stderr)
+		}
+		for _, p := range []string{"d", "d/g", "d/e", "d/e/h"} {
+			fi, _ := os.Stat(filepath.Join(dir, p))
+			if fi.Sys().(*syscall.Stat_t).Gid != 3 {
+				t.Errorf("chgrp -R 3 d left %s in group %d", p, fi.Sys().(*syscall.Stat_t).Gid)
+			}
+		}
+	}
+}
