@@ -9,6 +9,7 @@ import "github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 var Applets = []*tools.Applet{
 	&Caps,
 	&Cgroup,
+	&Chroot,
 	&Date,
 	&Dmesg,
 	&Env,
@@ -41,6 +42,7 @@ var Applets = []*tools.Applet{
 	&Top,
 	&TTY,
 	&Ulimit,
+	&Umount,
 	&Uname,
 	&Uptime,
 	&W,
