@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -68,6 +69,10 @@ func flowBuiltin(name string) flowBuiltinFunc {
 	switch name {
 	case "shift":
 		return builtinShift
+	case "trap":
+		return builtinTrap
+	case "runTraps", "trapPoint":
+		return builtinRunTraps // reachable only through internalPrefix
 	}
 	return nil
 }
@@ -75,12 +80,19 @@ func flowBuiltin(name string) flowBuiltinFunc {
 // call rewrites the names of the builtins the shell implements itself so that the
 // interpreter hands them to execMiddleware instead of failing with "unsupported builtin".
 func (s *Shell) call(ctx context.Context, args []string) ([]string, error) {
+	if st, in := s.traps.trapStatus(); in && len(args) == 1 && (args[0] == "exit" || args[0] == "return") {
+		// in a trap action, a bare exit or return uses $? as it was when the action started
+		args = append(args, strconv.Itoa(st))
+	}
+	if s.traps.hasPending() && s.isMain(interp.HandlerCtx(ctx)) {
+		return append([]string{internalPrefix + "runTraps"}, args...), nil
+	}
 	if args[0] == "exec" && len(args) > 1 && !strings.HasPrefix(args[1], "-") {
 		// the interpreter's exec runs the command through execMiddleware, which is told
 		// that it is exec's (for its error messages)
 		return append([]string{"exec", internalPrefix + "execCmd"}, args[1:]...), nil
 	}
-	if flowBuiltin(args[0]) != nil {
+	if flowBuiltin(args[0]) != nil && args[0] != "runTraps" && args[0] != "trapPoint" {
 		return append([]string{internalPrefix + args[0]}, args[1:]...), nil
 	}
 	if builtin(args[0]) != nil && args[0] != "bgStmt" && args[0] != "execCmd" {
@@ -225,7 +237,7 @@ func (s *Shell) runProgram(ctx context.Context, env *tools.Env, args []string, d
 			// In an interactive shell the terminal has already sent SIGINT to the
 			// foreground process group, which holds the child; anywhere else (a script
 			// being cancelled, a background job being killed) the shell sends it.
-			if job != nil || !s.ttySignal {
+			if (job != nil && !job.wasSignaled()) || (job == nil && !s.ttySignal) {
 				cmd.Process.Signal(os.Interrupt)
 			}
 		case <-done:
@@ -235,7 +247,32 @@ func (s *Shell) runProgram(ctx context.Context, env *tools.Env, args []string, d
 	if err != nil && ctxErr(err) {
 		return 130
 	}
+	if job == nil {
+		reportKilled(env, err)
+	}
 	return tools.ExitStatus(err, env, args[0])
+}
+
+// reportKilled says what signal killed a foreground program, as ash does ("Hangup",
+// "Killed", "Segmentation fault (core dumped)"); not for SIGINT and SIGPIPE, which a
+// user or a pipeline sent on purpose.
+func reportKilled(env *tools.Env, err error) {
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) {
+		return
+	}
+	ws, ok := ee.Sys().(syscall.WaitStatus)
+	if !ok || !ws.Signaled() || ws.Signal() == syscall.SIGINT || ws.Signal() == syscall.SIGPIPE {
+		return
+	}
+	msg := ws.Signal().String()
+	if msg != "" && msg[0] >= 'a' && msg[0] <= 'z' {
+		msg = string(msg[0]-'a'+'A') + msg[1:]
+	}
+	if ws.CoreDump() {
+		msg += " (core dumped)"
+	}
+	fmt.Fprintln(env.Stderr, msg)
 }
 
 // shellInterpreters are the #! lines that the toolbox shell runs itself when the kernel
@@ -284,6 +321,7 @@ func (s *Shell) runShellScript(ctx context.Context, env *tools.Env, path string,
 // prepare rewrites a parsed program before it runs: statements ending in '&' become
 // jobs of this shell (with real PIDs), and $! names the last one.
 func (s *Shell) prepare(node syntax.Node) {
+	s.addTrapPoints(node)
 	syntax.Walk(node, func(n syntax.Node) bool {
 		switch n := n.(type) {
 		case *syntax.Subshell, *syntax.CmdSubst, *syntax.ProcSubst:

@@ -32,6 +32,7 @@ type job struct {
 	once     sync.Once
 	status   int
 	reported bool
+	signaled bool // kill sent its processes a signal: cancelling it must not add SIGINT
 }
 
 type jobKey struct{}
@@ -40,6 +41,20 @@ type jobKey struct{}
 func jobOf(ctx context.Context) *job {
 	j, _ := ctx.Value(jobKey{}).(*job)
 	return j
+}
+
+// cancelSignaled cancels the applets of a job whose processes kill has just signalled.
+func (j *job) cancelSignaled() {
+	j.mu.Lock()
+	j.signaled = true
+	j.mu.Unlock()
+	j.cancel()
+}
+
+func (j *job) wasSignaled() bool {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.signaled
 }
 
 func (j *job) markStarted() { j.once.Do(func() { close(j.started) }) }
@@ -100,7 +115,7 @@ func (j *job) signal(sig syscall.Signal) error {
 	}
 	switch sig {
 	case syscall.SIGINT, syscall.SIGTERM, syscall.SIGKILL, syscall.SIGHUP:
-		j.cancel()
+		j.cancelSignaled()
 	}
 	return firstErr
 }
@@ -340,12 +355,19 @@ func builtinWait(ctx context.Context, s *Shell, hc interp.HandlerContext, env *t
 	if tools.WantsHelp(args) {
 		return tools.Usage(env, "wait [%N|PID]...\n\nWait for the given jobs (all without arguments) and return the status of the last one.")
 	}
+	// a trapped signal ends the wait of the main shell, with 128+N, and its action runs
+	var trapped <-chan struct{}
+	if s.isMain(hc) {
+		trapped = s.traps.waiter()
+	}
 	if len(args) == 1 {
 		for _, j := range s.jobs.list() {
 			select {
 			case <-j.done:
 			case <-ctx.Done():
 				return 130
+			case <-trapped:
+				return 128 + int(s.traps.lastPending())
 			}
 		}
 		// what the interpreter started itself (in subshells, process substitutions)
@@ -372,6 +394,8 @@ func builtinWait(ctx context.Context, s *Shell, hc interp.HandlerContext, env *t
 		case <-j.done:
 		case <-ctx.Done():
 			return 130
+		case <-trapped:
+			return 128 + int(s.traps.lastPending())
 		}
 		j.mu.Lock()
 		status = j.status
@@ -466,7 +490,7 @@ func builtinKill(_ context.Context, s *Shell, _ interp.HandlerContext, env *tool
 	for _, ref := range rest {
 		if strings.HasPrefix(ref, "%") {
 			j := s.jobs.find(ref)
-			if j == nil {
+			if j == nil || !j.running() {
 				env.Errorf("kill", "%s: no such job", ref)
 				status = 1
 				continue
@@ -492,10 +516,10 @@ func builtinKill(_ context.Context, s *Shell, _ interp.HandlerContext, env *tool
 			// A shell that signals itself dies before kill returns; the Go runtime delivers
 			// the signal on another thread, so wait for it rather than run on (and exit 0).
 			// A signal the shell catches (interactive SIGHUP/SIGTERM) ends the wait early.
-			waitForOwnSignal(sig)
+			s.waitForOwnSignal(sig)
 		}
 		if j := s.jobs.find(ref); j != nil && (sig == syscall.SIGINT || sig == syscall.SIGTERM || sig == syscall.SIGKILL || sig == syscall.SIGHUP) {
-			j.cancel() // the applets of the job too
+			j.cancelSignaled() // the applets of the job too
 		}
 	}
 	return status

@@ -38,7 +38,7 @@ mvdan.cc/sh, with every toolbox applet run in-process, in the same process as th
 
 How a command name is found:
   1. shell functions, then builtins (cd, export, read, test, echo, printf, kill, jobs, wait,
-     umask, ulimit, history, ...);
+     trap, getopts, umask, ulimit, history, ...);
   2. toolbox applets (see 'help'): they run in-process and WIN over a file of the same name
      on PATH, so 'ls' is always the toolbox ls, even when the target ships its own /bin/ls;
   3. files found on PATH (PATH unset: ` + tools.DefaultPath + `), exec'd as new processes.
@@ -50,6 +50,8 @@ PS1 if set. Keys: arrows, Home/End, Ctrl-A/E/B/F, Ctrl-U/K/W, Ctrl-L clears, Ctr
 history backwards, Tab completes applet names and paths, Ctrl-C cancels the running command
 or the line, Ctrl-D on an empty line exits. History is kept in memory only (nothing is
 written to the target's filesystem).
+Traps: 'trap ACTION SIGNAL...' (EXIT, ERR, or a signal name or number); a trapped signal's
+action runs before the next command of the main shell, or ends a 'wait' with 128+N.
 Jobs: 'cmd &' starts a job; 'jobs -l' lists them with their real PIDs, 'kill %N' or
 'kill PID' signals, 'wait [%N|PID]' waits; $! is the last job's PID (or %N when the job
 runs only applets).`
@@ -216,6 +218,7 @@ type Shell struct {
 	ttySignal  bool // SIGINT reaches foreground children from the terminal
 
 	getopts getoptsState
+	traps   *trapTable
 }
 
 // internal command names that the call handler rewrites builtins to; the NUL byte keeps
@@ -224,7 +227,7 @@ const internalPrefix = "\x00ddebug:"
 
 // New builds a shell over env's streams, directory and environment.
 func New(env *tools.Env, o Options) (*Shell, error) {
-	s := &Shell{env: env, opts: o, jobs: newJobTable(), bgStmts: map[int]*syntax.Stmt{}, hist: &history{}, termFd: -1}
+	s := &Shell{env: env, opts: o, jobs: newJobTable(), bgStmts: map[int]*syntax.Stmt{}, hist: &history{}, termFd: -1, traps: newTrapTable(!o.Interactive)}
 	// One *os.File for the commands (programs inherit it) and for reading the script
 	// itself (sh -s), so that neither takes input meant for the other.
 	switch in := env.Stdin.(type) {
@@ -268,6 +271,7 @@ func New(env *tools.Env, o Options) (*Shell, error) {
 // as when a terminal closes): a debugging session leaves nothing running behind it. A
 // script's background programs keep running after it, as with any POSIX shell.
 func (s *Shell) Close() {
+	s.traps.close()
 	if s.opts.Interactive {
 		s.jobs.hangup()
 	}

@@ -117,6 +117,19 @@ for n in f1 f2 f3 ga gb; do read l < "$n"; printf '%s ' "$l"; done`, want: "j1 j
 		{name: "kill -l", script: "kill -l 143; kill -l 9", want: "TERM\nKILL\n"},
 		{name: "ulimit -n", script: "ulimit -n", want: "{nofile}\n"},
 		{name: "trap on exit", script: `trap 'echo bye' EXIT; echo hi`, want: "hi\nbye\n"},
+		{name: "trap on a signal runs before the next command, $? kept", script: `trap 'echo caught; false' USR1; kill -USR1 $$; echo "after $?"; trap - USR1`,
+			want: "caught\nafter 0\n"},
+		{name: "trap lists as ash does", script: `trap 'echo a' EXIT USR2; trap '' QUIT; trap; trap - EXIT USR2 QUIT; trap`,
+			want: "trap -- 'echo a' EXIT\ntrap -- '' QUIT\ntrap -- 'echo a' USR2\n"},
+		{name: "trap on a bad signal", script: `trap x NOSUCH; echo $?`, want: "1\n", wantErr: `^sh: trap: line 0: NOSUCH: invalid signal specification\n$`},
+		{name: "a trapped signal ends wait", script: `trap 'echo got' USR1; sleep 3 & (sleep 0.2; kill -USR1 $$) & wait %1; echo "wait: $?"; trap - USR1`,
+			want: "got\nwait: 138\n"},
+		{name: "return in a trap returns from the function", script: `trap 'return' USR1; f() { kill -USR1 $$; echo not reached; }; f; echo "f: $?"; trap - USR1`,
+			want: "f: 0\n"},
+		{name: "getopts as ash", script: `set -- -a -x -b; while getopts ab o 2>&1; do echo "$o"; done; echo "end $OPTIND"`,
+			want: "a\nIllegal option -x\n?\nb\nend 4\n"},
+		{name: "shift past $#", script: `set -- a b; shift 3; echo "$? $#"`, want: "1 2\n"},
+		{name: "exec of a missing program", script: `exec /nonexistent`, status: 127, wantErr: `^sh: exec: line 0: /nonexistent: not found\n$`},
 	}
 	var rl syscall.Rlimit
 	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &rl); err != nil {
