@@ -20,5 +20,6 @@ var Applets = []*tools.Applet{
 	&Ss,
 	&Sysctl,
 	&Tcpdump,
+	&Traceroute,
 	&Wget,
 }

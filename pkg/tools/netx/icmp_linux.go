@@ -211,7 +211,6 @@ var errWaitOver = errors.New("wait over")
 
 // Recv waits until deadline for one ICMP message.
 func (s *icmpSocket) Recv(deadline time.Time) (icmpPacket, error) {
-	buf, oob := make([]byte, 65536), make([]byte, 256)
 	for {
 		left := time.Until(deadline)
 		if left <= 0 {
@@ -225,46 +224,104 @@ func (s *icmpSocket) Recv(deadline time.Time) (icmpPacket, error) {
 		if fds[1].Revents != 0 {
 			return icmpPacket{}, errWaitOver
 		}
-		if fds[0].Revents == 0 {
+		if fds[0].Revents&unix.POLLIN == 0 {
 			continue
 		}
-		n, oobn, _, from, err := unix.Recvmsg(s.fd, buf, oob, unix.MSG_DONTWAIT)
-		if err == unix.EAGAIN || err == unix.EINTR {
-			continue
-		}
+		p, ok, err := s.read()
 		if err != nil {
-			return icmpPacket{}, fmt.Errorf("recvmsg: %w", err)
+			return icmpPacket{}, err
 		}
-		p := icmpPacket{ttl: -1, at: time.Now(), msg: buf[:n]}
-		switch a := from.(type) {
-		case *unix.SockaddrInet4:
-			p.from = net.IP(append([]byte(nil), a.Addr[:]...))
-		case *unix.SockaddrInet6:
-			p.from = net.IP(append([]byte(nil), a.Addr[:]...))
+		if ok {
+			return p, nil
 		}
-		if s.raw && !s.v6 { // an IPv4 raw socket reads the IP header too
-			if n < 20 || int(buf[0]&0x0f)*4 > n {
-				continue
-			}
-			p.ttl = int(buf[8])
-			p.msg = buf[int(buf[0]&0x0f)*4 : n]
+	}
+}
+
+// read reads one ICMP message without waiting; ok is false when there was none to read.
+func (s *icmpSocket) read() (icmpPacket, bool, error) {
+	buf, oob := make([]byte, 65536), make([]byte, 256)
+	n, oobn, _, from, err := unix.Recvmsg(s.fd, buf, oob, unix.MSG_DONTWAIT)
+	if err == unix.EAGAIN || err == unix.EINTR {
+		return icmpPacket{}, false, nil
+	}
+	if err != nil {
+		return icmpPacket{}, false, fmt.Errorf("recvmsg: %w", err)
+	}
+	p := icmpPacket{ttl: -1, at: time.Now(), msg: buf[:n], from: sockaddrIP(from)}
+	if s.raw && !s.v6 { // an IPv4 raw socket reads the IP header too
+		if n < 20 || int(buf[0]&0x0f)*4 > n {
+			return icmpPacket{}, false, nil
 		}
-		if cmsgs, err := unix.ParseSocketControlMessage(oob[:oobn]); err == nil {
-			for _, c := range cmsgs {
-				if (c.Header.Level == unix.IPPROTO_IP && c.Header.Type == unix.IP_TTL) ||
-					(c.Header.Level == unix.IPPROTO_IPV6 && c.Header.Type == unix.IPV6_HOPLIMIT) {
-					if len(c.Data) >= 4 {
-						p.ttl = int(binary.NativeEndian.Uint32(c.Data))
-					}
+		p.ttl = int(buf[8])
+		p.msg = buf[int(buf[0]&0x0f)*4 : n]
+	}
+	if cmsgs, err := unix.ParseSocketControlMessage(oob[:oobn]); err == nil {
+		for _, c := range cmsgs {
+			if (c.Header.Level == unix.IPPROTO_IP && c.Header.Type == unix.IP_TTL) ||
+				(c.Header.Level == unix.IPPROTO_IPV6 && c.Header.Type == unix.IPV6_HOPLIMIT) {
+				if len(c.Data) >= 4 {
+					p.ttl = int(binary.NativeEndian.Uint32(c.Data))
 				}
 			}
 		}
-		if len(p.msg) < 8 {
+	}
+	if len(p.msg) < 8 {
+		return icmpPacket{}, false, nil
+	}
+	return p, true, nil
+}
+
+// sockaddrIP is the address of an IPv4 or IPv6 socket address, else nil.
+func sockaddrIP(sa unix.Sockaddr) net.IP {
+	switch a := sa.(type) {
+	case *unix.SockaddrInet4:
+		return net.IP(append([]byte(nil), a.Addr[:]...))
+	case *unix.SockaddrInet6:
+		return net.IP(append([]byte(nil), a.Addr[:]...))
+	}
+	return nil
+}
+
+// queuedError is an ICMP error the kernel queued on a socket with IP_RECVERR: who sent it,
+// its type and code, and the payload of the packet of ours it answers.
+type queuedError struct {
+	from      net.IP
+	typ, code byte
+	payload   []byte
+	at        time.Time
+}
+
+// readErrQueue reads one queued ICMP error of fd without waiting; ok is false when none.
+func readErrQueue(fd int) (queuedError, bool) {
+	buf, oob := make([]byte, 2048), make([]byte, 512)
+	n, oobn, _, _, err := unix.Recvmsg(fd, buf, oob, unix.MSG_ERRQUEUE|unix.MSG_DONTWAIT)
+	if err != nil {
+		return queuedError{}, false
+	}
+	cmsgs, err := unix.ParseSocketControlMessage(oob[:oobn])
+	if err != nil {
+		return queuedError{}, false
+	}
+	for _, c := range cmsgs {
+		if !(c.Header.Level == unix.IPPROTO_IP && c.Header.Type == unix.IP_RECVERR) &&
+			!(c.Header.Level == unix.IPPROTO_IPV6 && c.Header.Type == unix.IPV6_RECVERR) {
 			continue
 		}
-		p.msg = append([]byte(nil), p.msg...)
-		return p, nil
+		d := c.Data
+		if len(d) < 16 || (d[4] != unix.SO_EE_ORIGIN_ICMP && d[4] != unix.SO_EE_ORIGIN_ICMP6) {
+			continue
+		}
+		q := queuedError{typ: d[5], code: d[6], payload: buf[:n], at: time.Now()}
+		sa := d[16:]
+		switch {
+		case len(sa) >= 8 && binary.NativeEndian.Uint16(sa) == unix.AF_INET:
+			q.from = net.IP(append([]byte(nil), sa[4:8]...))
+		case len(sa) >= 24 && binary.NativeEndian.Uint16(sa) == unix.AF_INET6:
+			q.from = net.IP(append([]byte(nil), sa[8:24]...))
+		}
+		return q, true
 	}
+	return queuedError{}, false
 }
 
 // icmpQuoted returns the IP packet an ICMP error quotes (after its 8-byte header) without
