@@ -55,6 +55,10 @@ func runLess(ctx context.Context, env *tools.Env, args []string) int {
 	if !ok || !tools.IsTerminal(out) {
 		return runCat(ctx, env, append([]string{"cat"}, ops...))
 	}
+	if in, ok := env.Stdin.(*os.File); ok && len(ops) == 1 && ops[0] == "-" && tools.IsTerminal(in) {
+		env.Errorf("less", "missing filename (less --help)")
+		return 1
+	}
 	var views []*lessView
 	status := 0
 	for _, op := range ops {

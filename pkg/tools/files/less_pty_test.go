@@ -122,3 +122,12 @@ func TestLessNotTerminal(t *testing.T) {
 		t.Errorf("less FILE | ... = %d %q, want the file", code, out)
 	}
 }
+
+// TestLessNoInput: less with neither a file nor piped input says so, as GNU less.
+func TestLessNoInput(t *testing.T) {
+	a := startFullScreen(t, "less")
+	waitScreen(t, a.out, "less: missing filename")
+	if st := a.status(); st != 1 {
+		t.Errorf("less on a terminal alone = %d, want 1", st)
+	}
+}
