@@ -13,5 +13,6 @@ var Applets = []*tools.Applet{
 	&Sha256sum,
 	&Sha512sum,
 	&Tar,
+	&Unzip,
 	&Zcat,
 }
