@@ -6,6 +6,9 @@ import "github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 // installs it, and a new applet (one file, named after it) adds its line here.
 var Applets = []*tools.Applet{
 	&Base64,
+	&Bunzip2,
+	&Bzcat,
+	&Bzip2,
 	&Gunzip,
 	&Gzip,
 	&Md5sum,
@@ -13,6 +16,9 @@ var Applets = []*tools.Applet{
 	&Sha256sum,
 	&Sha512sum,
 	&Tar,
+	&Unxz,
 	&Unzip,
+	&Xz,
+	&Xzcat,
 	&Zcat,
 }
