@@ -321,3 +321,37 @@ func hasLine(s, line string) bool {
 	}
 	return false
 }
+
+// TestExecNetworkTools runs ping, traceroute and tcpdump inside containers: root with
+// Docker's default capabilities (a raw ICMP socket, a packet socket), and a container
+// with none, where ping needs the namespace's ping_group_range to admit root's group.
+func TestExecNetworkTools(t *testing.T) {
+	out := mustDdebug(t, "exec", ctrScratch, "--", "ping", "-c1", "127.0.0.1")
+	if !strings.Contains(out, "64 bytes from 127.0.0.1: icmp_seq=1 ttl=64 time=") ||
+		!strings.Contains(out, "1 packets transmitted, 1 received, 0% packet loss") {
+		t.Errorf("ping -c1 127.0.0.1 in %s:\n%s", ctrScratch, out)
+	}
+	out = mustDdebug(t, "exec", ctrScratch, "--", "traceroute", "-n", "127.0.0.1")
+	if !regexp.MustCompile(`\n 1  127\.0\.0\.1  [0-9.]+ ms  [0-9.]+ ms  [0-9.]+ ms\n$`).MatchString(out) {
+		t.Errorf("traceroute -n 127.0.0.1 in %s:\n%s", ctrScratch, out)
+	}
+	out = mustDdebug(t, "exec", ctrScratch, "--", "sh", "-c",
+		"tcpdump -i lo -c 2 icmp 2>/dev/null & sleep 1; ping -c1 127.0.0.1 >/dev/null; wait")
+	if !strings.Contains(out, "IP 127.0.0.1 > 127.0.0.1: ICMP echo request, id ") || !strings.Contains(out, "ICMP echo reply") {
+		t.Errorf("tcpdump -i lo -c 2 icmp in %s:\n%s", ctrScratch, out)
+	}
+
+	groups := strings.Fields(mustDdebug(t, "exec", ctrReadonly, "--", "cat", "/proc/sys/net/ipv4/ping_group_range"))
+	r := ddebug(t, nil, "exec", ctrReadonly, "--", "ping", "-c1", "127.0.0.1")
+	if len(groups) == 2 && groups[0] == "0" { // Docker's default: every group may ping
+		if r.status != 0 || !strings.Contains(r.stdout, "1 packets transmitted, 1 received") {
+			t.Errorf("ping without capabilities, ping_group_range %v: exit %d\n%s%s", groups, r.status, r.stdout, r.stderr)
+		}
+	} else if r.status != 2 || !strings.Contains(r.stderr, "CAP_NET_RAW is missing") {
+		t.Errorf("ping without capabilities, ping_group_range %v: exit %d, want 2 and what is missing\n%s%s", groups, r.status, r.stdout, r.stderr)
+	}
+	r = ddebug(t, nil, "exec", ctrReadonly, "--", "tcpdump", "-i", "lo", "-c", "1")
+	if r.status != 1 || !strings.Contains(r.stderr, "tcpdump: capturing needs CAP_NET_RAW") {
+		t.Errorf("tcpdump without capabilities: exit %d, want 1 and what is missing\n%s%s", r.status, r.stdout, r.stderr)
+	}
+}
