@@ -180,7 +180,8 @@ func (o *ExecOptions) Run(ctx context.Context) error {
 	t, err := o.Resolve(rctx, o.Target)
 	cancel()
 	if err != nil {
-		return err
+		pre.Close() // never leave the store half written behind a hand-off
+		return resolveFailed(o.Target, err)
 	}
 	if o.Verbose {
 		fmt.Fprintf(o.streams.ErrOut, "ddebug: session program: %s, %s\n", from, pre.How())

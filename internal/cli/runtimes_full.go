@@ -28,3 +28,6 @@ var runtimes = []hostRuntime{
 
 // handOffWhatLeanLacks is the lean build's (runtimes_lean.go); this build has it all.
 func handOffWhatLeanLacks(*cobra.Command) {}
+
+// resolveFailed is the lean build's (runtimes_lean.go): here the error stands.
+func resolveFailed(_ string, err error) error { return err }

@@ -13,13 +13,17 @@ import (
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/target"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/target/docker"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/target/hostsockets"
 )
 
 // The lean build (tag ddebug_lean: the ddebug that make install puts in place) resolves
 // docker:// and pid:// itself and hands every other command line to the whole product:
 // the containerd and CRI clients (gRPC, protobuf) and the applets of `ddebug tool` cost
 // more to initialise than `ddebug exec` takes to enter a container, so the lean binary
-// links none of them. A bare name is handed off too: it is looked up in every runtime.
+// links none of them. A bare name is looked up in every runtime: the lean build asks Docker
+// itself when Docker's is the only runtime socket on the host (hostsockets.OnlyDocker),
+// and hands the name off when another runtime could hold it, or when Docker does not
+// have it running (the whole product words that error as it does for every runtime).
 var runtimes = []hostRuntime{
 	{docker.Resolver{}, false},
 	{target.PIDResolver{}, false},
@@ -42,10 +46,20 @@ func handOffWhatLeanLacks(root *cobra.Command) {
 	}
 }
 
-// leanResolves says whether ref names its runtime and the lean build has that runtime.
+// leanResolves says whether ref names its runtime and the lean build has that runtime, or
+// is a bare name that only Docker can hold here.
 func leanResolves(ref string) bool {
 	r, err := defaultResolver().Parse(ref)
-	return err == nil && r.Scheme != ""
+	return err == nil && (r.Scheme != "" || hostsockets.OnlyDocker())
+}
+
+// resolveFailed hands a bare name that Docker did not resolve to the whole product, whose
+// lookup in every runtime says what is wrong in its own words; it returns err otherwise.
+func resolveFailed(ref string, err error) error {
+	if r, perr := defaultResolver().Parse(ref); perr == nil && r.Scheme == "" {
+		return handOff()
+	}
+	return err
 }
 
 // newToolCommand, in the lean build, hands `ddebug tool` to the whole product, which holds

@@ -149,7 +149,8 @@ func TestNoInitInToolbox(t *testing.T) {
 
 // TestLeanHost: the ddebug that make install puts in place (cmd/ddebug, tags ddebug_host
 // ddebug_lean) starts about as fast as a Go hello world because it links only the command
-// line, the session code and the pid:// and docker:// resolvers: no other runtime's client,
+// line, the session code, the pid:// and docker:// resolvers and where the other runtimes
+// listen (hostsockets, to know whether a bare name is Docker's alone): no other runtime's client,
 // no Kubernetes, no applet, no net/http. What it lacks it hands to kubectl-ddebug.
 func TestLeanHost(t *testing.T) {
 	out, err := exec.Command("go", "list", "-deps", "-tags", "ddebug_host ddebug_lean", "-f", "{{.ImportPath}}", module+"/cmd/ddebug").CombinedOutput()
@@ -159,7 +160,7 @@ func TestLeanHost(t *testing.T) {
 	// pkg/nsenter/... is the session itself (stdlib and x/sys only, see TestImportRules).
 	allowed := []string{
 		module + "/cmd/ddebug", module + "/internal/cli", module + "/internal/sessionbin", module + "/internal/spelling",
-		module + "/pkg/nsenter", module + "/pkg/target", module + "/pkg/target/docker",
+		module + "/pkg/nsenter", module + "/pkg/target", module + "/pkg/target/docker", module + "/pkg/target/hostsockets",
 		"github.com/spf13/cobra", "github.com/spf13/pflag", "golang.org/x/sys/unix", "golang.org/x/term",
 	}
 	for _, d := range strings.Fields(string(out)) {

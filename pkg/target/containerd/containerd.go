@@ -18,10 +18,11 @@ import (
 	cerrdefs "github.com/containerd/errdefs"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/target"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/target/hostsockets"
 )
 
 // DefaultAddress is containerd's socket when $CONTAINERD_ADDRESS is unset.
-const DefaultAddress = "/run/containerd/containerd.sock"
+const DefaultAddress = hostsockets.ContainerdDefault
 
 // DefaultNamespace is the namespace of ctr and of references without one.
 const DefaultNamespace = "default"
@@ -68,10 +69,7 @@ func (r Resolver) address() string {
 	if r.Address != "" {
 		return r.Address
 	}
-	if a := os.Getenv("CONTAINERD_ADDRESS"); a != "" {
-		return strings.TrimPrefix(a, "unix://")
-	}
-	return DefaultAddress
+	return hostsockets.Containerd()
 }
 
 func (r Resolver) namespace() string {

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"sort"
 	"strings"
 
@@ -16,11 +15,12 @@ import (
 	runtimeapi "k8s.io/cri-api/pkg/apis/runtime/v1"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/target"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/target/hostsockets"
 )
 
 // DefaultEndpoints are the sockets tried in order when $CONTAINER_RUNTIME_ENDPOINT is
 // unset: containerd, CRI-O, cri-dockerd.
-var DefaultEndpoints = []string{"/run/containerd/containerd.sock", "/run/crio/crio.sock", "/run/cri-dockerd.sock"}
+var DefaultEndpoints = hostsockets.CRIDefaults
 
 // Labels the kubelet puts on every container it creates.
 const (
@@ -82,11 +82,7 @@ func (PodResolver) Parse(name string) (target.Reference, error) {
 func (r Resolver) endpoints() []string {
 	eps := r.Endpoints
 	if eps == nil {
-		if e := os.Getenv("CONTAINER_RUNTIME_ENDPOINT"); e != "" {
-			eps = []string{e}
-		} else {
-			eps = DefaultEndpoints
-		}
+		return hostsockets.CRI()
 	}
 	out := make([]string, len(eps))
 	for i, e := range eps {

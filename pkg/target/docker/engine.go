@@ -13,10 +13,12 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/target/hostsockets"
 )
 
 // DefaultHost is the Docker Engine's socket when $DOCKER_HOST is unset.
-const DefaultHost = "unix:///var/run/docker.sock"
+const DefaultHost = "unix://" + hostsockets.DockerDefault
 
 // engine speaks the few Engine API requests a resolver makes: HTTP/1.1 GETs, one per
 // connection, over the daemon's unix socket (or a plain tcp:// DOCKER_HOST). It is written

@@ -11,17 +11,17 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/target"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/target/hostsockets"
 )
 
 // RootfulSocket is the socket of the system-wide Podman service.
-const RootfulSocket = "/run/podman/podman.sock"
+const RootfulSocket = hostsockets.PodmanRootful
 
 // apiPrefix is the libpod API path prefix; Podman serves every version under any prefix.
 const apiPrefix = "/v4.0.0/libpod"
@@ -152,17 +152,7 @@ func socketUID(socket string) int {
 func (r Resolver) sockets() []string {
 	socks := r.Sockets
 	if socks == nil {
-		if h := os.Getenv("CONTAINER_HOST"); h != "" {
-			socks = []string{h}
-		} else {
-			socks = []string{RootfulSocket}
-			if x := os.Getenv("XDG_RUNTIME_DIR"); x != "" {
-				socks = append(socks, filepath.Join(x, "podman", "podman.sock"))
-			}
-			if u := os.Getenv("SUDO_UID"); u != "" && u != "0" {
-				socks = append(socks, "/run/user/"+u+"/podman/podman.sock")
-			}
-		}
+		return hostsockets.Podman()
 	}
 	var out []string
 	seen := map[string]bool{}
