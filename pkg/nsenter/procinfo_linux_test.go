@@ -186,3 +186,20 @@ func TestWithStartEnv(t *testing.T) {
 		t.Errorf("the target's own GOMAXPROCS: env %q, names %q, want it alone and nothing added", env, names)
 	}
 }
+
+// TestSignalNotice: a session's death by a signal is said in one line, but for the
+// user's Ctrl-C and a closed pipe.
+func TestSignalNotice(t *testing.T) {
+	for line, want := range map[string]string{
+		"signal 15": "the session was killed by signal 15 (terminated)",
+		"signal 11": "the session was killed by signal 11 (segmentation fault)",
+		"signal 2":  "",
+		"signal 13": "",
+		"":          "",
+		"ok":        "",
+	} {
+		if got := signalNotice(line); got != want {
+			t.Errorf("signalNotice(%q) = %q, want %q", line, got, want)
+		}
+	}
+}

@@ -153,6 +153,10 @@ func (s *stdio) proxy(ctx context.Context, session sessionProc, done <-chan wait
 				s.opts.Notice(fmt.Sprintf("the session did not end within %v of the hang-up: killed it and everything it started", terminateGrace))
 			case r.signal == fmt.Sprintf("signal %d", int(syscall.SIGKILL)):
 				s.opts.Notice("the session was killed by SIGKILL, not by ddebug" + killHint(syscall.SIGKILL))
+			default:
+				if msg := signalNotice(r.signal); msg != "" {
+					s.opts.Notice(msg)
+				}
 			}
 		}
 		if r.err != nil {
@@ -182,6 +186,22 @@ func (s *stdio) proxy(ctx context.Context, session sessionProc, done <-chan wait
 			}
 		}
 	}
+}
+
+// signalNotice is the line said when the session died of the signal its launcher reported
+// ("signal N"): as a shell says "Terminated" or "Segmentation fault", for every signal but
+// SIGINT (the user's own Ctrl-C) and SIGPIPE (a reader that went away), which a shell
+// leaves unsaid too.
+func signalNotice(line string) string {
+	var n int
+	if _, err := fmt.Sscanf(line, "signal %d", &n); err != nil || n <= 0 {
+		return ""
+	}
+	sig := syscall.Signal(n)
+	if sig == syscall.SIGINT || sig == syscall.SIGPIPE {
+		return ""
+	}
+	return fmt.Sprintf("the session was killed by signal %d (%v)", n, sig)
 }
 
 // terminate asks the session to end with a hang-up (it kills and reaps what it started,
