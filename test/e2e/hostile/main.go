@@ -107,13 +107,6 @@ func attack(pid int) {
 	} else {
 		report(pid, comm, "fds", err)
 	}
-	// Its memory: every readable mapping, searched for what the caller of the debugger had
-	// in its environment (the test sets DDEBUG_TEST_HOST_SECRET=hunter2-...).
-	if found, err := scanMemory(p); err == nil {
-		report(pid, comm, "mem", nil, found...)
-	} else {
-		report(pid, comm, "mem", err)
-	}
 	// Its capabilities, readable by anyone.
 	if b, err := os.ReadFile(p + "/status"); err == nil {
 		var caps []string
@@ -132,6 +125,15 @@ func attack(pid int) {
 		syscall.Wait4(pid, &ws, syscall.WALL, nil)
 		syscall.PtraceDetach(pid)
 		report(pid, comm, "ptrace", nil)
+	}
+	// Its memory, last: the slowest attack (on a loaded machine it may take longer than the
+	// session lives), so that the others meet every session first. Every readable mapping,
+	// searched for what the caller of the debugger had in its environment (the test sets
+	// DDEBUG_TEST_HOST_SECRET=hunter2-...).
+	if found, err := scanMemory(p); err == nil {
+		report(pid, comm, "mem", nil, found...)
+	} else {
+		report(pid, comm, "mem", err)
 	}
 }
 
