@@ -100,20 +100,48 @@ func builtinHelp(ctx context.Context, _ *Shell, _ interp.HandlerContext, env *to
 	return 0
 }
 
+// commandOptions reports whether a command line of 'command' has options (-p, -v, -V),
+// which builtinCommand handles; plain 'command NAME' is the interpreter's.
+func commandOptions(args []string) bool {
+	return len(args) > 1 && len(args[1]) > 1 && args[1][0] == '-' && strings.Trim(args[1][1:], "pvV") == ""
+}
+
 // builtinCommand handles 'command -p NAME ARGS': run the program NAME from PATH (or the
 // default PATH), never the applet of that name; and 'command -v/-V NAME', which know applets.
 func builtinCommand(ctx context.Context, s *Shell, hc interp.HandlerContext, env *tools.Env, args []string) int {
-	if args[1] == "-v" || args[1] == "-V" {
+	rest := args[1:]
+	var describe byte // 'v' or 'V'
+	defaultPath := false
+	for len(rest) > 0 && len(rest[0]) > 1 && rest[0][0] == '-' && strings.Trim(rest[0][1:], "pvV") == "" {
+		for _, c := range rest[0][1:] {
+			if c == 'p' {
+				defaultPath = true
+			} else {
+				describe = byte(c)
+			}
+		}
+		rest = rest[1:]
+	}
+	if describe != 0 && defaultPath {
+		// -p: files are looked for on the default PATH
+		e := *env
+		e.Environ = append(append([]string{}, env.Environ...), "PATH="+tools.DefaultPath)
+		env = &e
+	}
+	if len(rest) > 0 && rest[0] == "--" {
+		rest = rest[1:]
+	}
+	if describe != 0 {
 		status := 0
-		for _, name := range args[2:] {
+		for _, name := range rest {
 			kind, what := s.describe(env, name)
 			switch {
 			case kind == "":
 				status = 1
-				if args[1] == "-V" {
-					env.Errorf("command", "%s: not found", name)
+				if describe == 'V' {
+					fmt.Fprintf(env.Stderr, "%s: not found\n", name)
 				}
-			case args[1] == "-V":
+			case describe == 'V':
 				fmt.Fprintln(env.Stdout, name+" is "+what)
 			case kind == "file":
 				fmt.Fprintln(env.Stdout, what)
@@ -122,10 +150,6 @@ func builtinCommand(ctx context.Context, s *Shell, hc interp.HandlerContext, env
 			}
 		}
 		return status
-	}
-	rest := args[2:] // args[1] is -p
-	if len(rest) > 0 && rest[0] == "--" {
-		rest = rest[1:]
 	}
 	if len(rest) == 0 {
 		return 0

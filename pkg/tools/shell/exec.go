@@ -56,6 +56,8 @@ func builtin(name string) builtinFunc {
 		return builtinBgStmt // reachable only through internalPrefix
 	case "execCmd":
 		return builtinExecCmd // reachable only through internalPrefix
+	case "readOpts":
+		return builtinRead // reachable only through internalPrefix: read -n, -t, -d
 	}
 	return nil
 }
@@ -92,11 +94,29 @@ func (s *Shell) call(ctx context.Context, args []string) ([]string, error) {
 		// that it is exec's (for its error messages)
 		return append([]string{"exec", internalPrefix + "execCmd"}, args[1:]...), nil
 	}
+	if args[0] == "read" && wantsOwnRead(args) {
+		return append([]string{internalPrefix + "readOpts", "read"}, args[1:]...), nil
+	}
 	if flowBuiltin(args[0]) != nil && args[0] != "runTraps" && args[0] != "trapPoint" {
 		return append([]string{internalPrefix + args[0]}, args[1:]...), nil
 	}
-	if builtin(args[0]) != nil && args[0] != "bgStmt" && args[0] != "execCmd" {
-		if args[0] == "command" && (len(args) < 2 || (args[1] != "-p" && args[1] != "-v" && args[1] != "-V")) {
+	switch args[0] {
+	case "return":
+		if len(args) == 1 {
+			// a bare return returns $?, as in ash (the interpreter returns 0)
+			return append(args, strconv.Itoa(interp.HandlerCtx(ctx).LastExitStatus)), nil
+		}
+	case "export", "readonly", "local", "declare", "typeset":
+		// reached only when the name came from an expansion ($VAR NAME): the parser
+		// takes a literal one as a declaration, which eval gets it to be
+		words := []string{args[0]} // unquoted: a quoted name is no declaration
+		for _, a := range args[1:] {
+			words = append(words, quote(a))
+		}
+		return []string{"eval", strings.Join(words, " ")}, nil
+	}
+	if builtin(args[0]) != nil && args[0] != "bgStmt" && args[0] != "execCmd" && args[0] != "readOpts" {
+		if args[0] == "command" && !commandOptions(args) {
 			return args, nil // the interpreter's plain 'command NAME'
 		}
 		out := append([]string{internalPrefix + args[0]}, args[1:]...)
@@ -322,6 +342,7 @@ func (s *Shell) runShellScript(ctx context.Context, env *tools.Env, path string,
 // jobs of this shell (with real PIDs), and $! names the last one.
 func (s *Shell) prepare(node syntax.Node) {
 	s.addTrapPoints(node)
+	pipelineSubshells(node)
 	syntax.Walk(node, func(n syntax.Node) bool {
 		switch n := n.(type) {
 		case *syntax.Subshell, *syntax.CmdSubst, *syntax.ProcSubst:
@@ -356,6 +377,29 @@ func (s *Shell) prepare(node syntax.Node) {
 		if pe, ok := n.(*syntax.ParamExp); ok && pe.Param != nil && pe.Param.Value == "!" && pe.Index == nil {
 			pe.Param = &syntax.Lit{ValuePos: pe.Param.ValuePos, ValueEnd: pe.Param.ValueEnd, Value: lastBgVar}
 		}
+		return true
+	})
+}
+
+// pipelineSubshells makes the last command of each pipeline run in a subshell, as every
+// command of a pipeline does in ash: the interpreter runs it in the shell itself, where
+// 'exit' in 'a | exit 3' would end the script and 'x | read v' would set v.
+func pipelineSubshells(node syntax.Node) {
+	syntax.Walk(node, func(n syntax.Node) bool {
+		b, ok := n.(*syntax.BinaryCmd)
+		if !ok || (b.Op != syntax.Pipe && b.Op != syntax.PipeAll) {
+			return true
+		}
+		y := b.Y
+		switch c := y.Cmd.(type) {
+		case *syntax.Subshell:
+			return true
+		case *syntax.BinaryCmd:
+			if c.Op == syntax.Pipe || c.Op == syntax.PipeAll {
+				return true
+			}
+		}
+		b.Y = &syntax.Stmt{Position: y.Pos(), Cmd: &syntax.Subshell{Lparen: y.Pos(), Rparen: y.End(), Stmts: []*syntax.Stmt{y}}}
 		return true
 	})
 }

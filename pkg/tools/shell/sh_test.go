@@ -128,6 +128,12 @@ for n in f1 f2 f3 ga gb; do read l < "$n"; printf '%s ' "$l"; done`, want: "j1 j
 			want: "f: 0\n"},
 		{name: "getopts as ash", script: `set -- -a -x -b; while getopts ab o 2>&1; do echo "$o"; done; echo "end $OPTIND"`,
 			want: "a\nIllegal option -x\n?\nb\nend 4\n"},
+		{name: "read -n, -d, -t", script: `printf 'abcdef' | { read -n 3 a; read -d e b; echo "$a $b"; }; sleep 1 | { read -t 0.1 c; echo "$? <$c>"; }`,
+			want: "abc d\n142 <>\n"},
+		{name: "bare return returns $?", script: `f() { false; return; }; f; echo $?`, want: "1\n"},
+		{name: "export named by an expansion", script: `v=export; $v A=1; sh -c 'echo $A'`, want: "1\n"},
+		{name: "exit in a pipeline ends only its subshell", script: `echo x | exit 3; echo "after $?"`, want: "after 3\n"},
+		{name: "command -p -V looks on the default PATH", script: `command -p -V nosuch-cmd-xyz; echo $?`, want: "1\n", wantErr: `^nosuch-cmd-xyz: not found\n$`},
 		{name: "shift past $#", script: `set -- a b; shift 3; echo "$? $#"`, want: "1 2\n"},
 		{name: "exec of a missing program", script: `exec /nonexistent`, status: 127, wantErr: `^sh: exec: line 0: /nonexistent: not found\n$`},
 	}
