@@ -32,14 +32,14 @@ type codec struct {
 type codecMsg int
 
 const (
-	msgOpen       codecMsg = iota // cannot open the input
-	msgExists                     // the output exists
-	msgHasSuffix                  // compressing a file that has the suffix
-	msgNoSuffix                   // decompressing a file without it
-	msgNotFormat                  // not in this format
-	msgIsDir                      // a directory operand
-	msgWrite                      // writing failed
-	msgTestBad                    // -t of data not in this format
+	msgOpen      codecMsg = iota // cannot open the input
+	msgExists                    // the output exists
+	msgHasSuffix                 // compressing a file that has the suffix
+	msgNoSuffix                  // decompressing a file without it
+	msgNotFormat                 // not in this format
+	msgIsDir                     // a directory operand
+	msgWrite                     // writing failed
+	msgTestBad                   // -t of data not in this format
 )
 
 // errCodecFormat marks a stream that is not in the codec's format.
