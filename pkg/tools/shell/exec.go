@@ -343,6 +343,7 @@ func (s *Shell) runShellScript(ctx context.Context, env *tools.Env, path string,
 func (s *Shell) prepare(node syntax.Node) {
 	s.addTrapPoints(node)
 	pipelineSubshells(node)
+	highFdRedirects(node)
 	syntax.Walk(node, func(n syntax.Node) bool {
 		switch n := n.(type) {
 		case *syntax.Subshell, *syntax.CmdSubst, *syntax.ProcSubst:

@@ -257,6 +257,7 @@ func New(env *tools.Env, o Options) (*Shell, error) {
 		interp.Dir(env.Dir),
 		interp.Interactive(o.Interactive),
 		interp.CallHandler(s.call),
+		interp.OpenHandler(s.open),
 		interp.ExecHandlers(s.execMiddleware),
 		interp.Params(params...),
 	)
