@@ -349,15 +349,21 @@ func tarRead(ctx context.Context, env *tools.Env, o *tarOpts, ops []string, extr
 		defer root.Close()
 		x = &extractor{root: root, chown: os.Geteuid() == 0, overwrite: o.overwrite}
 	}
-	tr := tar.NewReader(in)
+	counted := &countingReader{r: in}
+	tr := tar.NewReader(counted)
 	st := 0
 	matched := make([]bool, len(ops))
-	for {
+	for first := true; ; first = false {
 		if err := ctx.Err(); err != nil {
 			env.Errorf("tar", "%v", err)
 			return 2
 		}
 		hdr, err := tr.Next()
+		if err == io.EOF && first && counted.n == 0 {
+			// An empty input is no archive (GNU tar); two zero blocks are an empty one.
+			env.Errorf("tar", "This does not look like a tar archive\ntar: Exiting with failure status due to previous errors")
+			return 2
+		}
 		if err == io.EOF {
 			break
 		}
@@ -658,4 +664,16 @@ func rootErr(err error) error {
 		return errors.New(tools.Reason(pe.Err))
 	}
 	return err
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
 }

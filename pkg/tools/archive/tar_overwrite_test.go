@@ -37,3 +37,15 @@ func TestTarOverwriteAndBzip2(t *testing.T) {
 		}
 	}
 }
+
+// TestTarEmptyInput: an empty input is not an archive (GNU tar 1.34's words and status);
+// two zero blocks are an empty one.
+func TestTarEmptyInput(t *testing.T) {
+	dir := t.TempDir()
+	if _, e, st := run(t, dir, "", "tar", "xf", "-"); st != 2 || e != "tar: This does not look like a tar archive\ntar: Exiting with failure status due to previous errors\n" {
+		t.Errorf("tar xf - of nothing: status %d, %q", st, e)
+	}
+	if _, e, st := run(t, dir, string(make([]byte, 1024)), "tar", "tf", "-"); st != 0 {
+		t.Errorf("tar tf - of two zero blocks: status %d, %q", st, e)
+	}
+}
