@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"compress/gzip"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -143,6 +145,11 @@ func gzipFile(env *tools.Env, op string, stdout io.Writer, toStdout, decompress,
 		flag = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
 	}
 	out, err := os.OpenFile(dst, flag, fi.Mode().Perm())
+	if errors.Is(err, fs.ErrExist) {
+		// GNU gzip's words, the name as the user gave it.
+		shown := op[:len(op)-len(filepath.Base(op))] + filepath.Base(dst)
+		return fmt.Errorf("%s already exists;\tnot overwritten", shown)
+	}
 	if err != nil {
 		return fmt.Errorf("%s: %s", dst, tools.Reason(err))
 	}
