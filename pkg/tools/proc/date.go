@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
@@ -93,14 +94,14 @@ func parseDate(v string, zone *time.Location, now time.Time) (time.Time, error) 
 	if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
 		return t, nil
 	}
-	if m := busyboxDigits.FindStringSubmatch(v); m != nil {
+	if m := busyboxDigits().FindStringSubmatch(v); m != nil {
 		return digitsDate(m[1], m[2], zone, now)
 	}
 	if strings.TrimSpace(v) == "" { // GNU: the beginning of today
 		n := now.In(zone)
 		return time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, zone), nil
 	}
-	m := dateForm.FindStringSubmatch(strings.TrimSpace(v))
+	m := dateForm().FindStringSubmatch(strings.TrimSpace(v))
 	if m == nil {
 		return time.Time{}, fmt.Errorf("unrecognised date %q", v)
 	}
@@ -147,11 +148,16 @@ func parseDate(v string, zone *time.Location, now time.Time) (time.Time, error) 
 	return time.Date(y, time.Month(mo), d, hh, mm, ss, ns, loc), nil
 }
 
+// The -d forms, compiled on first use: the toolbox builds nothing at start.
 var (
-	dateForm = regexp.MustCompile(`^(?:(\d{4})-(\d{1,2})-(\d{1,2})|(?:(\d{4})\.)?(\d{1,2})\.(\d{1,2})-)?` +
-		`(?:[ T]?(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:[.,](\d+))?)?)?` +
-		` ?(Z|z|UTC|GMT|[+-]\d{2}:?\d{2})?$`)
-	busyboxDigits = regexp.MustCompile(`^(\d{4}|\d{6}|\d{8}|\d{10}|\d{12})(?:\.(\d{2}))?$`)
+	dateForm = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(?:(\d{4})-(\d{1,2})-(\d{1,2})|(?:(\d{4})\.)?(\d{1,2})\.(\d{1,2})-)?` +
+			`(?:[ T]?(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:[.,](\d+))?)?)?` +
+			` ?(Z|z|UTC|GMT|[+-]\d{2}:?\d{2})?$`)
+	})
+	busyboxDigits = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(\d{4}|\d{6}|\d{8}|\d{10}|\d{12})(?:\.(\d{2}))?$`)
+	})
 )
 
 // digitsDate reads BusyBox's [[[[CC]YY]MM]DD]hhmm, with .ss.
