@@ -56,6 +56,12 @@ func runSum(ctx context.Context, env *tools.Env, args []string) int {
 	if rc >= 0 {
 		return rc
 	}
+	return sumFiles(ctx, env, name, newHash, ops, *check, *quiet, *status)
+}
+
+// sumFiles prints the sums of ops (stdin when none) or, with check, checks the lists
+// they are, as the *sum applets share it.
+func sumFiles(ctx context.Context, env *tools.Env, name string, newHash func() hash.Hash, ops []string, check, quiet, status bool) int {
 	if len(ops) == 0 {
 		ops = []string{"-"}
 	}
@@ -66,8 +72,8 @@ func runSum(ctx context.Context, env *tools.Env, args []string) int {
 		if ctx.Err() != nil {
 			return 1
 		}
-		if *check {
-			if checkSums(ctx, env, out, name, newHash, op, *quiet, *status) != 0 {
+		if check {
+			if checkSums(ctx, env, out, name, newHash, op, quiet, status) != 0 {
 				st = 1
 			}
 			continue
