@@ -20,6 +20,8 @@ var Applets = []*tools.Applet{
 	&Tar,
 	&Unxz,
 	&Unzip,
+	&Uudecode,
+	&Uuencode,
 	&Xz,
 	&Xzcat,
 	&Zcat,
