@@ -119,10 +119,11 @@ var allowedFD = regexp.MustCompile(`^\d+=(pipe:\[\d+\]|anon_inode:.*|/dev/pts/\d
 // TestHostileContainer runs sessions in a container whose PID 1 attacks every process that
 // appears beside it: with Docker's default capabilities, and with SYS_PTRACE, where the
 // kernel lets it read and attach the session and it must find nothing of the host. The
-// command session's child is held between its fork and its exec (see
-// DDEBUG_TEST_PAUSE_BEFORE_EXEC), so the attacker meets it in that instant for sure.
+// command session's child is held between its fork and its exec (a binary built with the
+// test hooks, testHooksDdebug), so the attacker meets it in that instant for sure.
 func TestHostileContainer(t *testing.T) {
 	secret := "DDEBUG_TEST_HOST_SECRET=hunter2-" + strconv.Itoa(os.Getpid())
+	hooked := testHooksDdebug(t)
 	for _, v := range []struct {
 		name   string
 		extra  []string
@@ -130,9 +131,9 @@ func TestHostileContainer(t *testing.T) {
 	}{{"default-caps", nil, false}, {"sys-ptrace", []string{"--cap-add", "SYS_PTRACE"}, true}} {
 		t.Run(v.name, func(t *testing.T) {
 			ctr := startHostile(t, "hostile-"+v.name, v.extra...)
-			before := fileSum(t, ddebugBin)
+			before, hookedBefore := fileSum(t, ddebugBin), fileSum(t, hooked)
 			// A command session and an interactive one, each living long enough to be attacked.
-			if r := ddebug(t, []string{secret, "DDEBUG_TEST_PAUSE_BEFORE_EXEC=1000"}, "exec", ctr, "--", "sleep", "1.5"); r.status != 0 {
+			if r := runDdebug(t, hooked, []string{secret, "DDEBUG_TEST_PAUSE_BEFORE_EXEC=1000"}, "exec", ctr, "--", "sleep", "1.5"); r.status != 0 {
 				logs, _ := exec.Command("docker", "logs", ctr).CombinedOutput()
 				t.Fatalf("session: exit %d: %s\nthe attacker's log:\n%s", r.status, r.stderr, tail(string(logs), 30))
 			}
@@ -142,7 +143,7 @@ func TestHostileContainer(t *testing.T) {
 			if st := c.wait(); st != 4 {
 				t.Errorf("interactive session exit %d, want 4", st)
 			}
-			if after := fileSum(t, ddebugBin); after != before {
+			if after := fileSum(t, ddebugBin); after != before || fileSum(t, hooked) != hookedBefore {
 				t.Fatal("the host's ddebug binary changed during the sessions (CVE-2019-5736)")
 			}
 			time.Sleep(100 * time.Millisecond)
@@ -336,4 +337,24 @@ func TestTargetStringsAreEscaped(t *testing.T) {
 	if bytes.Contains(c.out.Bytes(), []byte("\x1b]0;pwned")) {
 		t.Errorf("ddebug printed the target's escape sequence raw: %q", c.out.String())
 	}
+}
+
+// testHooksDdebug builds the binary under test again with the tag ddebug_testhooks: only
+// there does DDEBUG_TEST_PAUSE_BEFORE_EXEC hold a session's child between its fork and its
+// exec (internal/cli/testhooks.go); the binaries make and the releases build never read it.
+func testHooksDdebug(t *testing.T) string {
+	t.Helper()
+	// With DDEBUG_E2E_BIN, the binary make builds as bin/ddebug (the session binaries
+	// embedded); else beside the toolbox the harness built.
+	tags, bin := "ddebug_embed ddebug_host ddebug_testhooks", filepath.Join(t.TempDir(), "ddebug")
+	if os.Getenv("DDEBUG_E2E_BIN") == "" {
+		tags, bin = "ddebug_testhooks", filepath.Join(filepath.Dir(ddebugBin), "ddebug-testhooks")
+	}
+	cmd := exec.Command("go", "build", "-tags", tags, "-o", bin, "./cmd/kubectl-ddebug")
+	cmd.Dir = repoRoot
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build -tags %q: %v\n%s", tags, err, out)
+	}
+	return bin
 }

@@ -140,9 +140,15 @@ type result struct {
 // ddebug runs the binary under test with args and extra environment, stdin empty.
 func ddebug(t *testing.T, env []string, args ...string) result {
 	t.Helper()
+	return runDdebug(t, ddebugBin, env, args...)
+}
+
+// runDdebug is ddebug with the binary bin.
+func runDdebug(t *testing.T, bin string, env []string, args ...string) result {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, ddebugBin, args...)
+	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Env = append(os.Environ(), env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
