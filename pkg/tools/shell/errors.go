@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"strings"
 	"syscall"
 
 	"mvdan.cc/sh/v3/interp"
+	"mvdan.cc/sh/v3/syntax"
 )
 
 // where is the start of an error message about the command at hc, in ash's form:
@@ -62,4 +64,22 @@ func strerror(errno syscall.Errno) string {
 		t = string(t[0]-'a'+'A') + t[1:]
 	}
 	return t
+}
+
+// syntaxError says what is wrong with a script that does not parse, in ash's form:
+// "$0: line N: syntax error: unexpected ")"".
+func (s *Shell) syntaxError(err error) string {
+	var pe syntax.ParseError
+	if !errors.As(err, &pe) {
+		return "sh: " + err.Error()
+	}
+	msg := pe.Text
+	switch {
+	case strings.Contains(msg, "without closing quote"):
+		msg = "unterminated quoted string"
+	case strings.HasPrefix(msg, "`") && strings.Contains(msg, "` can only be used"):
+		tok, _, _ := strings.Cut(msg[1:], "`")
+		msg = fmt.Sprintf("unexpected %q", tok)
+	}
+	return s.whereLine(int(pe.Pos.Line())) + "syntax error: " + msg
 }

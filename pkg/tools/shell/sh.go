@@ -285,7 +285,7 @@ func (s *Shell) Close() {
 func (s *Shell) RunScript(ctx context.Context, r io.Reader, name string) int {
 	prog, err := syntax.NewParser().Parse(r, name)
 	if err != nil {
-		fmt.Fprintf(s.env.Stderr, "sh: %v\n", err)
+		fmt.Fprintln(s.env.Stderr, s.syntaxError(err))
 		return 2
 	}
 	s.prepare(prog)
@@ -322,7 +322,7 @@ func (s *Shell) RunStream(ctx context.Context, r io.Reader) int {
 		}
 		src.Reset()
 		if perr != nil {
-			fmt.Fprintf(s.env.Stderr, "sh: %v\n", perr)
+			fmt.Fprintln(s.env.Stderr, s.syntaxError(perr))
 			return 2
 		}
 		s.prepare(prog)

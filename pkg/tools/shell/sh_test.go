@@ -136,6 +136,7 @@ for n in f1 f2 f3 ga gb; do read l < "$n"; printf '%s ' "$l"; done`, want: "j1 j
 		{name: "command -p -V looks on the default PATH", script: `command -p -V nosuch-cmd-xyz; echo $?`, want: "1\n", wantErr: `^nosuch-cmd-xyz: not found\n$`},
 		{name: "redirection to a descriptor that is not open", script: `echo lost >&7; echo "$?"`, want: "1\n", wantErr: `^sh: line 0: 7: Bad file descriptor\n$`},
 		{name: "descriptors above 2", script: `exec 9>&-; { echo a >&5; echo b; } 5>f; { echo c >&4; } 4>&1; cat f`, want: "b\nc\na\n"},
+		{name: "syntax error as ash says it", script: "echo ok\nthen", status: 2, wantErr: `^sh: line 1: syntax error: unexpected "then"\n$`},
 		{name: "shift past $#", script: `set -- a b; shift 3; echo "$? $#"`, want: "1 2\n"},
 		{name: "exec of a missing program", script: `exec /nonexistent`, status: 127, wantErr: `^sh: exec: line 0: /nonexistent: not found\n$`},
 	}
