@@ -21,6 +21,7 @@ var Applets = []*tools.Applet{
 	&Ionice,
 	&Kill,
 	&Killall,
+	&Logger,
 	&Mount,
 	&Nice,
 	&Nproc,
