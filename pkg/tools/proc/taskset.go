@@ -136,7 +136,7 @@ func parseCPUs(s string, list bool, set *unix.CPUSet) error {
 	return nil
 }
 
-// formatCPUs writes set as util-linux does: a hexadecimal mask, or with list 0-2,4.
+// formatCPUs writes set as util-linux does: a hexadecimal mask, or with list 0-2,4,6,7.
 func formatCPUs(set *unix.CPUSet, list bool) string {
 	n := len(set) * 64
 	if !list {
@@ -157,9 +157,12 @@ func formatCPUs(set *unix.CPUSet, list bool) string {
 		for j+1 < n && set.IsSet(j+1) {
 			j++
 		}
-		if j > i {
+		switch {
+		case j > i+1:
 			parts = append(parts, fmt.Sprintf("%d-%d", i, j))
-		} else {
+		case j == i+1: // util-linux's cpulist_create writes a run of two as a pair
+			parts = append(parts, strconv.Itoa(i), strconv.Itoa(j))
+		default:
 			parts = append(parts, strconv.Itoa(i))
 		}
 		i = j
