@@ -22,7 +22,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 toolbox=$(realpath "${1:-$root/bin/ddebug-toolbox}")
 subset=${APPLETS:-}${AREAS:-} # a subset (APPLETS=..., AREAS=...) is not held to the floors
-APPLETS=${APPLETS:-"cat head tail grep find wc du sort uniq cut tr sed awk tee xargs cp mv rm mkdir rmdir touch chmod ln readlink realpath basename dirname tar gzip gunzip base64 sha256sum md5sum sha1sum hexdump xxd strings diff stat id hostname uname date sleep env printenv pidof ls ps od cmp dd expr taskset"}
+APPLETS=${APPLETS:-"cat head tail grep find wc du sort uniq cut tr sed awk tee xargs cp mv rm mkdir rmdir touch chmod ln readlink realpath basename dirname tar gzip gunzip base64 sha256sum md5sum sha1sum hexdump xxd strings diff stat id hostname uname date sleep env printenv pidof ls ps od cmp dd expr taskset sha3sum"}
 AREAS=${AREAS:-}
 [ -z "${AREAS_ONLY:-}" ] || APPLETS=" "
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/kubectl-ddebug/busybox-src
