@@ -100,8 +100,10 @@ vet:
 
 # One package at a time: several tests (namespaces, chroots with a /proc, the cluster's
 # network namespace) change the mount table that the toolbox's golden tests compare.
+# Then the lean ddebug's own build (its tags): what it hands to kubectl-ddebug, and how.
 unit:
 	go test -p 1 -count=1 ./...
+	go test -p 1 -count=1 -tags 'ddebug_host ddebug_lean' ./internal/cli
 
 test: vet unit conformance e2e
 

@@ -1,3 +1,7 @@
+//go:build !ddebug_lean
+
+// The lean build hands completion to the whole product; lean_test.go tests that.
+
 package cli
 
 import (

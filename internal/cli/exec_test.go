@@ -1,16 +1,12 @@
 package cli
 
 import (
-	"bytes"
-	"context"
-	"errors"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/nsenter"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/target"
 )
 
 func TestParseUser(t *testing.T) {
@@ -57,17 +53,6 @@ func TestExecValidate(t *testing.T) {
 				t.Errorf("Validate() = %v, want %q", err, c.err)
 			}
 		})
-	}
-}
-
-// The command line: a resolver failure is one line on stderr and status 125.
-func TestExecCommandLine(t *testing.T) {
-	var out, errb bytes.Buffer
-	root := NewRootCommand("ddebug", Streams{In: strings.NewReader(""), Out: &out, ErrOut: &errb})
-	root.SetArgs([]string{"exec", "nope://x"})
-	err := root.ExecuteContext(context.Background())
-	if err == nil || !errors.Is(err, target.ErrBadReference) {
-		t.Errorf("exec nope://x: %v, want ErrBadReference", err)
 	}
 }
 
