@@ -9,6 +9,7 @@ var Applets = []*tools.Applet{
 	&Bunzip2,
 	&Bzcat,
 	&Bzip2,
+	&Cpio,
 	&Crc32,
 	&Gunzip,
 	&Gzip,

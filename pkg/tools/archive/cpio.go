@@ -1,0 +1,709 @@
+package archive
+
+import (
+	"archive/tar"
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/userdb"
+)
+
+// Cpio is cpio -o|-i|-t: GNU cpio's copy-out (names read from stdin, newc or odc format),
+// copy-in (extract, through tar's extractor: no name leaves the directory) and list.
+var Cpio = tools.Applet{Name: "cpio", Summary: "create, list and extract cpio archives", Run: runCpio}
+
+const cpioUsage = `cpio -o|-i|-t [-dmuvf0] [-H newc|odc] [-F FILE] [-O FILE] [-I FILE] [-D DIR] [PATTERN]...
+  -o  create: read file names from stdin, write the archive to stdout (or -F/-O FILE)
+  -i  extract the archive read from stdin (or -F/-I FILE), members matching PATTERNs
+  -t  list the archive's members (-v: long listing)
+  -H FORMAT  newc (default) or odc      -0  names on stdin end with NUL
+  -d  make directories as needed        -m  keep the archive's modification times
+  -u  replace files even when newer     -v  list the files processed
+  -f  members NOT matching the PATTERNs -D DIR  change to DIR first
+Extraction drops a leading '/' and everything up to a last '..' from names (GNU's
+--no-absolute-filenames), and refuses anything reached through a symlink that leaves the
+directory.`
+
+type cpioOpts struct {
+	format, file, dir          string
+	makeDirs, keepMtime, uncon bool
+	verbose, nonmatch, null    bool
+	numeric, quiet             bool
+}
+
+func runCpio(ctx context.Context, env *tools.Env, args []string) int {
+	fs := gnuflag.New("cpio", cpioUsage)
+	create := fs.Bool('o', "create")
+	extract := fs.Bool('i', "extract")
+	list := fs.Bool('t', "list")
+	var o cpioOpts
+	fs.Func('H', "format", func(v string) error { o.format = strings.ToLower(v); return nil })
+	fs.Func('F', "file", func(v string) error { o.file = v; return nil })
+	fs.Func('O', "", func(v string) error { o.file = v; return nil })
+	fs.Func('I', "", func(v string) error { o.file = v; return nil })
+	fs.Func('D', "directory", func(v string) error { o.dir = v; return nil })
+	fs.BoolFunc('d', "make-directories", func() { o.makeDirs = true })
+	fs.BoolFunc('m', "preserve-modification-time", func() { o.keepMtime = true })
+	fs.BoolFunc('u', "unconditional", func() { o.uncon = true })
+	fs.BoolFunc('v', "verbose", func() { o.verbose = true })
+	fs.BoolFunc('f', "nonmatching", func() { o.nonmatch = true })
+	fs.BoolFunc('0', "null", func() { o.null = true })
+	fs.BoolFunc('n', "numeric-uid-gid", func() { o.numeric = true })
+	fs.BoolFunc(0, "quiet", func() { o.quiet = true })
+	fs.Bool(0, "no-absolute-filenames")
+	fs.Bool('a', "reset-access-time")
+	fs.Bool(0, "no-preserve-owner")
+	ops, rc := fs.Parse(env, args[1:])
+	if rc >= 0 {
+		return rc
+	}
+	if *list {
+		*extract = true
+	}
+	if *create == *extract {
+		env.Errorf("cpio", "You must specify one of -oipt options.\nTry 'cpio --help' for more information.")
+		return 2
+	}
+	switch o.format {
+	case "":
+		o.format = "newc"
+	case "newc", "odc", "crc":
+	default:
+		env.Errorf("cpio", "invalid archive format `%s'; valid formats are:\nnewc odc crc", o.format)
+		return 2
+	}
+	if o.dir != "" {
+		fi, err := os.Stat(env.Abs(o.dir))
+		if err == nil && !fi.IsDir() {
+			err = syscall.ENOTDIR
+		}
+		if err != nil {
+			env.Errorf("cpio", "cannot change to directory `%s': %s", o.dir, tools.Reason(err))
+			return 2
+		}
+		o.dir = env.Abs(o.dir)
+	} else {
+		o.dir = env.Dir
+	}
+	if *create {
+		if len(ops) > 0 {
+			env.Errorf("cpio", "Too many arguments\nTry 'cpio --help' for more information.")
+			return 2
+		}
+		return cpioCreate(ctx, env, &o)
+	}
+	return cpioRead(ctx, env, &o, ops, !*list)
+}
+
+// blocks prints GNU cpio's closing "N blocks" (512-byte blocks, rounded up).
+func (o *cpioOpts) blocks(env *tools.Env, n int64) {
+	if o.quiet {
+		return
+	}
+	b := (n + 511) / 512
+	if b == 1 {
+		fmt.Fprintln(env.Stderr, "1 block")
+	} else {
+		fmt.Fprintf(env.Stderr, "%d blocks\n", b)
+	}
+}
+
+// cpioHeader is one member's header, the fields both formats carry.
+type cpioHeader struct {
+	ino, mode, uid, gid, nlink uint64
+	mtime, size                int64
+	dev, rdev                  [2]uint64 // major, minor
+	name                       string
+	bin                        bool // old binary format: data padded to an even length
+}
+
+func cpioCreate(ctx context.Context, env *tools.Env, o *cpioOpts) int {
+	var out io.Writer = env.Stdout
+	if o.file != "" {
+		f, err := os.Create(env.Abs(o.file))
+		if err != nil {
+			env.Errorf("cpio", "%s: Cannot open: %s", o.file, tools.Reason(err))
+			return 2
+		}
+		defer f.Close()
+		out = f
+	}
+	w := &cpioWriter{w: bufio.NewWriterSize(out, 64<<10), odc: o.format == "odc"}
+	sep := byte('\n')
+	if o.null {
+		sep = 0
+	}
+	in := bufio.NewReader(env.Stdin)
+	st := 0
+	var ino uint64
+	for {
+		if err := ctx.Err(); err != nil {
+			env.Errorf("cpio", "%v", err)
+			return 2
+		}
+		line, err := in.ReadString(sep)
+		given := strings.TrimSuffix(line, string(sep))
+		name := given
+		// As GNU cpio, a leading "./" is not stored.
+		for strings.HasPrefix(name, "./") && len(name) > 2 {
+			name = strings.TrimLeft(name[2:], "/")
+		}
+		if given != "" {
+			ino++
+			if err := w.add(env.Abs(name), name, ino); err != nil {
+				env.Errorf("cpio", "%s: %v", name, err)
+				st = 2
+			} else if o.verbose {
+				fmt.Fprintln(env.Stderr, given)
+			}
+		}
+		if err != nil {
+			break
+		}
+	}
+	werr := w.trailer()
+	if werr == nil {
+		werr = w.w.Flush()
+	}
+	if werr != nil {
+		env.Errorf("cpio", "writing archive: %v", werr)
+		return 2
+	}
+	o.blocks(env, w.n)
+	return st
+}
+
+type cpioWriter struct {
+	w   *bufio.Writer
+	odc bool
+	n   int64
+}
+
+func (w *cpioWriter) write(b []byte) error {
+	n, err := w.w.Write(b)
+	w.n += int64(n)
+	return err
+}
+
+func (w *cpioWriter) pad(align int64) error {
+	if w.odc || w.n%align == 0 {
+		return nil
+	}
+	return w.write(make([]byte, align-w.n%align))
+}
+
+func (w *cpioWriter) header(h *cpioHeader) error {
+	var s string
+	if w.odc {
+		dev := h.dev[0]<<8 | h.dev[1]
+		rdev := h.rdev[0]<<8 | h.rdev[1]
+		s = fmt.Sprintf("070707%06o%06o%06o%06o%06o%06o%06o%011o%06o%011o%s\x00",
+			dev&0o777777, h.ino&0o777777, h.mode, h.uid&0o777777, h.gid&0o777777, h.nlink&0o777777,
+			rdev&0o777777, h.mtime, len(h.name)+1, h.size, h.name)
+	} else {
+		s = fmt.Sprintf("070701%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x%s\x00",
+			uint32(h.ino), uint32(h.mode), uint32(h.uid), uint32(h.gid), uint32(h.nlink), uint32(h.mtime),
+			uint32(h.size), uint32(h.dev[0]), uint32(h.dev[1]), uint32(h.rdev[0]), uint32(h.rdev[1]),
+			len(h.name)+1, 0, h.name)
+	}
+	if err := w.write([]byte(s)); err != nil {
+		return err
+	}
+	return w.pad(4)
+}
+
+// add writes the member for the file p under name: a regular file's data, a symlink's
+// target; every regular file is stored whole (nlink 1), so any reader restores it alone.
+func (w *cpioWriter) add(p, name string, ino uint64) error {
+	fi, err := os.Lstat(p)
+	if err != nil {
+		return fmt.Errorf("Cannot stat: %s", tools.Reason(err))
+	}
+	if !w.odc && int64(uint32(fi.Size())) != fi.Size() || w.odc && fi.Size() > 0o77777777777 {
+		return errors.New("file too large for the archive format")
+	}
+	h := cpioHeader{ino: ino, nlink: 1, mtime: fi.ModTime().Unix(), name: name}
+	if sys, ok := fi.Sys().(*syscall.Stat_t); ok {
+		h.mode = uint64(sys.Mode)
+		h.uid, h.gid = uint64(sys.Uid), uint64(sys.Gid)
+		h.dev = [2]uint64{uint64(unixMajor(uint64(sys.Dev))), uint64(unixMinor(uint64(sys.Dev)))}
+		h.rdev = [2]uint64{uint64(unixMajor(uint64(sys.Rdev))), uint64(unixMinor(uint64(sys.Rdev)))}
+		if fi.IsDir() {
+			h.nlink = uint64(sys.Nlink)
+		}
+	}
+	var data io.Reader
+	switch {
+	case fi.Mode().IsRegular():
+		f, err := tools.OpenRegular(p, fi)
+		if err != nil {
+			return fmt.Errorf("Cannot open: %s", tools.Reason(err))
+		}
+		defer f.Close()
+		h.size, data = fi.Size(), io.LimitReader(f, fi.Size())
+	case fi.Mode()&fs.ModeSymlink != 0:
+		target, err := os.Readlink(p)
+		if err != nil {
+			return fmt.Errorf("Cannot readlink: %s", tools.Reason(err))
+		}
+		h.size, data = int64(len(target)), strings.NewReader(target)
+	}
+	if err := w.header(&h); err != nil {
+		return err
+	}
+	if data == nil {
+		return nil
+	}
+	n, err := io.Copy(w.w, data)
+	w.n += n
+	if err == nil && n != h.size {
+		err = fmt.Errorf("Read error: file shrank by %d bytes", h.size-n)
+	}
+	if err != nil {
+		return err
+	}
+	return w.pad(4)
+}
+
+func (w *cpioWriter) trailer() error {
+	if err := w.header(&cpioHeader{nlink: 1, name: "TRAILER!!!"}); err != nil {
+		return err
+	}
+	if w.n%512 != 0 {
+		return w.write(make([]byte, 512-w.n%512))
+	}
+	return nil
+}
+
+func unixMajor(d uint64) uint32 { return uint32((d>>8)&0xfff | (d>>32)&^0xfff) }
+func unixMinor(d uint64) uint32 { return uint32(d&0xff | (d>>12)&^0xff) }
+
+// errCpioEnd: the input ended inside the archive (GNU's "premature end of archive").
+var errCpioEnd = errors.New("premature end of archive")
+
+type cpioReader struct {
+	r *bufio.Reader
+	n int64
+}
+
+func (r *cpioReader) full(b []byte) error {
+	n, err := io.ReadFull(r.r, b)
+	r.n += int64(n)
+	if err != nil {
+		return errCpioEnd
+	}
+	return nil
+}
+
+func (r *cpioReader) skipPad(odc bool) error {
+	if odc || r.n%4 == 0 {
+		return nil
+	}
+	return r.full(make([]byte, 4-r.n%4))
+}
+
+func (r *cpioReader) next() (*cpioHeader, bool, error) {
+	magic := make([]byte, 6)
+	if err := r.full(magic); err != nil {
+		return nil, false, err
+	}
+	h := &cpioHeader{}
+	var namesize uint64
+	odc := false
+	switch string(magic) {
+	case "070701", "070702":
+		b := make([]byte, 13*8)
+		if err := r.full(b); err != nil {
+			return nil, false, err
+		}
+		var f [13]uint64
+		for i := range f {
+			v, err := strconv.ParseUint(string(b[i*8:i*8+8]), 16, 32)
+			if err != nil {
+				return nil, false, errors.New("bad header")
+			}
+			f[i] = v
+		}
+		h.ino, h.mode, h.uid, h.gid, h.nlink = f[0], f[1], f[2], f[3], f[4]
+		h.mtime, h.size = int64(f[5]), int64(f[6])
+		h.dev, h.rdev = [2]uint64{f[7], f[8]}, [2]uint64{f[9], f[10]}
+		namesize = f[11]
+	case "070707":
+		odc = true
+		b := make([]byte, 70)
+		if err := r.full(b); err != nil {
+			return nil, false, err
+		}
+		field := func(off, n int) uint64 {
+			v, err := strconv.ParseUint(string(b[off:off+n]), 8, 64)
+			if err != nil {
+				namesize = 0
+			}
+			return v
+		}
+		dev := field(0, 6)
+		h.ino, h.mode, h.uid, h.gid, h.nlink = field(6, 6), field(12, 6), field(18, 6), field(24, 6), field(30, 6)
+		rdev := field(36, 6)
+		h.mtime = int64(field(42, 11))
+		namesize = field(53, 6)
+		h.size = int64(field(59, 11))
+		h.dev, h.rdev = [2]uint64{dev >> 8, dev & 0xff}, [2]uint64{rdev >> 8, rdev & 0xff}
+	default:
+		if magic[0] == 0xc7 && magic[1] == 0x71 || magic[0] == 0x71 && magic[1] == 0xc7 {
+			return r.binary(magic)
+		}
+		return nil, false, errors.New("unsupported archive format (only newc, crc, odc and bin are read)")
+	}
+	if namesize == 0 || namesize > 1<<16 {
+		return nil, false, errors.New("bad header")
+	}
+	name := make([]byte, namesize)
+	if err := r.full(name); err != nil {
+		return nil, false, err
+	}
+	h.name = strings.TrimRight(string(name), "\x00")
+	return h, odc, r.skipPad(odc)
+}
+
+// binary reads the old binary header (GNU cpio's default -H bin): 13 16-bit words in the
+// writer's byte order, name and data padded to even lengths.
+func (r *cpioReader) binary(magic []byte) (*cpioHeader, bool, error) {
+	b := make([]byte, 26)
+	copy(b, magic)
+	if err := r.full(b[6:]); err != nil {
+		return nil, false, err
+	}
+	word := func(i int) uint64 {
+		if magic[0] == 0xc7 {
+			return uint64(b[2*i]) | uint64(b[2*i+1])<<8
+		}
+		return uint64(b[2*i])<<8 | uint64(b[2*i+1])
+	}
+	h := &cpioHeader{ino: word(2), mode: word(3), uid: word(4), gid: word(5), nlink: word(6),
+		mtime: int64(word(8)<<16 | word(9)), size: int64(word(11)<<16 | word(12))}
+	dev, rdev := word(1), word(7)
+	h.dev, h.rdev = [2]uint64{dev >> 8, dev & 0xff}, [2]uint64{rdev >> 8, rdev & 0xff}
+	namesize := word(10)
+	if namesize == 0 {
+		return nil, false, errors.New("bad header")
+	}
+	name := make([]byte, namesize+namesize%2)
+	if err := r.full(name); err != nil {
+		return nil, false, err
+	}
+	h.name = strings.TrimRight(string(name), "\x00")
+	h.bin = true
+	return h, true, nil
+}
+
+// cpioSaferName drops what GNU cpio's --no-absolute-filenames drops: leading "/" and
+// everything up to the last ".." component; it returns the name and the prefix dropped.
+func cpioSaferName(name string) (string, string) {
+	rest := name
+	parts := strings.Split(rest, "/")
+	last := -1
+	for i, p := range parts {
+		if p == ".." {
+			last = i
+		}
+	}
+	if last >= 0 {
+		rest = strings.Join(parts[last+1:], "/")
+	}
+	stripped := strings.TrimLeft(rest, "/")
+	prefix := name[:len(name)-len(stripped)]
+	if stripped == "" {
+		stripped = "."
+	}
+	return stripped, prefix
+}
+
+func cpioRead(ctx context.Context, env *tools.Env, o *cpioOpts, pats []string, extract bool) int {
+	var in io.Reader = env.Stdin
+	if o.file != "" {
+		f, err := os.Open(env.Abs(o.file))
+		if err != nil {
+			env.Errorf("cpio", "%s: Cannot open: %s", o.file, tools.Reason(err))
+			return 2
+		}
+		defer f.Close()
+		in = f
+	}
+	r := &cpioReader{r: bufio.NewReaderSize(in, 64<<10)}
+	out := bufio.NewWriter(env.Stdout)
+	defer out.Flush()
+	var x *extractor
+	if extract {
+		root, err := os.OpenRoot(o.dir)
+		if err != nil {
+			env.Errorf("cpio", "%s: Cannot open: %s", o.dir, tools.Reason(err))
+			return 2
+		}
+		defer root.Close()
+		x = &extractor{root: root, chown: os.Geteuid() == 0}
+	}
+	var db *userdb.DB
+	warned := map[string]bool{}
+	links := map[[3]uint64]string{} // dev major, minor, ino -> first name extracted
+	now := time.Now()
+	st := 0
+	for {
+		if err := ctx.Err(); err != nil {
+			out.Flush()
+			env.Errorf("cpio", "%v", err)
+			return 2
+		}
+		h, odc, err := r.next()
+		if err != nil {
+			out.Flush()
+			env.Errorf("cpio", "%v", err)
+			return 2
+		}
+		if h.name == "TRAILER!!!" {
+			break
+		}
+		counted := &countingReader{r: io.LimitReader(r.r, h.size)}
+		var data io.Reader = counted
+		matched := cpioMatch(pats, h.name) != o.nonmatch
+		switch {
+		case !matched:
+		case !extract:
+			if o.verbose {
+				if db == nil && !o.numeric {
+					db = userdb.Load("/")
+				}
+				target := ""
+				if h.mode&syscall.S_IFMT == syscall.S_IFLNK {
+					b, _ := io.ReadAll(data)
+					target = string(b)
+				}
+				fmt.Fprintln(out, cpioLong(h, target, db, now))
+			} else {
+				fmt.Fprintln(out, h.name)
+			}
+		default:
+			name, prefix := cpioSaferName(h.name)
+			if prefix != "" && !warned[prefix] {
+				warned[prefix] = true
+				out.Flush()
+				env.Errorf("cpio", "Removing leading `%s' from member names", prefix)
+			}
+			if err := cpioExtract(x, o, h, name, data, links); err != nil {
+				out.Flush()
+				env.Errorf("cpio", "%s", err)
+				if !errors.Is(err, errCpioNotCreated) {
+					st = 2
+				}
+			}
+			if o.verbose {
+				out.Flush()
+				fmt.Fprintln(env.Stderr, name)
+			}
+		}
+		_, err = io.Copy(io.Discard, data)
+		r.n += counted.n
+		if err == nil && counted.n < h.size {
+			err = errCpioEnd
+		}
+		if err == nil && h.bin && h.size%2 == 1 {
+			err = r.full(make([]byte, 1))
+		}
+		if err == nil {
+			err = r.skipPad(odc)
+		}
+		if err != nil {
+			out.Flush()
+			env.Errorf("cpio", "%v", errCpioEnd)
+			return 2
+		}
+	}
+	if x != nil {
+		x.finish()
+	}
+	out.Flush()
+	o.blocks(env, r.n)
+	return st
+}
+
+// cpioMatch reports whether name matches one of the patterns (all names when there are
+// none); as GNU cpio's fnmatch without FNM_PATHNAME, '*' matches '/' too.
+func cpioMatch(pats []string, name string) bool {
+	if len(pats) == 0 {
+		return true
+	}
+	for _, p := range pats {
+		if globSlash(p, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// globSlash matches name against p where '*' may also span '/'.
+func globSlash(p, name string) bool {
+	if p == "" {
+		return name == ""
+	}
+	if p[0] == '*' {
+		for i := 0; i <= len(name); i++ {
+			if globSlash(p[1:], name[i:]) {
+				return true
+			}
+		}
+		return false
+	}
+	if name == "" {
+		return false
+	}
+	if p[0] == '?' || p[0] == name[0] {
+		return globSlash(p[1:], name[1:])
+	}
+	if p[0] == '[' {
+		if end := strings.IndexByte(p[1:], ']'); end >= 0 {
+			if ok, _ := path.Match(p[:end+2], name[:1]); ok {
+				return globSlash(p[end+2:], name[1:])
+			}
+		}
+	}
+	return false
+}
+
+// errCpioNotCreated: an existing file is as new as the member, and -u was not given.
+var errCpioNotCreated = errors.New("not created")
+
+// cpioExtract writes one member through tar's extractor (os.Root: no escape).
+func cpioExtract(x *extractor, o *cpioOpts, h *cpioHeader, name string, data io.Reader, links map[[3]uint64]string) error {
+	th := &tar.Header{Name: name, Mode: int64(h.mode & 0o7777), Uid: int(h.uid), Gid: int(h.gid),
+		Size: h.size, ModTime: time.Unix(h.mtime, 0), Devmajor: int64(h.rdev[0]), Devminor: int64(h.rdev[1])}
+	if !o.keepMtime {
+		th.ModTime = time.Now()
+	}
+	switch h.mode & syscall.S_IFMT {
+	case syscall.S_IFDIR:
+		th.Typeflag = tar.TypeDir
+	case syscall.S_IFLNK:
+		th.Typeflag = tar.TypeSymlink
+		b, err := io.ReadAll(data)
+		if err != nil {
+			return fmt.Errorf("%s: %v", h.name, errCpioEnd)
+		}
+		th.Linkname = string(b)
+	case syscall.S_IFCHR:
+		th.Typeflag = tar.TypeChar
+	case syscall.S_IFBLK:
+		th.Typeflag = tar.TypeBlock
+	case syscall.S_IFIFO:
+		th.Typeflag = tar.TypeFifo
+	case syscall.S_IFREG:
+		th.Typeflag = tar.TypeReg
+	default:
+		return fmt.Errorf("%s: unsupported file type %o", h.name, h.mode&syscall.S_IFMT)
+	}
+	key := [3]uint64{h.dev[0], h.dev[1], h.ino}
+	if th.Typeflag == tar.TypeReg && h.nlink > 1 {
+		// newc stores a hard-linked file's data once, with its last name: the others
+		// (size 0) become links to the first name extracted.
+		if first, ok := links[key]; ok && h.size == 0 {
+			th.Typeflag, th.Linkname = tar.TypeLink, first
+		}
+	}
+	if fi, err := x.root.Lstat(name); err == nil && th.Typeflag != tar.TypeDir && !o.uncon && !fi.IsDir() &&
+		!fi.ModTime().Before(time.Unix(h.mtime, 0)) {
+		return fmt.Errorf("%s %w: newer or same age version exists", h.name, errCpioNotCreated)
+	}
+	if d := path.Dir(name); !o.makeDirs && d != "." {
+		if fi, err := x.root.Stat(d); err != nil || !fi.IsDir() {
+			return fmt.Errorf("%s: Cannot open: No such file or directory", h.name)
+		}
+	}
+	if err := x.entry(th, data, false); err != nil {
+		return fmt.Errorf("%s: %w", h.name, err)
+	}
+	if th.Typeflag == tar.TypeReg && h.nlink > 1 {
+		if first, ok := links[key]; ok && h.size > 0 {
+			// The data came last: the names before it were made empty; link them now.
+			_ = x.root.Remove(first)
+			_ = x.root.Link(name, first)
+		} else if !ok {
+			links[key] = name
+		}
+	}
+	return nil
+}
+
+// cpioLong is GNU cpio's -tv line.
+func cpioLong(h *cpioHeader, target string, db *userdb.DB, now time.Time) string {
+	ms := lsMode(h.mode)
+	var owner string
+	if db == nil {
+		owner = fmt.Sprintf("%-8d %-8d ", h.uid, h.gid)
+	} else {
+		u, g := db.UserOrID(int(h.uid)), db.GroupOrID(int(h.gid))
+		owner = fmt.Sprintf("%-8.8s %-8.8s ", u, g)
+	}
+	size := fmt.Sprintf("%8d ", h.size)
+	if t := h.mode & syscall.S_IFMT; t == syscall.S_IFCHR || t == syscall.S_IFBLK {
+		size = fmt.Sprintf("%3d, %3d ", h.rdev[0], h.rdev[1])
+	}
+	mt := time.Unix(h.mtime, 0)
+	ts := mt.Format("Jan _2 15:04")
+	if age := now.Sub(mt); age > 6*30*24*time.Hour || age < 0 {
+		ts = mt.Format("Jan _2  2006")
+	}
+	line := fmt.Sprintf("%s %3d %s%s%s %s", ms, h.nlink, owner, size, ts, h.name)
+	if target != "" {
+		line += " -> " + target
+	}
+	return line
+}
+
+// lsMode is ls -l's ten-character mode of a raw st_mode.
+func lsMode(m uint64) string {
+	b := []byte("?rwxrwxrwx")
+	switch m & syscall.S_IFMT {
+	case syscall.S_IFREG:
+		b[0] = '-'
+	case syscall.S_IFDIR:
+		b[0] = 'd'
+	case syscall.S_IFLNK:
+		b[0] = 'l'
+	case syscall.S_IFCHR:
+		b[0] = 'c'
+	case syscall.S_IFBLK:
+		b[0] = 'b'
+	case syscall.S_IFIFO:
+		b[0] = 'p'
+	case syscall.S_IFSOCK:
+		b[0] = 's'
+	}
+	for i := 0; i < 9; i++ {
+		if m&(1<<(8-i)) == 0 {
+			b[i+1] = '-'
+		}
+	}
+	set := func(bit uint64, pos int, on, off byte) {
+		if m&bit != 0 {
+			if b[pos] == '-' {
+				b[pos] = off
+			} else {
+				b[pos] = on
+			}
+		}
+	}
+	set(syscall.S_ISUID, 3, 's', 'S')
+	set(syscall.S_ISGID, 6, 's', 'S')
+	set(syscall.S_ISVTX, 9, 't', 'T')
+	return string(b)
+}

@@ -1,0 +1,195 @@
+//go:build linux
+
+package archive
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// cpioTree makes the tree the cpio tests archive: files, a directory, a symlink, an
+// executable, all with fixed old modification times (the -tv listing shows the year).
+func cpioTree(t *testing.T, dir string) {
+	t.Helper()
+	writeFiles(t, dir, map[string]string{
+		"src/a.txt":     "hello\n",
+		"src/sub/b.txt": "world\n",
+		"src/sub/x.sh":  "#!/bin/sh\n",
+		"src/empty":     "",
+	})
+	if err := os.Chmod(filepath.Join(dir, "src/sub/x.sh"), 0o751); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("a.txt", filepath.Join(dir, "src/link")); err != nil {
+		t.Fatal(err)
+	}
+	mt := time.Date(2020, 1, 2, 3, 4, 5, 0, time.UTC)
+	for _, p := range []string{"src/a.txt", "src/sub/b.txt", "src/sub/x.sh", "src/empty", "src/sub", "src"} {
+		if err := os.Chtimes(filepath.Join(dir, p), mt, mt); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+const cpioNames = "src\nsrc/a.txt\nsrc/empty\nsrc/link\nsrc/sub\nsrc/sub/b.txt\nsrc/sub/x.sh\n"
+
+// gnuCpio runs Debian's cpio in dir (with this process's TZ, as the applet uses).
+func gnuCpio(t *testing.T, dir, stdin string, args ...string) (string, string, int) {
+	t.Helper()
+	cmd := exec.Command(gnu(t, "cpio", "cpio"), args...)
+	cmd.Args[0] = "cpio"
+	cmd.Dir, cmd.Stdin = dir, strings.NewReader(stdin)
+	cmd.Env = append(os.Environ(), "LC_ALL=C")
+	var o, e strings.Builder
+	cmd.Stdout, cmd.Stderr = &o, &e
+	code := 0
+	if err := cmd.Run(); err != nil {
+		ee, ok := err.(*exec.ExitError)
+		if !ok {
+			t.Fatalf("cpio %v: %v", args, err)
+		}
+		code = ee.ExitCode()
+	}
+	return o.String(), e.String(), code
+}
+
+// TestCpioGolden: archives made by ours are listed and extracted by Debian's cpio, and
+// Debian's (newc, odc and its default binary format) by ours, with the same listings,
+// messages and trees.
+func TestCpioGolden(t *testing.T) {
+	for _, format := range []string{"newc", "odc", "bin"} {
+		t.Run(format, func(t *testing.T) {
+			dir := t.TempDir()
+			cpioTree(t, dir)
+			_, we, wst := gnuCpio(t, dir, "./"+cpioNames, "-ov", "-H", format, "-F", "gnu.cpio")
+			if wst != 0 {
+				t.Fatalf("GNU -o: %d %s", wst, we)
+			}
+			if format != "bin" {
+				if _, e, st := run(t, dir, "./"+cpioNames, "cpio", "-ov", "-H", format, "-F", "ours.cpio"); st != wst || e != we {
+					t.Errorf("ours -ov: %d %s\nDebian's %d %s", st, e, wst, we)
+				}
+			}
+			for _, arc := range []string{"ours.cpio", "gnu.cpio"} {
+				if format == "bin" && arc == "ours.cpio" {
+					continue
+				}
+				for _, flags := range []string{"-t", "-tv", "-tvn"} {
+					wo, we, wst := gnuCpio(t, dir, "", flags, "-F", arc)
+					o, e, st := run(t, dir, "", "cpio", flags, "-F", arc)
+					if o != wo || e != we || st != wst {
+						t.Errorf("cpio %s -F %s = %d\n%s%s\nDebian's %d\n%s%s", flags, arc, st, o, e, wst, wo, we)
+					}
+				}
+				mine, theirs := filepath.Join(dir, "mine-"+arc), filepath.Join(dir, "theirs-"+arc)
+				os.Mkdir(mine, 0o755)
+				os.Mkdir(theirs, 0o755)
+				wo, we, wst := gnuCpio(t, theirs, "", "-idmv", "-F", "../"+arc)
+				o, e, st := run(t, mine, "", "cpio", "-idmv", "-F", "../"+arc)
+				if o != wo || e != we || st != wst {
+					t.Errorf("cpio -idmv -F %s = %d\n%s%s\nDebian's %d\n%s%s", arc, st, o, e, wst, wo, we)
+				}
+				if d := cmp.Diff(treeState(t, theirs), treeState(t, mine)); d != "" {
+					t.Errorf("%s extracted (-Debian's +ours):\n%s", arc, d)
+				}
+				if d := cmp.Diff(treeState(t, filepath.Join(dir, "src")), treeState(t, filepath.Join(mine, "src"))); d != "" {
+					t.Errorf("%s extracted by ours (-original +extracted):\n%s", arc, d)
+				}
+				fi, err := os.Stat(filepath.Join(mine, "src/sub/b.txt"))
+				if err != nil || !fi.ModTime().Equal(time.Date(2020, 1, 2, 3, 4, 5, 0, time.UTC)) {
+					t.Errorf("-m: b.txt %v, %v", fi, err)
+				}
+				// Extracting again: the files are as new as the members, so nothing is
+				// replaced without -u, all with it.
+				for _, flags := range []string{"-idv", "-iduv"} {
+					wo, we, wst := gnuCpio(t, theirs, "", flags, "-F", "../"+arc)
+					o, e, st := run(t, mine, "", "cpio", flags, "-F", "../"+arc)
+					if o != wo || e != we || st != wst {
+						t.Errorf("again cpio %s -F %s = %d\n%s%s\nDebian's %d\n%s%s", flags, arc, st, o, e, wst, wo, we)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestCpioUnsafeNames: members named with a leading '/' or '..' land inside the
+// directory, as GNU cpio's --no-absolute-filenames puts them, with its messages; a
+// symlink in the archive cannot carry a later member out of it.
+func TestCpioUnsafeNames(t *testing.T) {
+	dir := t.TempDir()
+	cpioTree(t, dir)
+	names := dir + "/src/a.txt\n../../src/sub/b.txt\n./../../src/link\n"
+	work := filepath.Join(dir, "w", "d")
+	os.MkdirAll(work, 0o755)
+	if _, e, st := run(t, work, names, "cpio", "-o", "-F", "../../evil.cpio"); st != 0 {
+		t.Fatalf("ours -o: %d %s", st, e)
+	}
+	mine, theirs := filepath.Join(dir, "mine"), filepath.Join(dir, "theirs")
+	os.Mkdir(mine, 0o755)
+	os.Mkdir(theirs, 0o755)
+	wo, we, wst := gnuCpio(t, theirs, "", "-idv", "--no-absolute-filenames", "-F", "../evil.cpio")
+	o, e, st := run(t, mine, "", "cpio", "-idv", "-F", "../evil.cpio")
+	if o != wo || e != we || st != wst {
+		t.Errorf("cpio -idv = %d\n%s%s\nDebian's %d\n%s%s", st, o, e, wst, wo, we)
+	}
+	if d := cmp.Diff(treeState(t, theirs), treeState(t, mine)); d != "" {
+		t.Errorf("extracted (-Debian's +ours):\n%s", d)
+	}
+
+	// A symlink member pointing out, then a member written through it: refused.
+	esc := t.TempDir()
+	os.Symlink(t.TempDir(), filepath.Join(esc, "out"))
+	writeFiles(t, esc, map[string]string{"outfile": "x"})
+	if _, e, st := run(t, esc, "out\n", "cpio", "-o", "-F", "a.cpio"); st != 0 {
+		t.Fatal(e)
+	}
+	// Rename the second member to out/pwned by archiving a real directory named out.
+	two := t.TempDir()
+	writeFiles(t, two, map[string]string{"out/pwned": "x"})
+	if _, e, st := run(t, two, "out/pwned\n", "cpio", "-o", "-F", "b.cpio"); st != 0 {
+		t.Fatal(e)
+	}
+	a, _ := os.ReadFile(filepath.Join(esc, "a.cpio"))
+	b, _ := os.ReadFile(filepath.Join(two, "b.cpio"))
+	// Concatenate: a's members without its trailer, then b's.
+	arc := append(a[:strings.Index(string(a), "TRAILER!!!")-110], b...)
+	dst := t.TempDir()
+	os.WriteFile(filepath.Join(dst, "x.cpio"), arc, 0o644)
+	ex := filepath.Join(dst, "ex")
+	os.Mkdir(ex, 0o755)
+	_, e, st = run(t, ex, "", "cpio", "-id", "-F", "../x.cpio")
+	if st == 0 || !strings.Contains(e, "refusing to extract") {
+		t.Errorf("escape through a symlink = %d %q, want a refusal", st, e)
+	}
+	target, _ := os.Readlink(filepath.Join(ex, "out"))
+	if _, err := os.Stat(filepath.Join(target, "pwned")); err == nil {
+		t.Errorf("a member was written through the symlink to %s", target)
+	}
+}
+
+func TestCpioErrors(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		args  []string
+		stdin string
+		want  string
+	}{
+		{[]string{"cpio"}, "", "You must specify one of -oipt options."},
+		{[]string{"cpio", "-i"}, "", "premature end of archive"},
+		{[]string{"cpio", "-i"}, "garbage garbage garbage\n", "unsupported archive format"},
+		{[]string{"cpio", "-o", "-H", "tar"}, "", "invalid archive format"},
+		{[]string{"cpio", "-o"}, "nonexist\n", "nonexist: Cannot stat: No such file or directory"},
+	} {
+		_, e, st := run(t, dir, c.stdin, c.args...)
+		if st != 2 || !strings.Contains(e, c.want) {
+			t.Errorf("%v = %d %q, want 2 and %q", c.args, st, e, c.want)
+		}
+	}
+}
