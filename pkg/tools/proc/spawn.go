@@ -9,6 +9,8 @@ import (
 	"runtime"
 	"syscall"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 )
 
@@ -37,10 +39,22 @@ func commandProcess(env *tools.Env, args []string) (*exec.Cmd, int) {
 // thread: Linux keeps niceness, I/O priority, CPU affinity, capabilities, no_new_privs and
 // namespaces per thread, and a child is born with those of the thread that forked it. The
 // thread is never unlocked, so it ends with the goroutine and nothing else runs on it.
+//
+// That thread must not be the main one: Go cannot end the main thread and only parks it,
+// and what /proc/self shows (ns/*, root, cwd, status) is the main thread's. A changed main
+// thread would leave an in-process applet run later by the shell (nsenter -a comparing
+// its namespaces with the target's, ps, ls -l /proc/self) seeing the target's. So a
+// goroutine that lands on the main thread keeps it, locked and idle, while another one,
+// which cannot land there, does the work.
 func startOnThread(cmd *exec.Cmd, prep func() error) error {
 	errc := make(chan error, 1)
 	go func() {
 		runtime.LockOSThread()
+		if unix.Gettid() == unix.Getpid() {
+			errc <- startOnThread(cmd, prep)
+			runtime.UnlockOSThread()
+			return
+		}
 		if err := prep(); err != nil {
 			errc <- err
 			return
