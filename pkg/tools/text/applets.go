@@ -20,6 +20,7 @@ var Applets = []*tools.Applet{
 	&grep.Grep,
 	&Nl,
 	&Paste,
+	&Patch,
 	&Rev,
 	&sed.Sed,
 	&Shuf,

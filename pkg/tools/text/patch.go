@@ -1,0 +1,697 @@
+package text
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
+)
+
+// Patch is patch: apply unified diffs as GNU patch does (offsets, fuzz, rejects, its
+// messages and exit codes). It never asks: where GNU patch would ask on a terminal it
+// answers as GNU patch does without one.
+var Patch = tools.Applet{Name: "patch", Summary: "apply a unified diff to files", Run: runPatch}
+
+const patchUsage = `patch [-pN] [-RNEfst] [--dry-run] [-F N] [-i PATCHFILE] [-o OUTFILE] [-d DIR] [FILE [PATCHFILE]]
+  -p N  strip N leading components from file names (default: the base name)
+  -R  reverse the patch      -N  --forward: skip patches that seem reversed or applied
+  -i PATCHFILE  read the patch from PATCHFILE (default stdin)
+  -o OUTFILE    write the result to OUTFILE instead of patching in place
+  -E  remove files left empty   -F N  maximum fuzz (default 2)   --dry-run  change nothing
+  -s  silent   -f  force: assume the patch is not reversed   -t  batch: assume it is
+  -d DIR  change to DIR first   --no-backup-if-mismatch  no FILE.orig when a hunk is off
+Failed hunks are saved to FILE.rej (exit status 1). Unified diffs only.`
+
+type patchOpts struct {
+	strip                   int
+	reverse, forward, force bool
+	batch, dryRun, silent   bool
+	removeEmpty, noBackup   bool
+	maxFuzz                 int
+	out, dir, file          string
+}
+
+type hunkLine struct {
+	op   byte   // ' ', '-' or '+'
+	text string // with its newline, unless the diff said "\ No newline at end of file"
+}
+
+type hunk struct {
+	oldStart, oldLen, newStart, newLen int
+	header                             string // the "@@ ... @@" line's tail after the ranges
+	lines                              []hunkLine
+}
+
+type filePatch struct {
+	oldName, newName string
+	oldHdr, newHdr   string // the "--- " and "+++ " lines
+	leading          []string
+	hunkLine         int // input line of the first hunk
+	hunks            []*hunk
+}
+
+func runPatch(ctx context.Context, env *tools.Env, args []string) int {
+	fs := gnuflag.New("patch", patchUsage)
+	o := patchOpts{strip: -1, maxFuzz: 2}
+	fs.Func('p', "strip", func(v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return fmt.Errorf("strip count %s is not a number", v)
+		}
+		o.strip = n
+		return nil
+	})
+	fs.Func('F', "fuzz", func(v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return fmt.Errorf("fuzz factor %s is not a number", v)
+		}
+		o.maxFuzz = n
+		return nil
+	})
+	fs.BoolFunc('R', "reverse", func() { o.reverse = true })
+	fs.BoolFunc('N', "forward", func() { o.forward = true })
+	fs.BoolFunc('f', "force", func() { o.force = true })
+	fs.BoolFunc('t', "batch", func() { o.batch = true })
+	fs.BoolFunc(0, "dry-run", func() { o.dryRun = true })
+	fs.BoolFunc('s', "silent", func() { o.silent = true })
+	fs.BoolFunc(0, "quiet", func() { o.silent = true })
+	fs.BoolFunc('E', "remove-empty-files", func() { o.removeEmpty = true })
+	fs.BoolFunc(0, "no-backup-if-mismatch", func() { o.noBackup = true })
+	fs.Bool(0, "backup-if-mismatch")
+	fs.Bool('u', "unified")
+	fs.Func('i', "input", func(v string) error { o.file = v; return nil })
+	fs.Func('o', "output", func(v string) error { o.out = v; return nil })
+	fs.Func('d', "directory", func(v string) error { o.dir = v; return nil })
+	ops, rc := fs.Parse(env, args[1:])
+	if rc >= 0 {
+		return rc
+	}
+	if len(ops) > 2 {
+		env.Errorf("patch", "**** extra operand %s\npatch: Try 'patch --help' for more information.", ops[2])
+		return 2
+	}
+	target := ""
+	if len(ops) > 0 {
+		target = ops[0]
+	}
+	if len(ops) > 1 {
+		o.file = ops[1]
+	}
+	dir := env.Dir
+	if o.dir != "" {
+		dir = env.Abs(o.dir)
+		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+			env.Errorf("patch", "**** Can't change to directory %s : %s", o.dir, tools.Reason(errOr(err, errors.New("not a directory"))))
+			return 2
+		}
+	}
+	var in io.Reader = env.Stdin
+	if o.file != "" && o.file != "-" {
+		f, err := os.Open(env.Abs(o.file))
+		if err != nil {
+			env.Errorf("patch", "**** Can't open patch file %s : %s", o.file, tools.Reason(err))
+			return 2
+		}
+		defer f.Close()
+		in = f
+	}
+	patches, sawText, err := parsePatch(in)
+	if err != nil {
+		env.Errorf("patch", "**** %v", err)
+		return 2
+	}
+	if len(patches) == 0 {
+		if sawText {
+			env.Errorf("patch", "**** Only garbage was found in the patch input.")
+			return 2
+		}
+		return 0
+	}
+	out := bufio.NewWriter(env.Stdout)
+	defer out.Flush()
+	p := &patcher{env: env, o: &o, out: out, dir: dir}
+	st := 0
+	for _, fp := range patches {
+		if err := ctx.Err(); err != nil {
+			out.Flush()
+			env.Errorf("patch", "%v", err)
+			return 2
+		}
+		if r := p.apply(fp, target); r > st {
+			st = r
+		}
+	}
+	return st
+}
+
+func errOr(err, def error) error {
+	if err != nil {
+		return err
+	}
+	return def
+}
+
+// parsePatch reads the unified diffs of the input: each "--- "/"+++ " pair followed by
+// "@@" hunks is one file's patch; any other text is skipped.
+func parsePatch(r io.Reader) ([]*filePatch, bool, error) {
+	br := bufio.NewReader(r)
+	var lines []string
+	for {
+		l, err := br.ReadString('\n')
+		if l != "" {
+			lines = append(lines, l)
+		}
+		if err != nil {
+			break
+		}
+	}
+	var out []*filePatch
+	start := 0
+	for i := 0; i < len(lines); i++ {
+		if !(strings.HasPrefix(lines[i], "--- ") && i+2 < len(lines) && strings.HasPrefix(lines[i+1], "+++ ") && strings.HasPrefix(lines[i+2], "@@ ")) {
+			continue
+		}
+		fp := &filePatch{oldHdr: lines[i], newHdr: lines[i+1], leading: lines[start : i+2], hunkLine: i + 3,
+			oldName: headerName(lines[i][4:]), newName: headerName(lines[i+1][4:])}
+		i += 2
+		for i < len(lines) && strings.HasPrefix(lines[i], "@@ ") {
+			h, err := parseHunkHeader(lines[i])
+			if err != nil {
+				return nil, true, fmt.Errorf("malformed patch at line %d: %s", i+1, strings.TrimSuffix(lines[i], "\n"))
+			}
+			i++
+			oldN, newN := 0, 0
+			for i < len(lines) && (oldN < h.oldLen || newN < h.newLen || strings.HasPrefix(lines[i], "\\")) {
+				l := lines[i]
+				switch {
+				case strings.HasPrefix(l, "\\"):
+					if n := len(h.lines); n > 0 {
+						h.lines[n-1].text = strings.TrimSuffix(h.lines[n-1].text, "\n")
+					}
+				case l == "\n":
+					h.lines = append(h.lines, hunkLine{' ', "\n"})
+					oldN++
+					newN++
+				case l[0] == ' ':
+					h.lines = append(h.lines, hunkLine{' ', l[1:]})
+					oldN++
+					newN++
+				case l[0] == '-':
+					h.lines = append(h.lines, hunkLine{'-', l[1:]})
+					oldN++
+				case l[0] == '+':
+					h.lines = append(h.lines, hunkLine{'+', l[1:]})
+					newN++
+				default:
+					return nil, true, fmt.Errorf("malformed patch at line %d: %s", i+1, strings.TrimSuffix(l, "\n"))
+				}
+				i++
+			}
+			if oldN != h.oldLen || newN != h.newLen {
+				return nil, true, fmt.Errorf("unexpected end of file in patch")
+			}
+			fp.hunks = append(fp.hunks, h)
+		}
+		out = append(out, fp)
+		start = i
+		i--
+	}
+	return out, len(lines) > 0, nil
+}
+
+// headerName is the file name of a "--- " or "+++ " line: up to a tab (diff's time stamp).
+func headerName(s string) string {
+	s = strings.TrimRight(s, "\r\n")
+	if i := strings.IndexByte(s, '\t'); i >= 0 {
+		s = s[:i]
+	}
+	return s
+}
+
+func parseHunkHeader(l string) (*hunk, error) {
+	rest := strings.TrimPrefix(strings.TrimRight(l, "\r\n"), "@@ ")
+	end := strings.Index(rest, " @@")
+	if end < 0 {
+		return nil, errors.New("bad hunk header")
+	}
+	f := strings.Fields(rest[:end])
+	if len(f) != 2 || f[0][0] != '-' || f[1][0] != '+' {
+		return nil, errors.New("bad hunk header")
+	}
+	h := &hunk{header: rest[end+3:]}
+	var err1, err2 error
+	h.oldStart, h.oldLen, err1 = patchRange(f[0][1:])
+	h.newStart, h.newLen, err2 = patchRange(f[1][1:])
+	if err1 != nil || err2 != nil {
+		return nil, errors.New("bad hunk header")
+	}
+	return h, nil
+}
+
+func patchRange(s string) (int, int, error) {
+	a, b, ok := strings.Cut(s, ",")
+	start, err := strconv.Atoi(a)
+	if err != nil {
+		return 0, 0, err
+	}
+	n := 1
+	if ok {
+		if n, err = strconv.Atoi(b); err != nil {
+			return 0, 0, err
+		}
+	}
+	return start, n, nil
+}
+
+func (h *hunk) reversed() *hunk {
+	r := &hunk{oldStart: h.newStart, oldLen: h.newLen, newStart: h.oldStart, newLen: h.oldLen, header: h.header}
+	for _, l := range h.lines {
+		switch l.op {
+		case '-':
+			l.op = '+'
+		case '+':
+			l.op = '-'
+		}
+		r.lines = append(r.lines, l)
+	}
+	return r
+}
+
+func (h *hunk) String() string {
+	var b strings.Builder
+	rng := func(s, n int) string {
+		if n == 1 {
+			return strconv.Itoa(s)
+		}
+		return fmt.Sprintf("%d,%d", s, n)
+	}
+	fmt.Fprintf(&b, "@@ -%s +%s @@%s\n", rng(h.oldStart, h.oldLen), rng(h.newStart, h.newLen), h.header)
+	for _, l := range h.lines {
+		b.WriteByte(l.op)
+		b.WriteString(l.text)
+		if !strings.HasSuffix(l.text, "\n") {
+			b.WriteString("\n\\ No newline at end of file\n")
+		}
+	}
+	return b.String()
+}
+
+// stripName applies -p to a header's name; without -p, the base name.
+func stripName(name string, strip int) string {
+	if strip < 0 {
+		return path.Base(name)
+	}
+	s := name
+	for i := 0; i < strip; i++ {
+		j := strings.IndexByte(s, '/')
+		if j < 0 {
+			return ""
+		}
+		s = strings.TrimLeft(s[j+1:], "/")
+	}
+	return s
+}
+
+type patcher struct {
+	env *tools.Env
+	o   *patchOpts
+	out *bufio.Writer
+	dir string
+}
+
+func (p *patcher) say(format string, args ...any) {
+	if !p.o.silent {
+		fmt.Fprintf(p.out, format, args...)
+	}
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}
+
+// apply patches one file; it returns the exit status it earns (0, 1 or 2).
+func (p *patcher) apply(fp *filePatch, target string) int {
+	o := p.o
+	hunks := fp.hunks
+	oldName, newName := fp.oldName, fp.newName
+	if o.reverse {
+		oldName, newName = newName, oldName
+		for i, h := range hunks {
+			hunks[i] = h.reversed()
+		}
+	}
+	creating := oldName == "/dev/null"
+	deleting := newName == "/dev/null"
+	name := target
+	if name == "" {
+		var cands []string
+		// GNU patch chooses among the header's names as written, before any -R.
+		for _, n := range []string{fp.oldName, fp.newName} {
+			if n != "/dev/null" {
+				if s := stripName(n, o.strip); s != "" {
+					cands = append(cands, s)
+				}
+			}
+		}
+		for _, c := range cands {
+			if _, err := os.Lstat(filepath.Join(p.dir, c)); err == nil {
+				name = c
+				break
+			}
+		}
+		if name == "" && creating && len(cands) > 0 {
+			name = cands[0]
+		}
+		if name == "" {
+			p.out.Flush()
+			fmt.Fprintf(p.out, "can't find file to patch at input line %d\n", fp.hunkLine)
+			fmt.Fprintf(p.out, "Perhaps you used the wrong -p or --strip option?\nThe text leading up to this was:\n--------------------------\n")
+			for _, l := range fp.leading {
+				fmt.Fprintf(p.out, "|%s", l)
+			}
+			fmt.Fprintf(p.out, "--------------------------\nFile to patch: \nSkip this patch? [y] \nSkipping patch.\n")
+			fmt.Fprintf(p.out, "%d out of %d %s ignored\n", len(hunks), len(hunks), plural(len(hunks), "hunk"))
+			return 1
+		}
+	}
+	full := filepath.Join(p.dir, name)
+	content, err := os.ReadFile(full)
+	mode := os.FileMode(0o644)
+	if err != nil && !(os.IsNotExist(err) && (creating || allInsert(hunks))) {
+		p.out.Flush()
+		p.env.Errorf("patch", "**** Can't open file %s : %s", name, tools.Reason(err))
+		return 2
+	}
+	if fi, err := os.Stat(full); err == nil {
+		mode = fi.Mode().Perm()
+	}
+	verb := "patching"
+	if o.dryRun {
+		verb = "checking"
+	}
+	if o.out != "" {
+		p.say("%s file %s (read from %s)\n", verb, o.out, name)
+	} else {
+		p.say("%s file %s\n", verb, name)
+	}
+	lines := splitLines(string(content))
+	var result []string
+	pos, lastOffset := 0, 0
+	var failed []*hunk
+	mismatch, skipped := false, false
+	for i, h := range hunks {
+		where, fuzz, ok := locate(h, lines, pos, lastOffset, o.maxFuzz)
+		if !ok && i == 0 && !o.force {
+			if _, _, rok := locate(h.reversed(), lines, pos, lastOffset, 0); rok && len(h.reversed().oldLines()) > 0 {
+				switch {
+				case o.forward:
+					p.say("Reversed (or previously applied) patch detected!  Skipping patch.\n")
+					skipped = true
+				case o.batch:
+					p.say("Reversed (or previously applied) patch detected!  Assuming -R.\n")
+					mismatch = true
+					for j := range hunks {
+						hunks[j] = hunks[j].reversed()
+					}
+					h = hunks[0]
+					where, fuzz, ok = locate(h, lines, pos, lastOffset, o.maxFuzz)
+				default:
+					fmt.Fprintf(p.out, "Reversed (or previously applied) patch detected!  Assume -R? [n] \nApply anyway? [n] \n")
+					p.say("Skipping patch.\n")
+					skipped = true
+				}
+				if skipped {
+					break
+				}
+			}
+		}
+		if !ok {
+			failed = append(failed, h)
+			p.say("Hunk #%d FAILED at %d.\n", i+1, h.oldStart)
+			mismatch = true
+			continue
+		}
+		first := h.oldStart - 1
+		if h.oldLen == 0 {
+			first = h.oldStart
+		}
+		lastOffset = where - first
+		result = append(result, lines[pos:where]...)
+		k := where
+		for _, l := range h.lines {
+			switch l.op {
+			case ' ':
+				if k < len(lines) {
+					result = append(result, lines[k])
+				}
+				k++
+			case '-':
+				k++
+			case '+':
+				result = append(result, l.text)
+			}
+		}
+		pos = k
+		if pos > len(lines) {
+			pos = len(lines)
+		}
+		if fuzz > 0 || lastOffset != 0 {
+			mismatch = true
+			p.say("Hunk #%d succeeded at %d", i+1, h.newStart+lastOffset)
+			if fuzz > 0 {
+				p.say(" with fuzz %d", fuzz)
+			}
+			if lastOffset != 0 {
+				p.say(" (offset %d %s)", lastOffset, plural(abs(lastOffset), "line"))
+			}
+			p.say(".\n")
+		}
+	}
+	if skipped {
+		failed = hunks
+		fmt.Fprintf(p.out, "%d out of %d %s ignored", len(hunks), len(hunks), plural(len(hunks), "hunk"))
+		if o.dryRun {
+			fmt.Fprintln(p.out)
+			return 1
+		}
+		fmt.Fprintf(p.out, " -- saving rejects to file %s.rej\n", name)
+		return p.reject(fp, name, failed)
+	}
+	result = append(result, lines[pos:]...)
+	st := 0
+	if len(failed) > 0 {
+		st = 1
+		fmt.Fprintf(p.out, "%d out of %d %s FAILED", len(failed), len(hunks), plural(len(hunks), "hunk"))
+		if o.dryRun {
+			fmt.Fprintln(p.out)
+		} else {
+			fmt.Fprintf(p.out, " -- saving rejects to file %s.rej\n", name)
+			if r := p.reject(fp, name, failed); r > st {
+				st = r
+			}
+		}
+	}
+	if o.dryRun {
+		return st
+	}
+	if mismatch && !o.noBackup && o.out == "" && content != nil {
+		if err := os.WriteFile(full+".orig", content, mode); err != nil {
+			p.out.Flush()
+			p.env.Errorf("patch", "**** Can't create file %s.orig : %s", name, tools.Reason(err))
+			return 2
+		}
+	}
+	data := strings.Join(result, "")
+	dest := full
+	if o.out != "" {
+		dest = p.env.Abs(o.out)
+		if o.out == "-" {
+			p.out.WriteString(data)
+			return st
+		}
+		// GNU patch writes an -o file through a temporary file of its own, mode 0600.
+		mode = 0o600
+		if fi, err := os.Stat(dest); err == nil {
+			mode = fi.Mode().Perm()
+		}
+	}
+	if o.out == "" && data == "" && (deleting || o.removeEmpty) {
+		if err := os.Remove(full); err != nil && !os.IsNotExist(err) {
+			p.out.Flush()
+			p.env.Errorf("patch", "**** Can't remove file %s : %s", name, tools.Reason(err))
+			return 2
+		}
+		// As GNU patch, directories the deletion leaves empty go too.
+		for d := filepath.Dir(name); d != "." && d != "/"; d = filepath.Dir(d) {
+			if os.Remove(filepath.Join(p.dir, d)) != nil {
+				break
+			}
+		}
+		return st
+	}
+	if err := writeReplacing(dest, data, mode); err != nil {
+		p.out.Flush()
+		p.env.Errorf("patch", "**** Can't create file %s : %s", dest, tools.Reason(err))
+		return 2
+	}
+	return st
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+func allInsert(hs []*hunk) bool {
+	for _, h := range hs {
+		if h.oldLen != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// reject writes the hunks that did not apply to name.rej, in unified form.
+func (p *patcher) reject(fp *filePatch, name string, hs []*hunk) int {
+	var b strings.Builder
+	b.WriteString(fp.oldHdr)
+	b.WriteString(fp.newHdr)
+	for _, h := range hs {
+		b.WriteString(h.String())
+	}
+	if err := os.WriteFile(filepath.Join(p.dir, name+".rej"), []byte(b.String()), 0o644); err != nil {
+		p.out.Flush()
+		p.env.Errorf("patch", "**** Can't create file %s.rej : %s", name, tools.Reason(err))
+		return 2
+	}
+	return 1
+}
+
+// writeReplacing writes data to a new file beside dest and renames it over dest (GNU
+// patch's new inode), making the directories a created file needs.
+func writeReplacing(dest, data string, mode os.FileMode) error {
+	if err := os.MkdirAll(filepath.Dir(dest), 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(filepath.Dir(dest), ".patch-*")
+	if err != nil {
+		return err
+	}
+	_, werr := f.WriteString(data)
+	if err := f.Chmod(mode); werr == nil {
+		werr = err
+	}
+	if err := f.Close(); werr == nil {
+		werr = err
+	}
+	if werr == nil {
+		werr = os.Rename(f.Name(), dest)
+	}
+	if werr != nil {
+		os.Remove(f.Name())
+	}
+	return werr
+}
+
+func splitLines(s string) []string {
+	var out []string
+	for s != "" {
+		i := strings.IndexByte(s, '\n')
+		if i < 0 {
+			out = append(out, s)
+			break
+		}
+		out = append(out, s[:i+1])
+		s = s[i+1:]
+	}
+	return out
+}
+
+func (h *hunk) oldLines() []string {
+	var out []string
+	for _, l := range h.lines {
+		if l.op != '+' {
+			out = append(out, l.text)
+		}
+	}
+	return out
+}
+
+// locate finds where hunk h applies in lines, at or after min, as GNU patch does: fuzz 0
+// first over the whole file, then 1 and 2 ignoring as many context lines at each end;
+// each search starts at the expected line (the hunk's, moved by the last offset) and goes
+// outward, after before before.
+func locate(h *hunk, lines []string, min, lastOffset, maxFuzz int) (int, int, bool) {
+	old := h.oldLines()
+	prefix, suffix := 0, 0
+	for _, l := range h.lines {
+		if l.op != ' ' {
+			break
+		}
+		prefix++
+	}
+	for i := len(h.lines) - 1; i >= 0 && h.lines[i].op == ' '; i-- {
+		suffix++
+	}
+	if prefix == len(h.lines) {
+		suffix = 0
+	}
+	guess := h.oldStart - 1 + lastOffset
+	if h.oldLen == 0 {
+		guess = h.oldStart + lastOffset
+	}
+	for fuzz := 0; fuzz <= maxFuzz; fuzz++ {
+		pf, sf := fuzz, fuzz
+		if pf > prefix {
+			pf = prefix
+		}
+		if sf > suffix {
+			sf = suffix
+		}
+		if fuzz > 0 && pf == 0 && sf == 0 {
+			break
+		}
+		match := func(at int) bool {
+			if at < min || at > len(lines) || at+len(old)-sf > len(lines) {
+				return false
+			}
+			for j := pf; j < len(old)-sf; j++ {
+				if at+j >= len(lines) || lines[at+j] != old[j] {
+					return false
+				}
+			}
+			return true
+		}
+		if match(guess) {
+			return guess, fuzz, true
+		}
+		for off := 1; ; off++ {
+			after, before := guess+off <= len(lines), guess-off >= min
+			if after && match(guess+off) {
+				return guess + off, fuzz, true
+			}
+			if before && match(guess-off) {
+				return guess - off, fuzz, true
+			}
+			if !after && !before {
+				break
+			}
+		}
+	}
+	return 0, 0, false
+}
