@@ -366,10 +366,11 @@ func (p *patcher) apply(fp *filePatch, target string) int {
 				}
 			}
 		}
+		// Of the names that exist, GNU patch takes the one with the fewest components,
+		// then the shortest base name, then the shortest name.
 		for _, c := range cands {
-			if _, err := os.Lstat(filepath.Join(p.dir, c)); err == nil {
+			if _, err := os.Lstat(filepath.Join(p.dir, c)); err == nil && (name == "" || betterName(c, name)) {
 				name = c
-				break
 			}
 		}
 		if name == "" && creating && len(cands) > 0 {
@@ -413,29 +414,35 @@ func (p *patcher) apply(fp *filePatch, target string) int {
 	var failed []*hunk
 	mismatch, skipped := false, false
 	for i, h := range hunks {
-		where, fuzz, ok := locate(h, lines, pos, lastOffset, o.maxFuzz)
-		if !ok && i == 0 && !o.force {
-			if _, _, rok := locate(h.reversed(), lines, pos, lastOffset, 0); rok && len(h.reversed().oldLines()) > 0 {
-				switch {
-				case o.forward:
-					p.say("Reversed (or previously applied) patch detected!  Skipping patch.\n")
-					skipped = true
-				case o.batch:
-					p.say("Reversed (or previously applied) patch detected!  Assuming -R.\n")
-					mismatch = true
-					for j := range hunks {
-						hunks[j] = hunks[j].reversed()
-					}
-					h = hunks[0]
-					where, fuzz, ok = locate(h, lines, pos, lastOffset, o.maxFuzz)
-				default:
-					fmt.Fprintf(p.out, "Reversed (or previously applied) patch detected!  Assume -R? [n] \nApply anyway? [n] \n")
-					p.say("Skipping patch.\n")
-					skipped = true
+		// As GNU patch, each fuzz level is tried forward then, for the first hunk, reversed:
+		// a reversed patch is seen before fuzz would apply it a second time.
+		where, fuzz, ok, reversed := 0, 0, false, false
+		for f := 0; f <= o.maxFuzz && !ok && !reversed; f++ {
+			where, fuzz, ok = locateFuzz(h, lines, pos, lastOffset, f, f)
+			if !ok && i == 0 && !o.force && len(h.reversed().oldLines()) > 0 {
+				_, _, reversed = locateFuzz(h.reversed(), lines, pos, lastOffset, f, f)
+			}
+		}
+		if !ok && reversed {
+			switch {
+			case o.forward:
+				p.say("Reversed (or previously applied) patch detected!  Skipping patch.\n")
+				skipped = true
+			case o.batch:
+				p.say("Reversed (or previously applied) patch detected!  Assuming -R.\n")
+				mismatch = true
+				for j := range hunks {
+					hunks[j] = hunks[j].reversed()
 				}
-				if skipped {
-					break
-				}
+				h = hunks[0]
+				where, fuzz, ok = locate(h, lines, pos, lastOffset, o.maxFuzz)
+			default:
+				fmt.Fprintf(p.out, "Reversed (or previously applied) patch detected!  Assume -R? [n] \nApply anyway? [n] \n")
+				p.say("Skipping patch.\n")
+				skipped = true
+			}
+			if skipped {
+				break
 			}
 		}
 		if !ok {
@@ -550,6 +557,17 @@ func (p *patcher) apply(fp *filePatch, target string) int {
 	return st
 }
 
+func betterName(a, b string) bool {
+	ca, cb := strings.Count(path.Clean(a), "/"), strings.Count(path.Clean(b), "/")
+	if ca != cb {
+		return ca < cb
+	}
+	if la, lb := len(path.Base(a)), len(path.Base(b)); la != lb {
+		return la < lb
+	}
+	return len(a) < len(b)
+}
+
 func abs(n int) int {
 	if n < 0 {
 		return -n
@@ -637,6 +655,11 @@ func (h *hunk) oldLines() []string {
 // each search starts at the expected line (the hunk's, moved by the last offset) and goes
 // outward, after before before.
 func locate(h *hunk, lines []string, min, lastOffset, maxFuzz int) (int, int, bool) {
+	return locateFuzz(h, lines, min, lastOffset, 0, maxFuzz)
+}
+
+// locateFuzz is locate for the fuzz levels from..to.
+func locateFuzz(h *hunk, lines []string, min, lastOffset, from, to int) (int, int, bool) {
 	old := h.oldLines()
 	prefix, suffix := 0, 0
 	for _, l := range h.lines {
@@ -655,16 +678,47 @@ func locate(h *hunk, lines []string, min, lastOffset, maxFuzz int) (int, int, bo
 	if h.oldLen == 0 {
 		guess = h.oldStart + lastOffset
 	}
-	for fuzz := 0; fuzz <= maxFuzz; fuzz++ {
-		pf, sf := fuzz, fuzz
-		if pf > prefix {
-			pf = prefix
+	context := prefix
+	if suffix > context {
+		context = suffix
+	}
+	for fuzz := from; fuzz <= to; fuzz++ {
+		// GNU patch's rule: the side with less context is held to the file's edge, the
+		// one with more gives up fuzz lines first.
+		pf, sf := fuzz+prefix-context, fuzz+suffix-context
+		edge := func(at, pf, sf int) bool {
+			if at < min || at < 0 || at+len(old) > len(lines) {
+				return false
+			}
+			for j := pf; j < len(old)-sf; j++ {
+				if lines[at+j] != old[j] {
+					return false
+				}
+			}
+			return true
 		}
-		if sf > suffix {
-			sf = suffix
+		if pf < 0 && h.oldStart <= 1 {
+			// Only at the start of the file (and, with sf < 0 too, as the whole file).
+			if sf < 0 && len(old) != len(lines) {
+				continue
+			}
+			if sf < 0 {
+				sf = 0
+			}
+			if edge(0, 0, sf) {
+				return 0, fuzz, true
+			}
+			continue
 		}
-		if fuzz > 0 && pf == 0 && sf == 0 {
-			break
+		if pf < 0 {
+			pf = 0
+		}
+		if sf < 0 {
+			// Only at the end of the file.
+			if at := len(lines) - len(old); edge(at, pf, 0) {
+				return at, fuzz, true
+			}
+			continue
 		}
 		match := func(at int) bool {
 			if at < min || at > len(lines) || at+len(old)-sf > len(lines) {

@@ -113,6 +113,9 @@ func TestPatchGolden(t *testing.T) {
 		{"multi-p1", map[string]string{"x": "1\n2\n3\n", "y": "y\n"}, multi, []string{"-p1"}},
 		{"multi-p0", map[string]string{"a/x": "1\n2\n3\n", "a/y": "y\n"}, multi, []string{"-p0"}},
 		{"multi-one-missing", map[string]string{"x": "1\n2\n3\n"}, multi, []string{"-p1"}},
+		{"applied-fuzz", map[string]string{"input": "abc\ndef\n123\n"}, "--- input\n+++ input\n@@ -1,2 +1,3 @@\n abc\n+def\n 123\n", nil},
+		{"applied-eof", map[string]string{"input": "abc\n123\n456\n"}, "--- input.old\tJan 01 01:01:01 2000\n+++ input\tJan 01 01:01:01 2000\n@@ -1,2 +1,3 @@\n abc\n 123\n+456\n", []string{"-N"}},
+		{"shortest-name", map[string]string{"input": "foo\nbar\n", "input.orig": "x\n"}, "--- a/input.orig\n+++ b/input\n@@ -1,2 +1,3 @@\n foo\n+1\n bar\n", []string{"-p1"}},
 		{"garbage", map[string]string{}, "no diff here\n", nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
