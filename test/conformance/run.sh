@@ -26,7 +26,7 @@ subset=${APPLETS:-}${AREAS:-} # a subset (APPLETS=..., AREAS=...) is not held to
 # suites of applets added since, scored on a line of their own so that the first line stays
 # comparable with BusyBox's.
 table="cat head tail grep find wc du sort uniq cut tr sed awk tee xargs cp mv rm mkdir rmdir touch chmod ln readlink realpath basename dirname tar gzip gunzip base64 sha256sum md5sum sha1sum hexdump xxd strings diff stat id hostname uname date sleep env printenv pidof ls ps"
-added="od cmp dd expr taskset sha3sum"
+added="od cmp dd expr taskset sha3sum cpio patch"
 APPLETS=${APPLETS:-"$table $added"}
 AREAS=${AREAS:-}
 [ -z "${AREAS_ONLY:-}" ] || APPLETS=" "
