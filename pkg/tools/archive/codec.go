@@ -132,10 +132,10 @@ func (c *codec) stream(w io.Writer, r io.Reader, decompress bool, level int) err
 	if decompress {
 		zr, err := c.reader(bufio.NewReaderSize(r, 64<<10))
 		if err != nil {
-			return fmt.Errorf("%w: %v", errCodecFormat, err)
+			return fmt.Errorf("%w: %w", errCodecFormat, err)
 		}
 		if _, err := io.Copy(w, zr); err != nil {
-			return fmt.Errorf("%w: %v", errCodecFormat, err)
+			return fmt.Errorf("%w: %w", errCodecFormat, err)
 		}
 		return nil
 	}

@@ -38,7 +38,6 @@ var initExceptions = map[string]struct {
 	"regexp/syntax":                   {2_500, "the standard library's"},
 	"crypto/tls":                      {2_500, "the standard library's"},
 	"golang.org/x/net/dns/dnsmessage": {2_500, "its name tables (nslookup, dig)"},
-	"github.com/ulikunitz/xz":         {34_000, "its CRC-64 table, crc64.MakeTable in a package variable (xz, unxz, xzcat)"},
 	"net/http":                        {2_500, "the standard library's"},
 	"net":                             {2_000, "the standard library's"},
 	"encoding/base64":                 {1_500, "the standard library's"},
