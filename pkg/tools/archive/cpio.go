@@ -24,10 +24,11 @@ import (
 // copy-in (extract, through tar's extractor: no name leaves the directory) and list.
 var Cpio = tools.Applet{Name: "cpio", Summary: "create, list and extract cpio archives", Run: runCpio}
 
-const cpioUsage = `cpio -o|-i|-t [-dmuvf0] [-H newc|odc] [-F FILE] [-O FILE] [-I FILE] [-D DIR] [PATTERN]...
+const cpioUsage = `cpio -o|-i|-t|-p DIR [-dmuvf0] [-H newc|odc] [-F FILE] [-O FILE] [-I FILE] [-D DIR] [PATTERN]...
   -o  create: read file names from stdin, write the archive to stdout (or -F/-O FILE)
   -i  extract the archive read from stdin (or -F/-I FILE), members matching PATTERNs
   -t  list the archive's members (-v: long listing)
+  -p DIR  pass-through: copy the files named on stdin into DIR
   -H FORMAT  newc (default) or odc      -0  names on stdin end with NUL
   -d  make directories as needed        -m  keep the archive's modification times
   -u  replace files even when newer     -v  list the files processed
@@ -48,6 +49,7 @@ func runCpio(ctx context.Context, env *tools.Env, args []string) int {
 	create := fs.Bool('o', "create")
 	extract := fs.Bool('i', "extract")
 	list := fs.Bool('t', "list")
+	pass := fs.Bool('p', "pass-through")
 	var o cpioOpts
 	fs.Func('H', "format", func(v string) error { o.format = strings.ToLower(v); return nil })
 	fs.Func('F', "file", func(v string) error { o.file = v; return nil })
@@ -72,7 +74,18 @@ func runCpio(ctx context.Context, env *tools.Env, args []string) int {
 	if *list {
 		*extract = true
 	}
-	if *create == *extract {
+	if *pass && !*create && !*extract {
+		if len(ops) == 0 {
+			env.Errorf("cpio", "Not enough arguments\nTry 'cpio --help' for more information.")
+			return 2
+		}
+		if len(ops) > 1 {
+			env.Errorf("cpio", "Too many arguments\nTry 'cpio --help' for more information.")
+			return 2
+		}
+		return cpioPass(ctx, env, &o, ops[0])
+	}
+	if *create == *extract || *pass {
 		env.Errorf("cpio", "You must specify one of -oipt options.\nTry 'cpio --help' for more information.")
 		return 2
 	}
@@ -118,6 +131,122 @@ func (o *cpioOpts) blocks(env *tools.Env, n int64) {
 	} else {
 		fmt.Fprintf(env.Stderr, "%d blocks\n", b)
 	}
+}
+
+// cpioPass is -p DIR: each file named on stdin copied below DIR as -i would extract it
+// (the same checks: nothing lands outside DIR), hard links kept as links.
+func cpioPass(ctx context.Context, env *tools.Env, o *cpioOpts, dest string) int {
+	root, rerr := os.OpenRoot(env.Abs(dest))
+	var x *extractor
+	if rerr == nil {
+		defer root.Close()
+		x = &extractor{root: root, chown: os.Geteuid() == 0}
+	}
+	sep := byte('\n')
+	if o.null {
+		sep = 0
+	}
+	in := bufio.NewReader(env.Stdin)
+	links := map[[3]uint64]string{}
+	var copied int64
+	st := 0
+	for {
+		if err := ctx.Err(); err != nil {
+			env.Errorf("cpio", "%v", err)
+			return 2
+		}
+		line, err := in.ReadString(sep)
+		given := strings.TrimSuffix(line, string(sep))
+		if given != "" {
+			name := strings.TrimLeft(given, "/")
+			for strings.HasPrefix(name, "./") && len(name) > 2 {
+				name = strings.TrimLeft(name[2:], "/")
+			}
+			shown := strings.TrimSuffix(dest, "/") + "/" + name
+			if e := cpioPassOne(env, x, rerr, o, given, name, shown, links, &copied); e != nil {
+				env.Errorf("cpio", "%s", e)
+				if !errors.Is(e, errCpioNotCreated) {
+					st = 2
+				}
+			} else if o.verbose {
+				fmt.Fprintln(env.Stderr, shown)
+			}
+		}
+		if err != nil {
+			break
+		}
+	}
+	if x != nil {
+		x.finish()
+	}
+	o.blocks(env, copied)
+	return st
+}
+
+func cpioPassOne(env *tools.Env, x *extractor, rerr error, o *cpioOpts, given, name, shown string, links map[[3]uint64]string, copied *int64) error {
+	p := env.Abs(given)
+	fi, err := os.Lstat(p)
+	if err != nil {
+		return fmt.Errorf("%s: Cannot stat: %s", given, tools.Reason(err))
+	}
+	if rerr != nil {
+		return fmt.Errorf("%s: Cannot open: %s", shown, tools.Reason(rerr))
+	}
+	safe, err := cleanName(name)
+	if err != nil {
+		return fmt.Errorf("%s: %w", shown, err)
+	}
+	h := &cpioHeader{nlink: 1, mtime: fi.ModTime().Unix(), name: shown}
+	sys, _ := fi.Sys().(*syscall.Stat_t)
+	if sys != nil {
+		h.mode, h.uid, h.gid = uint64(sys.Mode), uint64(sys.Uid), uint64(sys.Gid)
+		h.rdev = [2]uint64{uint64(unixMajor(uint64(sys.Rdev))), uint64(unixMinor(uint64(sys.Rdev)))}
+	}
+	var data io.Reader = strings.NewReader("")
+	switch {
+	case fi.Mode().IsRegular():
+		if sys != nil && sys.Nlink > 1 {
+			key := [3]uint64{uint64(sys.Dev), 0, sys.Ino}
+			if first, ok := links[key]; ok {
+				replaced := false
+				if ofi, err := x.root.Lstat(safe); err == nil {
+					replaced = true
+					if !o.uncon && !ofi.ModTime().Before(fi.ModTime().Truncate(time.Second)) {
+						return fmt.Errorf("%s %w: newer or same age version exists", shown, errCpioNotCreated)
+					}
+					if err := x.root.Remove(safe); err != nil {
+						return fmt.Errorf("%s: Cannot unlink: %w", shown, rootErr(err))
+					}
+				}
+				if err := x.root.Link(first, safe); err != nil {
+					return fmt.Errorf("%s: Cannot link: %w", shown, rootErr(err))
+				}
+				if !replaced {
+					fmt.Fprintf(env.Stderr, "cpio: %s%s linked to %s\n", shown[:len(shown)-len(name)], first, shown)
+				}
+				return nil
+			}
+			defer func() { links[key] = safe }()
+		}
+		f, err := tools.OpenRegular(p, fi)
+		if err != nil {
+			return fmt.Errorf("%s: Cannot open: %s", given, tools.Reason(err))
+		}
+		defer f.Close()
+		h.size, data = fi.Size(), io.LimitReader(f, fi.Size())
+		err = cpioExtract(x, o, h, safe, data, map[[3]uint64]string{})
+		if err == nil {
+			*copied += fi.Size()
+		}
+		return err
+	case fi.Mode()&fs.ModeSymlink != 0:
+		target, err := os.Readlink(p)
+		if err != nil {
+			return fmt.Errorf("%s: Cannot readlink: %s", given, tools.Reason(err))
+		}
+		h.size, data = int64(len(target)), strings.NewReader(target)
+	}
+	return cpioExtract(x, o, h, safe, data, map[[3]uint64]string{})
 }
 
 // cpioHeader is one member's header, the fields both formats carry.

@@ -193,3 +193,43 @@ func TestCpioErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestCpioPassGolden: -p copies the named files into a directory as Debian's cpio does
+// (hard links kept, -u, messages and block counts), and refuses names that leave it.
+func TestCpioPassGolden(t *testing.T) {
+	mine, theirs := t.TempDir(), t.TempDir()
+	for _, d := range []string{mine, theirs} {
+		cpioTree(t, d)
+		if err := os.Link(filepath.Join(d, "src/a.txt"), filepath.Join(d, "src/hard")); err != nil {
+			t.Fatal(err)
+		}
+		os.Mkdir(filepath.Join(d, "dst"), 0o755)
+	}
+	names := cpioNames + "src/hard\n"
+	for _, args := range [][]string{{"-pdmv", "dst"}, {"-pd", "dst"}, {"-pdu", "dst"}, {"-p"}} {
+		wo, we, wst := gnuCpio(t, theirs, names, args...)
+		o, e, st := run(t, mine, names, append([]string{"cpio"}, args...)...)
+		if args[len(args)-1] == "-p" {
+			// GNU's usage line names --usage, which ours has not: the first line only.
+			we, e = strings.SplitN(we, "\n", 2)[0], strings.SplitN(e, "\n", 2)[0]
+		}
+		if o != wo || e != we || st != wst {
+			t.Errorf("cpio %v = %d\n%s%s\nDebian's %d\n%s%s", args, st, o, e, wst, wo, we)
+		}
+		if d := cmp.Diff(treeState(t, theirs), treeState(t, mine)); d != "" {
+			t.Errorf("cpio %v files (-Debian's +ours):\n%s", args, d)
+		}
+	}
+	a, _ := os.Stat(filepath.Join(mine, "dst/src/a.txt"))
+	h, _ := os.Stat(filepath.Join(mine, "dst/src/hard"))
+	if a == nil || h == nil || !os.SameFile(a, h) {
+		t.Errorf("dst/src/hard is not a hard link of dst/src/a.txt")
+	}
+	if _, e, st := run(t, mine, "src/a.txt\n", "cpio", "-p", "nodir"); st != 2 || !strings.Contains(e, "nodir/src/a.txt: Cannot open") {
+		t.Errorf("-p into a missing directory = %d %q", st, e)
+	}
+	up := "../" + filepath.Base(mine) + "/src/a.txt\n"
+	if _, e, st := run(t, mine, up, "cpio", "-pd", "dst"); st != 2 || !strings.Contains(e, "refusing") {
+		t.Errorf("-p with '..' = %d %q, want a refusal", st, e)
+	}
+}
