@@ -16,10 +16,10 @@ import (
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
 )
 
-// Patch is patch: apply unified diffs as GNU patch does (offsets, fuzz, rejects, its
+// Patch is patch: apply unified and context diffs as GNU patch does (offsets, fuzz, rejects, its
 // messages and exit codes). It never asks: where GNU patch would ask on a terminal it
 // answers as GNU patch does without one.
-var Patch = tools.Applet{Name: "patch", Summary: "apply a unified diff to files", Run: runPatch}
+var Patch = tools.Applet{Name: "patch", Summary: "apply a diff to files", Run: runPatch}
 
 const patchUsage = `patch [-pN] [-RNEfst] [--dry-run] [-F N] [-i PATCHFILE] [-o OUTFILE] [-d DIR] [FILE [PATCHFILE]]
   -p N  strip N leading components from file names (default: the base name)
@@ -29,7 +29,7 @@ const patchUsage = `patch [-pN] [-RNEfst] [--dry-run] [-F N] [-i PATCHFILE] [-o 
   -E  remove files left empty   -F N  maximum fuzz (default 2)   --dry-run  change nothing
   -s  silent   -f  force: assume the patch is not reversed   -t  batch: assume it is
   -d DIR  change to DIR first   --no-backup-if-mismatch  no FILE.orig when a hunk is off
-Failed hunks are saved to FILE.rej (exit status 1). Unified diffs only.`
+Failed hunks are saved to FILE.rej (exit status 1). Unified and context diffs.`
 
 type patchOpts struct {
 	strip                   int
@@ -178,6 +178,15 @@ func parsePatch(r io.Reader) ([]*filePatch, bool, error) {
 	var out []*filePatch
 	start := 0
 	for i := 0; i < len(lines); i++ {
+		if strings.HasPrefix(lines[i], "*** ") && i+2 < len(lines) && strings.HasPrefix(lines[i+1], "--- ") && strings.HasPrefix(lines[i+2], "***************") {
+			fp, next, err := parseContext(lines, i, start)
+			if err != nil {
+				return nil, true, err
+			}
+			out = append(out, fp)
+			start, i = next, next-1
+			continue
+		}
 		if !(strings.HasPrefix(lines[i], "--- ") && i+2 < len(lines) && strings.HasPrefix(lines[i+1], "+++ ") && strings.HasPrefix(lines[i+2], "@@ ")) {
 			continue
 		}
@@ -227,6 +236,134 @@ func parsePatch(r io.Reader) ([]*filePatch, bool, error) {
 		i--
 	}
 	return out, len(lines) > 0, nil
+}
+
+// parseContext reads one file's context diff (diff -c) from lines[i] and turns each hunk
+// into the unified form the rest applies; it returns the index after it.
+func parseContext(lines []string, i, start int) (*filePatch, int, error) {
+	fp := &filePatch{oldHdr: "--- " + lines[i][4:], newHdr: "+++ " + lines[i+1][4:], leading: lines[start : i+2],
+		hunkLine: i + 4, oldName: headerName(lines[i][4:]), newName: headerName(lines[i+1][4:])}
+	i += 2
+	bad := func(i int) error {
+		return fmt.Errorf("malformed patch at line %d: %s", i+1, strings.TrimSuffix(lines[min(i, len(lines)-1)], "\n"))
+	}
+	ctxRange := func(l, open, close string) (int, int, bool) {
+		l = strings.TrimRight(l, "\r\n")
+		if !strings.HasPrefix(l, open) || !strings.HasSuffix(l, close) {
+			return 0, 0, false
+		}
+		a, b, two := strings.Cut(strings.TrimSpace(l[len(open):len(l)-len(close)]), ",")
+		x, err := strconv.Atoi(a)
+		if err != nil {
+			return 0, 0, false
+		}
+		if !two {
+			if x == 0 {
+				return 0, 0, true
+			}
+			return x, 1, true
+		}
+		y, err := strconv.Atoi(b)
+		if err != nil || y < x-1 {
+			return 0, 0, false
+		}
+		return x, y - x + 1, true
+	}
+	// part reads the lines of one side up to the next marker.
+	part := func(j int, stop func(string) bool) ([]hunkLine, int) {
+		var out []hunkLine
+		for j < len(lines) && !stop(lines[j]) {
+			l := lines[j]
+			if strings.HasPrefix(l, "\\") {
+				if n := len(out); n > 0 {
+					out[n-1].text = strings.TrimSuffix(out[n-1].text, "\n")
+				}
+			} else if len(l) >= 2 && strings.ContainsRune(" -+!", rune(l[0])) && l[1] == ' ' {
+				out = append(out, hunkLine{l[0], l[2:]})
+			} else {
+				break
+			}
+			j++
+		}
+		return out, j
+	}
+	for i < len(lines) && strings.HasPrefix(lines[i], "***************") {
+		i++
+		if i >= len(lines) {
+			return nil, 0, bad(i)
+		}
+		h := &hunk{}
+		var ok bool
+		if h.oldStart, h.oldLen, ok = ctxRange(lines[i], "*** ", " ****"); !ok {
+			return nil, 0, bad(i)
+		}
+		old, j := part(i+1, func(l string) bool { return strings.HasPrefix(l, "--- ") })
+		if j >= len(lines) {
+			return nil, 0, bad(j)
+		}
+		if h.newStart, h.newLen, ok = ctxRange(lines[j], "--- ", " ----"); !ok {
+			return nil, 0, bad(j)
+		}
+		neu, k := part(j+1, func(l string) bool { return strings.HasPrefix(l, "***************") })
+		switch {
+		case len(old) == 0:
+			for _, l := range neu {
+				h.lines = append(h.lines, hunkLine{map[byte]byte{' ': ' ', '+': '+', '!': '+'}[l.op], l.text})
+			}
+		case len(neu) == 0:
+			for _, l := range old {
+				h.lines = append(h.lines, hunkLine{map[byte]byte{' ': ' ', '-': '-', '!': '-'}[l.op], l.text})
+			}
+		default:
+			a, b := 0, 0
+			for a < len(old) || b < len(neu) {
+				switch {
+				case a < len(old) && old[a].op == '-':
+					h.lines = append(h.lines, hunkLine{'-', old[a].text})
+					a++
+				case b < len(neu) && neu[b].op == '+':
+					h.lines = append(h.lines, hunkLine{'+', neu[b].text})
+					b++
+				case a < len(old) && old[a].op == '!' || b < len(neu) && neu[b].op == '!':
+					for ; a < len(old) && old[a].op == '!'; a++ {
+						h.lines = append(h.lines, hunkLine{'-', old[a].text})
+					}
+					for ; b < len(neu) && neu[b].op == '!'; b++ {
+						h.lines = append(h.lines, hunkLine{'+', neu[b].text})
+					}
+				case a < len(old) && b < len(neu):
+					h.lines = append(h.lines, hunkLine{' ', old[a].text})
+					a++
+					b++
+				default:
+					return nil, 0, bad(k)
+				}
+			}
+		}
+		oldN, newN := 0, 0
+		for _, l := range h.lines {
+			if l.op != '+' {
+				oldN++
+			}
+			if l.op != '-' {
+				newN++
+			}
+		}
+		// An empty side ("*** 5 ****" with no lines, diff -C0) is numbered by the line
+		// before it, as unified diffs number it.
+		if oldN == 0 && len(old) == 0 {
+			h.oldLen = 0
+		}
+		if newN == 0 && len(neu) == 0 {
+			h.newLen = 0
+		}
+		if oldN != h.oldLen || newN != h.newLen {
+			return nil, 0, bad(k)
+		}
+		fp.hunks = append(fp.hunks, h)
+		i = k
+	}
+	return fp, i, nil
 }
 
 // headerName is the file name of a "--- " or "+++ " line: up to a tab (diff's time stamp).

@@ -49,6 +49,70 @@ const twoHunks = `--- a	2026-01-01 00:00:00.000000000 +0000
  23
 `
 
+// contextDiff is diff -c of 1..30 against it with 5 and 20 changed, 12 gone and a line
+// added after 25.
+const contextDiff = `*** a
+--- b
+***************
+*** 2,15 ****
+  2
+  3
+  4
+! 5
+  6
+  7
+  8
+  9
+  10
+  11
+- 12
+  13
+  14
+  15
+--- 2,14 ----
+  2
+  3
+  4
+! five
+  6
+  7
+  8
+  9
+  10
+  11
+  13
+  14
+  15
+***************
+*** 17,28 ****
+  17
+  18
+  19
+! 20
+  21
+  22
+  23
+  24
+  25
+  26
+  27
+  28
+--- 16,28 ----
+  17
+  18
+  19
+! twenty
+  21
+  22
+  23
+  24
+  25
++ new
+  26
+  27
+  28
+`
+
 // patchState is every file under dir with its mode and contents.
 func patchState(t *testing.T, dir string) map[string]string {
 	t.Helper()
@@ -116,6 +180,10 @@ func TestPatchGolden(t *testing.T) {
 		{"applied-fuzz", map[string]string{"input": "abc\ndef\n123\n"}, "--- input\n+++ input\n@@ -1,2 +1,3 @@\n abc\n+def\n 123\n", nil},
 		{"applied-eof", map[string]string{"input": "abc\n123\n456\n"}, "--- input.old\tJan 01 01:01:01 2000\n+++ input\tJan 01 01:01:01 2000\n@@ -1,2 +1,3 @@\n abc\n 123\n+456\n", []string{"-N"}},
 		{"shortest-name", map[string]string{"input": "foo\nbar\n", "input.orig": "x\n"}, "--- a/input.orig\n+++ b/input\n@@ -1,2 +1,3 @@\n foo\n+1\n bar\n", []string{"-p1"}},
+		{"context", map[string]string{"a": seqLines(1, 30, nil)}, contextDiff, nil},
+		{"context-offset", map[string]string{"a": "x\ny\n" + seqLines(1, 30, nil)}, contextDiff, nil},
+		{"context-reverse", map[string]string{"a": seqLines(1, 30, map[int]string{5: "five\n", 12: "", 20: "twenty\n", 25: "25\nnew\n"})}, contextDiff, []string{"-R"}},
+		{"context-C0", map[string]string{"x": "1\n2\n3\n"}, "*** x\n--- y\n***************\n*** 3 ****\n--- 4 ----\n+ 4\n", nil},
 		{"garbage", map[string]string{}, "no diff here\n", nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
