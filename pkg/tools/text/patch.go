@@ -55,7 +55,8 @@ type filePatch struct {
 	oldName, newName string
 	oldHdr, newHdr   string // the "--- " and "+++ " lines
 	leading          []string
-	hunkLine         int // input line of the first hunk
+	hunkLine         int  // input line of the first hunk
+	context          bool // a context diff: its rejects are written as one
 	hunks            []*hunk
 }
 
@@ -242,7 +243,7 @@ func parsePatch(r io.Reader) ([]*filePatch, bool, error) {
 // into the unified form the rest applies; it returns the index after it.
 func parseContext(lines []string, i, start int) (*filePatch, int, error) {
 	fp := &filePatch{oldHdr: "--- " + lines[i][4:], newHdr: "+++ " + lines[i+1][4:], leading: lines[start : i+2],
-		hunkLine: i + 4, oldName: headerName(lines[i][4:]), newName: headerName(lines[i+1][4:])}
+		hunkLine: i + 4, oldName: headerName(lines[i][4:]), newName: headerName(lines[i+1][4:]), context: true}
 	i += 2
 	bad := func(i int) error {
 		return fmt.Errorf("malformed patch at line %d: %s", i+1, strings.TrimSuffix(lines[min(i, len(lines)-1)], "\n"))
@@ -443,6 +444,76 @@ func (h *hunk) String() string {
 	return b.String()
 }
 
+// contextString is the hunk as diff -c writes it: a side is listed when it changes, a
+// removal next to an addition marked '!' on both sides.
+func (h *hunk) contextString() string {
+	var b strings.Builder
+	rng := func(s, n int) string {
+		switch {
+		case n == 0:
+			return strconv.Itoa(s)
+		case n == 1:
+			return strconv.Itoa(s)
+		}
+		return fmt.Sprintf("%d,%d", s, s+n-1)
+	}
+	marks := make([]byte, len(h.lines))
+	for i := 0; i < len(h.lines); {
+		if h.lines[i].op == ' ' {
+			marks[i] = ' '
+			i++
+			continue
+		}
+		j := i
+		for j < len(h.lines) && h.lines[j].op != ' ' {
+			j++
+		}
+		hasDel, hasAdd := false, false
+		for k := i; k < j; k++ {
+			hasDel = hasDel || h.lines[k].op == '-'
+			hasAdd = hasAdd || h.lines[k].op == '+'
+		}
+		for k := i; k < j; k++ {
+			marks[k] = h.lines[k].op
+			if hasDel && hasAdd {
+				marks[k] = '!'
+			}
+		}
+		i = j
+	}
+	side := func(drop byte) bool {
+		for _, l := range h.lines {
+			if l.op != ' ' && l.op != drop {
+				return true
+			}
+		}
+		return false
+	}
+	write := func(drop byte) {
+		for i, l := range h.lines {
+			if l.op == drop {
+				continue
+			}
+			b.WriteByte(marks[i])
+			b.WriteByte(' ')
+			b.WriteString(l.text)
+			if !strings.HasSuffix(l.text, "\n") {
+				b.WriteString("\n\\ No newline at end of file\n")
+			}
+		}
+	}
+	b.WriteString("***************\n")
+	fmt.Fprintf(&b, "*** %s ****\n", rng(h.oldStart, h.oldLen))
+	if side('+') {
+		write('+')
+	}
+	fmt.Fprintf(&b, "--- %s ----\n", rng(h.newStart, h.newLen))
+	if side('-') {
+		write('-')
+	}
+	return b.String()
+}
+
 // stripName applies -p to a header's name; without -p, the base name.
 func stripName(name string, strip int) string {
 	if strip < 0 {
@@ -583,8 +654,13 @@ func (p *patcher) apply(fp *filePatch, target string) int {
 			}
 		}
 		if !ok {
-			failed = append(failed, h)
-			p.say("Hunk #%d FAILED at %d.\n", i+1, h.oldStart)
+			// GNU patch numbers a failed hunk, in its message and FILE.rej, by the lines
+			// the hunks before it added or removed.
+			rh := *h
+			rh.oldStart += len(result) - pos
+			rh.newStart += len(result) - pos
+			failed = append(failed, &rh)
+			p.say("Hunk #%d FAILED at %d.\n", i+1, rh.oldStart)
 			mismatch = true
 			continue
 		}
@@ -724,10 +800,19 @@ func allInsert(hs []*hunk) bool {
 // reject writes the hunks that did not apply to name.rej, in unified form.
 func (p *patcher) reject(fp *filePatch, name string, hs []*hunk) int {
 	var b strings.Builder
-	b.WriteString(fp.oldHdr)
-	b.WriteString(fp.newHdr)
+	if fp.context {
+		b.WriteString("*** " + fp.oldHdr[4:])
+		b.WriteString("--- " + fp.newHdr[4:])
+	} else {
+		b.WriteString(fp.oldHdr)
+		b.WriteString(fp.newHdr)
+	}
 	for _, h := range hs {
-		b.WriteString(h.String())
+		if fp.context {
+			b.WriteString(h.contextString())
+		} else {
+			b.WriteString(h.String())
+		}
 	}
 	if err := os.WriteFile(filepath.Join(p.dir, name+".rej"), []byte(b.String()), 0o644); err != nil {
 		p.out.Flush()

@@ -113,6 +113,42 @@ const contextDiff = `*** a
   28
 `
 
+// unifiedDiff is contextDiff's changes as diff -u writes them.
+const unifiedDiff = `--- a
++++ b
+@@ -2,14 +2,13 @@
+ 2
+ 3
+ 4
+-5
++five
+ 6
+ 7
+ 8
+ 9
+ 10
+ 11
+-12
+ 13
+ 14
+ 15
+@@ -17,12 +16,13 @@
+ 17
+ 18
+ 19
+-20
++twenty
+ 21
+ 22
+ 23
+ 24
+ 25
++new
+ 26
+ 27
+ 28
+`
+
 // patchState is every file under dir with its mode and contents.
 func patchState(t *testing.T, dir string) map[string]string {
 	t.Helper()
@@ -184,6 +220,9 @@ func TestPatchGolden(t *testing.T) {
 		{"context-offset", map[string]string{"a": "x\ny\n" + seqLines(1, 30, nil)}, contextDiff, nil},
 		{"context-reverse", map[string]string{"a": seqLines(1, 30, map[int]string{5: "five\n", 12: "", 20: "twenty\n", 25: "25\nnew\n"})}, contextDiff, []string{"-R"}},
 		{"context-C0", map[string]string{"x": "1\n2\n3\n"}, "*** x\n--- y\n***************\n*** 3 ****\n--- 4 ----\n+ 4\n", nil},
+		{"context-failed", map[string]string{"a": seqLines(1, 30, map[int]string{20: "XX\n"})}, contextDiff, nil},
+		{"context-failed-first", map[string]string{"a": seqLines(1, 30, map[int]string{5: "V\n"})}, contextDiff, []string{"-f"}},
+		{"unified-failed-shifted", map[string]string{"a": seqLines(1, 30, map[int]string{20: "XX\n"})}, unifiedDiff, nil},
 		{"garbage", map[string]string{}, "no diff here\n", nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
