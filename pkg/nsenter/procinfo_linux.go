@@ -12,7 +12,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/nsenter/targetfile"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/targetfile"
 )
 
 // procStatus is what the session needs of /proc/<pid>/status.

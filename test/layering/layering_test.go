@@ -32,8 +32,12 @@ func TestImportRules(t *testing.T) {
 		why     string
 	}{
 		{module + "/pkg/nsenter", func(d string) bool {
-			return d == module+"/pkg/nsenter" || strings.HasPrefix(d, module+"/pkg/nsenter/") || strings.HasPrefix(d, "golang.org/x/sys/")
+			return d == module+"/pkg/nsenter" || strings.HasPrefix(d, module+"/pkg/nsenter/") ||
+				d == module+"/pkg/targetfile" || strings.HasPrefix(d, "golang.org/x/sys/")
 		}, "pkg/nsenter runs in the most sensitive place: the standard library and golang.org/x/sys only"},
+		{module + "/pkg/targetfile", func(d string) bool {
+			return d == module+"/pkg/targetfile" || strings.HasPrefix(d, "golang.org/x/sys/")
+		}, "pkg/targetfile is read by pkg/nsenter: the standard library and golang.org/x/sys only"},
 		{module + "/cmd/ddebug-toolbox", func(d string) bool {
 			return !strings.HasPrefix(d, "k8s.io/") && !strings.HasPrefix(d, "github.com/moby/") &&
 				!strings.HasPrefix(d, "github.com/containerd/") && !strings.HasPrefix(d, "github.com/spf13/")
@@ -157,10 +161,11 @@ func TestLeanHost(t *testing.T) {
 	if err != nil {
 		t.Fatalf("go list -deps cmd/ddebug: %v\n%s", err, out)
 	}
-	// pkg/nsenter/... is the session itself (stdlib and x/sys only, see TestImportRules).
+	// pkg/nsenter/... and pkg/targetfile are the session itself (stdlib and x/sys only, see
+	// TestImportRules).
 	allowed := []string{
 		module + "/cmd/ddebug", module + "/internal/cli", module + "/internal/sessionbin", module + "/internal/spelling",
-		module + "/pkg/nsenter", module + "/pkg/target", module + "/pkg/target/docker", module + "/pkg/target/hostsockets",
+		module + "/pkg/nsenter", module + "/pkg/targetfile", module + "/pkg/target", module + "/pkg/target/docker", module + "/pkg/target/hostsockets",
 		"github.com/spf13/cobra", "github.com/spf13/pflag", "golang.org/x/sys/unix", "golang.org/x/term",
 	}
 	for _, d := range strings.Fields(string(out)) {

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/nsenter/targetfile"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/targetfile"
 )
 
 // User is one line of /etc/passwd.
