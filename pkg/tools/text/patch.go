@@ -569,7 +569,17 @@ func (p *patcher) apply(fp *filePatch, target string) int {
 		// GNU patch chooses among the header's names as written, before any -R.
 		for _, n := range []string{fp.oldName, fp.newName} {
 			if n != "/dev/null" {
-				if s := stripName(n, o.strip); s != "" {
+				s := stripName(n, o.strip)
+				if dangerousName(s) {
+					// As GNU patch: a name that is absolute or climbs out with ".." is
+					// never patched (the FILE operand names a file explicitly).
+					if len(cands) == 0 || cands[len(cands)-1] != s {
+						p.say("Ignoring potentially dangerous file name %s\n", s)
+					}
+					cands = append(cands, s)
+					continue
+				}
+				if s != "" {
 					cands = append(cands, s)
 				}
 			}
@@ -577,11 +587,14 @@ func (p *patcher) apply(fp *filePatch, target string) int {
 		// Of the names that exist, GNU patch takes the one with the fewest components,
 		// then the shortest base name, then the shortest name.
 		for _, c := range cands {
+			if dangerousName(c) {
+				continue
+			}
 			if _, err := os.Lstat(filepath.Join(p.dir, c)); err == nil && (name == "" || betterName(c, name)) {
 				name = c
 			}
 		}
-		if name == "" && creating && len(cands) > 0 {
+		if name == "" && creating && len(cands) > 0 && !dangerousName(cands[0]) {
 			name = cands[0]
 		}
 		if name == "" {
@@ -768,6 +781,18 @@ func (p *patcher) apply(fp *filePatch, target string) int {
 		return 2
 	}
 	return st
+}
+
+func dangerousName(s string) bool {
+	if strings.HasPrefix(s, "/") {
+		return true
+	}
+	for _, part := range strings.Split(s, "/") {
+		if part == ".." {
+			return true
+		}
+	}
+	return false
 }
 
 func betterName(a, b string) bool {

@@ -223,6 +223,9 @@ func TestPatchGolden(t *testing.T) {
 		{"context-failed", map[string]string{"a": seqLines(1, 30, map[int]string{20: "XX\n"})}, contextDiff, nil},
 		{"context-failed-first", map[string]string{"a": seqLines(1, 30, map[int]string{5: "V\n"})}, contextDiff, []string{"-f"}},
 		{"unified-failed-shifted", map[string]string{"a": seqLines(1, 30, map[int]string{20: "XX\n"})}, unifiedDiff, nil},
+		{"dangerous-dotdot", map[string]string{"w/x": "", "victim": "a\n"}, "--- ../victim\n+++ ../victim\n@@ -1 +1 @@\n-a\n+b\n", []string{"-p0", "-d", "w"}},
+		{"dangerous-absolute", map[string]string{"victim": "a\n"}, "--- /victim\n+++ /victim\n@@ -1 +1 @@\n-a\n+b\n", []string{"-p0"}},
+		{"dangerous-create", map[string]string{}, "--- /dev/null\n+++ ../new\n@@ -0,0 +1 @@\n+b\n", []string{"-p0"}},
 		{"garbage", map[string]string{}, "no diff here\n", nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
