@@ -111,6 +111,10 @@ func runCpio(ctx context.Context, env *tools.Env, args []string) int {
 		o.dir = env.Dir
 	}
 	if *create {
+		if o.format == "crc" {
+			env.Errorf("cpio", "-H crc is read, not written (use newc or odc)")
+			return 2
+		}
 		if len(ops) > 0 {
 			env.Errorf("cpio", "Too many arguments\nTry 'cpio --help' for more information.")
 			return 2

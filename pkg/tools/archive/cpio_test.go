@@ -185,6 +185,7 @@ func TestCpioErrors(t *testing.T) {
 		{[]string{"cpio", "-i"}, "", "premature end of archive"},
 		{[]string{"cpio", "-i"}, "garbage garbage garbage\n", "unsupported archive format"},
 		{[]string{"cpio", "-o", "-H", "tar"}, "", "invalid archive format"},
+		{[]string{"cpio", "-o", "-H", "crc"}, "", "-H crc is read, not written"},
 		{[]string{"cpio", "-o"}, "nonexist\n", "nonexist: Cannot stat: No such file or directory"},
 	} {
 		_, e, st := run(t, dir, c.stdin, c.args...)
