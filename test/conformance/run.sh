@@ -88,6 +88,9 @@ cp -a "$src" "$work/src"
 # BusyBox's layout: the binary at the top of the source tree, beside .config (runtest's
 # bindir; some cases name it as ../../busybox from their directory).
 ln -sf "$toolbox" "$work/src/busybox"
+# taskset's set_aff case runs $SHELL: a CI runner may have none set, which BusyBox's own
+# runs never meet, so the suites always get /bin/sh.
+export SHELL=/bin/sh
 unset LANG LANGUAGE LC_ALL LC_COLLATE LC_CTYPE LC_MESSAGES LC_NUMERIC LC_TIME LC_MONETARY
 # The suites run with every signal at its default action and none blocked: ash-signals
 # cases read their own SigIgn, and a CI runner, nohup or a background job would otherwise
