@@ -33,6 +33,7 @@ type lsOpts struct {
 	all, almost, dirSelf, classify, human, inode, long, numeric, recursive bool
 	size                                                                   bool // -s: blocks used, in KiB
 	sizeW                                                                  int  // the width of -s's column in the listing being printed
+	inoW                                                                   int  // the width of -i's column in the listing being printed
 	reverse, bySize, byTime, one, color, unsorted                          bool
 	width                                                                  int
 	now                                                                    time.Time
@@ -332,13 +333,20 @@ func (o *lsOpts) print(w *bufio.Writer, es []lsEntry) {
 			o.sizeW = max(o.sizeW, len(o.blocks(e))-1)
 		}
 	}
+	// GNU ls right-aligns inode numbers to the widest in the listing, in every format but -m.
+	o.inoW = 0
+	if o.inode {
+		for _, e := range es {
+			o.inoW = max(o.inoW, len(strconv.FormatUint(sysStat(e.fi).Ino, 10)))
+		}
+	}
 	switch {
 	case o.long:
 		o.printLong(w, es)
 	case o.one:
 		for _, e := range es {
 			if o.inode {
-				fmt.Fprintf(w, "%d ", sysStat(e.fi).Ino)
+				fmt.Fprintf(w, "%*d ", o.inoW, sysStat(e.fi).Ino)
 			}
 			w.WriteString(o.blocks(e))
 			w.WriteString(o.decorate(e))
@@ -362,12 +370,12 @@ func (o *lsOpts) printColumns(w *bufio.Writer, es []lsEntry) {
 		}
 		n = o.blocks(e) + n
 		if o.inode {
-			n = fmt.Sprintf("%d %s", sysStat(e.fi).Ino, n)
+			n = fmt.Sprintf("%*d %s", o.inoW, sysStat(e.fi).Ino, n)
 		}
 		widths[i] = utf8.RuneCountInString(n)
 		names[i] = o.blocks(e) + o.decorate(e)
 		if o.inode {
-			names[i] = fmt.Sprintf("%d %s", sysStat(e.fi).Ino, names[i])
+			names[i] = fmt.Sprintf("%*d %s", o.inoW, sysStat(e.fi).Ino, names[i])
 		}
 	}
 	// Find the most columns that fit, filling down the columns as GNU ls does.

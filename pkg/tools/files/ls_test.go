@@ -45,3 +45,24 @@ func TestLsSizeGolden(t *testing.T) {
 		}
 	}
 }
+
+// TestLsInodeWidthGolden: inode numbers are right-aligned to the widest in the listing, in
+// columns and one per line, as GNU ls does. /proc's inode is always 1; a temporary
+// directory's has several digits, so the padding shows whatever the machine.
+func TestLsInodeWidthGolden(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range [][]string{{"-1id", "/proc", dir}, {"-id", "/proc", dir}, {"-1sid", "/proc", dir}} {
+		cmd := exec.Command("ls", args...)
+		cmd.Env = []string{"LC_ALL=C", "COLUMNS=80"}
+		want, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("GNU ls %v: %v", args, err)
+		}
+		if !strings.HasPrefix(string(want), " ") {
+			t.Fatalf("GNU ls %v: %q: the inode column is not padded, so this case checks nothing", args, want)
+		}
+		if got, e, _ := run(t, "/", "", append([]string{"ls"}, args...)...); got != string(want) {
+			t.Errorf("ls %v: %q %s, want %q", args, got, e, want)
+		}
+	}
+}
