@@ -507,16 +507,22 @@ func builtinKill(_ context.Context, s *Shell, _ interp.HandlerContext, env *tool
 			status = 1
 			continue
 		}
+		own := pid == os.Getpid() || pid == 0 || pid == -1
+		var arrived <-chan struct{}
+		if own {
+			// taken before the signal is sent: it may be handled before kill returns
+			arrived = s.traps.waiter()
+		}
 		if err := syscall.Kill(pid, sig); err != nil {
 			env.Errorf("kill", "(%d): %v", pid, err)
 			status = 1
 			continue
 		}
-		if pid == os.Getpid() || pid == 0 || pid == -1 {
+		if own {
 			// A shell that signals itself dies before kill returns; the Go runtime delivers
 			// the signal on another thread, so wait for it rather than run on (and exit 0).
 			// A signal the shell catches (interactive SIGHUP/SIGTERM) ends the wait early.
-			s.waitForOwnSignal(sig)
+			s.waitForOwnSignal(sig, arrived)
 		}
 		if j := s.jobs.find(ref); j != nil && (sig == syscall.SIGINT || sig == syscall.SIGTERM || sig == syscall.SIGKILL || sig == syscall.SIGHUP) {
 			j.cancelSignaled() // the applets of the job too

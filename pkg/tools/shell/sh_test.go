@@ -124,6 +124,10 @@ for n in f1 f2 f3 ga gb; do read l < "$n"; printf '%s ' "$l"; done`, want: "j1 j
 		{name: "trap on a bad signal", script: `trap x NOSUCH; echo $?`, want: "1\n", wantErr: `^sh: trap: line 0: NOSUCH: invalid signal specification\n$`},
 		{name: "a trapped signal ends wait", script: `trap 'echo got' USR1; sleep 3 & (sleep 0.2; kill -USR1 $$) & wait %1; echo "wait: $?"; trap - USR1`,
 			want: "got\nwait: 138\n"},
+		// kill $$ returns as soon as the trapped signal is pending, even when it was handled
+		// before kill returned (150 stalls of up to a second would outlast runSh's 20s)
+		{name: "kill $$ of a trapped signal does not stall", script: `trap 'n=$((n+1))' USR1; n=0; i=0; while [ $i -lt 150 ]; do kill -USR1 $$; i=$((i+1)); done; echo $n; trap - USR1`,
+			want: "150\n"},
 		{name: "return in a trap returns from the function", script: `trap 'return' USR1; f() { kill -USR1 $$; echo not reached; }; f; echo "f: $?"; trap - USR1`,
 			want: "f: 0\n"},
 		{name: "getopts as ash", script: `set -- -a -x -b; while getopts ab o 2>&1; do echo "$o"; done; echo "end $OPTIND"`,

@@ -351,12 +351,13 @@ func (t *trapTable) trapStatus() (int, bool) {
 
 // waitForOwnSignal gives a signal sent to the shell itself the time to act: a terminating
 // one kills the process during the wait; a trapped one is pending once it returns.
-func (s *Shell) waitForOwnSignal(sig syscall.Signal) {
+// arrived is the trap table's waiter taken before the signal was sent.
+func (s *Shell) waitForOwnSignal(sig syscall.Signal, arrived <-chan struct{}) {
 	switch {
 	case s.traps.ignored(sig):
 	case s.traps.caught(sig):
 		select {
-		case <-s.traps.waiter():
+		case <-arrived:
 		case <-time.After(time.Second):
 		}
 	default:
