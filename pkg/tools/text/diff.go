@@ -178,9 +178,9 @@ func runDiff(ctx context.Context, env *tools.Env, args []string) int {
 		case fa.IsDir() && fb.IsDir():
 			return diffDirs(ctx, env, w, &o, a, b)
 		case fa.IsDir():
-			a = filepath.Join(a, filepath.Base(b))
+			a = diffJoin(a, filepath.Base(b))
 		case fb.IsDir():
-			b = filepath.Join(b, filepath.Base(a))
+			b = diffJoin(b, filepath.Base(a))
 		}
 	}
 	return diffFiles(ctx, env, w, &o, a, b, "")
@@ -517,6 +517,17 @@ func hunkRange(start, n int) string {
 	return fmt.Sprintf("%d,%d", start, n)
 }
 
+// diffJoin names the file name in directory dir as GNU diff does (gnulib's
+// file_name_concat): dir as given, its trailing slashes but one dropped, so that
+// "diff -r .///a b////" compares .///a/x with b/x.
+func diffJoin(dir, name string) string {
+	d := strings.TrimRight(dir, "/")
+	if d == "" {
+		return dir + name
+	}
+	return d + "/" + name
+}
+
 func diffDirs(ctx context.Context, env *tools.Env, w *bufio.Writer, o *diffOpts, a, b string) int {
 	names := map[string]bool{}
 	for _, d := range []string{a, b} {
@@ -540,7 +551,7 @@ func diffDirs(ctx context.Context, env *tools.Env, w *bufio.Writer, o *diffOpts,
 		if ctx.Err() != nil {
 			return 2
 		}
-		pa, pb := filepath.Join(a, n), filepath.Join(b, n)
+		pa, pb := diffJoin(a, n), diffJoin(b, n)
 		fa, erra := os.Stat(env.Abs(pa))
 		fb, errb := os.Stat(env.Abs(pb))
 		var s int

@@ -45,3 +45,20 @@ func TestDiffBriefAndSelf(t *testing.T) {
 		}
 	}
 }
+
+// diff -r names the files of a directory given as .///a or b//// as GNU diff does (gnulib's
+// file_name_concat): the operand as typed, its trailing slashes but one dropped.
+func TestDiffTreeNamesKeepOperands(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"a/x": "1\n", "b/x": "2\n", "a/s/y": "1\n", "b/s/y": "2\n", "a/only": "", "b/s/o2": "", "f": "3\n"})
+	for _, args := range [][]string{
+		{"diff", "-r", ".///a", "b////"},
+		{"diff", "-r", "a///", ".//b//"},
+		{"diff", "-r", "./a/.", "b/./"},
+		{"diff", "-ru", ".///a", "b////"},
+		{"diff", "f", ".//a//"},
+		{"diff", "a///", "f"},
+	} {
+		golden(t, dir, "", "diffutils", stripDiffTimes, args...)
+	}
+}
