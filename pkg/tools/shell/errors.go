@@ -77,6 +77,10 @@ func (s *Shell) syntaxError(err error) string {
 	switch {
 	case strings.Contains(msg, "without closing quote"):
 		msg = "unterminated quoted string"
+	case msg == "invalid parameter name":
+		msg = "bad substitution"
+	case msg == "`:` must be followed by an expression":
+		msg = "missing '}'" // ${v:}; parseScript makes ${v:1:} ${v:1:0}
 	case strings.HasPrefix(msg, "`") && strings.Contains(msg, "` can only be used"):
 		tok, _, _ := strings.Cut(msg[1:], "`")
 		msg = fmt.Sprintf("unexpected %q", tok)

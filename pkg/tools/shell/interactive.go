@@ -138,7 +138,7 @@ func (s *Shell) Interactive(ctx context.Context) int {
 			}
 			return 0
 		}
-		prog, perr := syntax.NewParser().Parse(strings.NewReader(src), "")
+		prog, perr := parseScript(src, "")
 		if perr != nil {
 			fmt.Fprintf(s.env.Stderr, "sh: %v\n", perr)
 			s.setStatus(base, 2)

@@ -219,6 +219,8 @@ type Shell struct {
 
 	getopts getoptsState
 	traps   *trapTable
+
+	errParams sync.Map // ${v?} names shown in messages: the variable each stands for (params.go)
 }
 
 // internal command names that the call handler rewrites builtins to; the NUL byte keeps
@@ -283,7 +285,12 @@ func (s *Shell) Close() {
 
 // RunScript parses a whole script and runs it; it returns the exit status.
 func (s *Shell) RunScript(ctx context.Context, r io.Reader, name string) int {
-	prog, err := syntax.NewParser().Parse(r, name)
+	src, err := io.ReadAll(r)
+	if err != nil {
+		fmt.Fprintf(s.env.Stderr, "sh: %s: %v\n", name, err)
+		return 2
+	}
+	prog, err := parseScript(string(src), name)
 	if err != nil {
 		fmt.Fprintln(s.env.Stderr, s.syntaxError(err))
 		return 2
@@ -316,7 +323,7 @@ func (s *Shell) RunStream(ctx context.Context, r io.Reader) int {
 			break
 		}
 		src.WriteString(line + "\n")
-		prog, perr := syntax.NewParser().Parse(strings.NewReader(src.String()), s.opts.Name)
+		prog, perr := parseScript(src.String(), s.opts.Name)
 		if perr != nil && syntax.IsIncomplete(perr) && err == nil {
 			continue
 		}
@@ -367,6 +374,9 @@ type shellEnviron struct {
 const lastBgVar = "DDEBUG_LAST_BG_PID_"
 
 func (e *shellEnviron) Get(name string) expand.Variable {
+	if v, ok := e.s.paramVar(name); ok {
+		return v
+	}
 	if name == lastBgVar {
 		v := e.s.jobs.lastBg()
 		if v == "" {
