@@ -83,11 +83,19 @@ src=${BUSYBOX_SRC:-$(fetch_debian_source)} || exit 1
 rm -rf "$out"
 mkdir -p "$out"
 work=$(mktemp -d) || die "no temporary directory"
-trap 'rm -rf "$work"' EXIT
+# On any exit, the suites still running go too: each runs under timeout(1), which makes a
+# process group of its own, so a killed harness would otherwise leave them running against a
+# deleted tree (seen: a runtest left behind forked without end). timeout passes TERM on.
+trap 'pkill -TERM -P $$ timeout 2>/dev/null; rm -rf "$work"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 cp -a "$src" "$work/src"
 # BusyBox's layout: the binary at the top of the source tree, beside .config (runtest's
 # bindir; some cases name it as ../../busybox from their directory).
-ln -sf "$toolbox" "$work/src/busybox"
+# A copy, not a link: a rebuild of bin/ddebug-toolbox during the run must not swap the
+# binary under the suites (a half-written file that fails exec with ENOEXEC is run as a
+# shell script by sh).
+cp "$toolbox" "$work/src/busybox" || die "copying $toolbox"
 # taskset's set_aff case runs $SHELL: a CI runner may have none set, which BusyBox's own
 # runs never meet, so the suites always get /bin/sh.
 export SHELL=/bin/sh
