@@ -2,6 +2,7 @@ package files
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/humanize"
 )
 
 // Dd is dd [OPERAND]...: copy a file block by block, converting as it goes, as GNU dd.
@@ -42,51 +44,20 @@ type ddOpts struct {
 	recOutP, bytesOut     int64
 }
 
+// ddSize is dd's BYTES and N: c=1 w=2 b=512, kB=1000 K=1024 MB M ... (K and k, upper case
+// above), or NxM.
+var ddSize = humanize.SizeSyntax{Powers: "KMGTPE", Units: true, Blocks: true, Product: true}
+
 // ddNumber parses a dd number: digits with an optional multiplier suffix, or NxM.
 func ddNumber(v string) (int64, error) {
-	n, ok := ddMultiply(v)
-	if !ok {
+	n, err := humanize.ParseSize(v, ddSize)
+	if errors.Is(err, humanize.ErrRange) {
+		return 0, fmt.Errorf("invalid number: '%s': %v", v, humanize.ErrRange)
+	}
+	if err != nil {
 		return 0, fmt.Errorf("invalid number: '%s'", v)
 	}
 	return n, nil
-}
-
-func ddMultiply(v string) (int64, bool) {
-	if a, b, ok := strings.Cut(v, "x"); ok {
-		x, ok1 := ddMultiply(a)
-		y, ok2 := ddMultiply(b)
-		return x * y, ok1 && ok2
-	}
-	i := 0
-	for i < len(v) && v[i] >= '0' && v[i] <= '9' {
-		i++
-	}
-	n, err := strconv.ParseInt(v[:i], 10, 64)
-	if err != nil {
-		return 0, false
-	}
-	mult := int64(1)
-	if suf := v[i:]; suf != "" {
-		units := "KMGTPE"
-		switch {
-		case suf == "c":
-		case suf == "w":
-			mult = 2
-		case suf == "b":
-			mult = 512
-		case len(suf) == 2 && suf[1] == 'B' && strings.ContainsRune(units, rune(suf[0]&^0x20)):
-			for k := 0; k <= strings.IndexByte(units, suf[0]&^0x20); k++ {
-				mult *= 1000
-			}
-		case (len(suf) == 1 || suf[1:] == "iB") && strings.ContainsRune(units+"k", rune(suf[0])):
-			for k := 0; k <= strings.IndexByte(units, suf[0]&^0x20); k++ {
-				mult *= 1024
-			}
-		default:
-			return 0, false
-		}
-	}
-	return n * mult, true
 }
 
 func parseDd(args []string) (*ddOpts, error) {

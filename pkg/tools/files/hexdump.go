@@ -10,6 +10,7 @@ import (
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/humanize"
 )
 
 // Hexdump is hexdump: display file contents in hexadecimal.
@@ -28,8 +29,8 @@ func runHexdump(ctx context.Context, env *tools.Env, args []string) int {
 	if rc >= 0 {
 		return rc
 	}
-	n, err1 := parseSize(*length)
-	s, err2 := parseSize(*skip)
+	n, err1 := humanize.ParseSize(*length, hexSize)
+	s, err2 := humanize.ParseSize(*skip, hexSize)
 	if err1 != nil || err2 != nil {
 		env.Errorf("hexdump", "invalid number")
 		return 2

@@ -4,10 +4,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
-	"strings"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/humanize"
 )
 
 // openInput opens an operand ("-" is stdin); the returned func closes it.
@@ -51,10 +50,5 @@ func inputs(env *tools.Env, name string, ops []string) (io.Reader, func(), int) 
 	}, st
 }
 
-func parseSize(s string) (int64, error) {
-	base := 10
-	if strings.HasPrefix(s, "0x") || strings.HasPrefix(s, "0X") {
-		s, base = s[2:], 16
-	}
-	return strconv.ParseInt(s, base, 64)
-}
+// hexSize is the count of xxd -l/-s and hexdump -n/-s: decimal, or hexadecimal after 0x.
+var hexSize = humanize.SizeSyntax{Sign: true, Hex: true}

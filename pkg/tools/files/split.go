@@ -13,6 +13,7 @@ import (
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/humanize"
 )
 
 // Split is split [-l LINES | -b SIZE | -C SIZE | -n CHUNKS] [-a LEN] [-d | -x] [INPUT [PREFIX]]:
@@ -223,12 +224,15 @@ func runSplit(ctx context.Context, env *tools.Env, args []string) int {
 	var err error
 	switch mode {
 	case 'l', 'b', 'C':
-		n, ok := parseGNUSize(modeArg)
-		if !ok || n <= 0 {
+		n, perr := humanize.ParseSize(modeArg, gnuSize)
+		if perr != nil || n <= 0 {
 			what := map[byte]string{'l': "number of lines", 'b': "number of bytes", 'C': "number of bytes"}[mode]
-			if ok {
+			switch {
+			case errors.Is(perr, humanize.ErrRange):
+				env.Errorf("split", "invalid %s: '%s': %v", what, modeArg, humanize.ErrRange)
+			case perr == nil:
 				env.Errorf("split", "invalid %s: '%s': Numerical result out of range", what, modeArg)
-			} else {
+			default:
 				env.Errorf("split", "invalid %s: '%s'", what, modeArg)
 			}
 			return 1

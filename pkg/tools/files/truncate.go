@@ -2,13 +2,14 @@ package files
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
-	"strconv"
 	"strings"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/humanize"
 )
 
 // Truncate is truncate [-co] -s [+-<>/%]SIZE | -r RFILE FILE...: shrink or extend files to a
@@ -27,49 +28,10 @@ const truncateUsage = `truncate OPTION... FILE...
 SIZE may have a suffix K, KB, KiB, M, MB, MiB, ... and a prefix: + extend by, - reduce by,
 < at most, > at least, / round down to a multiple of, % round up to a multiple of.`
 
-// parseGNUSize parses a size with GNU's multiplicative suffixes: K M G T P E (powers of
-// 1024, also KiB ...), KB MB ... (powers of 1000), b (512), c (1), w (2).
-func parseGNUSize(v string) (int64, bool) {
-	i := 0
-	if i < len(v) && (v[i] == '-' || v[i] == '+') {
-		i++
-	}
-	for i < len(v) && v[i] >= '0' && v[i] <= '9' {
-		i++
-	}
-	n, err := strconv.ParseInt(v[:i], 10, 64)
-	if err != nil {
-		return 0, false
-	}
-	suf := v[i:]
-	if suf == "" {
-		return n, true
-	}
-	switch suf {
-	case "b":
-		return n * 512, true
-	case "c":
-		return n, true
-	case "w":
-		return n * 2, true
-	}
-	u := strings.IndexByte("KMGTPE", suf[0]&^0x20)
-	if u < 0 {
-		return 0, false
-	}
-	base := int64(1024)
-	switch suf[1:] {
-	case "", "iB":
-	case "B":
-		base = 1000
-	default:
-		return 0, false
-	}
-	for ; u >= 0; u-- {
-		n *= base
-	}
-	return n, true
-}
+// gnuSize is the count of truncate -s and split -b/-l/-C: GNU's multiplicative suffixes,
+// K M G T P E in either case (powers of 1024, also KiB ...), KB MB ... (powers of 1000),
+// b (512), c (1), w (2), and a sign.
+var gnuSize = humanize.SizeSyntax{Sign: true, Powers: "KMGTPE", FoldCase: true, Units: true, Blocks: true}
 
 func runTruncate(_ context.Context, env *tools.Env, args []string) int {
 	fset := gnuflag.New("truncate", truncateUsage)
@@ -93,8 +55,12 @@ func runTruncate(_ context.Context, env *tools.Env, args []string) int {
 		if v != "" && strings.IndexByte("+-<>/%", v[0]) >= 0 {
 			mode, v = v[0], strings.TrimLeft(v[1:], " ")
 		}
-		n, ok := parseGNUSize(v)
-		if !ok || n < 0 && mode != 0 {
+		n, err := humanize.ParseSize(v, gnuSize)
+		if errors.Is(err, humanize.ErrRange) {
+			env.Errorf("truncate", "Invalid number: '%s': %v", *sizeArg, humanize.ErrRange)
+			return 1
+		}
+		if err != nil || n < 0 && mode != 0 {
 			env.Errorf("truncate", "Invalid number: '%s'", *sizeArg)
 			return 1
 		}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/humanize"
 )
 
 // Xxd is xxd: make a hex dump or reverse it.
@@ -30,8 +31,8 @@ func runXxd(ctx context.Context, env *tools.Env, args []string) int {
 	if rc >= 0 {
 		return rc
 	}
-	n, err1 := parseSize(*length)
-	s, err2 := parseSize(*seek)
+	n, err1 := humanize.ParseSize(*length, hexSize)
+	s, err2 := humanize.ParseSize(*seek, hexSize)
 	if err1 != nil || err2 != nil {
 		env.Errorf("xxd", "invalid number")
 		return 2

@@ -11,6 +11,7 @@ import (
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/humanize"
 )
 
 // Cmp is cmp [-bls] [-i SKIP1[:SKIP2]] [-n LIMIT] FILE1 [FILE2 [SKIP1 [SKIP2]]]: compare
@@ -33,40 +34,14 @@ func cmpTrouble(env *tools.Env, format string, a ...any) int {
 	return 2
 }
 
-// cmpSkip parses a byte count with GNU's suffixes (kB, K, KiB, MB, M, ...).
+// cmpCount is cmp's SKIP and LIMIT: GNU's suffixes (kB, K, KiB, MB, M, ... up to Y, in
+// either case), digits after a leading 0 octal.
+var cmpCount = humanize.SizeSyntax{Octal: true, Powers: "KMGTPEZY", FoldCase: true, Units: true}
+
+// cmpSkip parses a byte count of cmp.
 func cmpSkip(v string) (int64, bool) {
-	i := 0
-	for i < len(v) && v[i] >= '0' && v[i] <= '9' {
-		i++
-	}
-	n, err := strconv.ParseInt(v[:i], 0, 64)
-	if err != nil {
-		return 0, false
-	}
-	suf := v[i:]
-	if suf == "" {
-		return n, true
-	}
-	units := "KMGTPEZY"
-	u := strings.IndexByte(units, suf[0]&^0x20)
-	if suf[0] == 'k' {
-		u = 0
-	}
-	if u < 0 {
-		return 0, false
-	}
-	base := int64(1024)
-	switch suf[1:] {
-	case "", "iB":
-	case "B":
-		base = 1000
-	default:
-		return 0, false
-	}
-	for ; u >= 0; u-- {
-		n *= base
-	}
-	return n, true
+	n, err := humanize.ParseSize(v, cmpCount)
+	return n, err == nil
 }
 
 func runCmp(ctx context.Context, env *tools.Env, args []string) int {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/humanize"
 )
 
 // Sort is sort: sort lines of text.
@@ -166,6 +167,10 @@ func numPrefix(b []byte) float64 {
 	return v
 }
 
+// humanSuffix is the unit letters sort -h orders by: K (or k) M G ... Y, in either case.
+var humanSuffix = humanize.SizeSyntax{Powers: "KMGTPEZY", FoldCase: true}
+
+// humanValue is the key of sort -h: the number, above every number of a smaller unit.
 func humanValue(b []byte) float64 {
 	b = skipBlanks(b)
 	v := numPrefix(b)
@@ -174,15 +179,12 @@ func humanValue(b []byte) float64 {
 		i++
 	}
 	if i < len(b) {
-		if p := strings.IndexByte("KMGTPEZY", b[i]&^0x20); p >= 0 && b[i] != 'k' || b[i] == 'k' {
-			if b[i] == 'k' {
-				p = 0
-			}
+		if p := humanSuffix.Power(b[i]); p > 0 {
 			sign := 1.0
 			if v < 0 {
 				sign = -1
 			}
-			return sign * (float64(p+1)*1e30 + sign*v)
+			return sign * (float64(p)*1e30 + sign*v)
 		}
 	}
 	return v
