@@ -5,6 +5,7 @@ package proc
 import (
 	"context"
 	"os"
+	"os/exec"
 	"strconv"
 	"strings"
 	"syscall"
@@ -108,7 +109,7 @@ func TestGoldenSystem(t *testing.T) {
 			var diff string
 			for attempt := 0; attempt < 5; attempt++ {
 				want := reference(t, args[0], args[1:]...)
-				got, stderr, code := run(t, args...)
+				got, stderr, code := runWith(t, os.Environ(), args...) // the reference's locale
 				if code != 0 {
 					t.Fatalf("%v = %d %q", args, code, stderr)
 				}
@@ -119,6 +120,35 @@ func TestGoldenSystem(t *testing.T) {
 			}
 			t.Errorf("%v (-reference +ours):\n%s", args, diff)
 		})
+	}
+}
+
+// TestFindmntLocale: findmnt draws its tree with line-drawing characters in a UTF-8
+// locale and with ASCII in any other, as util-linux does.
+func TestFindmntLocale(t *testing.T) {
+	requireTool(t, "findmnt")
+	for _, locale := range []string{"C", "POSIX", "C.UTF-8"} { // C.UTF-8 is built into glibc; others may not be installed
+		environ := append(os.Environ(), "LC_ALL="+locale)
+		var diff string
+		for attempt := 0; attempt < 5; attempt++ {
+			cmd := exec.Command("findmnt")
+			cmd.Env = environ
+			want, err := cmd.Output()
+			if err != nil {
+				t.Fatalf("util-linux findmnt: %v", err)
+			}
+			got, stderr, code := runWith(t, environ, "findmnt")
+			if code != 0 {
+				t.Fatalf("LC_ALL=%s findmnt = %d %q", locale, code, stderr)
+			}
+			if diff = cmp.Diff(string(want), got); diff == "" {
+				break
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+		if diff != "" {
+			t.Errorf("LC_ALL=%s findmnt (-reference +ours):\n%s", locale, diff)
+		}
 	}
 }
 

@@ -84,21 +84,26 @@ func runFindmnt(_ context.Context, env *tools.Env, args []string) int {
 		kids := children[id]
 		sort.SliceStable(kids, func(i, j int) bool { return kids[i].ID < kids[j].ID })
 	}
+	// util-linux draws the tree with line-drawing characters in a UTF-8 locale, ASCII otherwise.
+	mid, last, bar := "├─", "└─", "│ "
+	if !env.UTF8() {
+		mid, last, bar = "|-", "`-", "| "
+	}
 	var walk func(m mountinfo.Entry, prefix, branch string)
 	walk = func(m mountinfo.Entry, prefix, branch string) {
 		t.Add(prefix+branch+m.Target, source(m), m.FSType, m.Options())
 		kids := children[m.ID]
 		next := prefix
 		switch branch {
-		case "├─":
-			next += "│ "
-		case "└─":
+		case mid:
+			next += bar
+		case last:
 			next += "  "
 		}
 		for i, c := range kids {
-			b := "├─"
+			b := mid
 			if i == len(kids)-1 {
-				b = "└─"
+				b = last
 			}
 			walk(c, next, b)
 		}

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/toolstest"
 )
 
 func TestSetprivGolden(t *testing.T) {
@@ -107,11 +109,17 @@ func TestWhoGolden(t *testing.T) {
 		{Type: 8, PID: 125, Line: "pts/1", Time: time.Unix(1764690000, 0)}, // a dead process
 	})
 	empty := writeUtmp(t, nil)
-	for _, args := range [][]string{{file}, {"-H", file}, {"-q", file}, {"-b", file}, {empty}, {"-q", empty}} {
-		want, _, wantCode := referenceStatus(t, "who", args...)
-		got, stderr, code := run(t, append([]string{"who"}, args...)...)
-		if got != want || code != wantCode {
-			t.Errorf("who %v = %d %q (%q), GNU %d %q", args, code, got, stderr, wantCode, want)
+	// GNU who writes ISO dates in any locale but C and POSIX, where it writes "Dec  2".
+	for _, locale := range []string{"C", "POSIX", "C.UTF-8"} {
+		environ := append(os.Environ(), "LC_ALL="+locale)
+		for _, args := range [][]string{{file}, {"-H", file}, {"-q", file}, {"-b", file}, {empty}, {"-q", empty}} {
+			cmd := exec.Command(requireTool(t, "who"), args...)
+			cmd.Env = environ
+			want, _, wantCode := toolstest.Status(t, cmd)
+			got, stderr, code := runWith(t, environ, append([]string{"who"}, args...)...)
+			if got != want || code != wantCode {
+				t.Errorf("LC_ALL=%s who %v = %d %q (%q), GNU %d %q", locale, args, code, got, stderr, wantCode, want)
+			}
 		}
 	}
 }

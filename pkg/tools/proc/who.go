@@ -111,19 +111,24 @@ func runWho(_ context.Context, env *tools.Env, args []string) int {
 		fmt.Fprintf(env.Stdout, "%s\n# users=%d\n", strings.Join(names, " "), len(users))
 		return 0
 	}
+	// GNU who writes ISO dates in a locale of its own and ctime's month and day in C's.
+	layout, width := "Jan _2 15:04", 12
+	if env.HardLocale("LC_TIME") {
+		layout, width = "2006-01-02 15:04", 16
+	}
 	if *heading {
-		fmt.Fprintf(env.Stdout, "%-8s %-12s %-16s %s\n", "NAME", "LINE", "TIME", "COMMENT")
+		fmt.Fprintf(env.Stdout, "%-8s %-12s %-*s %s\n", "NAME", "LINE", width, "TIME", "COMMENT")
 	}
 	if *boot {
 		for _, e := range all {
 			if e.Type == utmpBootTime {
-				fmt.Fprintf(env.Stdout, "%-8s %-12s %s\n", "", "system boot", e.Time.Format("2006-01-02 15:04"))
+				fmt.Fprintf(env.Stdout, "%-8s %-12s %s\n", "", "system boot", e.Time.Format(layout))
 			}
 		}
 		return 0
 	}
 	for _, u := range users {
-		line := fmt.Sprintf("%-8s %-12s %s", u.User, u.Line, u.Time.Format("2006-01-02 15:04"))
+		line := fmt.Sprintf("%-8s %-12s %s", u.User, u.Line, u.Time.Format(layout))
 		if u.Host != "" {
 			line += " (" + u.Host + ")"
 		}
