@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -238,7 +239,7 @@ func cpioPassOne(env *tools.Env, x *extractor, rerr error, o *cpioOpts, given, n
 		}
 		defer f.Close()
 		h.size, data = fi.Size(), io.LimitReader(f, fi.Size())
-		err = cpioExtract(x, o, h, safe, data, map[[3]uint64]string{})
+		err = cpioExtract(x, o, h, safe, data, map[[3]uint64]*cpioLinked{})
 		if err == nil {
 			*copied += fi.Size()
 		}
@@ -250,7 +251,7 @@ func cpioPassOne(env *tools.Env, x *extractor, rerr error, o *cpioOpts, given, n
 		}
 		h.size, data = int64(len(target)), strings.NewReader(target)
 	}
-	return cpioExtract(x, o, h, safe, data, map[[3]uint64]string{})
+	return cpioExtract(x, o, h, safe, data, map[[3]uint64]*cpioLinked{})
 }
 
 // cpioHeader is one member's header, the fields both formats carry.
@@ -273,14 +274,13 @@ func cpioCreate(ctx context.Context, env *tools.Env, o *cpioOpts) int {
 		defer f.Close()
 		out = f
 	}
-	w := &cpioWriter{w: bufio.NewWriterSize(out, 64<<10), odc: o.format == "odc"}
+	w := &cpioWriter{w: bufio.NewWriterSize(out, 64<<10), odc: o.format == "odc", links: map[[2]uint64]uint64{}}
 	sep := byte('\n')
 	if o.null {
 		sep = 0
 	}
 	in := bufio.NewReader(env.Stdin)
 	st := 0
-	var ino uint64
 	for {
 		if err := ctx.Err(); err != nil {
 			env.Errorf("cpio", "%v", err)
@@ -294,9 +294,8 @@ func cpioCreate(ctx context.Context, env *tools.Env, o *cpioOpts) int {
 			name = strings.TrimLeft(name[2:], "/")
 		}
 		if given != "" {
-			ino++
-			if err := w.add(env.Abs(name), name, ino); err != nil {
-				env.Errorf("cpio", "%s: %v", name, err)
+			if err := w.add(env.Abs(name), name); err != nil {
+				env.Errorf("cpio", "%v", err)
 				st = 2
 			} else if o.verbose {
 				fmt.Fprintln(env.Stderr, given)
@@ -305,6 +304,10 @@ func cpioCreate(ctx context.Context, env *tools.Env, o *cpioOpts) int {
 		if err != nil {
 			break
 		}
+	}
+	for _, err := range w.writeHeldBack() {
+		env.Errorf("cpio", "%v", err)
+		st = 2
 	}
 	werr := w.trailer()
 	if werr == nil {
@@ -322,6 +325,25 @@ type cpioWriter struct {
 	w   *bufio.Writer
 	odc bool
 	n   int64
+	ino uint64 // the last inode number given: members are numbered from 1
+
+	// newc's hard links, as GNU cpio writes them: a name of a file with more links is
+	// held back until the file's last link is read, then the names held (the latest
+	// first) are written with size 0, and that last one with the data; the names still
+	// held when the input ends are written the latest first, the data with the earliest
+	// of each file. All the names of a file share one inode number.
+	links    map[[2]uint64]uint64 // st_dev, st_ino: the inode number given
+	heldBack []cpioHeld           // in the order read
+}
+
+type cpioHeld struct {
+	key [2]uint64
+	m   cpioMember
+}
+
+type cpioMember struct {
+	p, name string
+	fi      fs.FileInfo
 }
 
 func (w *cpioWriter) write(b []byte) error {
@@ -358,12 +380,85 @@ func (w *cpioWriter) header(h *cpioHeader) error {
 }
 
 // add writes the member for the file p under name: a regular file's data, a symlink's
-// target; every regular file is stored whole (nlink 1), so any reader restores it alone.
-func (w *cpioWriter) add(p, name string, ino uint64) error {
+// target. A regular file's hard links share one inode number: odc stores the data with
+// each name, newc once (see cpioWriter.links); errors name the member.
+func (w *cpioWriter) add(p, name string) error {
 	fi, err := os.Lstat(p)
 	if err != nil {
-		return fmt.Errorf("Cannot stat: %s", tools.Reason(err))
+		return fmt.Errorf("%s: Cannot stat: %s", name, tools.Reason(err))
 	}
+	m := cpioMember{p, name, fi}
+	sys, _ := fi.Sys().(*syscall.Stat_t)
+	if sys == nil || !fi.Mode().IsRegular() || sys.Nlink < 2 {
+		w.ino++
+		return w.member(m, w.ino, true)
+	}
+	key := [2]uint64{uint64(sys.Dev), sys.Ino}
+	ino, ok := w.links[key]
+	if !ok {
+		w.ino++
+		ino = w.ino
+		w.links[key] = ino
+	}
+	if w.odc {
+		return w.member(m, ino, true)
+	}
+	held := 0
+	for _, h := range w.heldBack {
+		if h.key == key {
+			held++
+		}
+	}
+	if uint64(held+1) < uint64(sys.Nlink) {
+		w.heldBack = append(w.heldBack, cpioHeld{key, m})
+		return nil
+	}
+	var first error
+	keep := w.heldBack[:0:0]
+	for i := len(w.heldBack) - 1; i >= 0; i-- {
+		h := w.heldBack[i]
+		if h.key != key {
+			keep = append(keep, h)
+		} else if err := w.member(h.m, ino, false); err != nil && first == nil {
+			first = err
+		}
+	}
+	slices.Reverse(keep)
+	w.heldBack = keep
+	if err := w.member(m, ino, true); err != nil && first == nil {
+		first = err
+	}
+	return first
+}
+
+// writeHeldBack writes the names of the files whose other links were never read: the
+// latest first, the data with each file's earliest.
+func (w *cpioWriter) writeHeldBack() []error {
+	left := map[[2]uint64]int{}
+	for _, h := range w.heldBack {
+		left[h.key]++
+	}
+	var errs []error
+	for i := len(w.heldBack) - 1; i >= 0; i-- {
+		h := w.heldBack[i]
+		left[h.key]--
+		if err := w.member(h.m, w.links[h.key], left[h.key] == 0); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	w.heldBack = nil
+	return errs
+}
+
+func (w *cpioWriter) member(m cpioMember, ino uint64, withData bool) error {
+	if err := w.memberErr(m, ino, withData); err != nil {
+		return fmt.Errorf("%s: %w", m.name, err)
+	}
+	return nil
+}
+
+func (w *cpioWriter) memberErr(m cpioMember, ino uint64, withData bool) error {
+	p, name, fi := m.p, m.name, m.fi
 	if !w.odc && int64(uint32(fi.Size())) != fi.Size() || w.odc && fi.Size() > 0o77777777777 {
 		return errors.New("file too large for the archive format")
 	}
@@ -373,12 +468,13 @@ func (w *cpioWriter) add(p, name string, ino uint64) error {
 		h.uid, h.gid = uint64(sys.Uid), uint64(sys.Gid)
 		h.dev = [2]uint64{uint64(unixMajor(uint64(sys.Dev))), uint64(unixMinor(uint64(sys.Dev)))}
 		h.rdev = [2]uint64{uint64(unixMajor(uint64(sys.Rdev))), uint64(unixMinor(uint64(sys.Rdev)))}
-		if fi.IsDir() {
+		if fi.IsDir() || fi.Mode().IsRegular() {
 			h.nlink = uint64(sys.Nlink)
 		}
 	}
 	var data io.Reader
 	switch {
+	case fi.Mode().IsRegular() && !withData:
 	case fi.Mode().IsRegular():
 		f, err := tools.OpenRegular(p, fi)
 		if err != nil {
@@ -589,7 +685,7 @@ func cpioRead(ctx context.Context, env *tools.Env, o *cpioOpts, pats []string, e
 	}
 	var db *userdb.DB
 	warned := map[string]bool{}
-	links := map[[3]uint64]string{} // dev major, minor, ino -> first name extracted
+	links := map[[3]uint64]*cpioLinked{} // dev major, minor, ino
 	now := time.Now()
 	st := 0
 	for {
@@ -717,7 +813,14 @@ func globSlash(p, name string) bool {
 var errCpioNotCreated = errors.New("not created")
 
 // cpioExtract writes one member through tar's extractor (os.Root: no escape).
-func cpioExtract(x *extractor, o *cpioOpts, h *cpioHeader, name string, data io.Reader, links map[[3]uint64]string) error {
+// cpioLinked is a hard-linked file's names extracted so far, and whether one carried
+// its data.
+type cpioLinked struct {
+	names   []string
+	hasData bool
+}
+
+func cpioExtract(x *extractor, o *cpioOpts, h *cpioHeader, name string, data io.Reader, links map[[3]uint64]*cpioLinked) error {
 	th := &tar.Header{Name: name, Mode: int64(h.mode & 0o7777), Uid: int(h.uid), Gid: int(h.gid),
 		Size: h.size, ModTime: time.Unix(h.mtime, 0), Devmajor: int64(h.rdev[0]), Devminor: int64(h.rdev[1])}
 	if !o.keepMtime {
@@ -745,12 +848,12 @@ func cpioExtract(x *extractor, o *cpioOpts, h *cpioHeader, name string, data io.
 		return fmt.Errorf("%s: unsupported file type %o", h.name, h.mode&syscall.S_IFMT)
 	}
 	key := [3]uint64{h.dev[0], h.dev[1], h.ino}
-	if th.Typeflag == tar.TypeReg && h.nlink > 1 {
+	linked := links[key]
+	if th.Typeflag == tar.TypeReg && h.nlink > 1 && linked != nil && (h.size == 0 || linked.hasData) {
 		// newc stores a hard-linked file's data once, with its last name: the others
-		// (size 0) become links to the first name extracted.
-		if first, ok := links[key]; ok && h.size == 0 {
-			th.Typeflag, th.Linkname = tar.TypeLink, first
-		}
+		// (size 0) become links to the first name extracted; odc stores it with each
+		// name, read once.
+		th.Typeflag, th.Linkname = tar.TypeLink, linked.names[0]
 	}
 	if fi, err := x.root.Lstat(name); err == nil && th.Typeflag != tar.TypeDir && !o.uncon && !fi.IsDir() &&
 		!fi.ModTime().Before(time.Unix(h.mtime, 0)) {
@@ -764,14 +867,20 @@ func cpioExtract(x *extractor, o *cpioOpts, h *cpioHeader, name string, data io.
 	if err := x.entry(th, data, false); err != nil {
 		return fmt.Errorf("%s: %w", h.name, err)
 	}
-	if th.Typeflag == tar.TypeReg && h.nlink > 1 {
-		if first, ok := links[key]; ok && h.size > 0 {
-			// The data came last: the names before it were made empty; link them now.
-			_ = x.root.Remove(first)
-			_ = x.root.Link(name, first)
-		} else if !ok {
-			links[key] = name
+	if h.mode&syscall.S_IFMT == syscall.S_IFREG && h.nlink > 1 {
+		if linked == nil {
+			linked = &cpioLinked{}
+			links[key] = linked
 		}
+		if th.Typeflag == tar.TypeReg && h.size > 0 {
+			// The data came after names made empty: link them to it now.
+			for _, n := range linked.names {
+				_ = x.root.Remove(n)
+				_ = x.root.Link(name, n)
+			}
+			linked.hasData = true
+		}
+		linked.names = append(linked.names, name)
 	}
 	return nil
 }

@@ -234,3 +234,58 @@ func TestCpioPassGolden(t *testing.T) {
 		t.Errorf("-p with '..' = %d %q, want a refusal", st, e)
 	}
 }
+
+// TestCpioHardLinks: -o stores a file's hard links as GNU cpio does (one inode number, the
+// real link count; newc writes the data once, with the last name read, holding the names
+// back until all are read or the input ends), so that Debian's cpio lists ours as its own
+// and both extract the links as links (BusyBox's "cpio extracts zero-sized hardlinks 2").
+func TestCpioHardLinks(t *testing.T) {
+	for _, format := range []string{"newc", "odc"} {
+		t.Run(format, func(t *testing.T) {
+			dir := t.TempDir()
+			writeFiles(t, dir, map[string]string{"d/empty": "", "d/nonempty": "x\n", "d/solo": "s\n", "d/trio1": "t\n", "d/p": "p\n"})
+			for _, l := range [][2]string{{"empty", "empty1"}, {"nonempty", "nonempty1"}, {"trio1", "trio2"}, {"trio1", "trio3"}, {"p", "q"}, {"p", "r"}} {
+				if err := os.Link(filepath.Join(dir, "d", l[0]), filepath.Join(dir, "d", l[1])); err != nil {
+					t.Fatal(err)
+				}
+			}
+			mt := time.Date(2020, 1, 2, 3, 4, 5, 0, time.UTC)
+			for _, p := range []string{"d/empty", "d/nonempty", "d/solo", "d/trio1", "d/p", "d"} {
+				if err := os.Chtimes(filepath.Join(dir, p), mt, mt); err != nil {
+					t.Fatal(err)
+				}
+			}
+			// trio2 is never named: its group is written when the input ends; p's three
+			// names are read between others'.
+			names := "d\nd/empty\nd/q\nd/nonempty1\nd/trio3\nd/p\nd/solo\nd/empty1\nd/nonempty\nd/r\nd/trio1\n"
+			if _, e, st := gnuCpio(t, dir, names, "-o", "-H", format, "-F", "gnu.cpio"); st != 0 {
+				t.Fatalf("GNU -o: %d %s", st, e)
+			}
+			if _, e, st := run(t, dir, names, "cpio", "-o", "-H", format, "-F", "ours.cpio"); st != 0 {
+				t.Fatalf("ours -o: %d %s", st, e)
+			}
+			want, _, _ := gnuCpio(t, dir, "", "-tvn", "-F", "gnu.cpio")
+			got, _, _ := gnuCpio(t, dir, "", "-tvn", "-F", "ours.cpio")
+			if d := cmp.Diff(want, got); d != "" {
+				t.Errorf("Debian's cpio -tvn of ours (-of its own +of ours):\n%s", d)
+			}
+			for _, arc := range []string{"gnu.cpio", "ours.cpio"} {
+				out := filepath.Join(dir, "x-"+arc)
+				os.Mkdir(out, 0o755)
+				if _, e, st := run(t, out, "", "cpio", "-id", "-F", "../"+arc); st != 0 {
+					t.Fatalf("ours -id %s: %d %s", arc, st, e)
+				}
+				for _, l := range [][2]string{{"empty", "empty1"}, {"nonempty", "nonempty1"}, {"trio1", "trio3"}, {"p", "q"}, {"q", "r"}} {
+					a, errA := os.Stat(filepath.Join(out, "d", l[0]))
+					b, errB := os.Stat(filepath.Join(out, "d", l[1]))
+					if errA != nil || errB != nil || !os.SameFile(a, b) {
+						t.Errorf("%s extracted: %s and %s are not one file (%v, %v)", arc, l[0], l[1], errA, errB)
+					}
+				}
+				if b, err := os.ReadFile(filepath.Join(out, "d/nonempty1")); string(b) != "x\n" {
+					t.Errorf("%s extracted: nonempty1 holds %q, %v", arc, b, err)
+				}
+			}
+		})
+	}
+}
