@@ -3,8 +3,10 @@ package shell
 import (
 	"errors"
 	"fmt"
+	osuser "os/user"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/syntax"
@@ -93,6 +95,7 @@ func badSubstitution(prog *syntax.File) error {
 //   - ${1=word} and ${1:=word} fail with "1: bad variable name" when they would assign;
 //   - $LINENO in a -c string counts from 0.
 func (s *Shell) rewriteParams(node syntax.Node) {
+	unquoteValues(node)
 	syntax.Walk(node, func(n syntax.Node) bool {
 		pe, ok := n.(*syntax.ParamExp)
 		if !ok || pe.Param == nil || pe.Length || pe.Excl || pe.Index != nil {
@@ -144,6 +147,9 @@ func (s *Shell) paramVar(name string) (expand.Variable, bool) {
 	if name == argcVar {
 		return expand.Variable{Kind: expand.NameRef, Str: "#"}, true
 	}
+	if user, ok := strings.CutPrefix(name, tildePrefix); ok {
+		return homeVar(user), true
+	}
 	if l, ok := strings.CutPrefix(name, linenoPrefix); ok {
 		n, _ := strconv.Atoi(l)
 		return expand.Variable{Set: true, Kind: expand.String, Str: fmt.Sprint(max(n-1, 0))}, true
@@ -152,4 +158,151 @@ func (s *Shell) paramVar(name string) (expand.Variable, bool) {
 		return expand.Variable{Kind: expand.NameRef, Str: target.(string)}, true
 	}
 	return expand.Variable{}, false
+}
+
+// The interpreter expands a word that is a value rather than a list of fields (an
+// assignment's value, the word of ${v:-word}, the replacement of ${v/pat/repl}) with
+// expand.Literal, which keeps unquoted backslashes ("b=x\\y" gives x\\y: expand/expand.go,
+// wordField), expands a tilde in double quotes ("${v:-~}") and only at the start of an
+// assignment (not after its colons). unquoteValues rewrites those words so that the
+// interpreter sees what ash sees: each escaped character single-quoted, and a tilde prefix
+// a variable that shellEnviron.Get resolves to the home directory.
+func unquoteValues(node syntax.Node) {
+	inDouble := map[*syntax.ParamExp]bool{}
+	syntax.Walk(node, func(n syntax.Node) bool {
+		switch n := n.(type) {
+		case *syntax.DblQuoted:
+			for _, p := range n.Parts {
+				if pe, ok := p.(*syntax.ParamExp); ok {
+					inDouble[pe] = true
+				}
+			}
+		case *syntax.Assign:
+			if n.Value != nil && n.Array == nil && n.Index == nil {
+				n.Value.Parts = unescapeLits(tildePrefixes(n.Value.Parts), anyByte)
+			}
+		case *syntax.ParamExp:
+			if n.Repl != nil && n.Repl.With != nil {
+				n.Repl.With.Parts = unescapeLits(n.Repl.With.Parts, anyByte)
+			}
+			if n.Exp == nil || n.Exp.Word == nil {
+				break
+			}
+			switch n.Exp.Op {
+			case syntax.AlternateUnset, syntax.AlternateUnsetOrNull, syntax.DefaultUnset, syntax.DefaultUnsetOrNull,
+				syntax.ErrorUnset, syntax.ErrorUnsetOrNull, syntax.AssignUnset, syntax.AssignUnsetOrNull:
+			default:
+				return true // a pattern: its backslashes are the pattern's
+			}
+			w := n.Exp.Word
+			if inDouble[n] {
+				w.Parts = unescapeLits(w.Parts, func(c byte) bool { return strings.IndexByte("\\$`\"}", c) >= 0 })
+				if l, ok := firstLit(w.Parts); ok && strings.HasPrefix(l.Value, "~") {
+					w.Parts = append([]syntax.WordPart{sglQuoted(l.Pos(), "~"), &syntax.Lit{ValuePos: l.ValuePos, ValueEnd: l.ValueEnd, Value: l.Value[1:]}}, w.Parts[1:]...)
+				}
+			} else {
+				// a glob character stays escaped: the value is a pattern for pathname expansion
+				w.Parts = unescapeLits(w.Parts, func(c byte) bool { return strings.IndexByte("*?[", c) < 0 })
+			}
+		}
+		return true
+	})
+}
+
+func anyByte(byte) bool { return true }
+
+func firstLit(parts []syntax.WordPart) (*syntax.Lit, bool) {
+	if len(parts) == 0 {
+		return nil, false
+	}
+	l, ok := parts[0].(*syntax.Lit)
+	return l, ok
+}
+
+func sglQuoted(pos syntax.Pos, s string) *syntax.SglQuoted {
+	return &syntax.SglQuoted{Left: pos, Right: pos, Value: s}
+}
+
+// unescapeLits splits each literal part at its backslashes: "\c" becomes 'c' when escapes(c).
+func unescapeLits(parts []syntax.WordPart, escapes func(byte) bool) []syntax.WordPart {
+	var out []syntax.WordPart
+	for _, p := range parts {
+		l, ok := p.(*syntax.Lit)
+		if !ok || !strings.Contains(l.Value, `\`) {
+			out = append(out, p)
+			continue
+		}
+		s, start := l.Value, 0
+		for i := 0; i+1 < len(s); i++ {
+			if s[i] != '\\' || !escapes(s[i+1]) {
+				continue
+			}
+			if i > start {
+				out = append(out, &syntax.Lit{ValuePos: l.ValuePos, ValueEnd: l.ValueEnd, Value: s[start:i]})
+			}
+			_, size := utf8.DecodeRuneInString(s[i+1:])
+			out = append(out, sglQuoted(l.Pos(), s[i+1:i+1+size]))
+			start = i + 1 + size
+			i = start - 1
+		}
+		if start < len(s) {
+			out = append(out, &syntax.Lit{ValuePos: l.ValuePos, ValueEnd: l.ValueEnd, Value: s[start:]})
+		}
+	}
+	return out
+}
+
+// tildePrefixes expands the tilde prefixes of an assignment's value, at its start and
+// after each unquoted colon: "~" becomes $HOME, "~USER" a variable that shellEnviron.Get
+// resolves to USER's home directory.
+func tildePrefixes(parts []syntax.WordPart) []syntax.WordPart {
+	var out []syntax.WordPart
+	for i, p := range parts {
+		l, ok := p.(*syntax.Lit)
+		if !ok || !strings.Contains(l.Value, "~") {
+			out = append(out, p)
+			continue
+		}
+		s := l.Value
+		atStart := i == 0
+		for s != "" {
+			seg, rest, colon := strings.Cut(s, ":")
+			if name, ok := strings.CutPrefix(seg, "~"); ok && atStart {
+				user, tail, slash := strings.Cut(name, "/")
+				// "~user" ends at a slash, a colon or the end of the word ("~$x" is no prefix)
+				if (slash || colon || i == len(parts)-1) && !strings.Contains(user, `\`) {
+					param := "HOME" // the current value, which only the interpreter knows
+					if user != "" {
+						param = tildePrefix + user
+					}
+					out = append(out, &syntax.ParamExp{Dollar: l.ValuePos, Rbrace: l.ValuePos,
+						Param: &syntax.Lit{ValuePos: l.ValuePos, ValueEnd: l.ValueEnd, Value: param}})
+					seg = ""
+					if slash {
+						seg = "/" + tail
+					}
+				}
+			}
+			if colon {
+				seg += ":"
+			}
+			if seg != "" {
+				out = append(out, &syntax.Lit{ValuePos: l.ValuePos, ValueEnd: l.ValueEnd, Value: seg})
+			}
+			s, atStart = rest, colon
+		}
+	}
+	return out
+}
+
+// tildePrefix+USER names USER's home directory, for tildePrefixes.
+const tildePrefix = internalPrefix + "home:"
+
+// homeVar is the value of tildePrefix+user: "~user" as it was for an unknown user.
+func homeVar(user string) expand.Variable {
+	home := "~" + user
+	if u, err := osuser.Lookup(user); err == nil {
+		home = u.HomeDir
+	}
+	return expand.Variable{Set: true, Kind: expand.String, Str: home}
 }

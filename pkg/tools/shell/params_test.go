@@ -30,6 +30,11 @@ func TestParamExpansions(t *testing.T) {
 		{name: "${v:=word} still assigns", script: `unset f; echo _${f:=word} $f`, want: "_word word\n"},
 		{name: "${##x} is $# less a prefix", script: `set -- a; echo N:${##1} ${##x} ${#%1}:`, want: "N: 1 :\n"},
 		{name: "${v:1:} has an empty length", script: `f=0123; echo "|${f:1:}|${f::}|${f::2}|${f:1}|"`, want: "|||01|123|\n"},
+		{name: "an assignment's backslashes", script: `a=q; b=-$a-\t-\\-\"-\*-; echo "$b"`, want: "-q-t-\\-\"-*-\n"},
+		{name: "${v:-word}'s backslashes", script: `unset v; echo "${v:-\z}" "${v:-\\}" ${v:-\z} ${v:-\\} "${v:-a\"b}"`, want: "\\z \\ z \\ a\"b\n"},
+		{name: "${v/pat/repl}'s backslashes", script: `v=abc; echo "${v/b/\z\\}" ${v//b/\041#}`, want: "az\\c a041#c\n"},
+		{name: "no tilde expansion in ${v:-~} in quotes", script: `unset v; echo "${v:-~}" ${v:-~}`, want: "~ /home\n"},
+		{name: "tilde prefixes after an assignment's colons", script: `a=~:~/x:~root:~nosuchuser:a~; echo "$a"; HOME=/h; b=x:~; echo $b`, want: "/home:/home/x:/root:~nosuchuser:a~\nx:/h\n"},
 		{name: "LINENO counts from 0 in -c", script: "echo $LINENO\necho $LINENO ${LINENO}", want: "0\n1 1\n"},
 	}
 	for _, tt := range tests {
