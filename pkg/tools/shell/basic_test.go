@@ -2,6 +2,8 @@ package shell
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -106,4 +108,28 @@ func (c *cancelAfter) Write(p []byte) (int, error) {
 		c.cancel()
 	}
 	return len(p), nil
+}
+
+// TestWhichToolboxLink: an applet whose first file on PATH is a link to the toolbox itself
+// is that path (the same program runs either way), as GNU which prints; an applet shadowing
+// another program stays "NAME: applet". BusyBox's readlink and realpath suites take
+// `which pwd` for a program to run.
+func TestWhichToolboxLink(t *testing.T) {
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := t.TempDir()
+	if err := os.Symlink(self, filepath.Join(bin, "pwd")); err != nil {
+		t.Fatal(err)
+	}
+	fakeBin(t, bin, "seq")
+	env := newTestEnv("/tmp")
+	env.Environ = []string{"PATH=" + bin}
+	if st := runWhich(context.Background(), env, []string{"which", "pwd", "seq"}); st != 0 {
+		t.Fatalf("which: status %d, %s", st, env.Stderr)
+	}
+	if diff := cmp.Diff(filepath.Join(bin, "pwd")+"\nseq: applet\n", env.Stdout.(*syncBuffer).String()); diff != "" {
+		t.Errorf("which pwd seq (-want +got):\n%s", diff)
+	}
 }
