@@ -25,7 +25,7 @@ import (
 // copy-in (extract, through tar's extractor: no name leaves the directory) and list.
 var Cpio = tools.Applet{Name: "cpio", Summary: "create, list and extract cpio archives", Run: runCpio}
 
-const cpioUsage = `cpio -o|-i|-t|-p DIR [-dmuvf0] [-H newc|odc] [-F FILE] [-O FILE] [-I FILE] [-D DIR] [PATTERN]...
+const cpioUsage = `cpio -o|-i|-t|-p DIR [-dmuvf0] [-H newc|odc] [-F FILE] [-O FILE] [-I FILE] [-D DIR] [-R [USER][:.][GROUP]] [PATTERN]...
   -o  create: read file names from stdin, write the archive to stdout (or -F/-O FILE)
   -i  extract the archive read from stdin (or -F/-I FILE), members matching PATTERNs
   -t  list the archive's members (-v: long listing)
@@ -34,6 +34,8 @@ const cpioUsage = `cpio -o|-i|-t|-p DIR [-dmuvf0] [-H newc|odc] [-F FILE] [-O FI
   -d  make directories as needed        -m  keep the archive's modification times
   -u  replace files even when newer     -v  list the files processed
   -f  members NOT matching the PATTERNs -D DIR  change to DIR first
+  -R [USER][:.][GROUP]  -o: store these owners; -i, -p: give the files these owners (as root);
+      USER: (or USER.) is USER and USER's login group
 Extraction drops a leading '/' and everything up to a last '..' from names (GNU's
 --no-absolute-filenames), and refuses anything reached through a symlink that leaves the
 directory.`
@@ -43,6 +45,7 @@ type cpioOpts struct {
 	makeDirs, keepMtime, uncon bool
 	verbose, nonmatch, null    bool
 	numeric, quiet             bool
+	uid, gid                   int // -R's owners, -1 when not given
 }
 
 func runCpio(ctx context.Context, env *tools.Env, args []string) int {
@@ -68,9 +71,19 @@ func runCpio(ctx context.Context, env *tools.Env, args []string) int {
 	fs.Bool(0, "no-absolute-filenames")
 	fs.Bool('a', "reset-access-time")
 	fs.Bool(0, "no-preserve-owner")
+	owner, ownerSet := "", false
+	fs.Func('R', "owner", func(v string) error { owner, ownerSet = v, true; return nil })
 	ops, rc := fs.Parse(env, args[1:])
 	if rc >= 0 {
 		return rc
+	}
+	o.uid, o.gid = -1, -1
+	if ownerSet {
+		var err error
+		if o.uid, o.gid, err = cpioOwner(owner); err != nil {
+			env.Errorf("cpio", "%s: %v\nTry 'cpio --help' for more information.", owner, err)
+			return 2
+		}
 	}
 	if *list {
 		*extract = true
@@ -123,6 +136,50 @@ func runCpio(ctx context.Context, env *tools.Env, args []string) int {
 		return cpioCreate(ctx, env, &o)
 	}
 	return cpioRead(ctx, env, &o, ops, !*list)
+}
+
+// cpioOwner parses -R's [USER][:.][GROUP] as GNU cpio does: names from /etc/passwd and
+// /etc/group, or numbers; USER: is USER and USER's login group; -1 for a part not given.
+func cpioOwner(spec string) (int, int, error) {
+	user, group, sep := strings.Cut(spec, ":")
+	if !sep {
+		user, group, sep = strings.Cut(spec, ".")
+	}
+	if user == "" && group == "" {
+		return -1, -1, errors.New("can not omit both user and group")
+	}
+	db := userdb.Load("/")
+	uid, gid := -1, -1
+	if user != "" {
+		u, ok := db.LookupUser(user)
+		switch {
+		case !ok:
+			return -1, -1, errors.New("invalid user")
+		case sep && group == "" && (u.GID < 0 || u.Name != user):
+			return -1, -1, errors.New("cannot get the login group of a numeric UID")
+		case sep && group == "":
+			gid = u.GID
+		}
+		uid = u.UID
+	}
+	if group != "" {
+		g, ok := db.LookupGroup(group)
+		if !ok {
+			return -1, -1, errors.New("invalid group")
+		}
+		gid = g
+	}
+	return uid, gid, nil
+}
+
+// setOwner gives h -R's owners.
+func (o *cpioOpts) setOwner(h *cpioHeader) {
+	if o.uid >= 0 {
+		h.uid = uint64(o.uid)
+	}
+	if o.gid >= 0 {
+		h.gid = uint64(o.gid)
+	}
 }
 
 // blocks prints GNU cpio's closing "N blocks" (512-byte blocks, rounded up).
@@ -205,6 +262,7 @@ func cpioPassOne(env *tools.Env, x *extractor, rerr error, o *cpioOpts, given, n
 	sys, _ := fi.Sys().(*syscall.Stat_t)
 	if sys != nil {
 		h.mode, h.uid, h.gid = uint64(sys.Mode), uint64(sys.Uid), uint64(sys.Gid)
+		o.setOwner(h)
 		h.rdev = [2]uint64{uint64(unixMajor(uint64(sys.Rdev))), uint64(unixMinor(uint64(sys.Rdev)))}
 	}
 	var data io.Reader = strings.NewReader("")
@@ -274,7 +332,7 @@ func cpioCreate(ctx context.Context, env *tools.Env, o *cpioOpts) int {
 		defer f.Close()
 		out = f
 	}
-	w := &cpioWriter{w: bufio.NewWriterSize(out, 64<<10), odc: o.format == "odc", links: map[[2]uint64]uint64{}}
+	w := &cpioWriter{w: bufio.NewWriterSize(out, 64<<10), odc: o.format == "odc", o: o, links: map[[2]uint64]uint64{}}
 	sep := byte('\n')
 	if o.null {
 		sep = 0
@@ -324,6 +382,7 @@ func cpioCreate(ctx context.Context, env *tools.Env, o *cpioOpts) int {
 type cpioWriter struct {
 	w   *bufio.Writer
 	odc bool
+	o   *cpioOpts // -R's owners
 	n   int64
 	ino uint64 // the last inode number given: members are numbered from 1
 
@@ -466,6 +525,7 @@ func (w *cpioWriter) memberErr(m cpioMember, ino uint64, withData bool) error {
 	if sys, ok := fi.Sys().(*syscall.Stat_t); ok {
 		h.mode = uint64(sys.Mode)
 		h.uid, h.gid = uint64(sys.Uid), uint64(sys.Gid)
+		w.o.setOwner(&h)
 		h.dev = [2]uint64{uint64(unixMajor(uint64(sys.Dev))), uint64(unixMinor(uint64(sys.Dev)))}
 		h.rdev = [2]uint64{uint64(unixMajor(uint64(sys.Rdev))), uint64(unixMinor(uint64(sys.Rdev)))}
 		if fi.IsDir() || fi.Mode().IsRegular() {
@@ -821,7 +881,9 @@ type cpioLinked struct {
 }
 
 func cpioExtract(x *extractor, o *cpioOpts, h *cpioHeader, name string, data io.Reader, links map[[3]uint64]*cpioLinked) error {
-	th := &tar.Header{Name: name, Mode: int64(h.mode & 0o7777), Uid: int(h.uid), Gid: int(h.gid),
+	owned := *h
+	o.setOwner(&owned)
+	th := &tar.Header{Name: name, Mode: int64(h.mode & 0o7777), Uid: int(owned.uid), Gid: int(owned.gid),
 		Size: h.size, ModTime: time.Unix(h.mtime, 0), Devmajor: int64(h.rdev[0]), Devminor: int64(h.rdev[1])}
 	if !o.keepMtime {
 		th.ModTime = time.Now()

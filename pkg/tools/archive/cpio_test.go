@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -287,5 +288,50 @@ func TestCpioHardLinks(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestCpioOwner: -R [USER][:.][GROUP] stores those owners with -o, as Debian's cpio does
+// (its -tvn listing of ours is that of its own), refuses a spec it cannot resolve with its
+// words, and gives the extracted files those owners as root.
+func TestCpioOwner(t *testing.T) {
+	dir := t.TempDir()
+	cpioTree(t, dir)
+	for _, spec := range []string{"1234:5678", "daemon:", "daemon.bin", ":bin", "7", "root.1"} {
+		if _, e, st := gnuCpio(t, dir, cpioNames, "-o", "-R", spec, "-F", "gnu.cpio"); st != 0 {
+			t.Fatalf("GNU -o -R %s: %d %s", spec, st, e)
+		}
+		if _, e, st := run(t, dir, cpioNames, "cpio", "-o", "-R", spec, "-F", "ours.cpio"); st != 0 {
+			t.Fatalf("ours -o -R %s: %d %s", spec, st, e)
+		}
+		want, _, _ := gnuCpio(t, dir, "", "-tvn", "-F", "gnu.cpio")
+		got, _, _ := gnuCpio(t, dir, "", "-tvn", "-F", "ours.cpio")
+		if d := cmp.Diff(want, got); d != "" {
+			t.Errorf("-R %s: Debian's cpio -tvn of ours (-of its own +of ours):\n%s", spec, d)
+		}
+	}
+	for _, spec := range []string{"", "nosuchuser", "1234:", "5:nosuchgroup", "nosuchuser:0"} {
+		_, we, wst := gnuCpio(t, dir, cpioNames, "-o", "-R", spec, "-F", "gnu.cpio")
+		_, e, st := run(t, dir, cpioNames, "cpio", "-o", "-R", spec, "-F", "ours.cpio")
+		if first := func(s string) string { l, _, _ := strings.Cut(s, "\n"); return l }; first(e) != first(we) || st != wst {
+			t.Errorf("-R %q: %d %q, Debian's %d %q", spec, st, e, wst, we)
+		}
+	}
+	if os.Geteuid() != 0 {
+		t.Skip("extracting with -R gives the files other owners: needs root")
+	}
+	out := filepath.Join(dir, "out")
+	os.Mkdir(out, 0o755)
+	if _, e, st := run(t, out, "", "cpio", "-id", "-R", "7:8", "-F", "../ours.cpio"); st != 0 {
+		t.Fatalf("-id -R 7:8: %d %s", st, e)
+	}
+	for _, p := range []string{"src", "src/a.txt", "src/link", "src/sub/x.sh"} {
+		fi, err := os.Lstat(filepath.Join(out, p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sys := fi.Sys().(*syscall.Stat_t); sys.Uid != 7 || sys.Gid != 8 {
+			t.Errorf("-id -R 7:8: %s owned by %d:%d", p, sys.Uid, sys.Gid)
+		}
 	}
 }

@@ -160,6 +160,19 @@ func (db *DB) LookupUser(nameOrID string) (User, bool) {
 	return User{}, false
 }
 
+// LookupGroup finds a group's number by its name, or takes a number as it is.
+func (db *DB) LookupGroup(nameOrID string) (int, bool) {
+	for _, g := range db.Groups {
+		if g.Name == nameOrID {
+			return g.GID, true
+		}
+	}
+	if id, err := strconv.Atoi(nameOrID); err == nil && id >= 0 {
+		return id, true
+	}
+	return 0, false
+}
+
 // SupplementaryGroups returns the gids of the groups that list name as a member.
 func (db *DB) SupplementaryGroups(name string) []int {
 	var out []int

@@ -45,6 +45,15 @@ func TestLoad(t *testing.T) {
 	if diff := cmp.Diff([]int{10}, db.SupplementaryGroups("nonroot")); diff != "" {
 		t.Errorf("SupplementaryGroups (-want +got):\n%s", diff)
 	}
+	for _, g := range []struct {
+		in  string
+		gid int
+		ok  bool
+	}{{"wheel", 10, true}, {"77", 77, true}, {"nosuch", 0, false}, {"-1", 0, false}} {
+		if gid, ok := db.LookupGroup(g.in); gid != g.gid || ok != g.ok {
+			t.Errorf("LookupGroup(%q) = %d, %v, want %d, %v", g.in, gid, ok, g.gid, g.ok)
+		}
+	}
 }
 
 func TestLoadEmptyRoot(t *testing.T) {
