@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kubectl-ddebug/kubectl-ddebug/test/cluster/clustertest"
 )
 
 // deployment creates a deployment web of replicas root targets in ns and waits for it.
@@ -28,7 +30,12 @@ spec:
       containers:
       - {name: app, image: %s, imagePullPolicy: Never}
 `, ns, replicas, rootTarget))
-	e.c.MustKubectl(t, "-n", ns, "rollout", "status", "deploy/web", "--timeout=180s")
+	// Polled rather than `kubectl rollout status --timeout`: every kubectl call of the suite
+	// is killed after a minute, and 50 pods on a loaded 2-core node take longer.
+	clustertest.Eventually(t, 10*time.Minute, fmt.Sprintf("%d pods of deploy/web to be ready", replicas), func() (bool, error) {
+		r := e.c.Kubectl(t, "-n", ns, "get", "deploy/web", "-o", "jsonpath={.status.readyReplicas}")
+		return r.Err == nil && r.Stdout == strconv.Itoa(replicas), nil
+	})
 	pods := strings.Fields(e.c.MustKubectl(t, "-n", ns, "get", "pods", "-l", "app=web", "-o", "jsonpath={.items[*].metadata.name}"))
 	if len(pods) != replicas {
 		t.Fatalf("pods of deploy/web: %v, want %d", pods, replicas)
