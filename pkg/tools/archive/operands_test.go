@@ -1,0 +1,48 @@
+package archive
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestOperandErrors pins what each applet that reads FILE operands says and returns for a
+// missing file, a directory and "-" (standard input), before they share tools.OpenInput.
+func TestOperandErrors(t *testing.T) {
+	for _, c := range []struct {
+		args           []string
+		stdout, stderr string
+		status         int
+	}{
+		{[]string{"crc32", "nofile"}, "", "crc32: nofile: No such file or directory\n", 1},
+		{[]string{"crc32", "d"}, "", "crc32: d: Is a directory\n", 1},
+		{[]string{"crc32", "-", "f"}, "9c70f918\t-\n9c70f918\tf\n", "", 0},
+		{[]string{"uudecode", "nofile"}, "", "uudecode: nofile: No such file or directory\n", 4},
+		{[]string{"uudecode", "d"}, "", "uudecode fatal error:\nd: Invalid or missing 'begin' line\n", 2},
+		{[]string{"uudecode", "nofile", "d"}, "", "uudecode: nofile: No such file or directory\nuudecode fatal error:\nd: Invalid or missing 'begin' line\n", 2},
+		{[]string{"base64", "nofile"}, "", "base64: nofile: No such file or directory\n", 1},
+		{[]string{"base64", "d"}, "", "base64: read error: read DIR/d: is a directory\n", 1},
+		{[]string{"base64", "-"}, "eAp5Cg==\n", "", 0},
+		{[]string{"md5sum", "nofile"}, "", "md5sum: nofile: No such file or directory\n", 1},
+		{[]string{"md5sum", "d"}, "", "md5sum: d: Is a directory\n", 1},
+		{[]string{"md5sum", "-", "f"}, "1b5bb282b8f8792875e3c4203cfa9c57  -\n1b5bb282b8f8792875e3c4203cfa9c57  f\n", "", 0},
+		{[]string{"md5sum", "-c", "d"}, "", "md5sum: d: no properly formatted checksum lines found\n", 1},
+		{[]string{"md5sum", "-c", "nofile"}, "", "md5sum: nofile: No such file or directory\n", 1},
+		{[]string{"uuencode", "d", "x"}, "begin 755 x\n", "uuencode: Is a directory\n", 1},
+		{[]string{"uuencode", "nofile", "x"}, "", "uuencode: nofile: No such file or directory\n", 1},
+	} {
+		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
+			dir := t.TempDir()
+			writeFiles(t, dir, map[string]string{"f": "x\ny\n"})
+			if err := os.Mkdir(filepath.Join(dir, "d"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			stdout, stderr, status := run(t, dir, "x\ny\n", c.args...)
+			stderr = strings.ReplaceAll(stderr, dir+"/", "DIR/")
+			if stdout != c.stdout || stderr != c.stderr || status != c.status {
+				t.Errorf("%q = %q, %q, %d; want %q, %q, %d", c.args, stdout, stderr, status, c.stdout, c.stderr, c.status)
+			}
+		})
+	}
+}

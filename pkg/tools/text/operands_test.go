@@ -1,0 +1,66 @@
+package text
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestOperandErrors pins what each applet that reads FILE operands says and returns for a
+// missing file, a directory and "-" (standard input), before they share tools.OpenInput.
+func TestOperandErrors(t *testing.T) {
+	for _, c := range []struct {
+		args           []string
+		stdout, stderr string
+		status         int
+	}{
+		{[]string{"cut", "-c1", "nofile"}, "", "cut: nofile: No such file or directory\n", 1},
+		{[]string{"cut", "-c1", "d"}, "", "", 0},
+		{[]string{"cut", "-c1", "-"}, "x\ny\n", "", 0},
+		{[]string{"rev", "nofile"}, "", "rev: nofile: No such file or directory\n", 1},
+		{[]string{"rev", "d"}, "", "", 0},
+		{[]string{"rev", "-"}, "x\ny\n", "", 0},
+		{[]string{"expand", "nofile"}, "", "expand: nofile: No such file or directory\n", 1},
+		{[]string{"expand", "d"}, "", "", 0},
+		{[]string{"expand", "-"}, "x\ny\n", "", 0},
+		{[]string{"fold", "nofile"}, "", "fold: nofile: No such file or directory\n", 1},
+		{[]string{"fold", "d"}, "", "", 0},
+		{[]string{"fold", "-"}, "x\ny\n", "", 0},
+		{[]string{"nl", "nofile"}, "", "nl: nofile: No such file or directory\n", 1},
+		{[]string{"nl", "d"}, "", "", 0},
+		{[]string{"nl", "-"}, "     1\tx\n     2\ty\n", "", 0},
+		{[]string{"sort", "nofile"}, "", "sort: cannot read: nofile: No such file or directory\n", 2},
+		{[]string{"sort", "d"}, "", "sort: read failed: d: Is a directory\n", 2},
+		{[]string{"sort", "-"}, "x\ny\n", "", 0},
+		{[]string{"uniq", "nofile"}, "", "uniq: nofile: No such file or directory\n", 1},
+		{[]string{"uniq", "d"}, "", "", 0},
+		{[]string{"uniq", "-"}, "x\ny\n", "", 0},
+		{[]string{"shuf", "nofile"}, "", "shuf: nofile: No such file or directory\n", 1},
+		{[]string{"shuf", "d"}, "", "shuf: read error: Is a directory\n", 1},
+		{[]string{"tac", "nofile"}, "", "tac: failed to open 'nofile' for reading: No such file or directory\n", 1},
+		{[]string{"tac", "d"}, "", "tac: failed to open 'd' for reading: Is a directory\n", 1},
+		{[]string{"tac", "-"}, "y\nx\n", "", 0},
+		{[]string{"paste", "d", "f"}, "", "paste: read failed: d: Is a directory\n", 1},
+		{[]string{"paste", "nofile", "f"}, "", "paste: cannot read: nofile: No such file or directory\n", 1},
+		{[]string{"comm", "d", "f"}, "", "comm: read failed: d: Is a directory\n", 1},
+		{[]string{"comm", "nofile", "f"}, "", "comm: cannot read: nofile: No such file or directory\n", 1},
+		{[]string{"cmp", "d", "f"}, "", "cmp: d: Is a directory\n", 2},
+		{[]string{"cmp", "nofile", "f"}, "", "cmp: nofile: No such file or directory\n", 2},
+		{[]string{"cmp", "f", "d"}, "", "cmp: d: Is a directory\n", 2},
+		{[]string{"cmp", "-", "f"}, "", "", 0},
+	} {
+		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
+			dir := t.TempDir()
+			writeFiles(t, dir, map[string]string{"f": "x\ny\n"})
+			if err := os.Mkdir(filepath.Join(dir, "d"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			stdout, stderr, status := run(t, dir, "x\ny\n", c.args...)
+			stderr = strings.ReplaceAll(stderr, dir+"/", "DIR/")
+			if stdout != c.stdout || stderr != c.stderr || status != c.status {
+				t.Errorf("%q = %q, %q, %d; want %q, %q, %d", c.args, stdout, stderr, status, c.stdout, c.stderr, c.status)
+			}
+		})
+	}
+}
