@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/base64"
 	"io"
-	"os"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
@@ -32,14 +31,15 @@ func runBase64(_ context.Context, env *tools.Env, args []string) int {
 		return 2
 	}
 	var in io.Reader = env.Stdin
-	if len(ops) == 1 && ops[0] != "-" {
-		f, err := os.Open(env.Abs(ops[0]))
+	if len(ops) == 1 {
+		// A directory opens, and fails as a read error.
+		r, closeIt, err := tools.OpenOperand(env, ops[0])
 		if err != nil {
 			env.Errorf("base64", "%s: %s", ops[0], tools.Reason(err))
 			return 1
 		}
-		defer f.Close()
-		in = f
+		defer closeIt()
+		in = r
 	}
 	data, err := io.ReadAll(in)
 	if err != nil {

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"hash/crc32"
-	"io"
-	"os"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
@@ -30,17 +28,13 @@ func runCrc32(ctx context.Context, env *tools.Env, args []string) int {
 		if ctx.Err() != nil {
 			return 1
 		}
-		var r io.Reader = env.Stdin
-		if op != "-" {
-			f, err := os.Open(env.Abs(op))
-			if err != nil {
-				env.Errorf("crc32", "%s: %s", op, tools.Reason(err))
-				st = 1
-				continue
-			}
-			defer f.Close()
-			r = f
+		r, closeIt, err := tools.OpenInput(env, op)
+		if err != nil {
+			env.Errorf("crc32", "%s: %s", op, tools.Reason(err))
+			st = 1
+			continue
 		}
+		defer closeIt()
 		h := crc32.NewIEEE()
 		if _, err := tools.CopyContext(ctx, h, r); err != nil {
 			env.Errorf("crc32", "%s: %s", op, tools.Reason(err))

@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"hash"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -95,18 +94,11 @@ func sumFiles(ctx context.Context, env *tools.Env, name string, newHash func() h
 }
 
 func hashFile(env *tools.Env, newHash func() hash.Hash, op string) (string, error) {
-	var r io.Reader = env.Stdin
-	if op != "-" {
-		f, err := os.Open(env.Abs(op))
-		if err != nil {
-			return "", err
-		}
-		defer f.Close()
-		if fi, err := f.Stat(); err == nil && fi.IsDir() {
-			return "", fmt.Errorf("Is a directory")
-		}
-		r = f
+	r, closeIt, err := tools.OpenInput(env, op)
+	if err != nil {
+		return "", err
 	}
+	defer closeIt()
 	h := newHash()
 	buf := make([]byte, 64<<10)
 	if _, err := io.CopyBuffer(h, r, buf); err != nil {
@@ -116,17 +108,14 @@ func hashFile(env *tools.Env, newHash func() hash.Hash, op string) (string, erro
 }
 
 func checkSums(ctx context.Context, env *tools.Env, out *bufio.Writer, name string, newHash func() hash.Hash, list string, quiet, status bool) int {
-	var r io.Reader = env.Stdin
-	if list != "-" {
-		f, err := os.Open(env.Abs(list))
-		if err != nil {
-			out.Flush()
-			env.Errorf(name, "%s: %s", list, tools.Reason(err))
-			return 1
-		}
-		defer f.Close()
-		r = f
+	// A directory opens, and has no properly formatted lines.
+	r, closeIt, err := tools.OpenOperand(env, list)
+	if err != nil {
+		out.Flush()
+		env.Errorf(name, "%s: %s", list, tools.Reason(err))
+		return 1
 	}
+	defer closeIt()
 	size := newHash().Size() * 2
 	failed, unreadable, bad, good := 0, 0, 0, 0
 	sc := bufio.NewScanner(r)

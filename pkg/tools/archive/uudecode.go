@@ -36,17 +36,17 @@ func runUudecode(ctx context.Context, env *tools.Env, args []string) int {
 		if ctx.Err() != nil {
 			return 1
 		}
-		var in io.Reader = env.Stdin
-		shown := "standard input"
-		if op != "-" {
-			f, err := os.Open(env.Abs(op))
-			if err != nil {
-				env.Errorf("uudecode", "%s: %s", op, tools.Reason(err))
-				st = 4
-				continue
-			}
-			defer f.Close()
-			in, shown = f, op
+		// A directory opens, and is refused as having no begin line (status 2).
+		in, closeIt, err := tools.OpenOperand(env, op)
+		if err != nil {
+			env.Errorf("uudecode", "%s: %s", op, tools.Reason(err))
+			st = 4
+			continue
+		}
+		defer closeIt()
+		shown := op
+		if op == "-" {
+			shown = "standard input"
 		}
 		if err := uudecodeOne(env, in, *output); err != nil {
 			fmt.Fprintf(env.Stderr, "uudecode fatal error:\n%s: %v\n", shown, err)

@@ -43,7 +43,7 @@ func runCat(ctx context.Context, env *tools.Env, args []string) int {
 	line := 0
 	prevBlank := false
 	for _, op := range ops {
-		r, closer, err := openInput(env, op)
+		r, closer, err := tools.OpenInput(env, op)
 		if err != nil {
 			w.Flush()
 			env.Errorf("cat", "%s: %s", op, tools.Reason(err))

@@ -41,7 +41,7 @@ func runHead(ctx context.Context, env *tools.Env, args []string) int {
 	defer w.Flush()
 	st := 0
 	for i, op := range ops {
-		r, closer, err := openInput(env, op)
+		r, closer, err := tools.OpenInput(env, op)
 		if err != nil {
 			w.Flush()
 			env.Errorf("head", "cannot open '%s' for reading: %s", op, tools.Reason(err))

@@ -1,29 +1,11 @@
 package files
 
 import (
-	"fmt"
 	"io"
-	"os"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/humanize"
 )
-
-// openInput opens an operand ("-" is stdin); the returned func closes it.
-func openInput(env *tools.Env, name string) (io.Reader, func(), error) {
-	if name == "-" {
-		return env.Stdin, func() {}, nil
-	}
-	f, err := os.Open(env.Abs(name))
-	if err != nil {
-		return nil, nil, err
-	}
-	if fi, err := f.Stat(); err == nil && fi.IsDir() {
-		f.Close()
-		return nil, nil, fmt.Errorf("Is a directory")
-	}
-	return f, func() { f.Close() }, nil
-}
 
 // inputs returns a reader over all operands (stdin when none), reporting open errors.
 func inputs(env *tools.Env, name string, ops []string) (io.Reader, func(), int) {
@@ -34,7 +16,7 @@ func inputs(env *tools.Env, name string, ops []string) (io.Reader, func(), int) 
 	var closers []func()
 	st := 0
 	for _, op := range ops {
-		r, c, err := openInput(env, op)
+		r, c, err := tools.OpenInput(env, op)
 		if err != nil {
 			env.Errorf(name, "%s: %s", op, tools.Reason(err))
 			st = 1

@@ -62,7 +62,7 @@ func runLess(ctx context.Context, env *tools.Env, args []string) int {
 	var views []*lessView
 	status := 0
 	for _, op := range ops {
-		r, closer, err := openInput(env, op)
+		r, closer, err := tools.OpenInput(env, op)
 		if err != nil {
 			env.Errorf("less", "%s: %s", op, tools.Reason(err))
 			status = 1

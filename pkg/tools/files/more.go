@@ -55,7 +55,7 @@ func runMore(ctx context.Context, env *tools.Env, args []string) int {
 	keys := bufio.NewReader(&tools.TerminalReader{Ctx: ctx, File: tty})
 	st := 0
 	for _, op := range ops {
-		r, closer, err := openInput(env, op)
+		r, closer, err := tools.OpenInput(env, op)
 		if err != nil {
 			env.Errorf(name, "%s: %s", op, tools.Reason(err))
 			st = 1

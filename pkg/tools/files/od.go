@@ -228,7 +228,7 @@ func runOd(ctx context.Context, env *tools.Env, args []string) int {
 	var rs []io.Reader
 	st := 0
 	for _, op := range ops {
-		r, closeIt, err := openInput(env, op)
+		r, closeIt, err := tools.OpenInput(env, op)
 		if err != nil {
 			env.Errorf("od", "%s: %s", op, tools.Reason(err))
 			st = 1

@@ -35,7 +35,7 @@ func runStrings(ctx context.Context, env *tools.Env, args []string) int {
 	defer w.Flush()
 	st := 0
 	for _, op := range ops {
-		r, closer, err := openInput(env, op)
+		r, closer, err := tools.OpenInput(env, op)
 		if err != nil {
 			w.Flush()
 			env.Errorf("strings", "'%s': %s", op, tools.Reason(err))

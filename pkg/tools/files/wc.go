@@ -87,7 +87,7 @@ func runWc(ctx context.Context, env *tools.Env, args []string) int {
 	var total wcCounts
 	st := 0
 	for _, op := range ops {
-		r, closer, err := openInput(env, op)
+		r, closer, err := tools.OpenInput(env, op)
 		if err != nil {
 			env.Errorf("wc", "%s: %s", op, tools.Reason(err))
 			st = 1

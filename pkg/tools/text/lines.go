@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
@@ -18,17 +17,14 @@ func eachLine(ctx context.Context, env *tools.Env, name string, ops []string, fn
 	}
 	st := 0
 	for _, op := range ops {
-		var r io.Reader = env.Stdin
-		if op != "-" {
-			f, err := os.Open(env.Abs(op))
-			if err != nil {
-				env.Errorf(name, "%s: %s", op, tools.Reason(err))
-				st = 1
-				continue
-			}
-			r = f
-			defer f.Close()
+		// A directory opens; its read error ends it silently (GNU says "Is a directory").
+		r, closeIt, err := tools.OpenOperand(env, op)
+		if err != nil {
+			env.Errorf(name, "%s: %s", op, tools.Reason(err))
+			st = 1
+			continue
 		}
+		defer closeIt()
 		br := bufio.NewReaderSize(r, 64<<10)
 		for ctx.Err() == nil {
 			l, err := br.ReadSlice('\n')
@@ -63,17 +59,14 @@ func readAllLines(env *tools.Env, name string, ops []string, zero bool) ([][]byt
 		delim = 0
 	}
 	for _, op := range ops {
-		var r io.Reader = env.Stdin
-		if op != "-" {
-			f, err := os.Open(env.Abs(op))
-			if err != nil {
-				env.Errorf(name, "cannot read: %s: %s", op, tools.Reason(err))
-				st = 2
-				continue
-			}
-			defer f.Close()
-			r = f
+		// A directory opens, and fails as a read ("read failed: d: Is a directory").
+		r, closeIt, err := tools.OpenOperand(env, op)
+		if err != nil {
+			env.Errorf(name, "cannot read: %s: %s", op, tools.Reason(err))
+			st = 2
+			continue
 		}
+		defer closeIt()
 		data, err := io.ReadAll(r)
 		if err != nil {
 			env.Errorf(name, "read failed: %s: %s", op, tools.Reason(err))

@@ -92,14 +92,14 @@ func runShuf(ctx context.Context, env *tools.Env, args []string) int {
 			return usage("extra operand '%s'", ops[1])
 		}
 		var in io.Reader = env.Stdin
-		if len(ops) == 1 && ops[0] != "-" {
-			f, err := os.Open(env.Abs(ops[0]))
+		if len(ops) == 1 {
+			r, closeIt, err := tools.OpenOperand(env, ops[0])
 			if err != nil {
 				env.Errorf("shuf", "%s: %s", ops[0], tools.Reason(err))
 				return 1
 			}
-			defer f.Close()
-			in = f
+			defer closeIt()
+			in = r
 		}
 		data, err := io.ReadAll(in)
 		if err != nil {

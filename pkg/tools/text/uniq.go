@@ -45,14 +45,14 @@ func runUniq(ctx context.Context, env *tools.Env, args []string) int {
 		ops = ops[:1]
 	}
 	var r io.Reader = env.Stdin
-	if len(ops) == 1 && ops[0] != "-" {
-		f, err := os.Open(env.Abs(ops[0]))
+	if len(ops) == 1 {
+		in, closeIt, err := tools.OpenOperand(env, ops[0])
 		if err != nil {
 			env.Errorf("uniq", "%s: %s", ops[0], tools.Reason(err))
 			return 1
 		}
-		defer f.Close()
-		r = f
+		defer closeIt()
+		r = in
 	}
 	key := func(l []byte) []byte {
 		for i := 0; i < *skipF; i++ {
