@@ -19,6 +19,7 @@ import (
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/posixtz"
 )
 
 // Tar is tar: create, list and extract tar archives.
@@ -161,7 +162,7 @@ func tarCreate(ctx context.Context, env *tools.Env, o *tarOpts, ops []string) in
 	}
 	st := 0
 	links := map[[2]uint64]string{}
-	warnedSlash := false
+	warned := map[string]bool{} // the leading parts removed from names, each said once
 	for _, op := range ops {
 		root := op
 		if !filepath.IsAbs(root) {
@@ -171,23 +172,16 @@ func tarCreate(ctx context.Context, env *tools.Env, o *tarOpts, ops []string) in
 			if cerr := ctx.Err(); cerr != nil {
 				return cerr
 			}
+			// A member below an operand is named OPERAND/SUB, the operand as written (GNU
+			// tar: ./a/file, ../d/../e/file), what memberName then strips.
 			rel := op
 			if p != root {
-				rel = filepath.Join(op, strings.TrimPrefix(p, root+string(filepath.Separator)))
-				if strings.HasSuffix(root, "/") {
-					rel = filepath.Join(op, strings.TrimPrefix(p, root))
-				}
+				rel = strings.TrimSuffix(op, "/") + "/" + strings.TrimPrefix(strings.TrimPrefix(p, root), "/")
 			}
-			name := filepath.ToSlash(rel)
-			if strings.HasPrefix(name, "/") {
-				if !warnedSlash {
-					env.Errorf("tar", "Removing leading `/' from member names")
-					warnedSlash = true
-				}
-				name = strings.TrimLeft(name, "/")
-				if name == "" {
-					name = "."
-				}
+			name, prefix := memberName(filepath.ToSlash(rel))
+			if prefix != "" && !warned[prefix] {
+				env.Errorf("tar", "Removing leading `%s' from member names", prefix)
+				warned[prefix] = true
 			}
 			if err != nil {
 				env.Errorf("tar", "%s: Cannot stat: %s", rel, tools.Reason(err))
@@ -243,6 +237,35 @@ func tarCreate(ctx context.Context, env *tools.Env, o *tarOpts, ops []string) in
 	return st
 }
 
+// memberName is the name GNU tar stores for a file named name, and the leading part it
+// removed: everything up to the last ".." component, then any leading '/' (tar cf x.tar
+// ./../d/../e stores "e", which extracts below the directory it is extracted in).
+func memberName(name string) (member, prefix string) {
+	cut := 0
+	for i := 0; i < len(name); {
+		j := strings.IndexByte(name[i:], '/')
+		end := len(name)
+		if j >= 0 {
+			end = i + j
+		}
+		if name[i:end] == ".." {
+			cut = end
+		}
+		if j < 0 {
+			break
+		}
+		i = end + 1
+	}
+	for cut < len(name) && name[cut] == '/' {
+		cut++
+	}
+	member = name[cut:]
+	if member == "" {
+		member = "."
+	}
+	return member, name[:cut]
+}
+
 // errSocketIgnored: a socket has no place in an archive; GNU tar says so and goes on.
 var errSocketIgnored = errors.New("socket ignored")
 
@@ -276,7 +299,9 @@ func addTarEntry(tw headerWriter, p, name string, links map[[2]uint64]string) er
 		hdr.Format = tar.FormatUnknown
 	}
 	hdr.AccessTime, hdr.ChangeTime = time.Time{}, time.Time{}
-	if sys, ok := fi.Sys().(*syscall.Stat_t); ok && fi.Mode().IsRegular() && sys.Nlink > 1 {
+	// Any name of a file with more than one (a symlink, a FIFO, a device too) after the
+	// first is a hard link to that first, as GNU tar stores them.
+	if sys, ok := fi.Sys().(*syscall.Stat_t); ok && !fi.IsDir() && sys.Nlink > 1 {
 		key := [2]uint64{uint64(sys.Dev), sys.Ino}
 		if first, ok := links[key]; ok {
 			hdr.Typeflag = tar.TypeLink
@@ -353,6 +378,7 @@ func tarRead(ctx context.Context, env *tools.Env, o *tarOpts, ops []string, extr
 	tr := tar.NewReader(counted)
 	st := 0
 	matched := make([]bool, len(ops))
+	list := newLister(env)
 	for first := true; ; first = false {
 		if err := ctx.Err(); err != nil {
 			env.Errorf("tar", "%v", err)
@@ -377,7 +403,7 @@ func tarRead(ctx context.Context, env *tools.Env, o *tarOpts, ops []string, extr
 		switch {
 		case !extract:
 			if o.verbose {
-				fmt.Fprintln(env.Stdout, verboseLine(hdr))
+				fmt.Fprintln(env.Stdout, list.line(hdr))
 			} else {
 				fmt.Fprintln(env.Stdout, hdr.Name)
 			}
@@ -428,7 +454,19 @@ func selected(ops []string, matched []bool, name string) bool {
 	return false
 }
 
-func verboseLine(h *tar.Header) string {
+// lister prints tar -tv lines as GNU tar does: times in the zone TZ names, and the owner
+// and size column at least 19 wide, widening for good once a line needs more.
+type lister struct {
+	loc   *time.Location
+	width int
+}
+
+func newLister(env *tools.Env) *lister {
+	tz, set := env.LookupEnv("TZ")
+	return &lister{loc: posixtz.ForTZ(tz, set), width: 19}
+}
+
+func (l *lister) line(h *tar.Header) string {
 	mode := fs.FileMode(h.Mode).Perm()
 	var t byte = '-'
 	switch h.Typeflag {
@@ -447,9 +485,6 @@ func verboseLine(h *tar.Header) string {
 	}
 	ms := []byte(mode.String())
 	ms[0] = t
-	if t == 'h' {
-		ms[0] = '-'
-	}
 	owner := h.Uname
 	if owner == "" {
 		owner = fmt.Sprint(h.Uid)
@@ -463,11 +498,10 @@ func verboseLine(h *tar.Header) string {
 	if h.Typeflag == tar.TypeChar || h.Typeflag == tar.TypeBlock {
 		size = fmt.Sprintf("%d,%d", h.Devmajor, h.Devminor)
 	}
-	width := 19 - len(og)
-	if width < len(size) {
-		width = len(size)
+	if n := len(og) + 1 + len(size); n > l.width {
+		l.width = n
 	}
-	line := fmt.Sprintf("%s %s %*s %s %s", ms, og, width, size, h.ModTime.Format("2006-01-02 15:04"), h.Name)
+	line := fmt.Sprintf("%s %s %*s %s %s", ms, og, l.width-len(og)-1, size, h.ModTime.In(l.loc).Format("2006-01-02 15:04"), h.Name)
 	switch h.Typeflag {
 	case tar.TypeSymlink:
 		line += " -> " + h.Linkname

@@ -3,6 +3,8 @@ package archive
 import (
 	"archive/tar"
 	"bytes"
+	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -11,6 +13,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 )
 
 func makeTree(t *testing.T) string {
@@ -187,5 +191,94 @@ func TestTarHostileArchive(t *testing.T) {
 	}
 	if _, err := os.Stat("/abs/path"); err == nil {
 		t.Errorf("/abs/path was created")
+	}
+}
+
+// TestTarListLikeGNU: tar -tv prints times in the zone TZ names (a POSIX TZ string too),
+// a hard link as "hrw-..." NAME link to TARGET, and the owner and size column 19 wide,
+// widening for good once an entry needs more, as GNU tar 1.34 does.
+func TestTarListLikeGNU(t *testing.T) {
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	mt := time.Date(2008, 7, 19, 13, 2, 37, 0, time.UTC)
+	for _, h := range []*tar.Header{
+		{Name: "d/", Typeflag: tar.TypeDir, Mode: 0o755, Uname: "root", Gname: "root", ModTime: mt},
+		{Name: "d/f", Typeflag: tar.TypeReg, Mode: 0o644, Size: 2, Uname: "root", Gname: "root", ModTime: mt},
+		{Name: "d/h", Typeflag: tar.TypeLink, Linkname: "d/f", Mode: 0o644, Uname: "root", Gname: "root", ModTime: mt},
+		{Name: "d/s", Typeflag: tar.TypeSymlink, Linkname: "f", Mode: 0o777, Uname: "root", Gname: "root", ModTime: mt},
+		{Name: "d/big", Typeflag: tar.TypeReg, Mode: 0o600, Size: 1, Uname: "someuser", Gname: "somegroup", ModTime: mt},
+		{Name: "d/g", Typeflag: tar.TypeReg, Mode: 0o644, Size: 1, Uname: "root", Gname: "root", ModTime: mt},
+	} {
+		if err := tw.WriteHeader(h); err != nil {
+			t.Fatal(err)
+		}
+		if h.Size > 0 {
+			tw.Write(bytes.Repeat([]byte("x"), int(h.Size)))
+		}
+	}
+	tw.Close()
+	var out, errb bytes.Buffer
+	env := &tools.Env{Stdin: &buf, Stdout: &out, Stderr: &errb, Dir: t.TempDir(), Environ: []string{"TZ=UTC-2"}}
+	if st := Tar.Run(context.Background(), env, []string{"tar", "tvf", "-"}); st != 0 {
+		t.Fatalf("tar tvf: status %d, %s", st, errb.String())
+	}
+	want := `drwxr-xr-x root/root         0 2008-07-19 15:02 d/
+-rw-r--r-- root/root         2 2008-07-19 15:02 d/f
+hrw-r--r-- root/root         0 2008-07-19 15:02 d/h link to d/f
+lrwxrwxrwx root/root         0 2008-07-19 15:02 d/s -> f
+-rw------- someuser/somegroup 1 2008-07-19 15:02 d/big
+-rw-r--r-- root/root          1 2008-07-19 15:02 d/g
+`
+	if d := cmp.Diff(want, out.String()); d != "" {
+		t.Errorf("tar tvf (-want +got):\n%s", d)
+	}
+}
+
+// TestTarCreateStripsDotDot: tar c removes every name's part up to its last ".." (and
+// the leading '/'), saying so once per part, as GNU tar: the archive extracts below the
+// directory it is extracted in.
+func TestTarCreateStripsDotDot(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"w/in/file": "Ok\n"})
+	_, e, st := run(t, filepath.Join(dir, "w"), "", "tar", "cf", "t.tar", "./../w/in/../in")
+	if st != 0 || e != "tar: Removing leading `./../w/in/../' from member names\n" {
+		t.Fatalf("tar cf: status %d, stderr %q", st, e)
+	}
+	out, e, st := run(t, filepath.Join(dir, "w"), "", "tar", "tf", "t.tar")
+	if d := cmp.Diff("in/\nin/file\n", out); d != "" || st != 0 {
+		t.Errorf("tar tf: status %d, %s, (-want +got):\n%s", st, e, d)
+	}
+}
+
+// TestTarHardLinkedSymlink: a symbolic link with two names is stored once, its second name
+// a hard link to the first, as GNU tar stores every non-directory with more than one name.
+func TestTarHardLinkedSymlink(t *testing.T) {
+	dir := t.TempDir()
+	os.Mkdir(filepath.Join(dir, "d"), 0o755)
+	if err := os.Symlink("target", filepath.Join(dir, "d/soft")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Link(filepath.Join(dir, "d/soft"), filepath.Join(dir, "soft")); err != nil {
+		t.Fatal(err)
+	}
+	if _, e, st := run(t, dir, "", "tar", "cf", "t.tar", "d/soft", "soft"); st != 0 {
+		t.Fatalf("tar cf: %d %s", st, e)
+	}
+	f, err := os.Open(filepath.Join(dir, "t.tar"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	tr := tar.NewReader(f)
+	var got []string
+	for {
+		h, err := tr.Next()
+		if err != nil {
+			break
+		}
+		got = append(got, fmt.Sprintf("%s %c %s", h.Name, h.Typeflag, h.Linkname))
+	}
+	if d := cmp.Diff([]string{"d/soft 2 target", "soft 1 d/soft"}, got); d != "" {
+		t.Errorf("members (-want +got):\n%s", d)
 	}
 }

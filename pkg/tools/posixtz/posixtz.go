@@ -31,6 +31,18 @@ func Location(tz string) (*time.Location, error) {
 	return l, nil
 }
 
+// ForTZ is the zone times are shown in under a TZ variable of value tz, set or not, as
+// the C library reads it: time.Local when unset, UTC when it makes no sense of tz.
+func ForTZ(tz string, set bool) *time.Location {
+	if !set {
+		return time.Local
+	}
+	if l, err := Location(tz); err == nil {
+		return l
+	}
+	return time.UTC
+}
+
 // isPOSIX reports whether s opens as a POSIX TZ string does: a name of three or more
 // letters (or <...>) and an offset.
 func isPOSIX(s string) bool {

@@ -24,14 +24,8 @@ func runDate(_ context.Context, env *tools.Env, args []string) int {
 		return tools.Usage(env, dateUsage)
 	}
 	now := time.Now()
-	loc := time.Local
-	if tz, ok := env.LookupEnv("TZ"); ok {
-		if l, err := posixtz.Location(tz); err == nil {
-			loc = l
-		} else {
-			loc = time.UTC // as the C library reads a TZ it cannot make sense of
-		}
-	}
+	tz, set := env.LookupEnv("TZ")
+	loc := posixtz.ForTZ(tz, set)
 	format := "%a %b %e %H:%M:%S %Z %Y"
 	dateArg, dateSet := "", false
 	rest := args[1:]
