@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kubectl-ddebug/kubectl-ddebug/test/cluster/clustertest"
 )
 
 // TestSessionBenchmark prints, in one run, the time of `kubectl ddebug pod/x -- true` for a
@@ -121,4 +123,68 @@ func printReport(t *testing.T, report string) {
 			t.Error(err)
 		}
 	}
+}
+
+// runCPU is the CPU time (user and system) a run of the plugin cost: the plugin's own, the
+// pods' (the debug containers' sessions, in the kubelet's cgroups) and the cluster's
+// processes' (apiserver, etcd, kubelet, containerd, and the shims with the runc they
+// reaped). On the shared 2-core machine the wall time of a run follows the other jobs'
+// load; its CPU time much less, so that two builds compare by it.
+type runCPU struct {
+	plugin, pods, cluster time.Duration
+	podsKnown             bool
+}
+
+func (c runCPU) minus(before runCPU) runCPU {
+	return runCPU{pods: c.pods - before.pods, cluster: c.cluster - before.cluster, podsKnown: c.podsKnown && before.podsKnown}
+}
+
+func (c runCPU) String() string {
+	pods := "?"
+	if c.podsKnown {
+		pods = fmt.Sprintf("%.2fs", c.pods.Seconds())
+	}
+	return fmt.Sprintf("plugin %.2fs, debug sessions %s, cluster %.2fs", c.plugin.Seconds(), pods, c.cluster.Seconds())
+}
+
+// clusterCPU reads the CPU time so far of the pods (the cgroup v1 cpuacct of the kubelet's
+// cgroup root, named after the network namespace as up.sh makes it) and of the processes
+// running the cluster's binaries, with their reaped children.
+func clusterCPU(c *clustertest.Cluster) runCPU {
+	var out runCPU
+	root := os.Getenv("DDEBUG_E2E_NETNS")
+	if root == "" {
+		root = "ddebug-e2e"
+	}
+	if b, err := os.ReadFile(filepath.Join("/sys/fs/cgroup/cpuacct", root, "cpuacct.usage")); err == nil {
+		if ns, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64); err == nil {
+			out.pods, out.podsKnown = time.Duration(ns), true
+		}
+	}
+	entries, _ := os.ReadDir("/proc")
+	var ticks int64
+	for _, e := range entries {
+		if _, err := strconv.Atoi(e.Name()); err != nil {
+			continue
+		}
+		exe, err := os.Readlink(filepath.Join("/proc", e.Name(), "exe"))
+		if err != nil || !strings.HasPrefix(exe, c.Bin+"/") {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		s := string(b)
+		f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+		// After the command: state is field 3, utime..cstime fields 14-17 (proc(5)).
+		for _, i := range []int{11, 12, 13, 14} {
+			if i < len(f) {
+				v, _ := strconv.ParseInt(f[i], 10, 64)
+				ticks += v
+			}
+		}
+	}
+	out.cluster = time.Duration(ticks) * time.Second / 100 // USER_HZ
+	return out
 }

@@ -134,6 +134,8 @@ type result struct {
 	stdout, stderr string
 	code           int
 	took           time.Duration
+	// cpu is the plugin's own CPU time (user and system).
+	cpu time.Duration
 }
 
 // ddebug runs the plugin with the admin's kubeconfig (or kubeconfig when given through
@@ -155,6 +157,9 @@ func (e *env) ddebugAs(t *testing.T, kubeconfig, stdin string, args ...string) r
 	start := time.Now()
 	err := cmd.Run()
 	r := result{stdout: stdout.String(), stderr: stderr.String(), took: time.Since(start)}
+	if cmd.ProcessState != nil {
+		r.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	}
 	var ee *exec.ExitError
 	switch {
 	case err == nil:
