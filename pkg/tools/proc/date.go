@@ -28,6 +28,7 @@ func runDate(_ context.Context, env *tools.Env, args []string) int {
 	loc := posixtz.ForTZ(tz, set)
 	format := "%a %b %e %H:%M:%S %Z %Y"
 	dateArg, dateSet := "", false
+	operand := "" // the first operand that is not a +FORMAT
 	rest := args[1:]
 	for len(rest) > 0 {
 		a := rest[0]
@@ -56,9 +57,19 @@ func runDate(_ context.Context, env *tools.Env, args []string) int {
 		case strings.HasPrefix(a, "+"):
 			format = a[1:]
 		default:
-			env.Errorf("date", "setting the date is not supported; unknown argument %q", a)
-			return 1
+			if operand == "" {
+				operand = a
+			}
 		}
+	}
+	switch {
+	case operand != "" && dateSet:
+		// GNU date's words: with -d, an operand can only be a +FORMAT.
+		env.Errorf("date", "the argument '%s' lacks a leading '+';\nwhen using an option to specify date(s), any non-option\nargument must be a format string beginning with '+'\nTry 'date --help' for more information.", operand)
+		return 1
+	case operand != "":
+		env.Errorf("date", "setting the date is not supported; unknown argument %q", operand)
+		return 1
 	}
 	if dateSet {
 		t, err := parseDate(dateArg, loc, now) // -u: read in UTC too, as GNU date does

@@ -50,3 +50,15 @@ func TestDateForms(t *testing.T) {
 		t.Errorf("date -d of a bad date: status %d, %q", st, e)
 	}
 }
+
+// TestDateOperandWithD: with -d, an operand that is not a +FORMAT is refused in GNU date's
+// words and status, -d given before or after it.
+func TestDateOperandWithD(t *testing.T) {
+	want := "date: the argument '%+c' lacks a leading '+';\nwhen using an option to specify date(s), any non-option\nargument must be a format string beginning with '+'\nTry 'date --help' for more information.\n"
+	for _, args := range [][]string{{"date", "-d", "012311332000.30", "%+c"}, {"date", "%+c", "-d", "@0"}} {
+		out, e, st := run(t, args...)
+		if st != 1 || out != "" || e != want {
+			t.Errorf("%v: status %d, stdout %q, stderr %q; want 1 and %q", args, st, out, e, want)
+		}
+	}
+}
