@@ -23,15 +23,21 @@ import (
 //     digits, an unknown escape keeps its backslash, NUL ends the string.
 //
 // Assignment values and the words of ${x-W} and ${x/P/W} get their backslashes resolved
-// by unquoteValues (params.go); case patterns (expand.Pattern) need nothing. Here-document
-// bodies and arithmetic are left alone.
+// by unquoteValues (params.go); case patterns (expand.Pattern) need nothing. Of a
+// here-document's body only the ${...} are rewritten (as inside "..."); arithmetic is
+// left alone.
 func ashQuoting(node syntax.Node) {
 	done := map[*syntax.Word]bool{} // words already rewritten with their context's rules
 	syntax.Walk(node, func(n syntax.Node) bool {
 		switch n := n.(type) {
 		case *syntax.Redirect:
 			if n.Hdoc != nil {
+				// the body's text is expand.Document's; its ${...} read as in "..."
 				done[n.Hdoc] = true
+				quotedParamExps(n.Hdoc.Parts, done)
+				if n.Op == syntax.DashHdoc {
+					stripHdocTabs(n)
+				}
 			}
 		case *syntax.Assign:
 			if n.Value != nil && n.Array == nil && n.Index == nil {
@@ -55,6 +61,29 @@ func ashQuoting(node syntax.Node) {
 		}
 		return true
 	})
+}
+
+// stripHdocTabs removes the leading tabs of a <<- here-document's lines from the parsed
+// body and makes it a plain <<: the interpreter strips them while expanding, and loses the
+// newline of a first line that expands to nothing (interp/runner.go, hdocString).
+func stripHdocTabs(rd *syntax.Redirect) {
+	lineStart := true
+	for _, p := range rd.Hdoc.Parts {
+		l, ok := p.(*syntax.Lit)
+		if !ok {
+			lineStart = false
+			continue
+		}
+		lines := strings.Split(l.Value, "\n")
+		for i := range lines {
+			if i > 0 || lineStart {
+				lines[i] = strings.TrimLeft(lines[i], "\t")
+			}
+		}
+		l.Value = strings.Join(lines, "\n")
+		lineStart = strings.HasSuffix(l.Value, "\n")
+	}
+	rd.Op = syntax.Hdoc
 }
 
 // unquotedParts rewrites the parts of a word read outside quotes.

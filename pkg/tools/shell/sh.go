@@ -290,7 +290,7 @@ func (s *Shell) RunScript(ctx context.Context, r io.Reader, name string) int {
 		fmt.Fprintf(s.env.Stderr, "sh: %s: %v\n", name, err)
 		return 2
 	}
-	prog, err := parseScript(string(src), name)
+	prog, err := parseToEnd(string(src), name)
 	if err != nil {
 		fmt.Fprintln(s.env.Stderr, s.syntaxError(err))
 		return 2
@@ -322,8 +322,14 @@ func (s *Shell) RunStream(ctx context.Context, r io.Reader) int {
 		if err != nil && src.Len() == 0 {
 			break
 		}
-		src.WriteString(line + "\n")
-		prog, perr := parseScript(src.String(), s.opts.Name)
+		if err == nil || line != "" {
+			src.WriteString(line + "\n")
+		}
+		parse := parseScript
+		if err != nil {
+			parse = parseToEnd // the end of the input ends its here-documents
+		}
+		prog, perr := parse(src.String(), s.opts.Name)
 		if perr != nil && syntax.IsIncomplete(perr) && err == nil {
 			continue
 		}
