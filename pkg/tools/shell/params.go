@@ -96,6 +96,7 @@ func badSubstitution(prog *syntax.File) error {
 //   - $LINENO in a -c string counts from 0.
 func (s *Shell) rewriteParams(node syntax.Node) {
 	unquoteValues(node)
+	ashExpansions(node)
 	syntax.Walk(node, func(n syntax.Node) bool {
 		pe, ok := n.(*syntax.ParamExp)
 		if !ok || pe.Param == nil || pe.Length || pe.Excl || pe.Index != nil {
@@ -305,4 +306,84 @@ func homeVar(user string) expand.Variable {
 		home = u.HomeDir
 	}
 	return expand.Variable{Set: true, Kind: expand.String, Str: home}
+}
+
+// ashExpansions rewrites the expansions where the interpreter's result differs from ash's:
+//   - ${v/*/r} of an unset v is empty (the interpreter matches "*" against ""): such a
+//     replacement becomes ${v+${v/*/r}};
+//   - ${v///p/r} and ${v////r} replace a pattern that starts with "/" (the parser takes the
+//     slash for the separator and the pattern for empty);
+//   - v=$@ and v="$@" join the parameters as $* does, with IFS's first character;
+//   - 'VAR=x exec >file': exec, a special builtin, keeps VAR (as POSIX says).
+func ashExpansions(node syntax.Node) {
+	syntax.Walk(node, func(n syntax.Node) bool {
+		switch n := n.(type) {
+		case *syntax.ParamExp:
+			if n.Repl == nil || n.Param == nil || n.Index != nil || n.Excl || n.Length {
+				break
+			}
+			if (n.Repl.Orig == nil || len(n.Repl.Orig.Parts) == 0) && n.Repl.With != nil {
+				n.Repl.Orig, n.Repl.With = slashPattern(n.Repl.With)
+			}
+			if n.Repl.Orig == nil {
+				break
+			}
+			if pat := strings.TrimLeft(n.Repl.Orig.Lit(), "#%"); pat != "" && strings.Trim(pat, "*") == "" && n.Param.Value != "@" && n.Param.Value != "*" {
+				inner := *n
+				*n = syntax.ParamExp{Dollar: n.Dollar, Rbrace: n.Rbrace, Param: n.Param,
+					Exp: &syntax.Expansion{Op: syntax.AlternateUnset, Word: &syntax.Word{Parts: []syntax.WordPart{&inner}}}}
+				return false
+			}
+		case *syntax.Assign:
+			if n.Value != nil && n.Array == nil {
+				joinAtParams(n.Value.Parts)
+			}
+		case *syntax.Stmt:
+			call, ok := n.Cmd.(*syntax.CallExpr)
+			if ok && len(call.Assigns) > 0 && len(call.Args) == 1 && call.Args[0].Lit() == "exec" {
+				n.Cmd = &syntax.Block{Lbrace: call.Pos(), Rbrace: call.End(), Stmts: []*syntax.Stmt{
+					{Position: call.Pos(), Cmd: &syntax.CallExpr{Assigns: call.Assigns}},
+					{Position: call.Args[0].Pos(), Cmd: &syntax.CallExpr{Args: call.Args}, Redirs: n.Redirs},
+				}}
+				n.Redirs = nil
+			}
+		}
+		return true
+	})
+}
+
+// slashPattern splits what the parser read as the replacement of ${v//} into ash's pattern
+// ("/" and what follows up to the next slash) and replacement.
+func slashPattern(with *syntax.Word) (*syntax.Word, *syntax.Word) {
+	orig := &syntax.Word{Parts: []syntax.WordPart{&syntax.Lit{ValuePos: with.Pos(), ValueEnd: with.Pos(), Value: "/"}}}
+	for i, p := range with.Parts {
+		l, ok := p.(*syntax.Lit)
+		if !ok {
+			continue
+		}
+		before, after, found := strings.Cut(l.Value, "/")
+		if !found {
+			continue
+		}
+		orig.Parts = append(orig.Parts, with.Parts[:i]...)
+		orig.Parts = append(orig.Parts, &syntax.Lit{ValuePos: l.ValuePos, ValueEnd: l.ValueEnd, Value: before})
+		rest := append([]syntax.WordPart{&syntax.Lit{ValuePos: l.ValuePos, ValueEnd: l.ValueEnd, Value: after}}, with.Parts[i+1:]...)
+		return orig, &syntax.Word{Parts: rest}
+	}
+	orig.Parts = append(orig.Parts, with.Parts...)
+	return orig, nil
+}
+
+// joinAtParams makes each plain $@ of an assignment's value (quoted or not) a $*.
+func joinAtParams(parts []syntax.WordPart) {
+	for _, p := range parts {
+		switch p := p.(type) {
+		case *syntax.DblQuoted:
+			joinAtParams(p.Parts)
+		case *syntax.ParamExp:
+			if p.Param != nil && p.Param.Value == "@" && p.Exp == nil && p.Repl == nil && p.Slice == nil && !p.Length && p.Index == nil {
+				p.Param = &syntax.Lit{ValuePos: p.Param.ValuePos, ValueEnd: p.Param.ValueEnd, Value: "*"}
+			}
+		}
+	}
 }

@@ -35,6 +35,10 @@ func TestParamExpansions(t *testing.T) {
 		{name: "${v/pat/repl}'s backslashes", script: `v=abc; echo "${v/b/\z\\}" ${v//b/\041#}`, want: "az\\c a041#c\n"},
 		{name: "no tilde expansion in ${v:-~} in quotes", script: `unset v; echo "${v:-~}" ${v:-~}`, want: "~ /home\n"},
 		{name: "tilde prefixes after an assignment's colons", script: `a=~:~/x:~root:~nosuchuser:a~; echo "$a"; HOME=/h; b=x:~; echo $b`, want: "/home:/home/x:/root:~nosuchuser:a~\nx:/h\n"},
+		{name: "a pattern starting with a slash", script: `v=/dev/ram; echo ${v////-} ${v///r/-} ${v///r} ${v//}`, want: "-dev-ram /dev-am /devam /dev/ram\n"},
+		{name: "${v/*/w} of an unset v is empty", script: `unset v; echo "[${v/*/w}]"; v=; echo "[${v/*/w}]"`, want: "[]\n[w]\n"},
+		{name: "v=$@ joins as $*", script: `set a b c; IFS=; x=$@; y="$@"; IFS=-; z=$@; echo "$x $y $z"`, want: "abc abc a-b-c\n"},
+		{name: "VAR=x exec keeps VAR", script: `VAR=v exec 2>&1; echo $VAR; VAR=w true; echo $VAR`, want: "v\nv\n"},
 		{name: "LINENO counts from 0 in -c", script: "echo $LINENO\necho $LINENO ${LINENO}", want: "0\n1 1\n"},
 	}
 	for _, tt := range tests {
