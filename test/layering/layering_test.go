@@ -42,6 +42,10 @@ func TestImportRules(t *testing.T) {
 			return !strings.HasPrefix(d, "k8s.io/") && !strings.HasPrefix(d, "github.com/moby/") &&
 				!strings.HasPrefix(d, "github.com/containerd/") && !strings.HasPrefix(d, "github.com/spf13/")
 		}, "the toolbox image holds the toolbox alone: no Kubernetes, runtime clients or cobra"},
+		{module + "/internal/sessionstart", func(d string) bool {
+			return !strings.HasPrefix(d, "k8s.io/") && !strings.HasPrefix(d, "github.com/moby/") && !strings.HasPrefix(d, "github.com/containerd/") &&
+				!strings.HasPrefix(d, "github.com/spf13/") && !strings.HasPrefix(d, "google.golang.org/grpc") && !strings.HasPrefix(d, module+"/internal/cli")
+		}, "the plugin's launcher and session stages run from this package's init, before what it does not import initialises: the toolbox alone"},
 		{module + "/pkg/tools/...", func(d string) bool {
 			return !strings.HasPrefix(d, "k8s.io/") && !strings.HasPrefix(d, module+"/pkg/ephemeral") &&
 				!strings.HasPrefix(d, module+"/internal/cli")
