@@ -1,50 +1,28 @@
 package podman
 
 import (
-	"errors"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/target"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/target/targettest"
 )
 
 func TestParseReferenceRuntimes(t *testing.T) {
-	cases := []struct {
-		in   string
-		want target.Reference
-		err  string
-	}{
-		{"podman://web", target.Reference{Scheme: "podman", Name: "web"}, ""},
-		{"podman://", target.Reference{}, "want podman://NAME"},
-		{"podman://uid=1000/web", target.Reference{Scheme: "podman", Name: "uid=1000/web"}, ""},
-		{"podman://uid=0/web", target.Reference{Scheme: "podman", Name: "uid=0/web"}, ""},
-		{"podman://uid=1000/", target.Reference{}, "want podman://NAME, podman://ID or podman://uid=UID/NAME"},
-		{"podman://uid=x/web", target.Reference{}, "podman://uid=UID/NAME"},
-		{"podman://uid=01000/web", target.Reference{}, "podman://uid=UID/NAME"},
-		{"podman://uid=-1/web", target.Reference{}, "podman://uid=UID/NAME"},
-		{"podman://user/web", target.Reference{}, "podman://uid=UID/NAME"},
-		{"podman://uid=1000/a/b", target.Reference{}, "podman://uid=UID/NAME"},
-	}
 	r := target.NewRegistry(Scheme)
 	r.Register(Resolver{})
-	for _, c := range cases {
-		got, err := r.Parse(c.in)
-		if c.err != "" {
-			if err == nil || !errors.Is(err, target.ErrBadReference) || !strings.Contains(err.Error(), c.err) {
-				t.Errorf("ParseReference(%q) error %v, want ErrBadReference containing %q", c.in, err, c.err)
-			}
-			continue
-		}
-		if err != nil {
-			t.Errorf("ParseReference(%q): %v", c.in, err)
-			continue
-		}
-		if d := cmp.Diff(c.want, got); d != "" {
-			t.Errorf("ParseReference(%q) (-want +got):\n%s", c.in, d)
-		}
-	}
+	targettest.CheckParse(t, r, []targettest.ReferenceCase{
+		{In: "podman://web", Want: target.Reference{Scheme: "podman", Name: "web"}},
+		{In: "podman://", Err: "want podman://NAME"},
+		{In: "podman://uid=1000/web", Want: target.Reference{Scheme: "podman", Name: "uid=1000/web"}},
+		{In: "podman://uid=0/web", Want: target.Reference{Scheme: "podman", Name: "uid=0/web"}},
+		{In: "podman://uid=1000/", Err: "want podman://NAME, podman://ID or podman://uid=UID/NAME"},
+		{In: "podman://uid=x/web", Err: "podman://uid=UID/NAME"},
+		{In: "podman://uid=01000/web", Err: "podman://uid=UID/NAME"},
+		{In: "podman://uid=-1/web", Err: "podman://uid=UID/NAME"},
+		{In: "podman://user/web", Err: "podman://uid=UID/NAME"},
+		{In: "podman://uid=1000/a/b", Err: "podman://uid=UID/NAME"},
+	})
 }
 
 func TestPodmanRef(t *testing.T) {
