@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/toolstest"
 )
 
 func TestCatOfPipeStopsOnCancel(t *testing.T) {
@@ -27,7 +28,7 @@ func TestCatOfPipeStopsOnCancel(t *testing.T) {
 	t.Cleanup(func() { close(stop) })
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	out := &syncBuffer{mu: make(chan struct{}, 1)}
+	out := &toolstest.SyncBuffer{}
 	a, _ := tools.Lookup("cat")
 	done := make(chan int)
 	go func() { done <- a.Run(ctx, &tools.Env{Stdin: pr, Stdout: out, Stderr: out, Dir: "/"}, []string{"cat"}) }()

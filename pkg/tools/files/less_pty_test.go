@@ -18,7 +18,7 @@ import (
 type fullScreenApp struct {
 	t      *testing.T
 	ptm    *os.File
-	out    *syncBuffer
+	out    *toolstest.SyncBuffer
 	exited chan struct{}
 	cmd    *exec.Cmd
 }

@@ -34,8 +34,8 @@ func numberedLines(t *testing.T, n int) string {
 }
 
 // screen collects what is written on the master side of a pty.
-func screen(t *testing.T, ptm *os.File) *syncBuffer {
-	out := &syncBuffer{mu: make(chan struct{}, 1)}
+func screen(t *testing.T, ptm *os.File) *toolstest.SyncBuffer {
+	out := &toolstest.SyncBuffer{}
 	go func() {
 		buf := make([]byte, 4096)
 		for {
@@ -49,7 +49,7 @@ func screen(t *testing.T, ptm *os.File) *syncBuffer {
 	return out
 }
 
-func waitScreen(t *testing.T, out *syncBuffer, s string) {
+func waitScreen(t *testing.T, out *toolstest.SyncBuffer, s string) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for !strings.Contains(out.String(), s) {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/toolstest"
 )
 
 func TestTailFollowStopsOnCancel(t *testing.T) {
@@ -16,7 +17,7 @@ func TestTailFollowStopsOnCancel(t *testing.T) {
 	p := filepath.Join(dir, "log")
 	os.WriteFile(p, []byte("1\n2\n"), 0o644)
 	ctx, cancel := context.WithCancel(context.Background())
-	out := &syncBuffer{mu: make(chan struct{}, 1)}
+	out := &toolstest.SyncBuffer{}
 	env := &tools.Env{Stdin: strings.NewReader(""), Stdout: out, Stderr: out, Dir: dir}
 	done := make(chan int)
 	a, _ := tools.Lookup("tail")

@@ -3,7 +3,6 @@
 package netx
 
 import (
-	"bytes"
 	"encoding/binary"
 	"io"
 	"net"
@@ -13,7 +12,6 @@ import (
 	"regexp"
 	"runtime"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -242,28 +240,10 @@ func TestTcpdumpFilterErrors(t *testing.T) {
 
 // --- live captures ---
 
-// syncBuffer is a bytes.Buffer several goroutines may use.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // capture is a running tcpdump, ours or Debian's.
 type capture struct {
 	cmd            *exec.Cmd
-	stdout, stderr syncBuffer
+	stdout, stderr toolstest.SyncBuffer
 }
 
 // startCapture starts cmd and waits until it says it listens.

@@ -3,35 +3,16 @@
 package proc
 
 import (
-	"bytes"
 	"context"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/creack/pty"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/toolstest"
 	"golang.org/x/term"
 )
-
-// syncBuffer collects what top draws on the terminal.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // TestTopInteractive runs top on a pseudo-terminal: it must draw frames, re-sort on M,
 // quit on q and leave the terminal as it found it.
@@ -48,7 +29,7 @@ func TestTopInteractive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var screen syncBuffer
+	var screen toolstest.SyncBuffer
 	go func() {
 		buf := make([]byte, 4096)
 		for {

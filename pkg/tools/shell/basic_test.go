@@ -10,10 +10,11 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/toolstest"
 )
 
 func newTestEnv(dir string) *tools.Env {
-	return &tools.Env{Stdin: strings.NewReader(""), Stdout: &syncBuffer{}, Stderr: &syncBuffer{}, Dir: dir, Environ: hostEnv()}
+	return &tools.Env{Stdin: strings.NewReader(""), Stdout: &toolstest.SyncBuffer{}, Stderr: &toolstest.SyncBuffer{}, Dir: dir, Environ: hostEnv()}
 }
 
 // runApplet runs a registered applet directly, as `ddebug exec app -- NAME ARGS` does
@@ -26,7 +27,7 @@ func runApplet(t *testing.T, args ...string) (string, string, int) {
 	}
 	env := newTestEnv("/tmp")
 	status := a.Run(context.Background(), env, args)
-	return env.Stdout.(*syncBuffer).String(), env.Stderr.(*syncBuffer).String(), status
+	return env.Stdout.(*toolstest.SyncBuffer).String(), env.Stderr.(*toolstest.SyncBuffer).String(), status
 }
 
 func TestBasicApplets(t *testing.T) {
@@ -129,7 +130,7 @@ func TestWhichToolboxLink(t *testing.T) {
 	if st := runWhich(context.Background(), env, []string{"which", "pwd", "seq"}); st != 0 {
 		t.Fatalf("which: status %d, %s", st, env.Stderr)
 	}
-	if diff := cmp.Diff(filepath.Join(bin, "pwd")+"\nseq: applet\n", env.Stdout.(*syncBuffer).String()); diff != "" {
+	if diff := cmp.Diff(filepath.Join(bin, "pwd")+"\nseq: applet\n", env.Stdout.(*toolstest.SyncBuffer).String()); diff != "" {
 		t.Errorf("which pwd seq (-want +got):\n%s", diff)
 	}
 }

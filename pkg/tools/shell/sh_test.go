@@ -1,14 +1,12 @@
 package shell
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -16,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/toolstest"
 )
 
 // runSh runs the sh applet in-process with args and stdin, in dir, and returns its
@@ -23,29 +22,12 @@ import (
 func runSh(t *testing.T, dir, stdin string, environ []string, args ...string) (string, string, int) {
 	t.Helper()
 	// background jobs write concurrently with the shell, as on a real file
-	var out, errb syncBuffer
+	var out, errb toolstest.SyncBuffer
 	env := &tools.Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Dir: dir, Environ: environ}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	status := Run(ctx, env, append([]string{"sh"}, args...))
 	return out.String(), errb.String(), status
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 func hostEnv() []string {
@@ -241,7 +223,7 @@ func TestUmask(t *testing.T) {
 func TestCancelStopsCommands(t *testing.T) {
 	for _, script := range []string{"yes > /dev/null", "/bin/sleep 30"} {
 		t.Run(script, func(t *testing.T) {
-			env := &tools.Env{Stdin: strings.NewReader(""), Stdout: &syncBuffer{}, Stderr: &syncBuffer{}, Dir: "/", Environ: hostEnv()}
+			env := &tools.Env{Stdin: strings.NewReader(""), Stdout: &toolstest.SyncBuffer{}, Stderr: &toolstest.SyncBuffer{}, Dir: "/", Environ: hostEnv()}
 			ctx, cancel := context.WithCancel(context.Background())
 			done := make(chan int)
 			go func() { done <- Run(ctx, env, []string{"sh", "-c", script}) }()
