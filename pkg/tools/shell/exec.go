@@ -101,6 +101,15 @@ func (s *Shell) call(ctx context.Context, args []string) ([]string, error) {
 		return append([]string{internalPrefix + args[0]}, args[1:]...), nil
 	}
 	switch args[0] {
+	case "unset":
+		if hc := interp.HandlerCtx(ctx); unsetError(hc.Env, args) != "" {
+			// an error of a special builtin ends a script, with status 2
+			fmt.Fprintln(hc.Stderr, s.where(hc, "unset")+unsetError(hc.Env, args))
+			if s.opts.Interactive {
+				return []string{"false"}, nil
+			}
+			return []string{"exit", "2"}, nil
+		}
 	case "return":
 		if len(args) == 1 {
 			// a bare return returns $?, as in ash (the interpreter returns 0)

@@ -387,3 +387,40 @@ func joinAtParams(parts []syntax.WordPart) {
 		}
 	}
 }
+
+// unsetError is what ash says of an unset it refuses ("illegal option -m", "-: bad
+// variable name", "v: is read only"), or "" when the interpreter's unset may run: it
+// reports neither a bad option nor a bad name, and a read-only variable with its own words.
+func unsetError(env expand.Environ, args []string) string {
+	funcs := false
+	names := args[1:]
+	for len(names) > 0 && strings.HasPrefix(names[0], "-") && names[0] != "-" {
+		opt := names[0]
+		names = names[1:]
+		if opt == "--" {
+			break
+		}
+		for _, c := range opt[1:] {
+			switch c {
+			case 'f':
+				funcs = true
+			case 'v':
+				funcs = false
+			default:
+				return fmt.Sprintf("illegal option -%c", c)
+			}
+		}
+	}
+	if funcs {
+		return ""
+	}
+	for _, n := range names {
+		if !syntax.ValidName(n) {
+			return n + ": bad variable name"
+		}
+		if env.Get(n).ReadOnly {
+			return n + ": is read only"
+		}
+	}
+	return ""
+}
