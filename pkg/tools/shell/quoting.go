@@ -96,12 +96,53 @@ func unquotedParts(parts []syntax.WordPart, done map[*syntax.Word]bool) []syntax
 			continue
 		case *syntax.DblQuoted:
 			quotedParamExps(p.Parts, done)
+			out = append(out, splitQuotedLists(p)...)
+			continue
 		case *syntax.ParamExp:
 			paramExpWords(p, false, done)
 		}
 		out = append(out, p)
 	}
 	return out
+}
+
+// splitQuotedLists splits "-$@-" into "-" "$@" "-": the interpreter makes one field per
+// element only of a "..." that holds nothing but the list (expand/expand.go, wordFields),
+// where ash joins the text before and after to the first and the last element.
+func splitQuotedLists(q *syntax.DblQuoted) []syntax.WordPart {
+	if len(q.Parts) < 2 || q.Dollar {
+		return []syntax.WordPart{q}
+	}
+	var out []syntax.WordPart
+	var cur []syntax.WordPart
+	flush := func() {
+		if len(cur) > 0 {
+			out = append(out, &syntax.DblQuoted{Left: q.Left, Right: q.Right, Parts: cur})
+			cur = nil
+		}
+	}
+	for _, p := range q.Parts {
+		if pe, ok := p.(*syntax.ParamExp); ok && isQuotedList(pe) {
+			flush()
+			out = append(out, &syntax.DblQuoted{Left: q.Left, Right: q.Right, Parts: []syntax.WordPart{pe}})
+			continue
+		}
+		cur = append(cur, p)
+	}
+	flush()
+	return out
+}
+
+// isQuotedList reports whether pe is $@ or ${name[@]}, one field per element in "...".
+func isQuotedList(pe *syntax.ParamExp) bool {
+	if pe.Param == nil || pe.Length || pe.Excl || pe.Width || pe.IsSet {
+		return false
+	}
+	if pe.Param.Value == "@" && pe.Index == nil {
+		return true
+	}
+	w, ok := pe.Index.(*syntax.Word)
+	return ok && w.Lit() == "@"
 }
 
 // quotedParamExps rewrites the words of the ${...} among the parts of a "..." string.

@@ -19,6 +19,7 @@ func TestAshQuoting(t *testing.T) {
 		{"a here-document's ${x#P} as in double quotes", "x='*'\ncat <<EOF\n<${x#'*'}>\nEOF", "<>\n"},
 		{"<<- keeps the newline of an empty first line", "x=\ncat <<- EOF\n\t$x\n\tb\nEOF", "\nb\n"},
 		{"a here-document ends at the end of the script", "cat <<EOF\na\nb", "a\nb\n"},
+		{"text around a quoted $@ joins its first and last element", `f() { for i; do printf '<%s>' "$i"; done; echo; }; set -- a "b c"; f "-$@-"; set --; f "-$@-"`, "<-a><b c->\n<-->\n"},
 		{"$'...' as ash decodes it", `echo $'a\80b' $'c\608b' $'c\x330b' $'x\x9y' $'a\'b'`, "a\\80b c08b c30b x\ty a'b\n"},
 	}
 	for _, tc := range tests {
