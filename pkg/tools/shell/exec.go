@@ -73,6 +73,10 @@ func flowBuiltin(name string) flowBuiltinFunc {
 		return builtinShift
 	case "trap":
 		return builtinTrap
+	case "localOutside":
+		return builtinLocalOutside // reachable only through internalPrefix
+	case "redirFailed":
+		return builtinRedirFailed // reachable only through internalPrefix
 	case "runTraps", "trapPoint":
 		return builtinRunTraps // reachable only through internalPrefix
 	}
@@ -97,7 +101,7 @@ func (s *Shell) call(ctx context.Context, args []string) ([]string, error) {
 	if args[0] == "read" && wantsOwnRead(args) {
 		return append([]string{internalPrefix + "readOpts", "read"}, args[1:]...), nil
 	}
-	if flowBuiltin(args[0]) != nil && args[0] != "runTraps" && args[0] != "trapPoint" {
+	if flowBuiltin(args[0]) != nil && args[0] != "runTraps" && args[0] != "trapPoint" && args[0] != "redirFailed" && args[0] != "localOutside" {
 		return append([]string{internalPrefix + args[0]}, args[1:]...), nil
 	}
 	switch args[0] {
@@ -355,6 +359,8 @@ func (s *Shell) prepare(node syntax.Node) {
 	s.addTrapPoints(node)
 	pipelineSubshells(node)
 	highFdRedirects(node)
+	markRedirects(node, s.opts.Interactive)
+	ashScoping(node)
 	syntax.Walk(node, func(n syntax.Node) bool {
 		switch n := n.(type) {
 		case *syntax.Subshell, *syntax.CmdSubst, *syntax.ProcSubst:

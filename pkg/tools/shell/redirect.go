@@ -8,9 +8,12 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"mvdan.cc/sh/v3/interp"
 	"mvdan.cc/sh/v3/syntax"
+
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 )
 
 // The interpreter knows file descriptors 0, 1 and 2 only: 'cmd >&9' and 'exec 9>&-' stop
@@ -109,6 +112,97 @@ func copyAlias(m map[string]fdAlias) map[string]fdAlias {
 	return out
 }
 
+// redirPrefix starts the path of a file redirection, which markRedirects prefixes with
+// what the open handler needs: redirPrefix + FLAGS + ":" + LINE + ":" + the path, FLAGS
+// holding 'w' for '<>' (read and write, no truncation) and 's' for a redirection of a
+// special builtin (its failure ends a non-interactive shell, as in ash).
+const redirPrefix = "\x01ddebug:rd:"
+
+// markRedirects prefixes the words of the file redirections in node with redirPrefix,
+// the line and flags, and rewrites the operators the interpreter lacks: '<>' becomes '<'
+// or '>' with the 'w' flag, '>|' becomes '>'. A statement of a special builtin with
+// redirections (exec >FILE, : <FILE, eval ... >FILE) is followed by a check that ends a
+// non-interactive shell when one of them failed.
+func markRedirects(node syntax.Node, interactive bool) {
+	syntax.Walk(node, func(n syntax.Node) bool {
+		st, ok := n.(*syntax.Stmt)
+		if !ok || len(st.Redirs) == 0 {
+			return true
+		}
+		if st.Cmd == nil {
+			return true // '$(<FILE)' is the interpreter's, which looks for '<' and a plain word
+		}
+		special := false
+		if c, ok := st.Cmd.(*syntax.CallExpr); ok && len(c.Args) > 0 && !interactive && !st.Background && !st.Negated && !st.Coprocess && !st.Disown {
+			special = isSpecialBuiltin(c.Args[0].Lit())
+		}
+		marked := false
+		for _, rd := range st.Redirs {
+			flags := ""
+			switch rd.Op {
+			case syntax.RdrInOut:
+				flags = "w"
+				if rd.N == nil || rd.N.Value == "0" {
+					rd.Op = syntax.RdrIn
+				} else {
+					rd.Op = syntax.RdrOut
+				}
+			case syntax.ClbOut:
+				rd.Op = syntax.RdrOut
+			case syntax.RdrOut, syntax.AppOut, syntax.RdrIn, syntax.RdrAll, syntax.AppAll:
+			default:
+				continue
+			}
+			if special {
+				flags += "s"
+			}
+			if markWord(rd.Word, flags, rd.Pos().Line()) && special {
+				marked = true
+			}
+		}
+		if marked {
+			inner := *st
+			*st = syntax.Stmt{Position: st.Position, Cmd: &syntax.BinaryCmd{
+				Op: syntax.OrStmt, OpPos: st.Position, X: &inner,
+				Y: &syntax.Stmt{Position: st.Position, Cmd: &syntax.CallExpr{Args: []*syntax.Word{lit(internalPrefix + "redirFailed")}}},
+			}}
+			return false
+		}
+		return true
+	})
+}
+
+// markWord prefixes w with redirPrefix, flags and line; not a word that starts with '~'
+// (the prefix would stop its tilde expansion) nor one marked already.
+func markWord(w *syntax.Word, flags string, line uint) bool {
+	if len(w.Parts) > 0 {
+		if l, ok := w.Parts[0].(*syntax.Lit); ok && (strings.HasPrefix(l.Value, "~") || strings.HasPrefix(l.Value, redirPrefix) || strings.HasPrefix(l.Value, badFdPrefix)) {
+			return false
+		}
+	}
+	w.Parts = append([]syntax.WordPart{&syntax.Lit{ValuePos: w.Pos(), ValueEnd: w.Pos(), Value: redirPrefix + flags + ":" + strconv.FormatUint(uint64(line), 10) + ":"}}, w.Parts...)
+	return true
+}
+
+// isSpecialBuiltin reports whether name is one of POSIX's special builtins, whose
+// redirection errors end a non-interactive shell.
+func isSpecialBuiltin(name string) bool {
+	switch name {
+	case ":", ".", "break", "continue", "eval", "exec", "exit", "export", "readonly", "return", "set", "shift", "times", "trap", "unset":
+		return true
+	}
+	return false
+}
+
+// builtinRedirFailed follows a special builtin with redirections: it ends the shell with
+// status 1 when one of them could not be opened, and else keeps the builtin's status.
+func builtinRedirFailed(_ context.Context, s *Shell, hc interp.HandlerContext, _ *tools.Env, _ []string) error {
+	if s.specialRedirFailed.Swap(false) {
+		return hc.Builtin(context.Background(), []string{"exit", "1"})
+	}
+	return exitError(hc.LastExitStatus)
+}
+
 // errBadFd is EBADF as the C library words it.
 var errBadFd = errors.New("Bad file descriptor")
 
@@ -120,7 +214,33 @@ func (s *Shell) open(ctx context.Context, path string, flag int, perm os.FileMod
 		n, _ := strconv.Atoi(line)
 		return nil, &os.PathError{Op: strings.TrimSuffix(s.whereLine(n), " "), Path: fd, Err: errBadFd}
 	}
-	return interp.DefaultOpenHandler()(ctx, path, flag, perm)
+	rest, marked := strings.CutPrefix(path, redirPrefix)
+	if !marked {
+		return interp.DefaultOpenHandler()(ctx, path, flag, perm)
+	}
+	flags, rest, _ := strings.Cut(rest, ":")
+	line, path, _ := strings.Cut(rest, ":")
+	if strings.Contains(flags, "w") {
+		flag = os.O_RDWR | os.O_CREATE
+	}
+	f, err := interp.DefaultOpenHandler()(ctx, path, flag, perm)
+	if err == nil {
+		return f, nil
+	}
+	if strings.Contains(flags, "s") {
+		s.specialRedirFailed.Store(true)
+	}
+	// ash's words: "can't create FILE: nonexistent directory", "can't open FILE: no such file"
+	n, _ := strconv.Atoi(line)
+	op, why := "can't open", "no such file"
+	if flag&(os.O_WRONLY|os.O_RDWR) != 0 {
+		op, why = "can't create", "nonexistent directory"
+	}
+	var errno syscall.Errno
+	if errors.As(err, &errno) && errno != syscall.ENOENT && errno != syscall.ENOTDIR {
+		why = strerror(errno)
+	}
+	return nil, &os.PathError{Op: s.whereLine(n) + op, Path: path, Err: errors.New(why)}
 }
 
 // whereLine is Shell.where for a line of the script.

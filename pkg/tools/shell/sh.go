@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"golang.org/x/term"
 	"mvdan.cc/sh/v3/expand"
@@ -221,6 +222,8 @@ type Shell struct {
 	traps   *trapTable
 
 	errParams sync.Map // ${v?} names shown in messages: the variable each stands for (params.go)
+
+	specialRedirFailed atomic.Bool // a special builtin's redirection failed (see markRedirects)
 }
 
 // internal command names that the call handler rewrites builtins to; the NUL byte keeps
