@@ -98,7 +98,12 @@ func (s *Shell) call(ctx context.Context, args []string) ([]string, error) {
 		// that it is exec's (for its error messages)
 		return append([]string{"exec", internalPrefix + "execCmd"}, args[1:]...), nil
 	}
-	if args[0] == "read" && wantsOwnRead(args) {
+	if args[0] == "eval" && len(args) > 1 {
+		if src, ok := evalHighFds(args[1:]); ok {
+			return []string{"eval", src}, nil
+		}
+	}
+	if args[0] == "read" && (wantsOwnRead(args) || splitsOnNonBlank(ctx, args)) {
 		return append([]string{internalPrefix + "readOpts", "read"}, args[1:]...), nil
 	}
 	if flowBuiltin(args[0]) != nil && args[0] != "runTraps" && args[0] != "trapPoint" && args[0] != "redirFailed" && args[0] != "localOutside" {

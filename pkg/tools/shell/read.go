@@ -48,6 +48,20 @@ func wantsOwnRead(args []string) bool {
 	return false
 }
 
+// splitsOnNonBlank reports whether read splits its line on an IFS that holds other
+// characters than blanks, which the shell does itself (readFields).
+func splitsOnNonBlank(ctx context.Context, args []string) bool {
+	if len(args) < 2 {
+		return false
+	}
+	for _, a := range args[1:] {
+		if strings.HasPrefix(a, "-") && strings.ContainsAny(a, "a") {
+			return false // read -a: an array, the interpreter's
+		}
+	}
+	return strings.Trim(ifsOf(interp.HandlerCtx(ctx).Env), " \t\n") != ""
+}
+
 func parseRead(args []string) (*readOptions, error) {
 	o := &readOptions{delim: '\n'}
 	rest := args[1:]
@@ -174,7 +188,7 @@ func builtinRead(ctx context.Context, s *Shell, hc interp.HandlerContext, env *t
 	if len(o.names) == 0 {
 		fields = []string{unbackslash(string(line), o.raw)}
 	} else {
-		fields = expand.ReadFields(&expand.Config{Env: hc.Env}, string(line), len(names), o.raw)
+		fields = readFields(ifsOf(hc.Env), string(line), len(names), o.raw)
 	}
 	var code strings.Builder
 	for i, n := range names {
@@ -284,4 +298,94 @@ func rawRead(f *os.File, p []byte) (int, error) {
 		return 0, err
 	}
 	return n, rerr
+}
+
+// ifsOf is $IFS of env (" \t\n" when unset).
+func ifsOf(env expand.Environ) string {
+	if v := env.Get("IFS"); v.IsSet() {
+		return v.String()
+	}
+	return " \t\n"
+}
+
+// readFields splits line into n fields for read, as POSIX says and ash does (the
+// interpreter's splitting drops empty fields between non-blank IFS characters, "a,,b"):
+// IFS blanks around a field are dropped, each other IFS character ends one field; the
+// last field is the rest of the line less its trailing IFS blanks, and less a single
+// trailing IFS character when it holds no other one ("a,b," read into x y sets y to
+// "b"). Without raw a backslash quotes the next character.
+func readFields(ifs, line string, n int, raw bool) []string {
+	type char struct {
+		c       byte
+		escaped bool
+	}
+	var cs []char
+	for i := 0; i < len(line); i++ {
+		if line[i] == '\\' && !raw {
+			if i+1 < len(line) {
+				i++
+				cs = append(cs, char{line[i], true})
+			}
+			continue
+		}
+		cs = append(cs, char{line[i], false})
+	}
+	isIFS := func(c char) bool { return !c.escaped && strings.IndexByte(ifs, c.c) >= 0 }
+	isBlank := func(c char) bool { return isIFS(c) && (c.c == ' ' || c.c == '\t' || c.c == '\n') }
+	text := func(cs []char) string {
+		b := make([]byte, len(cs))
+		for i, c := range cs {
+			b[i] = c.c
+		}
+		return string(b)
+	}
+	i := 0
+	for i < len(cs) && isBlank(cs[i]) {
+		i++
+	}
+	var fields []string
+	for len(fields) < n-1 && i < len(cs) {
+		start := i
+		for i < len(cs) && !isIFS(cs[i]) {
+			i++
+		}
+		fields = append(fields, text(cs[start:i]))
+		if i == len(cs) {
+			break
+		}
+		// the delimiter: blanks, then at most one other IFS character, then blanks
+		for i < len(cs) && isBlank(cs[i]) {
+			i++
+		}
+		if i < len(cs) && isIFS(cs[i]) {
+			i++
+			for i < len(cs) && isBlank(cs[i]) {
+				i++
+			}
+		}
+	}
+	if len(fields) < n && i < len(cs) {
+		rest := cs[i:]
+		trim := func() {
+			for len(rest) > 0 && isBlank(rest[len(rest)-1]) {
+				rest = rest[:len(rest)-1]
+			}
+		}
+		trim()
+		if k := len(rest) - 1; k > 0 && isIFS(rest[k]) {
+			single := true
+			for _, c := range rest[:k] {
+				if isIFS(c) {
+					single = false
+					break
+				}
+			}
+			if single {
+				rest = rest[:k]
+				trim()
+			}
+		}
+		fields = append(fields, text(rest))
+	}
+	return fields
 }

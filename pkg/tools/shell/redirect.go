@@ -27,8 +27,9 @@ import (
 // badFdPrefix + "N:LINE".
 const badFdPrefix = "\x01ddebug:badfd:" // not NUL: the expansion of a redirection word ends there
 
-// highFdRedirects rewrites the redirections to and of descriptors above 2 in node.
-func highFdRedirects(node syntax.Node) {
+// highFdRedirects rewrites the redirections to and of descriptors above 2 in node; it
+// reports whether there were any.
+func highFdRedirects(node syntax.Node) (changed bool) {
 	var walk func(n syntax.Node, alias map[string]fdAlias)
 	walk = func(n syntax.Node, alias map[string]fdAlias) {
 		syntax.Walk(n, func(n syntax.Node) bool {
@@ -58,12 +59,14 @@ func highFdRedirects(node syntax.Node) {
 					keep = append(keep, rd)
 				}
 			}
+			changed = changed || len(keep) != len(st.Redirs)
 			st.Redirs = keep
 			for _, rd := range st.Redirs {
 				if rd.N != nil || (rd.Op != syntax.DplOut && rd.Op != syntax.DplIn) {
 					continue
 				}
 				if w := rd.Word.Lit(); isHighFd(w) {
+					changed = true
 					if a, ok := local[w]; ok {
 						switch {
 						case a.file == nil:
@@ -90,6 +93,26 @@ func highFdRedirects(node syntax.Node) {
 		})
 	}
 	walk(node, nil)
+	return changed
+}
+
+// evalHighFds is the string of 'eval ARGS' with the redirections of descriptors above 2
+// rewritten (see highFdRedirects), which the interpreter's eval would stop at; ok is
+// false when there are none (or it does not parse: eval then says why).
+func evalHighFds(args []string) (src string, ok bool) {
+	src = strings.Join(args, " ")
+	if !strings.ContainsAny(src, "<>") {
+		return "", false
+	}
+	f, err := syntax.NewParser().Parse(strings.NewReader(src), "")
+	if err != nil || !highFdRedirects(f) {
+		return "", false
+	}
+	var b strings.Builder
+	if syntax.NewPrinter().Print(&b, f) != nil {
+		return "", false
+	}
+	return b.String(), true
 }
 
 func isHighFd(s string) bool {
