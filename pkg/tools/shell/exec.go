@@ -52,6 +52,10 @@ func builtin(name string) builtinFunc {
 		return builtinType
 	case "getopts":
 		return builtinGetopts
+	case "alias":
+		return builtinAlias
+	case "unalias":
+		return builtinUnalias
 	case "bgStmt":
 		return builtinBgStmt // reachable only through internalPrefix
 	case "execCmd":
@@ -92,6 +96,9 @@ func (s *Shell) call(ctx context.Context, args []string) ([]string, error) {
 	}
 	if s.traps.hasPending() && s.isMain(interp.HandlerCtx(ctx)) {
 		return append([]string{internalPrefix + "runTraps"}, args...), nil
+	}
+	if s.aliases.any.Load() || strings.HasPrefix(args[0], noAliasPrefix) {
+		args = s.aliases.expand(args)
 	}
 	if args[0] == "exec" && len(args) > 1 && !strings.HasPrefix(args[1], "-") {
 		// the interpreter's exec runs the command through execMiddleware, which is told

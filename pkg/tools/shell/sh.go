@@ -223,6 +223,8 @@ type Shell struct {
 
 	errParams sync.Map // ${v?} names shown in messages: the variable each stands for (params.go)
 
+	aliases aliasTable
+
 	specialRedirFailed atomic.Bool // a special builtin's redirection failed (see markRedirects)
 }
 
