@@ -244,6 +244,16 @@ func (o *ddOpts) copy(ctx context.Context, env *tools.Env) (st int, opened bool)
 	if o.count >= 0 && o.iflag["count_bytes"] {
 		limit = o.count
 	}
+	// GNU dd reports a buffer it cannot allocate; Go would die of one (a size past its
+	// largest allocation panics, one past memory and swap is fatal), so the sizes are
+	// checked against what the machine has first.
+	if avail := ddMemory(); o.ibs > avail {
+		env.Errorf("dd", "memory exhausted by input buffer of size %d bytes (%s)", o.ibs, ddHuman(float64(o.ibs), 1024, "i", false))
+		return 1, false
+	} else if !o.bs && o.obs > avail {
+		env.Errorf("dd", "memory exhausted by output buffer of size %d bytes (%s)", o.obs, ddHuman(float64(o.obs), 1024, "i", false))
+		return 1, false
+	}
 	buf := make([]byte, o.ibs)
 	var pending []byte // output not yet written, when not bs=
 	write := func(p []byte) bool {
@@ -412,3 +422,4 @@ func ddRound(v float64, rate bool) string {
 	}
 	return s
 }
+

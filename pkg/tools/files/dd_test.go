@@ -33,6 +33,7 @@ func TestDdGolden(t *testing.T) {
 		{"dd", "if=in", "count=0"}, {"dd", "if=nofile"}, {"dd", "bogus=1"}, {"dd", "bs=x"}, {"dd", "conv=nope"},
 		{"dd", "if=small", "of=out", "conv=fsync"}, {"dd", "if=/dev/zero", "bs=1M", "count=2", "of=/dev/null"},
 		{"dd", "if=in", "bs=512", "count=2", "iflag=fullblock"},
+		{"dd", "if=small", "bs=1E"}, {"dd", "if=small", "bs=1P"}, {"dd", "if=small", "obs=7E"}, // buffers past any memory
 	} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			mine, theirs := t.TempDir(), t.TempDir()
