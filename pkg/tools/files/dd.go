@@ -422,4 +422,3 @@ func ddRound(v float64, rate bool) string {
 	}
 	return s
 }
-
