@@ -62,6 +62,8 @@ func builtin(name string) builtinFunc {
 		return builtinExecCmd // reachable only through internalPrefix
 	case "readOpts":
 		return builtinRead // reachable only through internalPrefix: read -n, -t, -d
+	case "setList":
+		return builtinSetList // reachable only through internalPrefix: set without operands
 	}
 	return nil
 }
@@ -117,6 +119,10 @@ func (s *Shell) call(ctx context.Context, args []string) ([]string, error) {
 		return append([]string{internalPrefix + args[0]}, args[1:]...), nil
 	}
 	switch args[0] {
+	case "set":
+		if len(args) == 1 {
+			return []string{internalPrefix + "setList"}, nil
+		}
 	case "unset":
 		if hc := interp.HandlerCtx(ctx); unsetError(hc.Env, args) != "" {
 			// an error of a special builtin ends a script, with status 2
@@ -140,7 +146,7 @@ func (s *Shell) call(ctx context.Context, args []string) ([]string, error) {
 		}
 		return []string{"eval", strings.Join(words, " ")}, nil
 	}
-	if builtin(args[0]) != nil && args[0] != "bgStmt" && args[0] != "execCmd" && args[0] != "readOpts" {
+	if builtin(args[0]) != nil && args[0] != "bgStmt" && args[0] != "execCmd" && args[0] != "readOpts" && args[0] != "setList" {
 		if args[0] == "command" && !commandOptions(args) {
 			return args, nil // the interpreter's plain 'command NAME'
 		}
