@@ -17,7 +17,7 @@ func eachLine(ctx context.Context, env *tools.Env, name string, ops []string, fn
 	}
 	st := 0
 	for _, op := range ops {
-		// A directory opens; its read error ends it silently (GNU says "Is a directory").
+		// A directory opens, and fails as a read: "cut: d: Is a directory", as GNU.
 		r, closeIt, err := tools.OpenOperand(env, op)
 		if err != nil {
 			env.Errorf(name, "%s: %s", op, tools.Reason(err))
@@ -41,6 +41,10 @@ func eachLine(ctx context.Context, env *tools.Env, name string, ops []string, fn
 				fn(l, nl)
 			}
 			if err != nil {
+				if err != io.EOF {
+					env.Errorf(name, "%s: %s", op, tools.Reason(err))
+					st = 1
+				}
 				break
 			}
 		}
