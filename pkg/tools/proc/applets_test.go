@@ -104,49 +104,44 @@ func TestGoldenSystem(t *testing.T) {
 	}
 	for _, args := range tests {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
-			// Mounts may change between the two reads (other tests mount and unmount):
-			// retry a few times before calling a difference real.
-			var diff string
-			for attempt := 0; attempt < 5; attempt++ {
-				want := reference(t, args[0], args[1:]...)
-				got, stderr, code := runWith(t, os.Environ(), args...) // the reference's locale
-				if code != 0 {
-					t.Fatalf("%v = %d %q", args, code, stderr)
-				}
-				if diff = cmp.Diff(want, got); diff == "" {
-					return
-				}
-				time.Sleep(200 * time.Millisecond)
+			if diff := sameAsReference(t, os.Environ(), args...); diff != "" {
+				t.Errorf("%v (-reference +ours):\n%s", args, diff)
 			}
-			t.Errorf("%v (-reference +ours):\n%s", args, diff)
 		})
 	}
+}
+
+// sameAsReference runs the reference tool and the applet named by args[0] with environ,
+// and returns their difference, "" when none. Mounts and processes may change between the
+// two reads (other tests mount and unmount): it retries a few times before calling a
+// difference real.
+func sameAsReference(t *testing.T, environ []string, args ...string) string {
+	t.Helper()
+	var diff string
+	for attempt := 0; attempt < 5; attempt++ {
+		cmd := exec.Command(requireTool(t, args[0]), args[1:]...)
+		cmd.Env = environ
+		want, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("reference %v: %v", args, err)
+		}
+		got, stderr, code := runWith(t, environ, args...)
+		if code != 0 {
+			t.Fatalf("%v = %d %q", args, code, stderr)
+		}
+		if diff = cmp.Diff(string(want), got); diff == "" {
+			return ""
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	return diff
 }
 
 // TestFindmntLocale: findmnt draws its tree with line-drawing characters in a UTF-8
 // locale and with ASCII in any other, as util-linux does.
 func TestFindmntLocale(t *testing.T) {
-	requireTool(t, "findmnt")
 	for _, locale := range []string{"C", "POSIX", "C.UTF-8"} { // C.UTF-8 is built into glibc; others may not be installed
-		environ := append(os.Environ(), "LC_ALL="+locale)
-		var diff string
-		for attempt := 0; attempt < 5; attempt++ {
-			cmd := exec.Command("findmnt")
-			cmd.Env = environ
-			want, err := cmd.Output()
-			if err != nil {
-				t.Fatalf("util-linux findmnt: %v", err)
-			}
-			got, stderr, code := runWith(t, environ, "findmnt")
-			if code != 0 {
-				t.Fatalf("LC_ALL=%s findmnt = %d %q", locale, code, stderr)
-			}
-			if diff = cmp.Diff(string(want), got); diff == "" {
-				break
-			}
-			time.Sleep(200 * time.Millisecond)
-		}
-		if diff != "" {
+		if diff := sameAsReference(t, append(os.Environ(), "LC_ALL="+locale), "findmnt"); diff != "" {
 			t.Errorf("LC_ALL=%s findmnt (-reference +ours):\n%s", locale, diff)
 		}
 	}
