@@ -1,10 +1,9 @@
 package archive
 
 import (
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
+
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/toolstest"
 )
 
 // TestOperandErrors pins what each applet that reads FILE operands says and returns for a
@@ -32,17 +31,6 @@ func TestOperandErrors(t *testing.T) {
 		{[]string{"uuencode", "d", "x"}, "begin 755 x\n", "uuencode: Is a directory\n", 1},
 		{[]string{"uuencode", "nofile", "x"}, "", "uuencode: nofile: No such file or directory\n", 1},
 	} {
-		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
-			dir := t.TempDir()
-			writeFiles(t, dir, map[string]string{"f": "x\ny\n"})
-			if err := os.Mkdir(filepath.Join(dir, "d"), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			stdout, stderr, status := run(t, dir, "x\ny\n", c.args...)
-			stderr = strings.ReplaceAll(stderr, dir+"/", "DIR/")
-			if stdout != c.stdout || stderr != c.stderr || status != c.status {
-				t.Errorf("%q = %q, %q, %d; want %q, %q, %d", c.args, stdout, stderr, status, c.stdout, c.stderr, c.status)
-			}
-		})
+		toolstest.CheckOperand(t, c.args, c.stdout, c.stderr, c.status)
 	}
 }

@@ -1,10 +1,9 @@
 package text
 
 import (
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
+
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/toolstest"
 )
 
 // TestOperandErrors pins what each applet that reads FILE operands says and returns for a
@@ -50,17 +49,6 @@ func TestOperandErrors(t *testing.T) {
 		{[]string{"cmp", "f", "d"}, "", "cmp: d: Is a directory\n", 2},
 		{[]string{"cmp", "-", "f"}, "", "", 0},
 	} {
-		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
-			dir := t.TempDir()
-			writeFiles(t, dir, map[string]string{"f": "x\ny\n"})
-			if err := os.Mkdir(filepath.Join(dir, "d"), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			stdout, stderr, status := run(t, dir, "x\ny\n", c.args...)
-			stderr = strings.ReplaceAll(stderr, dir+"/", "DIR/")
-			if stdout != c.stdout || stderr != c.stderr || status != c.status {
-				t.Errorf("%q = %q, %q, %d; want %q, %q, %d", c.args, stdout, stderr, status, c.stdout, c.stderr, c.status)
-			}
-		})
+		toolstest.CheckOperand(t, c.args, c.stdout, c.stderr, c.status)
 	}
 }
