@@ -21,13 +21,7 @@ func runSha3sum(ctx context.Context, env *tools.Env, args []string) int {
   --quiet   (with -c) do not print OK for each verified file
   --status  (with -c) print nothing, the exit status tells`)
 	bits := fset.String('a', "algorithm", "224")
-	check := fset.Bool('c', "check")
-	quiet := fset.Bool(0, "quiet")
-	status := fset.Bool(0, "status")
-	fset.Bool('b', "binary")
-	fset.Bool('t', "text")
-	fset.Bool('w', "warn")
-	fset.Bool(0, "strict")
+	check, quiet, status := sumFlags(fset)
 	ops, rc := fset.Parse(env, args[1:])
 	if rc >= 0 {
 		return rc

@@ -44,18 +44,25 @@ func runSum(ctx context.Context, env *tools.Env, args []string) int {
   -c  read checksums from the FILEs and check them
   --quiet   (with -c) do not print OK for each verified file
   --status  (with -c) print nothing, the exit status tells`)
-	check := fs.Bool('c', "check")
-	quiet := fs.Bool(0, "quiet")
-	status := fs.Bool(0, "status")
-	fs.Bool('b', "binary")
-	fs.Bool('t', "text")
-	fs.Bool('w', "warn")
-	fs.Bool(0, "strict")
+	check, quiet, status := sumFlags(fs)
 	ops, rc := fs.Parse(env, args[1:])
 	if rc >= 0 {
 		return rc
 	}
 	return sumFiles(ctx, env, name, newHash, ops, *check, *quiet, *status)
+}
+
+// sumFlags declares the options every *sum applet takes: -c, --quiet and --status, and
+// GNU's -b, -t, -w and --strict, accepted and without effect.
+func sumFlags(fs *gnuflag.Set) (check, quiet, status *bool) {
+	check = fs.Bool('c', "check")
+	quiet = fs.Bool(0, "quiet")
+	status = fs.Bool(0, "status")
+	fs.Bool('b', "binary")
+	fs.Bool('t', "text")
+	fs.Bool('w', "warn")
+	fs.Bool(0, "strict")
+	return check, quiet, status
 }
 
 // sumFiles prints the sums of ops (stdin when none) or, with check, checks the lists
