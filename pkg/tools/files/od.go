@@ -23,36 +23,67 @@ import (
 //	-j  skip bytes first; -N  dump at most COUNT bytes; -w  bytes per line; -v  no '*'
 var Od = tools.Applet{Name: "od", Summary: "dump files in octal and other formats", Run: runOd}
 
-const odUsage = `od [OPTION]... [FILE]...
+// odShort is the traditional one-letter options, each the -t type it stands for.
+var odShort = []struct {
+	c byte
+	t string
+}{{'a', "a"}, {'b', "o1"}, {'c', "c"}, {'d', "u2"}, {'f', "fF"}, {'i', "dI"}, {'l', "dL"}, {'o', "o2"}, {'s', "d2"}, {'x', "x2"}}
+
+var odUsage = `od [OPTION]... [FILE]...
   -A, --address-radix=RADIX   d, o, x or n: how addresses are printed
   -j, --skip-bytes=BYTES      skip BYTES input bytes first
   -N, --read-bytes=BYTES      dump at most BYTES input bytes
   -t, --format=TYPE           a, c, d[SIZE], f[SIZE], o[SIZE], u[SIZE], x[SIZE]; z appends text
   -v, --output-duplicates     do not use * to mark line suppression
   -w, --width=BYTES           output BYTES bytes per line (default 16)
-  -a -b -c -d -f -i -l -o -s -x   same as -t a, o1, c, u2, fF, dI, dL, o2, d2, x2`
+` + odShortUsage()
 
-// odSpec is one output type: its letter, size in bytes, field width, and whether the
-// text column follows (z).
+// odShortUsage is the usage line of odShort: "  -a -b ...   same as -t a, o1, ...".
+func odShortUsage() string {
+	var opts, types []string
+	for _, tr := range odShort {
+		opts = append(opts, "-"+string(tr.c))
+		types = append(types, tr.t)
+	}
+	return "  " + strings.Join(opts, " ") + "   same as -t " + strings.Join(types, ", ")
+}
+
+// odSpec is one output type of -t: its letter, size in bytes, field width, whether the
+// text column follows (z), and how one field prints.
 type odSpec struct {
 	kind  byte
 	size  int
 	width int
 	text  bool
 	pad   int
+	field func(sp odSpec, u uint64, v []byte) string
 }
 
-// odWidth is GNU's field width of an integer type of size bytes.
-func odWidth(kind byte, size int) int {
-	switch kind {
-	case 'd':
-		return [9]int{0, 4, 6, 8, 11, 13, 16, 18, 20}[size]
-	case 'o':
-		return [9]int{0, 3, 6, 8, 11, 14, 16, 19, 22}[size]
-	case 'u':
-		return [9]int{0, 3, 5, 8, 10, 13, 15, 17, 20}[size]
-	}
-	return 2 * size
+// odType is what od knows of one -t letter: its default size, the size letters it takes
+// (nil: it takes no size), GNU's field width for each size this system provides, and how
+// one field prints.
+type odType struct {
+	size    int
+	letters map[byte]int
+	width   [9]int
+	what    string // "integral" or "floating point", in the error for a size not provided
+	field   func(sp odSpec, u uint64, v []byte) string
+}
+
+var (
+	odIntLetters   = map[byte]int{'C': 1, 'S': 2, 'I': 4, 'L': 8}
+	odFloatLetters = map[byte]int{'F': 4, 'D': 8}
+)
+
+// odTypes is every output type od prints, by its -t letter.
+var odTypes = map[byte]odType{
+	'a': {size: 1, width: [9]int{1: 3}, field: odNamed},
+	'c': {size: 1, width: [9]int{1: 3}, field: odEscaped},
+	'd': {4, odIntLetters, [9]int{1: 4, 2: 6, 4: 11, 8: 20}, "integral", odSigned},
+	'o': {4, odIntLetters, [9]int{1: 3, 2: 6, 4: 11, 8: 22}, "integral", odZeroFilled("o")},
+	'u': {4, odIntLetters, [9]int{1: 3, 2: 5, 4: 10, 8: 20}, "integral", odUnsigned},
+	'x': {4, odIntLetters, [9]int{1: 2, 2: 4, 4: 8, 8: 16}, "integral", odZeroFilled("x")},
+	'f': {8, odFloatLetters, [9]int{4: 15, 8: 24}, "floating point", odFloatField},
 }
 
 func parseOdType(s string) ([]odSpec, error) {
@@ -61,60 +92,27 @@ func parseOdType(s string) ([]odSpec, error) {
 	for s != "" {
 		k := s[0]
 		s = s[1:]
-		sp := odSpec{kind: k}
-		switch k {
-		case 'a', 'c':
-			sp.size, sp.width = 1, 3
-		case 'd', 'o', 'u', 'x':
-			sp.size = 4
-			switch {
-			case s == "":
-			case s[0] == 'C':
-				sp.size, s = 1, s[1:]
-			case s[0] == 'S':
-				sp.size, s = 2, s[1:]
-			case s[0] == 'I':
-				sp.size, s = 4, s[1:]
-			case s[0] == 'L':
-				sp.size, s = 8, s[1:]
-			case s[0] >= '0' && s[0] <= '9':
-				n := 0
-				for n < len(s) && s[n] >= '0' && s[n] <= '9' {
-					n++
-				}
-				v, _ := strconv.Atoi(s[:n])
-				if v != 1 && v != 2 && v != 4 && v != 8 {
-					return nil, fmt.Errorf("invalid type string '%s';\nthis system doesn't provide a %d-byte integral type", orig, v)
-				}
-				sp.size, s = v, s[n:]
-			}
-			sp.width = odWidth(k, sp.size)
-		case 'f':
-			sp.size = 8
-			switch {
-			case s == "":
-			case s[0] == 'F':
-				sp.size, s = 4, s[1:]
-			case s[0] == 'D':
-				sp.size, s = 8, s[1:]
-			case s[0] >= '0' && s[0] <= '9':
-				n := 0
-				for n < len(s) && s[n] >= '0' && s[n] <= '9' {
-					n++
-				}
-				v, _ := strconv.Atoi(s[:n])
-				if v != 4 && v != 8 {
-					return nil, fmt.Errorf("invalid type string '%s';\nthis system doesn't provide a %d-byte floating point type", orig, v)
-				}
-				sp.size, s = v, s[n:]
-			}
-			sp.width = 15
-			if sp.size == 8 {
-				sp.width = 24
-			}
-		default:
+		t, ok := odTypes[k]
+		if !ok {
 			return nil, fmt.Errorf("invalid character '%c' in type string '%s'", k, orig)
 		}
+		sp := odSpec{kind: k, size: t.size, field: t.field}
+		if t.letters != nil && s != "" {
+			if size, ok := t.letters[s[0]]; ok {
+				sp.size, s = size, s[1:]
+			} else if s[0] >= '0' && s[0] <= '9' {
+				n := 0
+				for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+					n++
+				}
+				v, _ := strconv.Atoi(s[:n])
+				if v >= len(t.width) || t.width[v] == 0 {
+					return nil, fmt.Errorf("invalid type string '%s';\nthis system doesn't provide a %d-byte %s type", orig, v, t.what)
+				}
+				sp.size, s = v, s[n:]
+			}
+		}
+		sp.width = t.width[sp.size]
 		if s != "" && s[0] == 'z' {
 			sp.text, s = true, s[1:]
 		}
@@ -169,10 +167,7 @@ func runOd(ctx context.Context, env *tools.Env, args []string) int {
 		}
 		return nil
 	})
-	for _, tr := range []struct {
-		c byte
-		t string
-	}{{'a', "a"}, {'b', "o1"}, {'c', "c"}, {'d', "u2"}, {'f', "fF"}, {'i', "dI"}, {'l', "dL"}, {'o', "o2"}, {'s', "d2"}, {'x', "x2"}} {
+	for _, tr := range odShort {
 		t := tr.t
 		fset.BoolFunc(rune(tr.c), "", func() { s, _ := parseOdType(t); specs = append(specs, s...) })
 	}
@@ -372,56 +367,56 @@ func odField(sp odSpec, v []byte) string {
 	case 8:
 		u = binary.LittleEndian.Uint64(v)
 	}
-	switch sp.kind {
-	case 'a':
-		c := v[0] & 0x7f
-		if c <= 0x20 {
-			return odNames[c]
-		}
-		if c == 0x7f {
-			return "del"
-		}
-		return string(rune(c))
-	case 'c':
-		c := v[0]
-		switch c {
-		case 0:
-			return `\0`
-		case '\a':
-			return `\a`
-		case '\b':
-			return `\b`
-		case '\f':
-			return `\f`
-		case '\n':
-			return `\n`
-		case '\r':
-			return `\r`
-		case '\t':
-			return `\t`
-		case '\v':
-			return `\v`
-		}
-		if c >= 0x20 && c < 0x7f {
-			return string(rune(c))
-		}
-		return fmt.Sprintf("%03o", c)
-	case 'd':
-		shift := 64 - 8*uint(sp.size)
-		return strconv.FormatInt(int64(u<<shift)>>shift, 10)
-	case 'u':
-		return strconv.FormatUint(u, 10)
-	case 'o':
-		return fmt.Sprintf("%0*o", sp.width, u)
-	case 'x':
-		return fmt.Sprintf("%0*x", sp.width, u)
-	case 'f':
-		if sp.size == 4 {
-			return odFloat(float64(math.Float32frombits(uint32(u))), 32)
-		}
-		return odFloat(math.Float64frombits(u), 64)
+	return sp.field(sp, u, v)
+}
+
+// odNamed is -t a: a byte's low 7 bits as a character or its ASCII name.
+func odNamed(_ odSpec, _ uint64, v []byte) string {
+	c := v[0] & 0x7f
+	if c <= 0x20 {
+		return odNames[c]
 	}
-	return ""
+	if c == 0x7f {
+		return "del"
+	}
+	return string(rune(c))
+}
+
+var odEscapes = map[byte]string{0: `\0`, '\a': `\a`, '\b': `\b`, '\f': `\f`, '\n': `\n`, '\r': `\r`, '\t': `\t`, '\v': `\v`}
+
+// odEscaped is -t c: a byte as a printable character, a C escape or three octal digits.
+func odEscaped(_ odSpec, _ uint64, v []byte) string {
+	c := v[0]
+	if e, ok := odEscapes[c]; ok {
+		return e
+	}
+	if c >= 0x20 && c < 0x7f {
+		return string(rune(c))
+	}
+	return fmt.Sprintf("%03o", c)
+}
+
+// odSigned is -t d: the field as a signed decimal.
+func odSigned(sp odSpec, u uint64, _ []byte) string {
+	shift := 64 - 8*uint(sp.size)
+	return strconv.FormatInt(int64(u<<shift)>>shift, 10)
+}
+
+// odUnsigned is -t u: the field as an unsigned decimal.
+func odUnsigned(_ odSpec, u uint64, _ []byte) string { return strconv.FormatUint(u, 10) }
+
+// odZeroFilled is -t o and -t x: the field in octal or hex, zero-filled to its width.
+func odZeroFilled(verb string) func(odSpec, uint64, []byte) string {
+	format := "%0*" + verb
+	return func(sp odSpec, u uint64, _ []byte) string { return fmt.Sprintf(format, sp.width, u) }
+}
+
+// odFloatField is -t f: a float of the field's size.
+func odFloatField(sp odSpec, u uint64, _ []byte) string {
+	if sp.size == 4 {
+		return odFloat(float64(math.Float32frombits(uint32(u))), 32)
+	}
+	return odFloat(math.Float64frombits(u), 64)
 }
 
 // odFloat prints f as C's %.*g with the fewest digits that read back as f (gnulib's
