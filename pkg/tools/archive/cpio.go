@@ -321,7 +321,7 @@ func cpioCreate(ctx context.Context, env *tools.Env, o *cpioOpts) int {
 		defer f.Close()
 		out = f
 	}
-	w := &cpioWriter{w: bufio.NewWriterSize(out, 64<<10), odc: o.format == "odc", o: o, links: map[[2]uint64]uint64{}}
+	w := &cpioWriter{w: bufio.NewWriterSize(out, 64<<10), f: cpioFormats[o.format], o: o, links: map[[2]uint64]uint64{}}
 	sep := byte('\n')
 	if o.null {
 		sep = 0

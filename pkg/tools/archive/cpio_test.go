@@ -335,3 +335,31 @@ func TestCpioOwner(t *testing.T) {
 		}
 	}
 }
+
+// TestCpioTimeOutOfField: a modification time the header's field cannot hold (before
+// 1970, or past odc's 11 octal digits) is cut to the field's width, as Debian's cpio
+// writes it, so that its listing of ours is that of its own.
+func TestCpioTimeOutOfField(t *testing.T) {
+	for _, format := range []string{"newc", "odc"} {
+		t.Run(format, func(t *testing.T) {
+			dir := t.TempDir()
+			writeFiles(t, dir, map[string]string{"old": "o\n", "future": "f\n"})
+			for name, mt := range map[string]time.Time{"old": time.Date(1960, 1, 2, 3, 4, 5, 0, time.UTC), "future": time.Date(2300, 1, 2, 3, 4, 5, 0, time.UTC)} {
+				if err := os.Chtimes(filepath.Join(dir, name), mt, mt); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, e, st := gnuCpio(t, dir, "old\nfuture\n", "-o", "-H", format, "-F", "gnu.cpio"); st != 0 {
+				t.Fatalf("GNU -o: %d %s", st, e)
+			}
+			if _, e, st := run(t, dir, "old\nfuture\n", "cpio", "-o", "-H", format, "-F", "ours.cpio"); st != 0 {
+				t.Fatalf("ours -o: %d %s", st, e)
+			}
+			wo, we, wst := gnuCpio(t, dir, "", "-tvn", "-F", "gnu.cpio")
+			o, e, st := gnuCpio(t, dir, "", "-tvn", "-F", "ours.cpio")
+			if o != wo || e != we || st != wst {
+				t.Errorf("Debian's cpio -tvn of ours = %d\n%s%s\nof its own %d\n%s%s", st, o, e, wst, wo, we)
+			}
+		})
+	}
+}

@@ -24,9 +24,121 @@ type cpioHeader struct {
 	bin                        bool // old binary format: data padded to an even length
 }
 
+// cpioFormat is a format cpio -o writes, as data: its magic, its header's fields in
+// order (each written in width digits, hex or octal), the alignment of the header and
+// of the data (1: none), and whether a file's hard links carry its data once (newc) or
+// each (odc).
+type cpioFormat struct {
+	magic     string
+	digitBits uint // 4: hex, 3: octal
+	fields    []cpioFieldWidth
+	align     int64
+	dataOnce  bool
+}
+
+type cpioFieldWidth struct {
+	field cpioField
+	width int
+}
+
+// cpioField is a header field as a format writes it.
+type cpioField uint8
+
+const (
+	cpioIno cpioField = iota
+	cpioMode
+	cpioUID
+	cpioGID
+	cpioNlink
+	cpioMtime
+	cpioSize
+	cpioNamesize
+	cpioDevMajor
+	cpioDevMinor
+	cpioRdevMajor
+	cpioRdevMinor
+	cpioDev   // major<<8 | minor: odc's one device number
+	cpioRdev  // likewise
+	cpioCheck // newc's checksum field: 0
+)
+
+// cpioFormats is what -o -H writes: SVR4 newc, and POSIX odc.
+var cpioFormats = map[string]*cpioFormat{
+	"newc": {magic: "070701", digitBits: 4, align: 4, dataOnce: true, fields: []cpioFieldWidth{
+		{cpioIno, 8}, {cpioMode, 8}, {cpioUID, 8}, {cpioGID, 8}, {cpioNlink, 8}, {cpioMtime, 8},
+		{cpioSize, 8}, {cpioDevMajor, 8}, {cpioDevMinor, 8}, {cpioRdevMajor, 8}, {cpioRdevMinor, 8},
+		{cpioNamesize, 8}, {cpioCheck, 8}}},
+	"odc": {magic: "070707", digitBits: 3, align: 1, fields: []cpioFieldWidth{
+		{cpioDev, 6}, {cpioIno, 6}, {cpioMode, 6}, {cpioUID, 6}, {cpioGID, 6}, {cpioNlink, 6},
+		{cpioRdev, 6}, {cpioMtime, 11}, {cpioNamesize, 6}, {cpioSize, 11}}},
+}
+
+// value is h's field f; a name's size counts its NUL.
+func (h *cpioHeader) value(f cpioField) uint64 {
+	switch f {
+	case cpioIno:
+		return h.ino
+	case cpioMode:
+		return h.mode
+	case cpioUID:
+		return h.uid
+	case cpioGID:
+		return h.gid
+	case cpioNlink:
+		return h.nlink
+	case cpioMtime:
+		return uint64(h.mtime)
+	case cpioSize:
+		return uint64(h.size)
+	case cpioNamesize:
+		return uint64(len(h.name) + 1)
+	case cpioDevMajor:
+		return h.dev[0]
+	case cpioDevMinor:
+		return h.dev[1]
+	case cpioRdevMajor:
+		return h.rdev[0]
+	case cpioRdevMinor:
+		return h.rdev[1]
+	case cpioDev:
+		return h.dev[0]<<8 | h.dev[1]
+	case cpioRdev:
+		return h.rdev[0]<<8 | h.rdev[1]
+	}
+	return 0
+}
+
+// max is the largest number a field of width digits holds.
+func (f *cpioFormat) max(width int) uint64 { return 1<<(f.digitBits*uint(width)) - 1 }
+
+// maxSize is the largest member the size field holds.
+func (f *cpioFormat) maxSize() int64 {
+	for _, fw := range f.fields {
+		if fw.field == cpioSize {
+			return int64(f.max(fw.width))
+		}
+	}
+	return 0
+}
+
+// header is h as the format writes it: each field cut to its width (as GNU cpio
+// writes a number too large for it), then the name and its NUL.
+func (f *cpioFormat) header(h *cpioHeader) []byte {
+	b := []byte(f.magic)
+	for _, fw := range f.fields {
+		d := strconv.FormatUint(h.value(fw.field)&f.max(fw.width), 1<<f.digitBits)
+		for i := len(d); i < fw.width; i++ {
+			b = append(b, '0')
+		}
+		b = append(b, d...)
+	}
+	b = append(b, h.name...)
+	return append(b, 0)
+}
+
 type cpioWriter struct {
 	w   *bufio.Writer
-	odc bool
+	f   *cpioFormat
 	o   *cpioOpts // -R's owners
 	n   int64
 	ino uint64 // the last inode number given: members are numbered from 1
@@ -56,31 +168,19 @@ func (w *cpioWriter) write(b []byte) error {
 	return err
 }
 
-func (w *cpioWriter) pad(align int64) error {
-	if w.odc || w.n%align == 0 {
+// pad writes zeros up to the format's alignment.
+func (w *cpioWriter) pad() error {
+	if w.n%w.f.align == 0 {
 		return nil
 	}
-	return w.write(make([]byte, align-w.n%align))
+	return w.write(make([]byte, w.f.align-w.n%w.f.align))
 }
 
 func (w *cpioWriter) header(h *cpioHeader) error {
-	var s string
-	if w.odc {
-		dev := h.dev[0]<<8 | h.dev[1]
-		rdev := h.rdev[0]<<8 | h.rdev[1]
-		s = fmt.Sprintf("070707%06o%06o%06o%06o%06o%06o%06o%011o%06o%011o%s\x00",
-			dev&0o777777, h.ino&0o777777, h.mode, h.uid&0o777777, h.gid&0o777777, h.nlink&0o777777,
-			rdev&0o777777, h.mtime, len(h.name)+1, h.size, h.name)
-	} else {
-		s = fmt.Sprintf("070701%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x%s\x00",
-			uint32(h.ino), uint32(h.mode), uint32(h.uid), uint32(h.gid), uint32(h.nlink), uint32(h.mtime),
-			uint32(h.size), uint32(h.dev[0]), uint32(h.dev[1]), uint32(h.rdev[0]), uint32(h.rdev[1]),
-			len(h.name)+1, 0, h.name)
-	}
-	if err := w.write([]byte(s)); err != nil {
+	if err := w.write(w.f.header(h)); err != nil {
 		return err
 	}
-	return w.pad(4)
+	return w.pad()
 }
 
 // add writes the member for the file p under name: a regular file's data, a symlink's
@@ -104,7 +204,7 @@ func (w *cpioWriter) add(p, name string) error {
 		ino = w.ino
 		w.links[key] = ino
 	}
-	if w.odc {
+	if !w.f.dataOnce {
 		return w.member(m, ino, true)
 	}
 	held := 0
@@ -163,7 +263,7 @@ func (w *cpioWriter) member(m cpioMember, ino uint64, withData bool) error {
 
 func (w *cpioWriter) memberErr(m cpioMember, ino uint64, withData bool) error {
 	p, name, fi := m.p, m.name, m.fi
-	if !w.odc && int64(uint32(fi.Size())) != fi.Size() || w.odc && fi.Size() > 0o77777777777 {
+	if fi.Size() > w.f.maxSize() {
 		return errors.New("file too large for the archive format")
 	}
 	h := cpioHeader{ino: ino, nlink: 1, mtime: fi.ModTime().Unix(), name: name}
@@ -208,7 +308,7 @@ func (w *cpioWriter) memberErr(m cpioMember, ino uint64, withData bool) error {
 	if err != nil {
 		return err
 	}
-	return w.pad(4)
+	return w.pad()
 }
 
 func (w *cpioWriter) trailer() error {
