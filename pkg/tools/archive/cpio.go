@@ -131,9 +131,26 @@ func runCpio(ctx context.Context, env *tools.Env, args []string) int {
 			env.Errorf("cpio", "Too many arguments\nTry 'cpio --help' for more information.")
 			return 2
 		}
-		return cpioCreate(ctx, env, &o)
 	}
-	return cpioRead(ctx, env, &o, ops, !*list)
+	// -F FILE (-O, -I) is opened here, once: created for -o, read for -i and -t.
+	in, out := env.Stdin, env.Stdout
+	if o.file != "" {
+		open := os.Open
+		if *create {
+			open = os.Create
+		}
+		f, err := open(env.Abs(o.file))
+		if err != nil {
+			env.Errorf("cpio", "%s: Cannot open: %s", o.file, tools.Reason(err))
+			return 2
+		}
+		defer f.Close()
+		in, out = f, f
+	}
+	if *create {
+		return cpioCreate(ctx, env, &o, out)
+	}
+	return cpioRead(ctx, env, &o, in, ops, !*list)
 }
 
 // cpioOwner parses -R's [USER][:.][GROUP] as GNU cpio does: names from /etc/passwd and
@@ -310,17 +327,8 @@ func cpioPassOne(env *tools.Env, x *extractor, rerr error, o *cpioOpts, given, n
 	return cpioExtract(x, o, h, safe, data, map[[3]uint64]*cpioLinked{})
 }
 
-func cpioCreate(ctx context.Context, env *tools.Env, o *cpioOpts) int {
-	var out io.Writer = env.Stdout
-	if o.file != "" {
-		f, err := os.Create(env.Abs(o.file))
-		if err != nil {
-			env.Errorf("cpio", "%s: Cannot open: %s", o.file, tools.Reason(err))
-			return 2
-		}
-		defer f.Close()
-		out = f
-	}
+// cpioCreate is -o: the files named on stdin written to out.
+func cpioCreate(ctx context.Context, env *tools.Env, o *cpioOpts, out io.Writer) int {
 	w := &cpioWriter{w: bufio.NewWriterSize(out, 64<<10), f: cpioFormats[o.format], o: o, links: map[[2]uint64]uint64{}}
 	sep := byte('\n')
 	if o.null {
@@ -390,17 +398,9 @@ func cpioSaferName(name string) (string, string) {
 	return stripped, prefix
 }
 
-func cpioRead(ctx context.Context, env *tools.Env, o *cpioOpts, pats []string, extract bool) int {
-	var in io.Reader = env.Stdin
-	if o.file != "" {
-		f, err := os.Open(env.Abs(o.file))
-		if err != nil {
-			env.Errorf("cpio", "%s: Cannot open: %s", o.file, tools.Reason(err))
-			return 2
-		}
-		defer f.Close()
-		in = f
-	}
+// cpioRead is -i and -t: the archive read from in, its members matching pats extracted
+// or listed.
+func cpioRead(ctx context.Context, env *tools.Env, o *cpioOpts, in io.Reader, pats []string, extract bool) int {
 	r := &cpioReader{r: bufio.NewReaderSize(in, 64<<10)}
 	out := bufio.NewWriter(env.Stdout)
 	defer out.Flush()
