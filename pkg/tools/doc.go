@@ -1,6 +1,7 @@
 // Package tools is the toolbox's applet contract: Env (the streams, directory and
 // environment an applet may use), Applet and its table (Install, Lookup), and what every
-// applet shares: RunCommand/LookPath to run another command, Reason for GNU-worded errors,
+// applet shares: RunCommand/LookPath to run another command, Operands to read FILE
+// operands in turn with GNU-worded errors, Reason for GNU-worded errors,
 // CopyContext for copies that stop on Ctrl-C, TerminalReader, AsOwnerOf.
 //
 // Applets never touch the process-wide state a shell shares with them: they read and write
