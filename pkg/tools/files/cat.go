@@ -33,75 +33,57 @@ func runCat(ctx context.Context, env *tools.Env, args []string) int {
 	if rc >= 0 {
 		return rc
 	}
-	if len(ops) == 0 {
-		ops = []string{"-"}
-	}
 	plain := !number && !nonBlank && !ends && !tabs && !nonPrint && !squeeze
-	st := 0
 	w := bufio.NewWriterSize(env.Stdout, 64<<10)
 	defer w.Flush()
 	line := 0
 	prevBlank := false
-	for _, op := range ops {
-		r, closer, err := tools.OpenInput(env, op)
-		if err != nil {
-			w.Flush()
-			env.Errorf("cat", "%s: %s", op, tools.Reason(err))
-			st = 1
-			continue
-		}
+	st := tools.Operands{Name: "cat", Flush: w.Flush}.Each(ctx, env, ops, func(_ string, r io.Reader) error {
 		if plain {
 			// Flush per read so a pipe's output shows up as it comes.
-			_, err = tools.CopyContext(ctx, flushWriter{w}, r)
-		} else {
-			br := bufio.NewReaderSize(r, 64<<10)
-			for {
-				if ctx.Err() != nil {
-					err = ctx.Err()
-					break
-				}
-				l, rerr := br.ReadSlice('\n')
-				if rerr == bufio.ErrBufferFull {
-					// very long line: handle the remainder as part of the same line
-					more, rerr2 := br.ReadBytes('\n')
-					l = append(append([]byte{}, l...), more...)
-					rerr = rerr2
-				}
-				if len(l) > 0 {
-					body := bytes.TrimSuffix(l, []byte("\n"))
-					blank := len(body) == 0 && len(l) == 1
-					if !(squeeze && blank && prevBlank) {
-						if number && !nonBlank || nonBlank && !blank {
-							line++
-							fmt.Fprintf(w, "%6d\t", line)
-						}
-						writeVisible(w, body, nonPrint, tabs)
-						if len(l) > len(body) {
-							if ends {
-								w.WriteByte('$')
-							}
-							w.WriteByte('\n')
-						}
+			_, err := tools.CopyContext(ctx, flushWriter{w}, r)
+			return err
+		}
+		br := bufio.NewReaderSize(r, 64<<10)
+		for {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			l, rerr := br.ReadSlice('\n')
+			if rerr == bufio.ErrBufferFull {
+				// very long line: handle the remainder as part of the same line
+				more, rerr2 := br.ReadBytes('\n')
+				l = append(append([]byte{}, l...), more...)
+				rerr = rerr2
+			}
+			if len(l) > 0 {
+				body := bytes.TrimSuffix(l, []byte("\n"))
+				blank := len(body) == 0 && len(l) == 1
+				if !(squeeze && blank && prevBlank) {
+					if number && !nonBlank || nonBlank && !blank {
+						line++
+						fmt.Fprintf(w, "%6d\t", line)
 					}
-					prevBlank = blank
-				}
-				if rerr != nil {
-					if rerr != io.EOF {
-						err = rerr
+					writeVisible(w, body, nonPrint, tabs)
+					if len(l) > len(body) {
+						if ends {
+							w.WriteByte('$')
+						}
+						w.WriteByte('\n')
 					}
-					break
 				}
+				prevBlank = blank
+			}
+			if rerr == io.EOF {
+				return nil
+			}
+			if rerr != nil {
+				return rerr
 			}
 		}
-		closer()
-		if err != nil && ctx.Err() == nil {
-			w.Flush()
-			env.Errorf("cat", "%s: %s", op, tools.Reason(err))
-			st = 1
-		}
-		if ctx.Err() != nil {
-			return 130
-		}
+	})
+	if ctx.Err() != nil {
+		return 130
 	}
 	return st
 }

@@ -34,24 +34,19 @@ func runHead(ctx context.Context, env *tools.Env, args []string) int {
 		env.Errorf("head", "%v", err)
 		return 2
 	}
-	if len(ops) == 0 {
-		ops = []string{"-"}
-	}
 	w := bufio.NewWriterSize(env.Stdout, 64<<10)
 	defer w.Flush()
-	st := 0
-	for i, op := range ops {
-		r, closer, err := tools.OpenInput(env, op)
-		if err != nil {
-			w.Flush()
-			env.Errorf("head", "cannot open '%s' for reading: %s", op, tools.Reason(err))
-			st = 1
-			continue
-		}
-		if (len(ops) > 1 && !*quiet) || *verbose {
-			if i > 0 {
+	headers := (len(ops) > 1 && !*quiet) || *verbose
+	first := true
+	// A directory opens and fails when read: "error reading 'd'", after its header, as GNU.
+	o := tools.Operands{Name: "head", Lazy: true, OpenError: "cannot open '%s' for reading: %s",
+		ReadError: "error reading '%s': %s", Flush: w.Flush}
+	return o.Each(ctx, env, ops, func(op string, r io.Reader) error {
+		if headers {
+			if !first {
 				w.WriteByte('\n')
 			}
+			first = false
 			name := op
 			if op == "-" {
 				name = "standard input"
@@ -59,6 +54,7 @@ func runHead(ctx context.Context, env *tools.Env, args []string) int {
 			fmt.Fprintf(w, "==> %s <==\n", name)
 		}
 		br := bufio.NewReaderSize(r, 64<<10)
+		var err error
 		switch {
 		case *byBytes && !minus:
 			_, err = io.CopyN(w, br, n)
@@ -88,14 +84,8 @@ func runHead(ctx context.Context, env *tools.Env, args []string) int {
 			}
 		}
 		if err == io.EOF {
-			err = nil
+			return nil
 		}
-		closer()
-		if err != nil {
-			w.Flush()
-			env.Errorf("head", "error reading '%s': %s", op, tools.Reason(err))
-			st = 1
-		}
-	}
-	return st
+		return err
+	})
 }

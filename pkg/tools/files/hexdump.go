@@ -35,8 +35,8 @@ func runHexdump(ctx context.Context, env *tools.Env, args []string) int {
 		env.Errorf("hexdump", "invalid number")
 		return 2
 	}
-	r, closer, st := inputs(env, "hexdump", ops)
-	defer closer()
+	r, _, done := tools.Operands{Name: "hexdump"}.Concat(env, ops)
+	defer done()
 	if s > 0 {
 		io.CopyN(io.Discard, r, s)
 	}
@@ -57,7 +57,7 @@ func runHexdump(ctx context.Context, env *tools.Env, args []string) int {
 			fs = append(fs, hf)
 		}
 		hexdumpFormats(ctx, br, w, fs, *verbose)
-		return st
+		return done()
 	}
 	off := s
 	var prev []byte
@@ -120,7 +120,7 @@ func runHexdump(ctx context.Context, env *tools.Env, args []string) int {
 			fmt.Fprintf(w, "%07x\n", off)
 		}
 	}
-	return st
+	return done()
 }
 
 // hexUnit is one unit of a -e format: count times, TEXT, each conversion in it taking

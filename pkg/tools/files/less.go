@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"regexp"
 	"strings"
@@ -60,14 +61,7 @@ func runLess(ctx context.Context, env *tools.Env, args []string) int {
 		return 1
 	}
 	var views []*lessView
-	status := 0
-	for _, op := range ops {
-		r, closer, err := tools.OpenInput(env, op)
-		if err != nil {
-			env.Errorf("less", "%s: %s", op, tools.Reason(err))
-			status = 1
-			continue
-		}
+	status := tools.Operands{Name: "less"}.Each(ctx, env, ops, func(op string, r io.Reader) error {
 		v := &lessView{name: op}
 		sc := bufio.NewReader(r)
 		for {
@@ -79,12 +73,12 @@ func runLess(ctx context.Context, env *tools.Env, args []string) int {
 				break
 			}
 		}
-		closer()
 		if op == "-" {
 			v.name = "(standard input)"
 		}
 		views = append(views, v)
-	}
+		return nil
+	})
 	if len(views) == 0 {
 		return status
 	}

@@ -53,14 +53,7 @@ func runMore(ctx context.Context, env *tools.Env, args []string) int {
 		prompt = "--More-- "
 	}
 	keys := bufio.NewReader(&tools.TerminalReader{Ctx: ctx, File: tty})
-	st := 0
-	for _, op := range ops {
-		r, closer, err := tools.OpenInput(env, op)
-		if err != nil {
-			env.Errorf(name, "%s: %s", op, tools.Reason(err))
-			st = 1
-			continue
-		}
+	st := tools.Operands{Name: name}.Each(ctx, env, ops, func(_ string, r io.Reader) error {
 		br := bufio.NewReader(r)
 		shown := 0
 		for ctx.Err() == nil {
@@ -77,16 +70,15 @@ func runMore(ctx context.Context, env *tools.Env, args []string) int {
 					break
 				}
 				if kerr != nil || strings.HasPrefix(strings.TrimSpace(k), "q") {
-					closer()
-					return st
+					return tools.ErrStop
 				}
 				shown = 0
 			}
 		}
-		closer()
-		if ctx.Err() != nil {
-			return 130 // Ctrl-C, as the shell reports an interrupted command
-		}
+		return nil
+	})
+	if ctx.Err() != nil {
+		return 130 // Ctrl-C, as the shell reports an interrupted command
 	}
 	return st
 }

@@ -217,25 +217,14 @@ func runOd(ctx context.Context, env *tools.Env, args []string) int {
 			width = 16
 		}
 	}
-	if len(ops) == 0 {
-		ops = []string{"-"}
+	// A directory opens, and reading it ends the dump: "od: d: Is a directory", then the
+	// end address, as GNU.
+	in, opened, done := tools.Operands{Name: "od", Lazy: true}.Concat(env, ops)
+	if opened == 0 {
+		return done() // nothing to dump, not even the end address, as GNU od
 	}
-	var rs []io.Reader
+	defer done()
 	st := 0
-	for _, op := range ops {
-		r, closeIt, err := tools.OpenInput(env, op)
-		if err != nil {
-			env.Errorf("od", "%s: %s", op, tools.Reason(err))
-			st = 1
-			continue
-		}
-		defer closeIt()
-		rs = append(rs, r)
-	}
-	if len(rs) == 0 {
-		return st // nothing to dump, not even the end address, as GNU od
-	}
-	in := io.MultiReader(rs...)
 	r := io.Reader(in)
 	if skip > 0 {
 		n, err := io.CopyN(io.Discard, r, skip)
@@ -307,7 +296,7 @@ func runOd(ctx context.Context, env *tools.Env, args []string) int {
 	if radix != 'n' {
 		out.WriteString(odAddr(radix, addr) + "\n")
 	}
-	return st
+	return max(st, done())
 }
 
 func odAddr(radix byte, a int64) string {

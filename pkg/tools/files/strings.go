@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
@@ -28,20 +29,10 @@ func runStrings(ctx context.Context, env *tools.Env, args []string) int {
 	if rc >= 0 {
 		return rc
 	}
-	if len(ops) == 0 {
-		ops = []string{"-"}
-	}
 	w := bufio.NewWriterSize(env.Stdout, 64<<10)
 	defer w.Flush()
-	st := 0
-	for _, op := range ops {
-		r, closer, err := tools.OpenInput(env, op)
-		if err != nil {
-			w.Flush()
-			env.Errorf("strings", "'%s': %s", op, tools.Reason(err))
-			st = 1
-			continue
-		}
+	o := tools.Operands{Name: "strings", OpenError: "'%s': %s", Flush: w.Flush}
+	return o.Each(ctx, env, ops, func(op string, r io.Reader) error {
 		br := bufio.NewReaderSize(r, 64<<10)
 		var cur []byte
 		var off, start int64
@@ -86,7 +77,6 @@ func runStrings(ctx context.Context, env *tools.Env, args []string) int {
 			off++
 		}
 		flush()
-		closer()
-	}
-	return st
+		return nil
+	})
 }

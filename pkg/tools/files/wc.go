@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 
@@ -75,58 +76,50 @@ func runWc(ctx context.Context, env *tools.Env, args []string) int {
 		*lines, *words, *bytesF = true, true, true
 	}
 	stdinOnly := len(ops) == 0
-	if stdinOnly {
-		ops = []string{"-"}
-	}
 	type res struct {
 		c    wcCounts
 		name string
-		ok   bool
 	}
 	var rs []res
 	var total wcCounts
-	st := 0
-	for _, op := range ops {
-		r, closer, err := tools.OpenInput(env, op)
-		if err != nil {
-			env.Errorf("wc", "%s: %s", op, tools.Reason(err))
-			st = 1
-			continue
+	// GNU pads every column to the digits of the sizes of the regular files, at least 7
+	// when an input is not one (a pipe, a directory), and prints a lone count unpadded.
+	var sizes int64
+	minWidth := 1
+	// A directory opens, fails when read and counts as empty, as GNU: "wc: d: Is a directory".
+	st := tools.Operands{Name: "wc", Lazy: true}.Each(ctx, env, ops, func(op string, r io.Reader) error {
+		if fi, err := statInput(r); err == nil && fi.Mode().IsRegular() {
+			sizes += fi.Size()
+		} else if err == nil || op == "-" {
+			minWidth = 7
 		}
 		c, err := countWC(ctx, r, *chars)
-		closer()
 		if err != nil {
-			env.Errorf("wc", "%s: %s", op, tools.Reason(err))
-			st = 1
-			continue
+			c = wcCounts{}
 		}
 		name := op
 		if stdinOnly {
 			name = ""
 		}
-		rs = append(rs, res{c, name, true})
+		rs = append(rs, res{c, name})
 		total.lines += c.lines
 		total.words += c.words
 		total.chars += c.chars
 		total.bytes += c.bytes
 		total.maxLine = max(total.maxLine, c.maxLine)
-	}
+		return err
+	})
 	if len(ops) > 1 {
-		rs = append(rs, res{total, "total", true})
+		rs = append(rs, res{total, "total"})
 	}
-	// GNU pads every column to the width of the largest number (of the total), at least 7
-	// when reading stdin, and prints a lone count without padding.
 	nCols := 0
 	for _, b := range []bool{*lines, *words, *chars, *bytesF, *maxLine} {
 		if b {
 			nCols++
 		}
 	}
-	width := len(strconv.FormatInt(max(total.lines, total.words, total.bytes, total.chars, total.maxLine), 10))
-	if stdinOnly && nCols > 1 {
-		width = 7
-	}
-	if nCols == 1 && len(rs) == 1 {
+	width := max(len(strconv.FormatInt(sizes, 10)), minWidth)
+	if nCols == 1 && len(ops) <= 1 {
 		width = 1
 	}
 	w := bufio.NewWriter(env.Stdout)
@@ -150,4 +143,14 @@ func runWc(ctx context.Context, env *tools.Env, args []string) int {
 		w.WriteString(line + "\n")
 	}
 	return st
+}
+
+// statInput is the Stat of r when it is a file (a FILE operand, or standard input
+// redirected from one).
+func statInput(r io.Reader) (os.FileInfo, error) {
+	f, ok := r.(*os.File)
+	if !ok {
+		return nil, os.ErrInvalid
+	}
+	return f.Stat()
 }

@@ -40,9 +40,9 @@ func runXxd(ctx context.Context, env *tools.Env, args []string) int {
 	if len(ops) > 1 {
 		ops = ops[:1] // the second operand of xxd is an output file; not supported
 	}
-	r, closer, st := inputs(env, "xxd", ops)
-	defer closer()
-	if st != 0 {
+	r, opened, done := tools.Operands{Name: "xxd"}.Concat(env, ops)
+	defer done()
+	if opened == 0 {
 		return 2
 	}
 	w := bufio.NewWriterSize(env.Stdout, 64<<10)
@@ -139,3 +139,6 @@ func runXxd(ctx context.Context, env *tools.Env, args []string) int {
 	}
 	return 0
 }
+
+// hexSize is the count of xxd -l/-s and hexdump -n/-s: decimal, or hexadecimal after 0x.
+var hexSize = humanize.SizeSyntax{Sign: true, Hex: true}
