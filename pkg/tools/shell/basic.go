@@ -12,9 +12,10 @@ import (
 )
 
 // The basic applets (true.go, false.go, echo.go, printf.go, test.go) let
-// `ddebug exec app -- true` work without a shell. Inside the shell, echo, printf, test, [,
-// true and false are the interpreter's own builtins, and these applets run the very same
-// code (a one-command interpreter), so both behave alike.
+// `ddebug exec app -- true` work without a shell. Inside the shell, test, [, true and
+// false are the interpreter's own builtins, and these applets run the very same code (a
+// one-command interpreter), so both behave alike; echo and printf are the shell's
+// builtins there, which print what the interpreter's would and report write errors.
 
 // interpBuiltinApplet prints usage for --help (echo and printf only when it is their one
 // argument: echo --help prints "--help"), and otherwise runs the interpreter's builtin.

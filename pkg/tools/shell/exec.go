@@ -77,6 +77,10 @@ func flowBuiltin(name string) flowBuiltinFunc {
 	switch name {
 	case "shift":
 		return builtinShift
+	case "echo":
+		return builtinEcho
+	case "printf":
+		return builtinPrintf
 	case "trap":
 		return builtinTrap
 	case "localOutside":
@@ -161,15 +165,18 @@ func (s *Shell) call(ctx context.Context, args []string) ([]string, error) {
 func (s *Shell) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandlerFunc {
 	return func(ctx context.Context, args []string) error {
 		hc := interp.HandlerCtx(ctx)
-		env := handlerEnv(hc)
 		if name, ok := strings.CutPrefix(args[0], internalPrefix); ok {
 			args = append([]string{name}, args[1:]...)
+			if name == "echo" || name == "printf" {
+				return flowBuiltin(name)(ctx, s, hc, nil, args) // no tools.Env: echo is frequent, environ costs
+			}
+			env := handlerEnv(hc)
 			if f := flowBuiltin(name); f != nil {
 				return f(ctx, s, hc, env, args)
 			}
 			return exitError(builtin(name)(ctx, s, hc, env, args))
 		}
-		return exitError(s.runCommand(ctx, hc, env, args, s.where(hc, "")))
+		return exitError(s.runCommand(ctx, hc, handlerEnv(hc), args, s.where(hc, "")))
 	}
 }
 

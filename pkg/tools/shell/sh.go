@@ -150,7 +150,7 @@ func Run(ctx context.Context, env *tools.Env, args []string) int {
 	if o.interactive != nil {
 		interactive = *o.interactive
 	}
-	s, err := New(env, Options{Interactive: interactive, Name: o.name, Params: o.params, SetOpts: o.setOpts, CommandString: o.command != nil})
+	s, err := New(env, Options{Applet: args[0], Interactive: interactive, Name: o.name, Params: o.params, SetOpts: o.setOpts, CommandString: o.command != nil})
 	if err != nil {
 		env.Errorf("sh", "%v", err)
 		return 2
@@ -192,6 +192,7 @@ func isTTY(f *os.File) bool {
 // Options configure a Shell.
 type Options struct {
 	Interactive bool
+	Applet      string   // the name sh was called by (sh, ash), which starts some messages; "sh" if empty
 	Name        string   // $0
 	Params      []string // $1...
 	SetOpts     []string // as for 'set': "-e", "-o", "pipefail", ...
@@ -234,6 +235,9 @@ const internalPrefix = "\x00ddebug:"
 
 // New builds a shell over env's streams, directory and environment.
 func New(env *tools.Env, o Options) (*Shell, error) {
+	if o.Applet == "" {
+		o.Applet = "sh"
+	}
 	s := &Shell{env: env, opts: o, jobs: newJobTable(), bgStmts: map[int]*syntax.Stmt{}, hist: &history{}, termFd: -1, traps: newTrapTable(!o.Interactive)}
 	// One *os.File for the commands (programs inherit it) and for reading the script
 	// itself (sh -s), so that neither takes input meant for the other.

@@ -139,6 +139,12 @@ for n in f1 f2 f3 ga gb; do read l < "$n"; printf '%s ' "$l"; done`, want: "j1 j
 			want: "quux\n127\nb\n"},
 		{name: "syntax error as ash says it", script: "echo ok\nthen", status: 2, wantErr: `^sh: line 1: syntax error: unexpected "then"\n$`},
 		{name: "shift past $#", script: `set -- a b; shift 3; echo "$? $#"`, want: "1 2\n"},
+		{name: "echo to a closed stdout fails as in ash", script: `exec 1>&-; echo lost; echo "echo $?" >&2; printf lost; echo "printf $?" >&2`,
+			wantErr: `^sh: write error: Bad file descriptor\necho 1\nsh: write error: Bad file descriptor\nprintf 1\n$`},
+		{name: "echo to a reader that went away, SIGPIPE ignored", script: `trap "" PIPE; { sleep 0.2; echo lost; echo "echo $?" >&2; } | true`,
+			wantErr: `^sh: write error: Broken pipe\necho 1\n$`},
+		{name: "echo to a reader that went away ends the writing subshell", script: `while :; do echo y; done | head -n 1; echo "after $?"`,
+			want: "y\nafter 0\n"},
 		{name: "exec of a missing program", script: `exec /nonexistent`, status: 127, wantErr: `^sh: exec: line 0: /nonexistent: not found\n$`},
 	}
 	var rl syscall.Rlimit
