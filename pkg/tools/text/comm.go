@@ -26,8 +26,9 @@ func runComm(ctx context.Context, env *tools.Env, args []string) int {
 		env.Errorf("comm", "missing operand\nTry 'comm --help' for more information.")
 		return 2
 	}
-	a, st1 := readAllLines(env, "comm", ops[:1], false)
-	b, st2 := readAllLines(env, "comm", ops[1:], false)
+	o := tools.Operands{Name: "comm"}
+	a, st1 := readAllLines(ctx, env, o, ops[:1], false)
+	b, st2 := readAllLines(ctx, env, o, ops[1:], false)
 	if st1 != 0 || st2 != 0 {
 		return 1
 	}

@@ -10,21 +10,10 @@ import (
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 )
 
-// eachLine calls fn for every line (without its newline) of the operands.
+// eachLine calls fn for every line (without its newline) of the operands. A directory
+// opens, and fails as a read: "cut: d: Is a directory", as GNU.
 func eachLine(ctx context.Context, env *tools.Env, name string, ops []string, fn func(line []byte, hadNL bool)) int {
-	if len(ops) == 0 {
-		ops = []string{"-"}
-	}
-	st := 0
-	for _, op := range ops {
-		// A directory opens, and fails as a read: "cut: d: Is a directory", as GNU.
-		r, closeIt, err := tools.OpenOperand(env, op)
-		if err != nil {
-			env.Errorf(name, "%s: %s", op, tools.Reason(err))
-			st = 1
-			continue
-		}
-		defer closeIt()
+	return tools.Operands{Name: name, Lazy: true}.Each(ctx, env, ops, func(_ string, r io.Reader) error {
 		br := bufio.NewReaderSize(r, 64<<10)
 		for ctx.Err() == nil {
 			l, err := br.ReadSlice('\n')
@@ -40,54 +29,49 @@ func eachLine(ctx context.Context, env *tools.Env, name string, ops []string, fn
 				}
 				fn(l, nl)
 			}
+			if err == io.EOF {
+				return nil
+			}
 			if err != nil {
-				if err != io.EOF {
-					env.Errorf(name, "%s: %s", op, tools.Reason(err))
-					st = 1
-				}
-				break
+				return err
 			}
 		}
-	}
-	return st
+		return nil
+	})
 }
 
-func readAllLines(env *tools.Env, name string, ops []string, zero bool) ([][]byte, int) {
-	if len(ops) == 0 {
-		ops = []string{"-"}
-	}
+// readAllLines reads the lines of the operands (ending in NUL with zero), reporting
+// them as o words it; a directory opens, and fails as a read.
+func readAllLines(ctx context.Context, env *tools.Env, o tools.Operands, ops []string, zero bool) ([][]byte, int) {
 	var lines [][]byte
-	st := 0
+	o.Lazy = true
+	st := o.Each(ctx, env, ops, func(_ string, r io.Reader) error {
+		var err error
+		lines, err = appendLines(lines, r, zero)
+		return err
+	})
+	return lines, st
+}
+
+// appendLines appends the lines of r (ending in NUL with zero) to lines.
+func appendLines(lines [][]byte, r io.Reader, zero bool) ([][]byte, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return lines, err
+	}
 	delim := byte('\n')
 	if zero {
 		delim = 0
 	}
-	for _, op := range ops {
-		// A directory opens, and fails as a read ("read failed: d: Is a directory").
-		r, closeIt, err := tools.OpenOperand(env, op)
-		if err != nil {
-			env.Errorf(name, "cannot read: %s: %s", op, tools.Reason(err))
-			st = 2
-			continue
+	for len(data) > 0 {
+		i := bytes.IndexByte(data, delim)
+		if i < 0 {
+			return append(lines, data), nil
 		}
-		defer closeIt()
-		data, err := io.ReadAll(r)
-		if err != nil {
-			env.Errorf(name, "read failed: %s: %s", op, tools.Reason(err))
-			st = 2
-			continue
-		}
-		for len(data) > 0 {
-			i := bytes.IndexByte(data, delim)
-			if i < 0 {
-				lines = append(lines, data)
-				break
-			}
-			lines = append(lines, data[:i])
-			data = data[i+1:]
-		}
+		lines = append(lines, data[:i])
+		data = data[i+1:]
 	}
-	return lines, st
+	return lines, nil
 }
 
 func padLeft(s string, n int) string {

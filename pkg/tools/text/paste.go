@@ -3,6 +3,7 @@ package text
 import (
 	"bufio"
 	"context"
+	"io"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
@@ -37,13 +38,21 @@ func runPaste(ctx context.Context, env *tools.Env, args []string) int {
 	defer w.Flush()
 	files := make([][][]byte, len(ops))
 	longest := 0
+	st := 0
 	for i, op := range ops {
-		l, st := readAllLines(env, "paste", []string{op}, false)
-		if st != 0 {
+		// One that does not open ends paste before it writes; one that fails when read
+		// (a directory) is reported and pasted as empty, as GNU.
+		opened := false
+		st = max(st, tools.Operands{Name: "paste", Lazy: true}.Each(ctx, env, []string{op}, func(_ string, r io.Reader) error {
+			opened = true
+			var err error
+			files[i], err = appendLines(nil, r, false)
+			return err
+		}))
+		if !opened {
 			return 1
 		}
-		files[i] = l
-		longest = max(longest, len(l))
+		longest = max(longest, len(files[i]))
 	}
 	if *serial {
 		for _, f := range files {
@@ -55,7 +64,7 @@ func runPaste(ctx context.Context, env *tools.Env, args []string) int {
 			}
 			w.WriteByte('\n')
 		}
-		return 0
+		return st
 	}
 	for r := 0; r < longest; r++ {
 		for i, f := range files {
@@ -68,5 +77,5 @@ func runPaste(ctx context.Context, env *tools.Env, args []string) int {
 		}
 		w.WriteByte('\n')
 	}
-	return 0
+	return st
 }

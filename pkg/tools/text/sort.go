@@ -340,7 +340,8 @@ func runSort(ctx context.Context, env *tools.Env, args []string) int {
 		}
 		keys = append(keys, k)
 	}
-	lines, st := readAllLines(env, "sort", ops, *zero)
+	o := tools.Operands{Name: "sort", OpenError: "cannot read: %s: %s", ReadError: "read failed: %s: %s", Status: 2}
+	lines, st := readAllLines(ctx, env, o, ops, *zero)
 	if st != 0 {
 		return st
 	}
