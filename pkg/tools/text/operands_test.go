@@ -33,7 +33,7 @@ func TestOperandErrors(t *testing.T) {
 		{[]string{"sort", "d"}, "", "sort: read failed: d: Is a directory\n", 2},
 		{[]string{"sort", "-"}, "x\ny\n", "", 0},
 		{[]string{"uniq", "nofile"}, "", "uniq: nofile: No such file or directory\n", 1},
-		{[]string{"uniq", "d"}, "", "", 0},
+		{[]string{"uniq", "d"}, "", "uniq: error reading 'd': Is a directory\n", 1},
 		{[]string{"uniq", "-"}, "x\ny\n", "", 0},
 		{[]string{"shuf", "nofile"}, "", "shuf: nofile: No such file or directory\n", 1},
 		{[]string{"shuf", "d"}, "", "shuf: read error: Is a directory\n", 1},

@@ -45,7 +45,9 @@ func runUniq(ctx context.Context, env *tools.Env, args []string) int {
 		ops = ops[:1]
 	}
 	var r io.Reader = env.Stdin
+	name := "-"
 	if len(ops) == 1 {
+		name = ops[0]
 		in, closeIt, err := tools.OpenOperand(env, ops[0])
 		if err != nil {
 			env.Errorf("uniq", "%s: %s", ops[0], tools.Reason(err))
@@ -122,8 +124,14 @@ func runUniq(ctx context.Context, env *tools.Env, args []string) int {
 				group = append(group[:0], l)
 			}
 		}
-		if err != nil {
+		if err == io.EOF {
 			break
+		}
+		if err != nil {
+			// A directory opens, and fails here: GNU stops with what it wrote so far.
+			w.Flush()
+			env.Errorf("uniq", "error reading '%s': %s", name, tools.Reason(err))
+			return 1
 		}
 	}
 	emit()
