@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"hash/crc32"
+	"io"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
@@ -20,32 +21,20 @@ func runCrc32(ctx context.Context, env *tools.Env, args []string) int {
 	if rc >= 0 {
 		return rc
 	}
-	if len(ops) == 0 {
-		ops = []string{"-"}
-	}
-	st := 0
-	for _, op := range ops {
-		if ctx.Err() != nil {
-			return 1
-		}
-		r, closeIt, err := tools.OpenInput(env, op)
-		if err != nil {
-			env.Errorf("crc32", "%s: %s", op, tools.Reason(err))
-			st = 1
-			continue
-		}
-		defer closeIt()
+	st := tools.Operands{Name: "crc32"}.Each(ctx, env, ops, func(op string, r io.Reader) error {
 		h := crc32.NewIEEE()
 		if _, err := tools.CopyContext(ctx, h, r); err != nil {
-			env.Errorf("crc32", "%s: %s", op, tools.Reason(err))
-			st = 1
-			continue
+			return err
 		}
 		if len(ops) > 1 {
 			fmt.Fprintf(env.Stdout, "%08x\t%s\n", h.Sum32(), op)
 		} else {
 			fmt.Fprintf(env.Stdout, "%08x\n", h.Sum32())
 		}
+		return nil
+	})
+	if ctx.Err() != nil {
+		return 1
 	}
 	return st
 }

@@ -68,44 +68,51 @@ func sumFlags(fs *gnuflag.Set) (check, quiet, status *bool) {
 // sumFiles prints the sums of ops (stdin when none) or, with check, checks the lists
 // they are, as the *sum applets share it.
 func sumFiles(ctx context.Context, env *tools.Env, name string, newHash func() hash.Hash, ops []string, check, quiet, status bool) int {
-	if len(ops) == 0 {
-		ops = []string{"-"}
-	}
 	out := bufio.NewWriter(env.Stdout)
 	defer out.Flush()
-	st := 0
-	for _, op := range ops {
-		if ctx.Err() != nil {
+	o := tools.Operands{Name: name, Flush: out.Flush}
+	if check {
+		// A list that is a directory opens, and fails as a read.
+		o.Lazy = true
+		failed := false
+		st := o.Each(ctx, env, ops, func(list string, r io.Reader) error {
+			failed = checkSums(ctx, env, out, name, newHash, list, r, quiet, status) != 0 || failed
+			return nil
+		})
+		if failed || ctx.Err() != nil {
 			return 1
 		}
-		if check {
-			if checkSums(ctx, env, out, name, newHash, op, quiet, status) != 0 {
-				st = 1
-			}
-			continue
-		}
-		sum, err := hashFile(env, newHash, op)
+		return st
+	}
+	st := o.Each(ctx, env, ops, func(op string, r io.Reader) error {
+		sum, err := hashReader(newHash, r)
 		if err != nil {
-			out.Flush()
-			env.Errorf(name, "%s: %s", op, tools.Reason(err))
-			st = 1
-			continue
+			return err
 		}
 		if strings.ContainsAny(op, "\\\n") {
 			fmt.Fprintf(out, "\\%s  %s\n", sum, strings.NewReplacer("\\", "\\\\", "\n", "\\n").Replace(op))
 		} else {
 			fmt.Fprintf(out, "%s  %s\n", sum, op)
 		}
+		return nil
+	})
+	if ctx.Err() != nil {
+		return 1
 	}
 	return st
 }
 
+// hashFile is the sum of the file a checksum list names.
 func hashFile(env *tools.Env, newHash func() hash.Hash, op string) (string, error) {
 	r, closeIt, err := tools.OpenInput(env, op)
 	if err != nil {
 		return "", err
 	}
 	defer closeIt()
+	return hashReader(newHash, r)
+}
+
+func hashReader(newHash func() hash.Hash, r io.Reader) (string, error) {
 	h := newHash()
 	buf := make([]byte, 64<<10)
 	if _, err := io.CopyBuffer(h, r, buf); err != nil {
@@ -114,15 +121,12 @@ func hashFile(env *tools.Env, newHash func() hash.Hash, op string) (string, erro
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-func checkSums(ctx context.Context, env *tools.Env, out *bufio.Writer, name string, newHash func() hash.Hash, list string, quiet, status bool) int {
-	// A directory opens, and has no properly formatted lines.
-	r, closeIt, err := tools.OpenOperand(env, list)
-	if err != nil {
-		out.Flush()
-		env.Errorf(name, "%s: %s", list, tools.Reason(err))
-		return 1
+// checkSums checks the checksum list r (the operand list), as GNU's -c.
+func checkSums(ctx context.Context, env *tools.Env, out *bufio.Writer, name string, newHash func() hash.Hash, list string, r io.Reader, quiet, status bool) int {
+	shown := list
+	if list == "-" {
+		shown = "'standard input'"
 	}
-	defer closeIt()
 	size := newHash().Size() * 2
 	failed, unreadable, bad, good := 0, 0, 0, 0
 	sc := bufio.NewScanner(r)
@@ -158,8 +162,12 @@ func checkSums(ctx context.Context, env *tools.Env, out *bufio.Writer, name stri
 		}
 	}
 	out.Flush()
+	if sc.Err() != nil {
+		env.Errorf(name, "%s: read error", shown)
+		return 1
+	}
 	if good+failed+unreadable == 0 {
-		env.Errorf(name, "%s: no properly formatted checksum lines found", list)
+		env.Errorf(name, "%s: no properly formatted checksum lines found", shown)
 		return 1
 	}
 	if !status {

@@ -28,30 +28,26 @@ func runUudecode(ctx context.Context, env *tools.Env, args []string) int {
 	if rc >= 0 {
 		return rc
 	}
-	if len(ops) == 0 {
-		ops = []string{"-"}
-	}
-	st := 0
-	for _, op := range ops {
-		if ctx.Err() != nil {
-			return 1
-		}
-		// A directory opens, and is refused as having no begin line (status 2).
-		in, closeIt, err := tools.OpenOperand(env, op)
-		if err != nil {
-			env.Errorf("uudecode", "%s: %s", op, tools.Reason(err))
-			st = 4
-			continue
-		}
-		defer closeIt()
+	// A directory opens, and is refused as having no begin line (status 2); one that does
+	// not open is status 4, as sharutils' uudecode.
+	fatal := false
+	st := tools.Operands{Name: "uudecode", Lazy: true, Status: 4}.Each(ctx, env, ops, func(op string, in io.Reader) error {
 		shown := op
 		if op == "-" {
 			shown = "standard input"
 		}
 		if err := uudecodeOne(env, in, *output); err != nil {
 			fmt.Fprintf(env.Stderr, "uudecode fatal error:\n%s: %v\n", shown, err)
-			return 2
+			fatal = true
+			return tools.ErrStop
 		}
+		return nil
+	})
+	switch {
+	case fatal:
+		return 2
+	case ctx.Err() != nil:
+		return 1
 	}
 	return st
 }
