@@ -24,7 +24,9 @@ var Bzcat = tools.Applet{Name: "bzcat", Summary: "decompress .bz2 files to stdou
 
 func runBzip2(ctx context.Context, env *tools.Env, args []string) int {
 	return runCodec(ctx, env, args, &codec{
-		name: "bzip2", suffix: ".bz2", badStatus: 2, skipStatus: 1,
+		name: "bzip2", unName: "bunzip2", catName: "bzcat",
+		suffixes: []codecSuffix{{".bz2", ""}}, level: 9, z: true, ignored: xzBzip2Ignored,
+		stdin: "(stdin)", noSuffix: noSuffixOut, badStatus: 2, skipStatus: 1,
 		usage: `bzip2 [-cdzkft1-9] [FILE]...   (bunzip2 = bzip2 -d, bzcat = bzip2 -dc)
   -c  write to stdout, keep files   -d  decompress   -z  compress   -k  keep input files
   -f  overwrite existing output     -t  test         -1..-9  block size (100k..900k)`,

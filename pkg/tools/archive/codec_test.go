@@ -49,6 +49,12 @@ func TestXzBzip2Golden(t *testing.T) {
 				writeFiles(t, dir, map[string]string{"a.txt": data, "a.txt" + tc.suffix: "old"})
 			}, "", tc.tool, "a.txt")
 		})
+		// The existing output is named as the operand was given.
+		t.Run(tc.un+" exists ./", func(t *testing.T) {
+			goldenTree(t, tc.pkg, func(dir string) {
+				writeFiles(t, dir, map[string]string{"c": "old", "c" + tc.suffix: string(arch)})
+			}, "", tc.un, "./c"+tc.suffix)
+		})
 		t.Run(tc.un+" stdin", func(t *testing.T) { goldenTree(t, tc.pkg, func(string) {}, string(arch), tc.un) })
 		t.Run(tc.un+" stdin junk", func(t *testing.T) { goldenTree(t, tc.pkg, func(string) {}, "junk", tc.un) })
 		// Ours compresses, theirs decompresses.

@@ -21,7 +21,9 @@ var Xzcat = tools.Applet{Name: "xzcat", Summary: "decompress .xz files to stdout
 
 func runXz(ctx context.Context, env *tools.Env, args []string) int {
 	return runCodec(ctx, env, args, &codec{
-		name: "xz", suffix: ".xz", badStatus: 1, skipStatus: 2,
+		name: "xz", unName: "unxz", catName: "xzcat",
+		suffixes: []codecSuffix{{".xz", ""}}, level: 6, z: true, ignored: xzBzip2Ignored,
+		stdin: "(stdin)", noSuffix: noSuffixSniff, badStatus: 1, skipStatus: 2,
 		usage: `xz [-cdzkft0-9] [FILE]...   (unxz = xz -d, xzcat = xz -dc)
   -c  write to stdout, keep files   -d  decompress   -z  compress   -k  keep input files
   -f  overwrite existing output     -t  test         -0..-9  preset (the dictionary size)`,
@@ -51,6 +53,9 @@ func runXz(ctx context.Context, env *tools.Env, args []string) int {
 		},
 	})
 }
+
+// xzBzip2Ignored is what xz and bzip2 take and ignore: -q -v -e -s -T N.
+var xzBzip2Ignored = []codecFlag{{'q', "quiet", false}, {'v', "verbose", false}, {'e', "extreme", false}, {'s', "small", false}, {'T', "threads", true}}
 
 // xzReason words a decompression failure as xz-utils does.
 func xzReason(err error) string {
