@@ -13,6 +13,9 @@ import (
 // here-document", syntax/parser.go, doHeredocs), so the script is parsed again with their
 // delimiters appended.
 func parseToEnd(src, name string) (*syntax.File, error) {
+	if joined, continued := ashLexing(src); continued {
+		src = joined // a backslash-newline at the end of the script joins nothing
+	}
 	for range 16 { // one more here-document closed each round
 		prog, err := parseScript(src, name)
 		stop, ok := unclosedHeredoc(err)

@@ -225,7 +225,7 @@ func (s *Shell) readCommand(ed *editor, fd int, saved *term.State, next func() (
 		}
 		src.WriteString(line)
 		src.WriteString("\n")
-		_, perr := syntax.NewParser().Parse(strings.NewReader(src.String()), "")
+		_, perr := parseScript(src.String(), "")
 		if perr == nil || !syntax.IsIncomplete(perr) {
 			return src.String(), nil
 		}

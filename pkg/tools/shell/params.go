@@ -24,10 +24,16 @@ const argcVar = "DDEBUG_ARGC_"
 // (the interpreter computes LINENO itself from the expansion's position: expand/param.go).
 const linenoPrefix = internalPrefix + "lineno:"
 
-// parseScript parses src as the shell does: mvdan.cc/sh's parser, on a source repaired
-// where ash accepts what the parser does not, then ash's checks on parameter expansions
-// that the parser accepts and ash does not.
+// parseScript parses src as the shell does: mvdan.cc/sh's parser, on a source lexed as
+// ash lexes it (ashLexing: backslash-newlines, here-document delimiters; a backslash-newline
+// at the very end is an incomplete input) and repaired where ash accepts what the parser
+// does not, then ash's checks on parameter expansions that the parser accepts and ash
+// does not.
 func parseScript(src, name string) (*syntax.File, error) {
+	src, continued := ashLexing(src)
+	if continued {
+		return nil, syntax.ParseError{Filename: name, Text: "backslash-newline at the end of the input", Incomplete: true}
+	}
 	for range 64 { // each repair removes one error; a bound in case one does not
 		prog, err := syntax.NewParser().Parse(strings.NewReader(src), name)
 		if err == nil {
