@@ -30,6 +30,13 @@ func TestOperandErrors(t *testing.T) {
 		{[]string{"md5sum", "-c", "nofile"}, "", "md5sum: nofile: No such file or directory\n", 1},
 		{[]string{"uuencode", "d", "x"}, "begin 755 x\n", "uuencode: Is a directory\n", 1},
 		{[]string{"uuencode", "nofile", "x"}, "", "uuencode: nofile: No such file or directory\n", 1},
+		{[]string{"uuencode", "-", "x"}, "", "uuencode: -: No such file or directory\n", 1}, // a name, as sharutils'
+		{[]string{"tar", "-tf", "d"}, "", "tar: reading archive: read DIR/d: is a directory\n", 2},
+		{[]string{"tar", "-tf", "nofile"}, "", "tar: nofile: Cannot open: No such file or directory\n", 2},
+		{[]string{"tar", "-tf", "-"}, "", "tar: reading archive: unexpected EOF\n", 2},
+		{[]string{"cpio", "-it", "-F", "d"}, "", "cpio: premature end of archive\n", 2},
+		{[]string{"cpio", "-it", "-F", "nofile"}, "", "cpio: nofile: Cannot open: No such file or directory\n", 2},
+		{[]string{"cpio", "-it", "-F", "-"}, "", "cpio: -: Cannot open: No such file or directory\n", 2}, // a name, as GNU's
 	} {
 		toolstest.CheckOperand(t, c.args, c.stdout, c.stderr, c.status)
 	}

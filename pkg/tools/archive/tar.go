@@ -330,16 +330,10 @@ func addTarEntry(tw headerWriter, p, name string, links map[[2]uint64]string) er
 
 // openArchive opens the archive for reading, undoing gzip when asked or detected.
 func openArchive(env *tools.Env, o *tarOpts) (io.Reader, func(), error) {
-	var in io.Reader
-	closer := func() {}
-	if o.file == "-" {
-		in = env.Stdin
-	} else {
-		f, err := os.Open(env.Abs(o.file))
-		if err != nil {
-			return nil, nil, fmt.Errorf("%s: Cannot open: %s", o.file, tools.Reason(err))
-		}
-		in, closer = f, func() { f.Close() }
+	// A directory opens, and fails when read, as GNU's.
+	in, closer, err := tools.OpenOperand(env, o.file)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: Cannot open: %s", o.file, tools.Reason(err))
 	}
 	br := bufio.NewReaderSize(in, 64<<10)
 	magic, _ := br.Peek(3)

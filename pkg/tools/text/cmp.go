@@ -105,26 +105,20 @@ func runCmp(ctx context.Context, env *tools.Env, args []string) int {
 	var sizes [2]int64
 	var files [2]os.FileInfo
 	for i, n := range names {
-		var r io.Reader = env.Stdin
+		r, closeIt, err := tools.OpenInput(env, n)
+		if err != nil {
+			env.Errorf("cmp", "%s: %s", n, tools.Reason(err))
+			return 2
+		}
+		defer closeIt()
 		sizes[i] = -1
-		if n != "-" {
-			f, err := os.Open(env.Abs(n))
-			if err != nil {
-				env.Errorf("cmp", "%s: %s", n, tools.Reason(err))
-				return 2
-			}
-			defer f.Close()
+		if f, ok := r.(*os.File); ok && n != "-" {
 			if fi, err := f.Stat(); err == nil {
 				files[i] = fi
-				if fi.IsDir() {
-					env.Errorf("cmp", "%s: Is a directory", n)
-					return 2
-				}
 				if fi.Mode().IsRegular() {
 					sizes[i] = max(fi.Size()-skip[i], 0)
 				}
 			}
-			r = f
 		}
 		br := bufio.NewReaderSize(r, 64<<10)
 		if _, err := br.Discard(int(skip[i])); err != nil && err != io.EOF {

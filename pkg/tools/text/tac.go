@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"os"
 	"regexp"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
@@ -46,39 +45,24 @@ func runTac(ctx context.Context, env *tools.Env, args []string) int {
 			return 1
 		}
 	}
-	if len(ops) == 0 {
-		ops = []string{"-"}
-	}
-	st := 0
-	for _, op := range ops {
-		if ctx.Err() != nil {
-			return 1
-		}
-		var data []byte
-		var err error
-		if op == "-" {
-			data, err = io.ReadAll(env.Stdin)
-		} else {
-			data, err = os.ReadFile(env.Abs(op))
-		}
+	writeFailed := false
+	o := tools.Operands{Name: "tac", OpenError: "failed to open '%s' for reading: %s", ReadError: "%s: read error: %s"}
+	st := o.Each(ctx, env, ops, func(_ string, r io.Reader) error {
+		data, err := io.ReadAll(r)
 		if err != nil {
-			env.Errorf("tac", "%s: %s", tacName(op), tools.Reason(err))
-			st = 1
-			continue
+			return err
 		}
 		if _, err := env.Stdout.Write(tacReverse(data, []byte(*sep), re, *before)); err != nil {
 			env.Errorf("tac", "write error: %s", tools.Reason(err))
-			return 1
+			writeFailed = true
+			return tools.ErrStop
 		}
+		return nil
+	})
+	if writeFailed || ctx.Err() != nil {
+		return 1
 	}
 	return st
-}
-
-func tacName(op string) string {
-	if op == "-" {
-		return "-"
-	}
-	return "failed to open '" + op + "' for reading"
 }
 
 // tacReverse splits data into records ending (or, before, starting) with a separator and
