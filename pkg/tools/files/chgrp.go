@@ -61,7 +61,7 @@ GROUP is a name from /etc/group of the root, or a number.`)
 		return usage("missing operand")
 	default:
 		spec, ops = ops[0], ops[1:]
-		g, ok := lookupGroup(db, spec)
+		g, ok := db.LookupGroup(spec)
 		if !ok {
 			env.Errorf("chgrp", "invalid group: '%s'", spec)
 			return 1

@@ -50,7 +50,7 @@ func runChown(ctx context.Context, env *tools.Env, args []string) int {
 		}
 	}
 	if groupPart != "" {
-		g, ok := lookupGroup(db, groupPart)
+		g, ok := db.LookupGroup(groupPart)
 		if !ok {
 			env.Errorf("chown", "invalid group: '%s'", spec)
 			return 1

@@ -381,7 +381,7 @@ func (p *findParser) parsePrimary() (findNode, error) {
 				if u, ok := f.db.LookupUser(v); ok {
 					id, found = u.UID, true
 				}
-			} else if g, ok := lookupGroup(f.db, v); ok {
+			} else if g, ok := f.db.LookupGroup(v); ok {
 				id, found = g, true
 			}
 			if !found {

@@ -6,8 +6,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/userdb"
 )
 
 // unixMode returns the permission and set-id bits of m as the kernel spells them.
@@ -120,19 +118,6 @@ func parseMode(spec string, cur uint32, isDir bool) (uint32, error) {
 		}
 	}
 	return m, nil
-}
-
-// lookupGroup finds a group id by name or number.
-func lookupGroup(db *userdb.DB, v string) (int, bool) {
-	for _, g := range db.Groups {
-		if g.Name == v {
-			return g.GID, true
-		}
-	}
-	if n, err := strconv.Atoi(v); err == nil {
-		return n, true
-	}
-	return 0, false
 }
 
 func sortStrings(s []string) { sort.Strings(s) }

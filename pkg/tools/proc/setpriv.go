@@ -91,7 +91,7 @@ func runSetpriv(ctx context.Context, env *tools.Env, args []string) int {
 		}
 	}
 	if *rgidSet {
-		g, ok := lookupGroup(*regid)
+		g, ok := db.LookupGroup(*regid)
 		if !ok {
 			env.Errorf("setpriv", "unknown group: %s", *regid)
 			return 127
@@ -113,7 +113,7 @@ func runSetpriv(ctx context.Context, env *tools.Env, args []string) int {
 	case *groupsSet:
 		cred.NoSetGroups, cred.Groups = false, []uint32{}
 		for _, name := range strings.Split(*groups, ",") {
-			g, ok := lookupGroup(name)
+			g, ok := db.LookupGroup(name)
 			if !ok {
 				env.Errorf("setpriv", "unknown group: %s", name)
 				return 127
@@ -164,23 +164,6 @@ func runSetpriv(ctx context.Context, env *tools.Env, args []string) int {
 		return 127
 	}
 	return waitStatus(ctx, env, cmd)
-}
-
-func lookupGroup(s string) (int, bool) {
-	if n, err := strconv.Atoi(s); err == nil {
-		return n, true
-	}
-	for _, g := range userdb.ParseGroup(readFileOr("/etc/group")) {
-		if g.Name == s {
-			return g.GID, true
-		}
-	}
-	return 0, false
-}
-
-func readFileOr(name string) []byte {
-	b, _ := os.ReadFile(name)
-	return b
 }
 
 // capByName finds a capability by name, with or without cap_, in any case.
