@@ -89,6 +89,10 @@ func flowBuiltin(name string) flowBuiltinFunc {
 		return builtinRedirFailed // reachable only through internalPrefix
 	case "runTraps", "trapPoint":
 		return builtinRunTraps // reachable only through internalPrefix
+	case "flowGuard":
+		return builtinFlowGuard // reachable only through internalPrefix
+	case "flowRestore":
+		return builtinFlowRestore // reachable only through internalPrefix
 	}
 	return nil
 }
@@ -119,7 +123,7 @@ func (s *Shell) call(ctx context.Context, args []string) ([]string, error) {
 	if args[0] == "read" && (wantsOwnRead(args) || splitsOnNonBlank(ctx, args)) {
 		return append([]string{internalPrefix + "readOpts", "read"}, args[1:]...), nil
 	}
-	if flowBuiltin(args[0]) != nil && args[0] != "runTraps" && args[0] != "trapPoint" && args[0] != "redirFailed" && args[0] != "localOutside" {
+	if flowBuiltin(args[0]) != nil && !internalOnly(args[0]) {
 		return append([]string{internalPrefix + args[0]}, args[1:]...), nil
 	}
 	switch args[0] {
@@ -150,7 +154,7 @@ func (s *Shell) call(ctx context.Context, args []string) ([]string, error) {
 		}
 		return []string{"eval", strings.Join(words, " ")}, nil
 	}
-	if builtin(args[0]) != nil && args[0] != "bgStmt" && args[0] != "execCmd" && args[0] != "readOpts" && args[0] != "setList" {
+	if builtin(args[0]) != nil && !internalOnly(args[0]) {
 		if args[0] == "command" && !commandOptions(args) {
 			return args, nil // the interpreter's plain 'command NAME'
 		}
@@ -158,6 +162,16 @@ func (s *Shell) call(ctx context.Context, args []string) ([]string, error) {
 		return out, nil
 	}
 	return args, nil
+}
+
+// internalOnly reports whether name is a builtin reachable only through internalPrefix,
+// never by its plain name.
+func internalOnly(name string) bool {
+	switch name {
+	case "bgStmt", "execCmd", "readOpts", "setList", "runTraps", "trapPoint", "redirFailed", "localOutside", "flowGuard", "flowRestore":
+		return true
+	}
+	return false
 }
 
 // execMiddleware runs every simple command that is neither a function nor a builtin:
@@ -383,6 +397,7 @@ func (s *Shell) prepare(node syntax.Node) {
 	s.rewriteParams(node)
 	s.addTrapPoints(node)
 	pipelineSubshells(node)
+	loopFlow(node)
 	highFdRedirects(node)
 	markRedirects(node, s.opts.Interactive)
 	ashScoping(node)

@@ -226,6 +226,8 @@ type Shell struct {
 
 	aliases aliasTable
 
+	flowStatus sync.Map // by runner: $? kept by a guard of loopFlow (flow.go)
+
 	specialRedirFailed atomic.Bool // a special builtin's redirection failed (see markRedirects)
 }
 

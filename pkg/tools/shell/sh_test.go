@@ -145,6 +145,14 @@ for n in f1 f2 f3 ga gb; do read l < "$n"; printf '%s ' "$l"; done`, want: "j1 j
 			wantErr: `^sh: write error: Broken pipe\necho 1\n$`},
 		{name: "echo to a reader that went away ends the writing subshell", script: `while :; do echo y; done | head -n 1; echo "after $?"`,
 			want: "y\nafter 0\n"},
+		{name: "break inside { } leaves the loop at once", script: `while true; do echo A; { echo B; break; echo C; }; echo D; done; echo $?`,
+			want: "A\nB\n0\n"},
+		{name: "break in a subshell inside a loop ends the subshell", script: `for v in a b; do (echo $v; break; echo no); echo "D $?"; done`,
+			want: "a\nD 0\nb\nD 0\n"},
+		{name: "break and continue in a loop's condition", script: `i=0; while i=$((i+1)); [ $i -lt 4 ] || break; [ $i != 2 ] || continue; do echo $i; done; echo end`,
+			want: "1\n3\nend\n"},
+		{name: "$? after a statement that may break", script: `for i in 1; do false; { [ x = y ] && break; echo "st=$?"; }; done`,
+			want: "st=1\n"},
 		{name: "exec of a missing program", script: `exec /nonexistent`, status: 127, wantErr: `^sh: exec: line 0: /nonexistent: not found\n$`},
 	}
 	var rl syscall.Rlimit
