@@ -70,6 +70,12 @@ func repairSource(src string, err error) (string, bool) {
 			return "", false
 		}
 		return src[:off+1] + "0" + src[off+1:], true
+	case (pe.Text == "`++` must follow a name" || pe.Text == "`--` must follow a name") &&
+		(strings.HasPrefix(src[off:], "++") || strings.HasPrefix(src[off:], "--")):
+		// "$((0++1))", "$(((a)+++3))": with no name before them, ash reads each sign on
+		// its own ("0 + +1", "(a) + + + 3")
+		run := len(src[off:]) - len(strings.TrimLeft(src[off:], src[off:off+1]))
+		return src[:off] + strings.Join(strings.Split(src[off:off+run], ""), " ") + src[off+run:], true
 	}
 	return "", false
 }
@@ -320,7 +326,8 @@ func homeVar(user string) expand.Variable {
 //   - ${v///p/r} and ${v////r} replace a pattern that starts with "/" (the parser takes the
 //     slash for the separator and the pattern for empty);
 //   - v=$@ and v="$@" join the parameters as $* does, with IFS's first character;
-//   - 'VAR=x exec >file': exec, a special builtin, keeps VAR (as POSIX says).
+//   - 'VAR=x exec >file': exec, a special builtin, keeps VAR (as POSIX says), assigned
+//     after the redirections as in ash.
 func ashExpansions(node syntax.Node) {
 	syntax.Walk(node, func(n syntax.Node) bool {
 		switch n := n.(type) {
@@ -347,9 +354,11 @@ func ashExpansions(node syntax.Node) {
 		case *syntax.Stmt:
 			call, ok := n.Cmd.(*syntax.CallExpr)
 			if ok && len(call.Assigns) > 0 && len(call.Args) == 1 && call.Args[0].Lit() == "exec" {
+				// the redirections first: when one fails, the shell ends before the
+				// assignments are expanded (v=`cmd` exec >/bad/file does not run cmd)
 				n.Cmd = &syntax.Block{Lbrace: call.Pos(), Rbrace: call.End(), Stmts: []*syntax.Stmt{
-					{Position: call.Pos(), Cmd: &syntax.CallExpr{Assigns: call.Assigns}},
 					{Position: call.Args[0].Pos(), Cmd: &syntax.CallExpr{Args: call.Args}, Redirs: n.Redirs},
+					{Position: call.Pos(), Cmd: &syntax.CallExpr{Assigns: call.Assigns}},
 				}}
 				n.Redirs = nil
 			}

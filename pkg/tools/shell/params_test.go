@@ -38,11 +38,14 @@ func TestParamExpansions(t *testing.T) {
 		{name: "a pattern starting with a slash", script: `v=/dev/ram; echo ${v////-} ${v///r/-} ${v///r} ${v//}`, want: "-dev-ram /dev-am /devam /dev/ram\n"},
 		{name: "${v/*/w} of an unset v is empty", script: `unset v; echo "[${v/*/w}]"; v=; echo "[${v/*/w}]"`, want: "[]\n[w]\n"},
 		{name: "v=$@ joins as $*", script: `set a b c; IFS=; x=$@; y="$@"; IFS=-; z=$@; echo "$x $y $z"`, want: "abc abc a-b-c\n"},
+		{name: "VAR=`cmd` exec >bad fails before cmd runs", script: "v=`echo First >&2` exec >/cant/be/created; echo One:$?",
+			wantErr: "SHELL: line 0: can't create /cant/be/created: nonexistent directory\n", status: 1},
 		{name: "VAR=x exec keeps VAR", script: `VAR=v exec 2>&1; echo $VAR; VAR=w true; echo $VAR`, want: "v\nv\n"},
 		{name: "unset of a bad name ends the shell", script: "(unset -); echo $?; (unset -m a); echo $?; unset; echo $?",
 			want: "2\n2\n0\n", wantErr: "SHELL: unset: line 0: -: bad variable name\nSHELL: unset: line 0: illegal option -m\n"},
 		{name: "unset of a read-only variable", script: "f=f; R=1; readonly R; (unset R); echo $? $f; unset -v f; echo \"[$f]\"; unset R; echo not reached",
 			want: "2 f\n[]\n", wantErr: "SHELL: unset: line 0: R: is read only\nSHELL: unset: line 0: R: is read only\n", status: 2},
+		{name: "++ after no name is two signs", script: `echo $((0++1)) $((0--1)); a=3; echo $((a+++3)) $(((a)+++3)) $((a))`, want: "1 1\n6 7 4\n"},
 		{name: "LINENO counts from 0 in -c", script: "echo $LINENO\necho $LINENO ${LINENO}", want: "0\n1 1\n"},
 	}
 	for _, tt := range tests {
