@@ -4,6 +4,7 @@ import (
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/text/awk"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/text/grep"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/text/patch"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/text/sed"
 )
 
@@ -20,7 +21,7 @@ var Applets = []*tools.Applet{
 	&grep.Grep,
 	&Nl,
 	&Paste,
-	&Patch,
+	&patch.Patch,
 	&Rev,
 	&sed.Sed,
 	&Shuf,
