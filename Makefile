@@ -14,6 +14,9 @@ LDFLAGS := -s -w \
 	-X github.com/kubectl-ddebug/kubectl-ddebug/internal/cli.GitCommit=$(COMMIT) \
 	-X github.com/kubectl-ddebug/kubectl-ddebug/internal/cli.DefaultImage=$(IMAGE)
 GO_BUILD := go build -trimpath -ldflags '$(LDFLAGS)'
+# The launcher is entered without the Go runtime where it has an entry for that
+# (cmd/ddebug-launch; images/toolboximage.LauncherEntry says the same for releases).
+LAUNCH_LDFLAGS := $(if $(filter amd64,$(shell go env GOARCH)),-E main.entry)
 
 .PHONY: image image-node release krew-template all build install uninstall demo test unit conformance e2e e2e-docker e2e-cluster cluster-up cluster-down bench bench-cluster vet fmt clean
 
@@ -30,7 +33,7 @@ all: build
 build:
 	$(GO_BUILD) -tags nethttpomithttp2 -o bin/ddebug-toolbox ./cmd/ddebug-toolbox
 	cp bin/ddebug-toolbox internal/sessionbin/toolbox.bin
-	$(GO_BUILD) -o bin/ddebug-launch ./cmd/ddebug-launch
+	go build -trimpath -ldflags '-s -w $(LAUNCH_LDFLAGS)' -o bin/ddebug-launch ./cmd/ddebug-launch
 	cp bin/ddebug-launch internal/sessionbin/launch.bin
 	$(GO_BUILD) -tags ddebug_embed -o bin/kubectl-ddebug ./cmd/kubectl-ddebug
 	$(GO_BUILD) -tags 'ddebug_embed ddebug_host ddebug_lean' -o bin/ddebug ./cmd/ddebug

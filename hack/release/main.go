@@ -274,7 +274,7 @@ func buildPlugin(ctx context.Context, o Options, goos, goarch, dir string) (stri
 			return "", err
 		}
 		launcher := filepath.Join(absDir, "ddebug-launch")
-		if err := toolboximage.Compile(ctx, o.ModuleDir, "./cmd/ddebug-launch", goarch, launcher); err != nil {
+		if err := toolboximage.CompileLauncher(ctx, o.ModuleDir, goarch, launcher); err != nil {
 			return "", err
 		}
 		overlay := filepath.Join(absDir, "overlay.json")

@@ -27,6 +27,23 @@ const (
 	NodeTags    = "ddebug_host"
 )
 
+// LauncherPackage is the launcher of `ddebug exec` sessions, which the plugin embeds.
+const LauncherPackage = "./cmd/ddebug-launch"
+
+// LauncherEntry is the linker's -E for LauncherPackage on the architectures where it
+// has an entry that never starts the Go runtime (see cmd/ddebug-launch).
+var LauncherEntry = map[string]string{"amd64": "main.entry"}
+
+// CompileLauncher builds LauncherPackage for linux/goarch into out, entered without the
+// Go runtime where LauncherEntry says how.
+func CompileLauncher(ctx context.Context, moduleDir, goarch, out string) error {
+	ldflags := "-ldflags=-s -w -buildid="
+	if e, ok := LauncherEntry[goarch]; ok {
+		ldflags += " -E " + e
+	}
+	return compile(ctx, moduleDir, LauncherPackage, goarch, out, []string{"-trimpath", "-buildvcs=false", ldflags})
+}
+
 // Compile builds pkg (a main package, e.g. ToolboxPackage) of the module in moduleDir
 // for linux/goarch into out.
 func Compile(ctx context.Context, moduleDir, pkg, goarch, out string) error {

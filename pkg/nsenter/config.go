@@ -1,6 +1,7 @@
 package nsenter
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"strconv"
@@ -60,10 +61,21 @@ func boolField(b bool) string {
 }
 
 // launchConfig is what Run hands the launcher (on launchConfigFD): how to enter the target
-// and how to start the session in it. It travels like SessionConfig, as NUL-separated
-// fields: version, pid, terminal, keep-all, bounding set, no_new_privs, has-credential, uid,
-// gid, groups (comma-separated), ambient capabilities (comma-separated), the pause before
-// exec in milliseconds, user namespace, argc, then the session's argv and its environment.
+// and how to start the session in it. It travels as a fixed binary header the launcher
+// reads without parsing anything (it may run without the Go runtime: see Launch), in the
+// machine's byte order (both ends are the same build on the same host):
+//
+//	offset  0  magic        uint64 (launchMagic: the layout's version)
+//	        8  flags        uint32 (launchTTY, launchKeepAll, ...)
+//	       12  pid          uint32
+//	       16  bounding set uint64
+//	       24  ambient set  uint64 (capabilities to raise in the session)
+//	       32  uid, gid     uint32 each
+//	       40  ngroups      uint32
+//	       44  pause (ms)   uint32
+//	       48  argc, envc   uint32 each
+//	       56  groups       ngroups uint32, padded to a multiple of 8 bytes
+//	           then argc + envc NUL-terminated strings (argv, then the environment), to the end.
 type launchConfig struct {
 	PID        int
 	PauseMS    int
@@ -80,76 +92,82 @@ type launchConfig struct {
 	Env        []string
 }
 
-const launchVersion = "ddebug-launch-v2"
+const (
+	launchMagic      = 0x3376_6c64_6462_6464 // "dddbdlv3" read as a little-endian uint64
+	launchHeaderSize = 56
+	// launchMaxConfig bounds the whole configuration (the launcher reads it into a buffer
+	// of that size), launchMaxStrings its strings and launchMaxGroups its groups.
+	launchMaxConfig  = 1 << 20
+	launchMaxStrings = 1 << 16
+	launchMaxGroups  = 1 << 16 // the kernel's NGROUPS_MAX
+)
+
+// Flags of the launch configuration.
+const (
+	launchTTY = 1 << iota
+	launchKeepAll
+	launchNoNewPrivs
+	launchHasCred
+	launchUserNS
+)
 
 func (c launchConfig) marshal() ([]byte, error) {
-	var groups, ambient []string
-	for _, g := range c.Groups {
-		groups = append(groups, strconv.FormatUint(uint64(g), 10))
+	if len(c.Argv) == 0 {
+		return nil, errors.New("launch configuration: no session arguments")
 	}
+	if n := len(c.Argv) + len(c.Env); n > launchMaxStrings {
+		return nil, fmt.Errorf("launch configuration: %d arguments and variables, more than %d", n, launchMaxStrings)
+	}
+	if len(c.Groups) > launchMaxGroups {
+		return nil, fmt.Errorf("launch configuration: %d groups, more than %d", len(c.Groups), launchMaxGroups)
+	}
+	if c.PID <= 0 || c.PID > 1<<31-1 || c.PauseMS < 0 || c.PauseMS > 1<<16 {
+		return nil, fmt.Errorf("launch configuration: pid %d, pause %d ms", c.PID, c.PauseMS)
+	}
+	var ambient uint64
 	for _, a := range c.Ambient {
-		ambient = append(ambient, strconv.FormatUint(uint64(a), 10))
-	}
-	fields := []string{launchVersion, strconv.Itoa(c.PID), boolField(c.TTY), boolField(c.KeepAll),
-		strconv.FormatUint(c.Bounding, 16), boolField(c.NoNewPrivs), boolField(c.HasCred),
-		strconv.FormatUint(uint64(c.UID), 10), strconv.FormatUint(uint64(c.GID), 10),
-		strings.Join(groups, ","), strings.Join(ambient, ","), strconv.Itoa(c.PauseMS), boolField(c.UserNS), strconv.Itoa(len(c.Argv))}
-	return joinFields("launch", append(append(fields, c.Argv...), c.Env...))
-}
-
-func (c *launchConfig) unmarshal(b []byte) error {
-	f := strings.Split(string(b), "\x00")
-	if len(f) < 14 || f[0] != launchVersion {
-		return errors.New("launch configuration is not of this version of ddebug")
-	}
-	var err error
-	num := func(s string, base, bits int) uint64 {
-		v, e := strconv.ParseUint(s, base, bits)
-		if e != nil && err == nil {
-			err = fmt.Errorf("launch configuration: bad number %q", s)
+		if a > 63 {
+			return nil, fmt.Errorf("launch configuration: capability %d out of range", a)
 		}
-		return v
+		ambient |= 1 << a
 	}
-	flag := func(s string) bool {
-		if s != "0" && s != "1" && err == nil {
-			err = fmt.Errorf("launch configuration: bad flag %q", s)
-		}
-		return s == "1"
-	}
-	list := func(s string) []uint64 {
-		var out []uint64
-		for _, x := range strings.Split(s, ",") {
-			if x != "" {
-				out = append(out, num(x, 10, 32))
-			}
-		}
-		return out
-	}
-	*c = launchConfig{
-		PID: int(num(f[1], 10, 31)), TTY: flag(f[2]), KeepAll: flag(f[3]), Bounding: num(f[4], 16, 64),
-		NoNewPrivs: flag(f[5]), HasCred: flag(f[6]), UID: uint32(num(f[7], 10, 32)), GID: uint32(num(f[8], 10, 32)),
-	}
-	for _, g := range list(f[9]) {
-		c.Groups = append(c.Groups, uint32(g))
-	}
-	for _, a := range list(f[10]) {
-		c.Ambient = append(c.Ambient, uintptr(a))
-	}
-	c.PauseMS = int(num(f[11], 10, 16))
-	c.UserNS = flag(f[12])
-	argc := int(num(f[13], 10, 16))
-	if err != nil {
-		return err
-	}
-	const head = 14
-	if argc < 1 || head+argc > len(f) {
-		return fmt.Errorf("launch configuration: %d arguments announced, %d fields left", argc, len(f)-head)
-	}
-	c.Argv = f[head : head+argc]
-	for _, kv := range f[head+argc:] {
-		if kv != "" {
-			c.Env = append(c.Env, kv)
+	var flags uint32
+	for _, f := range []struct {
+		set  bool
+		flag uint32
+	}{{c.TTY, launchTTY}, {c.KeepAll, launchKeepAll}, {c.NoNewPrivs, launchNoNewPrivs}, {c.HasCred, launchHasCred}, {c.UserNS, launchUserNS}} {
+		if f.set {
+			flags |= f.flag
 		}
 	}
-	return nil
+	strs := append(append([]string{}, c.Argv...), c.Env...)
+	if _, err := joinFields("launch", strs); err != nil {
+		return nil, err
+	}
+	b := make([]byte, launchHeaderSize, launchHeaderSize+4*len(c.Groups)+8)
+	ne := binary.NativeEndian
+	ne.PutUint64(b[0:], launchMagic)
+	ne.PutUint32(b[8:], flags)
+	ne.PutUint32(b[12:], uint32(c.PID))
+	ne.PutUint64(b[16:], c.Bounding)
+	ne.PutUint64(b[24:], ambient)
+	ne.PutUint32(b[32:], c.UID)
+	ne.PutUint32(b[36:], c.GID)
+	ne.PutUint32(b[40:], uint32(len(c.Groups)))
+	ne.PutUint32(b[44:], uint32(c.PauseMS))
+	ne.PutUint32(b[48:], uint32(len(c.Argv)))
+	ne.PutUint32(b[52:], uint32(len(c.Env)))
+	for _, g := range c.Groups {
+		b = ne.AppendUint32(b, g)
+	}
+	for len(b)%8 != 0 {
+		b = append(b, 0)
+	}
+	for _, s := range strs {
+		b = append(append(b, s...), 0)
+	}
+	if len(b) >= launchMaxConfig {
+		return nil, fmt.Errorf("launch configuration too long (%d bytes): a shorter command or a smaller environment", len(b))
+	}
+	return b, nil
 }

@@ -1,7 +1,6 @@
 package nsenter
 
 import (
-	"errors"
 	"fmt"
 	"syscall"
 
@@ -146,66 +145,6 @@ func capList(set uint64) []uintptr {
 		}
 	}
 	return out
-}
-
-// applyToThread narrows the calling (locked) thread's capabilities so the child it starts
-// gets exactly the session's: a bounding set equal to the target's, no inheritable or
-// ambient capabilities leaking from the caller, and DAC_OVERRIDE/DAC_READ_SEARCH out of
-// the effective set, so that exec of the unreadable memfd makes the session non-dumpable
-// from its first instruction (the exec'd root process gets its effective set back).
-func (c sessionCred) applyToThread() error {
-	if !c.keepAll {
-		for cp := 0; cp <= 63; cp++ {
-			if c.bounding&(1<<cp) != 0 {
-				continue
-			}
-			if err := unix.Prctl(unix.PR_CAPBSET_DROP, uintptr(cp), 0, 0, 0); err != nil {
-				if errors.Is(err, unix.EINVAL) {
-					break // past the kernel's last capability
-				}
-				return fmt.Errorf("dropping capability %d from the bounding set: %w", cp, err)
-			}
-		}
-	}
-	if err := unix.Prctl(unix.PR_CAP_AMBIENT, unix.PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0); err != nil && !errors.Is(err, unix.EINVAL) {
-		return fmt.Errorf("clearing ambient capabilities: %w", err)
-	}
-	if c.noNewPrivs {
-		if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
-			return fmt.Errorf("setting no_new_privs: %w", err)
-		}
-	}
-	if c.userNS {
-		// The child needs CAP_SYS_ADMIN of the host to join the target's user namespace,
-		// and narrows its capabilities there itself (forkSession). Until it has, its
-		// credentials and memory belong to the host's user namespace, where no process of
-		// the container holds any capability: the container cannot touch it.
-		return nil
-	}
-	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
-	var data [2]unix.CapUserData
-	if err := unix.Capget(&hdr, &data[0]); err != nil {
-		return fmt.Errorf("reading thread capabilities: %w", err)
-	}
-	// Between fork and exec the child is already in the target's PID namespace, visible to
-	// its processes: it must hold no more than the session will, so the thread's permitted
-	// and effective sets shrink to the bounding set too (exec then gives root exactly that).
-	keep := c.bounding
-	if c.keepAll {
-		keep = ^uint64(0)
-	}
-	for i := range data {
-		data[i].Inheritable = 0
-		data[i].Permitted &= uint32(keep >> (32 * i))
-		data[i].Effective &= data[i].Permitted
-	}
-	for _, cp := range []uint{unix.CAP_DAC_OVERRIDE, unix.CAP_DAC_READ_SEARCH} {
-		data[cp/32].Effective &^= 1 << (cp % 32)
-	}
-	if err := unix.Capset(&hdr, &data[0]); err != nil {
-		return fmt.Errorf("narrowing thread capabilities: %w", err)
-	}
-	return nil
 }
 
 // threadCaps returns the calling thread's effective and permitted sets.

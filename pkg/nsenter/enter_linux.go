@@ -14,19 +14,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Namespaces joined, in the order setns is called when a pidfd cannot join them at once.
-var joinedNamespaces = []struct {
-	kind string
-	flag int
-}{
-	{"ipc", unix.CLONE_NEWIPC},
-	{"uts", unix.CLONE_NEWUTS},
-	{"net", unix.CLONE_NEWNET},
-	{"cgroup", unix.CLONE_NEWCGROUP},
-	{"pid", unix.CLONE_NEWPID},
-	{"mnt", unix.CLONE_NEWNS},
-}
-
 // capabilities the caller needs: setns into mnt needs SYS_ADMIN and SYS_CHROOT, reading
 // another user's /proc/<pid>/environ and ns files needs SYS_PTRACE.
 var requiredCaps = []struct {
@@ -124,7 +111,7 @@ func Run(ctx context.Context, opts Options) (int, error) {
 	files := []*os.File{st.childIn, st.childOut, st.childErr, cfgR, launchR, pidf, exe, statusW, launcher} // 0..8, see Launch
 	started := make(chan startResult, 1)
 	done := make(chan waitResult, 1)
-	go launch(files, statusR, statusW, started, done)
+	go launch(files, opts.PID, statusR, statusW, started, done)
 	r := <-started
 	if r.err != nil {
 		return 0, r.err
@@ -160,7 +147,7 @@ type startResult struct {
 // launcher does; it dies with the goroutine. It starts the launcher with the plain
 // fork and exec of syscall.StartProcess, which hands back a pidfd from the clone itself
 // (os/exec would first fork a probe of pidfd support).
-func launch(files []*os.File, statusR, statusW *os.File, started chan<- startResult, done chan<- waitResult) {
+func launch(files []*os.File, target int, statusR, statusW *os.File, started chan<- startResult, done chan<- waitResult) {
 	runtime.LockOSThread()
 	fds := make([]uintptr, len(files))
 	for i, f := range files {
@@ -190,7 +177,7 @@ func launch(files []*os.File, statusR, statusW *os.File, started chan<- startRes
 	case err == nil && strings.HasPrefix(line, "err "):
 		l.kill()
 		l.wait()
-		started <- startResult{err: errors.New(strings.TrimPrefix(line, "err "))}
+		started <- startResult{err: launchFailure(strings.TrimPrefix(line, "err "), target)}
 		return
 	default:
 		l.kill()
@@ -208,6 +195,55 @@ func launch(files []*os.File, statusR, statusW *os.File, started chan<- startRes
 		r.signal = end
 	}
 	done <- r
+}
+
+// What the launcher was doing at each step it reports a failure of (see launchCore).
+var launchSteps = map[int]string{
+	stepSetsid: "starting the session: setsid", stepTTY: "starting the session: acquiring the terminal",
+	stepKeepCaps: "starting the session: keeping capabilities", stepSetgroups: "starting the session: setgroups",
+	stepJoinUserNS: "starting the session: joining the target's user namespace",
+	stepBounding:   "starting the session: narrowing the bounding set in the user namespace",
+	stepSetresgid:  "starting the session: setresgid", stepSetresuid: "starting the session: setresuid",
+	stepNarrow: "starting the session: narrowing capabilities in the user namespace",
+	stepCapget: "starting the session: reading capabilities", stepCapset: "starting the session: setting capabilities",
+	stepAmbient: "starting the session: raising ambient capabilities", stepExec: "starting the session: executing the session program",
+	stepDumpable: "making the launcher non-dumpable", stepReadConfig: "reading the launch configuration",
+	stepOpenUserNS: "opening the user namespace of pid %d", stepUnshareFS: "unsharing the thread's filesystem attributes",
+	stepSetns: "joining the namespaces of pid %d", stepDropBnd: "dropping capabilities from the bounding set",
+	stepClearAmb: "clearing ambient capabilities", stepNoNewPrivs: "setting no_new_privs",
+	stepThreadCapget: "reading thread capabilities", stepThreadCapset: "narrowing thread capabilities",
+	stepStartPipe: "creating the session's start pipe", stepFork: "forking the session",
+}
+
+// launchFailure is the error of the launcher's "err <step> <errno>" line.
+func launchFailure(report string, pid int) error {
+	var step, errno int
+	if n, err := fmt.Sscanf(report, "%d %d", &step, &errno); err != nil || n != 2 {
+		return fmt.Errorf("the session launcher failed: %q", report)
+	}
+	e := syscall.Errno(errno)
+	what, ok := launchSteps[step]
+	switch {
+	case step == stepBadConfig:
+		return errors.New("launch configuration is not of this version of ddebug")
+	case step == stepTargetGone:
+		return fmt.Errorf("%w: pid %d exited", ErrTargetGone, pid)
+	case step == stepGarbled:
+		return errors.New("the session failed to start (garbled report from its child)")
+	case step >= stepOpenNS && step < stepOpenNS+len(nsKinds):
+		what = "opening the " + strings.TrimSuffix(nsKinds[step-stepOpenNS], "\x00") + " namespace of pid %d"
+	case step >= stepJoinNS && step < stepJoinNS+len(nsKinds):
+		what = "joining the " + strings.TrimSuffix(nsKinds[step-stepJoinNS], "\x00") + " namespace of pid %d"
+	case !ok:
+		return fmt.Errorf("the session launcher failed at step %d: %v", step, e)
+	}
+	if strings.Contains(what, "%d") {
+		what = fmt.Sprintf(what, pid)
+	}
+	if step == stepExec && e == unix.ENOENT {
+		return fmt.Errorf("%s: %w (the target's root may hide it)", what, e)
+	}
+	return fmt.Errorf("%s: %w", what, e)
 }
 
 // killHint says who may have sent a SIGKILL that ddebug did not.
@@ -320,68 +356,6 @@ func (s sessionProc) close() {
 	if s.pidfd >= 0 {
 		unix.Close(s.pidfd)
 	}
-}
-
-func enterNamespaces(pidfd int, pid int) error {
-	// Go's threads share one fs_struct; a thread must own its own to join a mount namespace.
-	if err := unix.Unshare(unix.CLONE_FS); err != nil {
-		return fmt.Errorf("unsharing the thread's filesystem attributes: %w", err)
-	}
-	flags := 0
-	for _, ns := range joinedNamespaces {
-		flags |= ns.flag
-	}
-	err := unix.Setns(pidfd, flags)
-	if err == nil {
-		return nil
-	}
-	if !errors.Is(err, unix.EINVAL) {
-		return fmt.Errorf("joining the namespaces of pid %d: %w", pid, err)
-	}
-	// Kernels before 5.8 cannot setns through a pidfd: join one namespace file at a time.
-	// The pidfd call joins all or none, so the thread is still in the caller's namespaces
-	// and /proc is still the host's while the files are opened.
-	files, err := openNamespaceFiles(pid)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		for _, fd := range files {
-			unix.Close(fd)
-		}
-	}()
-	for _, ns := range joinedNamespaces {
-		fd, ok := files[ns.kind]
-		if !ok {
-			continue
-		}
-		if err := unix.Setns(fd, ns.flag); err != nil {
-			return fmt.Errorf("joining the %s namespace of pid %d: %w", ns.kind, pid, err)
-		}
-	}
-	return nil
-}
-
-// openNamespaceFiles opens /proc/<pid>/ns/<kind> of every joined namespace.
-func openNamespaceFiles(pid int) (map[string]int, error) {
-	files := map[string]int{}
-	for _, ns := range joinedNamespaces {
-		fd, err := unix.Open(fmt.Sprintf("/proc/%d/ns/%s", pid, ns.kind), unix.O_RDONLY|unix.O_CLOEXEC, 0)
-		if err != nil {
-			if errors.Is(err, unix.ENOENT) && ns.kind == "cgroup" {
-				continue // kernels without cgroup namespaces
-			}
-			for _, fd := range files {
-				unix.Close(fd)
-			}
-			if errors.Is(err, unix.ENOENT) || errors.Is(err, unix.ESRCH) {
-				return nil, fmt.Errorf("%w: pid %d exited", ErrTargetGone, pid)
-			}
-			return nil, fmt.Errorf("opening the %s namespace of pid %d: %w", ns.kind, pid, err)
-		}
-		files[ns.kind] = fd
-	}
-	return files, nil
 }
 
 // closeInheritedOnExec marks every descriptor above stderr close-on-exec. Go opens its own

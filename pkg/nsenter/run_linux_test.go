@@ -20,7 +20,20 @@ import (
 var (
 	toolbox   string // built by TestMain: the session program
 	dumpProbe string // built by TestMain: testdata/dumpprobe
+	launcher  string // built by TestMain: cmd/ddebug-launch as the Makefile builds it
 )
+
+// launchers are the two ways a session is launched: by cmd/ddebug-launch, entered without
+// the Go runtime where it can be (amd64), and by the session program itself (Launch).
+func launchers() []struct {
+	name string
+	exe  nsenter.Executable
+} {
+	return []struct {
+		name string
+		exe  nsenter.Executable
+	}{{"launcher", nsenter.Executable{Path: launcher}}, {"toolbox-launches", nsenter.Executable{}}}
+}
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "nsenter-test-")
@@ -29,9 +42,13 @@ func TestMain(m *testing.M) {
 	}
 	toolbox = filepath.Join(dir, "ddebug-toolbox")
 	dumpProbe = filepath.Join(dir, "dumpprobe")
+	launcher = filepath.Join(dir, "ddebug-launch")
 	_, file, _, _ := runtime.Caller(0)
-	for out, pkg := range map[string]string{toolbox: "./cmd/ddebug-toolbox", dumpProbe: "./pkg/nsenter/testdata/dumpprobe"} {
+	for out, pkg := range map[string]string{toolbox: "./cmd/ddebug-toolbox", dumpProbe: "./pkg/nsenter/testdata/dumpprobe", launcher: "./cmd/ddebug-launch"} {
 		cmd := exec.Command("go", "build", "-o", out, pkg)
+		if out == launcher && runtime.GOARCH == "amd64" {
+			cmd.Args = append(cmd.Args[:2], "-ldflags=-E main.entry", "-o", out, pkg)
+		}
 		cmd.Dir = filepath.Join(filepath.Dir(file), "..", "..")
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		if out, err := cmd.CombinedOutput(); err != nil {
@@ -82,9 +99,14 @@ func isolated(t *testing.T) int {
 
 func run(t *testing.T, pid int, cmd ...string) (string, int) {
 	t.Helper()
+	return runWith(t, nsenter.Executable{Path: launcher}, pid, cmd...)
+}
+
+func runWith(t *testing.T, launcher nsenter.Executable, pid int, cmd ...string) (string, int) {
+	t.Helper()
 	var out, errb bytes.Buffer
 	status, err := nsenter.Run(context.Background(), nsenter.Options{
-		PID: pid, Name: "nstest", Command: cmd, Session: nsenter.Executable{Path: toolbox},
+		PID: pid, Name: "nstest", Command: cmd, Session: nsenter.Executable{Path: toolbox}, Launcher: launcher,
 		Stdout: &out, Stderr: &errb,
 		// The test's target is root with every capability; it is the test's own process.
 	})
@@ -106,32 +128,58 @@ func nsLink(t *testing.T, pid int, kind string) string {
 func TestRunJoinsEveryNamespace(t *testing.T) {
 	requireRoot(t)
 	pid := isolated(t)
-	for _, kind := range []string{"uts", "net", "ipc", "mnt", "cgroup"} {
-		out, status := run(t, pid, "readlink", "/proc/self/ns/"+kind)
-		if want := nsLink(t, pid, kind); status != 0 || strings.TrimSpace(out) != want {
-			t.Errorf("%s namespace: %q (exit %d), want %q", kind, out, status, want)
-		}
-	}
-	// pid: the session is a child born in the target's pid namespace.
-	out, _ := run(t, pid, "readlink", "/proc/self/ns/pid")
-	if want := nsLink(t, pid, "pid"); strings.TrimSpace(out) != want {
-		t.Errorf("pid namespace: %q, want %q", out, want)
-	}
-	if out, _ := run(t, pid, "hostname"); strings.TrimSpace(out) != "nstest" {
-		t.Errorf("hostname %q, want nstest", out)
-	}
-	// With its own /proc mounted, the target is PID 1 and the session sees it.
-	if out, _ := run(t, pid, "cat", "/proc/1/comm"); strings.TrimSpace(out) != "sleep" {
-		t.Errorf("/proc/1/comm = %q, want sleep", out)
+	for _, l := range launchers() {
+		t.Run(l.name, func(t *testing.T) {
+			// Every namespace and the session's pid namespace (it is a child born there).
+			for _, kind := range []string{"uts", "net", "ipc", "mnt", "cgroup", "pid"} {
+				out, status := runWith(t, l.exe, pid, "readlink", "/proc/self/ns/"+kind)
+				if want := nsLink(t, pid, kind); status != 0 || strings.TrimSpace(out) != want {
+					t.Errorf("%s namespace: %q (exit %d), want %q", kind, out, status, want)
+				}
+			}
+			if out, _ := runWith(t, l.exe, pid, "hostname"); strings.TrimSpace(out) != "nstest" {
+				t.Errorf("hostname %q, want nstest", out)
+			}
+			// With its own /proc mounted, the target is PID 1 and the session sees it.
+			if out, _ := runWith(t, l.exe, pid, "cat", "/proc/1/comm"); strings.TrimSpace(out) != "sleep" {
+				t.Errorf("/proc/1/comm = %q, want sleep", out)
+			}
+		})
 	}
 }
 
 func TestRunExitStatus(t *testing.T) {
 	requireRoot(t)
 	pid := isolated(t)
-	for cmd, want := range map[string]int{"exit 0": 0, "exit 42": 42, "kill -TERM $$": 128 + 15} {
-		if _, status := run(t, pid, "sh", "-c", cmd); status != want {
-			t.Errorf("%s: status %d, want %d", cmd, status, want)
+	for _, l := range launchers() {
+		for cmd, want := range map[string]int{"exit 0": 0, "exit 42": 42, "kill -TERM $$": 128 + 15} {
+			if _, status := runWith(t, l.exe, pid, "sh", "-c", cmd); status != want {
+				t.Errorf("%s, %s: status %d, want %d", l.name, cmd, status, want)
+			}
+		}
+	}
+}
+
+// TestRunReportsALaunchFailure: a session program that cannot be exec'd is an error that
+// says which step of the launch failed and why.
+func TestRunReportsALaunchFailure(t *testing.T) {
+	requireRoot(t)
+	pid := isolated(t)
+	for _, l := range launchers() {
+		var errb bytes.Buffer
+		_, err := nsenter.Run(context.Background(), nsenter.Options{
+			PID: pid, Name: "nstest", Command: []string{"true"}, Stderr: &errb, Launcher: l.exe,
+			Session: nsenter.Executable{Bytes: []byte("not a program\n")},
+		})
+		if l.exe.Path == "" {
+			// The session program launches too: it is not there to report anything.
+			if err == nil || !strings.Contains(err.Error(), "starting the session launcher: exec format error") {
+				t.Errorf("%s: %v, want the launcher's exec failure", l.name, err)
+			}
+			continue
+		}
+		if want := "starting the session: executing the session program: exec format error"; err == nil || err.Error() != want {
+			t.Errorf("%s: %v, want %q", l.name, err, want)
 		}
 	}
 }
@@ -164,6 +212,12 @@ func TestRunLauncherHoldsNothingOfTheCaller(t *testing.T) {
 	requireRoot(t)
 	pid := isolated(t)
 	t.Setenv("DDEBUG_TEST_HOST_SECRET", "hunter2")
+	for _, l := range launchers() {
+		t.Run(l.name, func(t *testing.T) { testLauncherHoldsNothing(t, l.exe, pid) })
+	}
+}
+
+func testLauncherHoldsNothing(t *testing.T, launcher nsenter.Executable, pid int) {
 	found := make(chan string, 1)
 	go func() {
 		for i := 0; i < 200; i++ {
@@ -183,7 +237,7 @@ func TestRunLauncherHoldsNothingOfTheCaller(t *testing.T) {
 		}
 		found <- "no launcher seen"
 	}()
-	out, status := run(t, pid, "sh", "-c", "sleep 1; grep PPid /proc/self/status")
+	out, status := runWith(t, launcher, pid, "sh", "-c", "sleep 1; grep PPid /proc/self/status")
 	if status != 0 || !strings.Contains(out, "PPid:\t0") {
 		t.Errorf("session: %q (exit %d), want a parent outside its PID namespace", out, status)
 	}
@@ -210,18 +264,20 @@ func TestRunIdentities(t *testing.T) {
 		{nsenter.Identity{Mode: nsenter.IdentityUser, UID: 1234, GID: 567, HasGID: true}, "1234 567 567 0000000000000000"},
 		{nsenter.Identity{Mode: nsenter.IdentityRoot}, "0 0 0 " + capEff},
 	} {
-		var out, errb bytes.Buffer
-		status, err := nsenter.Run(context.Background(), nsenter.Options{
-			PID: pid, Name: "nstest", Identity: c.id, Session: nsenter.Executable{Path: toolbox},
-			Command: []string{"sh", "-c", `echo $(id -u) $(id -g) $(id -G) $(grep CapEff /proc/self/status | cut -f2)`},
-			Stdout:  &out, Stderr: &errb,
-		})
-		if err != nil || status != 0 {
-			t.Fatalf("%+v: exit %d, %v: %s", c.id, status, err, errb.String())
-		}
-		got := strings.TrimSpace(out.String())
-		if got != c.want {
-			t.Errorf("%+v: %q, want %q", c.id, got, c.want)
+		for _, l := range launchers() {
+			var out, errb bytes.Buffer
+			status, err := nsenter.Run(context.Background(), nsenter.Options{
+				PID: pid, Name: "nstest", Identity: c.id, Session: nsenter.Executable{Path: toolbox}, Launcher: l.exe,
+				Command: []string{"sh", "-c", `echo $(id -u) $(id -g) $(id -G) $(grep CapEff /proc/self/status | cut -f2)`},
+				Stdout:  &out, Stderr: &errb,
+			})
+			if err != nil || status != 0 {
+				t.Fatalf("%s, %+v: exit %d, %v: %s", l.name, c.id, status, err, errb.String())
+			}
+			got := strings.TrimSpace(out.String())
+			if got != c.want {
+				t.Errorf("%s, %+v: %q, want %q", l.name, c.id, got, c.want)
+			}
 		}
 	}
 }
@@ -283,17 +339,19 @@ cat /etc/shadow >/dev/null 2>&1 && echo host-root-files-readable || echo host-ro
 		{nsenter.Identity{Mode: nsenter.IdentityUser, UID: 1000, GID: 1000, HasGID: true}, "1000 1000 1000 0000000000000000"},
 		{nsenter.Identity{Mode: nsenter.IdentityTarget}, "0 0 0 " + capBnd},
 	} {
-		var out, errb bytes.Buffer
-		status, err := nsenter.Run(context.Background(), nsenter.Options{
-			PID: pid, Name: "nsuser", Identity: c.id, Session: nsenter.Executable{Path: toolbox},
-			Command: []string{"sh", "-c", `echo $(id -u) $(id -g) $(id -G) $(grep CapEff /proc/self/status | cut -f2)`},
-			Stdout:  &out, Stderr: &errb,
-		})
-		if err != nil || status != 0 {
-			t.Fatalf("%+v: exit %d, %v: %s", c.id, status, err, errb.String())
-		}
-		if got := strings.TrimSpace(out.String()); got != c.want {
-			t.Errorf("%+v: %q, want %q", c.id, got, c.want)
+		for _, l := range launchers() {
+			var out, errb bytes.Buffer
+			status, err := nsenter.Run(context.Background(), nsenter.Options{
+				PID: pid, Name: "nsuser", Identity: c.id, Session: nsenter.Executable{Path: toolbox}, Launcher: l.exe,
+				Command: []string{"sh", "-c", `echo $(id -u) $(id -g) $(id -G) $(grep CapEff /proc/self/status | cut -f2)`},
+				Stdout:  &out, Stderr: &errb,
+			})
+			if err != nil || status != 0 {
+				t.Fatalf("%s, %+v: exit %d, %v: %s", l.name, c.id, status, err, errb.String())
+			}
+			if got := strings.TrimSpace(out.String()); got != c.want {
+				t.Errorf("%s, %+v: %q, want %q", l.name, c.id, got, c.want)
+			}
 		}
 	}
 	// An id the namespace does not map is refused before anything starts.
