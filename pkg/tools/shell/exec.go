@@ -93,6 +93,12 @@ func flowBuiltin(name string) flowBuiltinFunc {
 		return builtinFlowGuard // reachable only through internalPrefix
 	case "flowRestore":
 		return builtinFlowRestore // reachable only through internalPrefix
+	case "fdExec":
+		return builtinFdExec // reachable only through internalPrefix
+	case "fdPush":
+		return builtinFdPush // reachable only through internalPrefix
+	case "fdPop":
+		return builtinFdPop // reachable only through internalPrefix
 	}
 	return nil
 }
@@ -114,6 +120,9 @@ func (s *Shell) call(ctx context.Context, args []string) ([]string, error) {
 		// the interpreter's exec runs the command through execMiddleware, which is told
 		// that it is exec's (for its error messages)
 		return append([]string{"exec", internalPrefix + "execCmd"}, args[1:]...), nil
+	}
+	if name, ok := strings.CutPrefix(args[0], evalPrefix); ok && (name == "fdPush" || name == "fdPop" || name == "fdExec") {
+		return append([]string{internalPrefix + name}, args[1:]...), nil // from evalHighFds
 	}
 	if args[0] == "eval" && len(args) > 1 {
 		if src, ok := evalHighFds(args[1:]); ok {
@@ -168,7 +177,7 @@ func (s *Shell) call(ctx context.Context, args []string) ([]string, error) {
 // never by its plain name.
 func internalOnly(name string) bool {
 	switch name {
-	case "bgStmt", "execCmd", "readOpts", "setList", "runTraps", "trapPoint", "redirFailed", "localOutside", "flowGuard", "flowRestore":
+	case "bgStmt", "execCmd", "readOpts", "setList", "runTraps", "trapPoint", "redirFailed", "localOutside", "flowGuard", "flowRestore", "fdExec", "fdPush", "fdPop":
 		return true
 	}
 	return false
@@ -398,7 +407,7 @@ func (s *Shell) prepare(node syntax.Node) {
 	s.addTrapPoints(node)
 	pipelineSubshells(node)
 	loopFlow(node)
-	highFdRedirects(node)
+	fdRedirects(node)
 	markRedirects(node, s.opts.Interactive)
 	ashScoping(node)
 	syntax.Walk(node, func(n syntax.Node) bool {

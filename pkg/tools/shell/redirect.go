@@ -8,6 +8,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 
 	"mvdan.cc/sh/v3/interp"
@@ -16,98 +17,154 @@ import (
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 )
 
-// The interpreter knows file descriptors 0, 1 and 2 only: 'cmd >&9' and 'exec 9>&-' stop
-// the script with "unhandled >& arg". The shell rewrites such redirections before they
-// run: 'N>&M', 'N>&-' and 'N>FILE' on descriptors above 2 are dropped (a '>&N' in the
-// same command then becomes '>&M', or '>>FILE'), and a '>&N' left over is a descriptor
-// that is not open, reported as ash does ("N: Bad file descriptor") by the open handler.
-// What the shell runs from PATH does not get these descriptors.
-
-// badFdPrefix marks the path of a redirection to a descriptor that is not open:
-// badFdPrefix + "N:LINE".
-const badFdPrefix = "\x01ddebug:badfd:" // not NUL: the expansion of a redirection word ends there
-
-// highFdRedirects rewrites the redirections to and of descriptors above 2 in node; it
-// reports whether there were any.
-func highFdRedirects(node syntax.Node) (changed bool) {
-	var walk func(n syntax.Node, alias map[string]fdAlias)
-	walk = func(n syntax.Node, alias map[string]fdAlias) {
-		syntax.Walk(n, func(n syntax.Node) bool {
-			st, ok := n.(*syntax.Stmt)
-			if !ok {
-				return true
+// fdRedirects rewrites the redirections of and to descriptors above 2 in node for the
+// shell's table of them (see fds.go); it reports whether there were any.
+func fdRedirects(node syntax.Node) (changed bool) {
+	syntax.Walk(node, func(n syntax.Node) bool {
+		st, ok := n.(*syntax.Stmt)
+		if !ok || len(st.Redirs) == 0 {
+			return true
+		}
+		first := -1 // the first redirection of a descriptor above 2
+		for i, rd := range st.Redirs {
+			switch {
+			case rd.N != nil && isHighFd(rd.N.Value):
+				if first < 0 {
+					first = i
+				}
+			case redirToFd(rd):
+				changed = true
 			}
-			local := alias
-			var keep []*syntax.Redirect
+		}
+		if first < 0 {
+			return true
+		}
+		changed = true
+		pos := st.Pos()
+		if c, ok := st.Cmd.(*syntax.CallExpr); ok && len(c.Assigns) == 0 && len(c.Args) == 1 && c.Args[0].Lit() == "exec" {
+			// exec N>FILE ...: for good, each redirection in turn
+			var stmts []*syntax.Stmt
 			for _, rd := range st.Redirs {
-				if rd.N == nil || !isHighFd(rd.N.Value) {
-					keep = append(keep, rd)
-					continue
-				}
-				switch rd.Op {
-				case syntax.DplOut, syntax.DplIn:
-					// N>&M, N>&-: dropped; M from 0 to 2 stands for N in this command
-					if m := rd.Word.Lit(); m == "0" || m == "1" || m == "2" {
-						local = copyAlias(local)
-						local[rd.N.Value] = fdAlias{dup: m}
-					}
-				case syntax.RdrOut, syntax.AppOut, syntax.RdrIn, syntax.ClbOut:
-					// N>FILE: dropped; a >&N in this command writes to FILE
-					local = copyAlias(local)
-					local[rd.N.Value] = fdAlias{file: rd.Word}
-				default:
-					keep = append(keep, rd)
+				if rd.N != nil && isHighFd(rd.N.Value) {
+					stmts = append(stmts, fdStmt(pos, rd, "fdExec"))
+				} else {
+					stmts = append(stmts, &syntax.Stmt{Position: pos, Cmd: &syntax.CallExpr{Args: []*syntax.Word{litAt("exec", pos)}}, Redirs: []*syntax.Redirect{rd}})
 				}
 			}
-			changed = changed || len(keep) != len(st.Redirs)
-			st.Redirs = keep
-			for _, rd := range st.Redirs {
-				if rd.N != nil || (rd.Op != syntax.DplOut && rd.Op != syntax.DplIn) {
-					continue
+			st.Cmd, st.Redirs = &syntax.Block{Lbrace: pos, Rbrace: pos, Stmts: stmts}, nil
+			return true
+		}
+		// CMD N>FILE: '{ fdPush ... && CMD; fdPop; }', the redirections before the first
+		// of N applying to the whole (3>&1 after >FILE is a copy of that very file)
+		tag := strconv.FormatInt(fdScopes.Add(1), 10)
+		var stmts []*syntax.Stmt
+		var low, between []*syntax.Redirect
+		for _, rd := range st.Redirs[first:] {
+			if rd.N == nil || !isHighFd(rd.N.Value) {
+				low = append(low, rd)
+				if rd.Op != syntax.Hdoc && rd.Op != syntax.DashHdoc && rd.Op != syntax.WordHdoc {
+					between = append(between, rd)
 				}
-				if w := rd.Word.Lit(); isHighFd(w) {
-					changed = true
-					if a, ok := local[w]; ok {
-						switch {
-						case a.file == nil:
-							rd.Word = lit(a.dup)
-						case rd.Op == syntax.DplOut:
-							rd.Op, rd.Word = syntax.AppOut, a.file
-						default:
-							rd.Op, rd.Word = syntax.RdrIn, a.file
-						}
-						continue
-					}
-					if rd.Op == syntax.DplOut {
-						rd.Op = syntax.AppOut
-					} else {
-						rd.Op = syntax.RdrIn
-					}
-					rd.Word = lit(badFdPrefix + w + ":" + strconv.Itoa(int(rd.Pos().Line())))
-				}
+				continue
 			}
-			if st.Cmd != nil {
-				walk(st.Cmd, local)
+			mode := "add"
+			if len(stmts) == 0 {
+				mode = "push"
 			}
-			return false
-		})
-	}
-	walk(node, nil)
+			fs := fdStmt(pos, rd, "fdPush", mode, tag)
+			fs.Redirs = append(append([]*syntax.Redirect{}, between...), fs.Redirs...)
+			stmts = append(stmts, fs)
+		}
+		chain := &syntax.Stmt{Position: pos, Cmd: st.Cmd, Redirs: low}
+		for i := len(stmts) - 1; i >= 0; i-- {
+			chain = &syntax.Stmt{Position: pos, Cmd: &syntax.BinaryCmd{OpPos: pos, Op: syntax.AndStmt, X: stmts[i], Y: chain}}
+		}
+		pop := &syntax.Stmt{Position: pos, Cmd: &syntax.CallExpr{Args: []*syntax.Word{litAt(internalPrefix+"fdPop", pos), litAt(tag, pos)}}}
+		st.Cmd, st.Redirs = &syntax.Block{Lbrace: pos, Rbrace: pos, Stmts: []*syntax.Stmt{chain, pop}}, st.Redirs[:first]
+		return true
+	})
 	return changed
 }
 
+// fdScopes numbers the statements fdRedirects gives descriptors for their duration: fdPop
+// ends the scope its fdPush started, not one around it when a redirection failed.
+var fdScopes atomic.Int64
+
+// redirToFd rewrites a redirection of descriptor 0, 1 or 2 to another that the
+// interpreter does not know (>&N above 2, >&$fd, <&N) into one from or to a path of the
+// open handler (fdPrefix + "N:LINE"). It leaves >&1, >&2, >&- and <&- to the interpreter.
+func redirToFd(rd *syntax.Redirect) bool {
+	if rd.Op != syntax.DplOut && rd.Op != syntax.DplIn {
+		return false
+	}
+	switch w := rd.Word.Lit(); {
+	case w == "-", rd.Op == syntax.DplOut && (w == "1" || w == "2"):
+		return false
+	}
+	if (rd.N == nil && rd.Op == syntax.DplIn) || (rd.N != nil && rd.N.Value == "0") {
+		rd.Op = syntax.RdrIn
+	} else {
+		rd.Op = syntax.AppOut
+	}
+	pos := rd.Word.Pos()
+	parts := []syntax.WordPart{&syntax.Lit{ValuePos: pos, ValueEnd: pos, Value: fdPrefix}}
+	parts = append(parts, rd.Word.Parts...)
+	parts = append(parts, &syntax.Lit{ValuePos: pos, ValueEnd: pos, Value: ":" + strconv.Itoa(int(rd.Pos().Line()))})
+	rd.Word = &syntax.Word{Parts: parts}
+	return true
+}
+
+// fdStmt is the statement that opens descriptor rd.N as rd says: builtin (fdExec, or
+// fdPush with its mode), N, and in or out with the redirection of its stdin or stdout, or
+// dup WORD (WORD '-' closes).
+func fdStmt(pos syntax.Pos, rd *syntax.Redirect, builtin ...string) *syntax.Stmt {
+	args := []*syntax.Word{litAt(internalPrefix+builtin[0], pos)}
+	for _, a := range builtin[1:] {
+		args = append(args, litAt(a, pos))
+	}
+	args = append(args, litAt(rd.N.Value, pos))
+	st := &syntax.Stmt{Position: pos, Cmd: &syntax.CallExpr{Args: args}}
+	own := &syntax.Redirect{OpPos: rd.OpPos, Op: rd.Op, Word: rd.Word, Hdoc: rd.Hdoc}
+	switch rd.Op {
+	case syntax.DplOut, syntax.DplIn:
+		args = append(args, litAt("dup", pos), rd.Word)
+		own = nil
+	case syntax.RdrOut, syntax.AppOut, syntax.ClbOut:
+		args = append(args, litAt("out", pos))
+	default: // <, <>, <<, <<-, <<<
+		args = append(args, litAt("in", pos))
+	}
+	st.Cmd.(*syntax.CallExpr).Args = args
+	if own != nil {
+		st.Redirs = []*syntax.Redirect{own}
+	}
+	return st
+}
+
+// evalPrefix names the builtins of fdRedirects in the text evalHighFds gives eval.
+const evalPrefix = "\x01ddebug:eval:"
+
 // evalHighFds is the string of 'eval ARGS' with the redirections of descriptors above 2
-// rewritten (see highFdRedirects), which the interpreter's eval would stop at; ok is
-// false when there are none (or it does not parse: eval then says why).
+// rewritten (see fdRedirects), which the interpreter's eval would stop at; ok is false
+// when there are none (or it does not parse: eval then says why).
 func evalHighFds(args []string) (src string, ok bool) {
 	src = strings.Join(args, " ")
 	if !strings.ContainsAny(src, "<>") {
 		return "", false
 	}
 	f, err := syntax.NewParser().Parse(strings.NewReader(src), "")
-	if err != nil || !highFdRedirects(f) {
+	if err != nil || !fdRedirects(f) {
 		return "", false
 	}
+	// the parser drops NUL bytes: the builtins of fdRedirects are named by evalPrefix
+	syntax.Walk(f, func(n syntax.Node) bool {
+		if l, ok := n.(*syntax.Lit); ok {
+			if name, ok := strings.CutPrefix(l.Value, internalPrefix); ok {
+				l.Value = evalPrefix + name
+			}
+		}
+		return true
+	})
 	var b strings.Builder
 	if syntax.NewPrinter().Print(&b, f) != nil {
 		return "", false
@@ -118,21 +175,6 @@ func evalHighFds(args []string) (src string, ok bool) {
 func isHighFd(s string) bool {
 	n, err := strconv.Atoi(s)
 	return err == nil && n > 2 && s[0] != '-' && s[0] != '+'
-}
-
-// fdAlias is what a descriptor above 2 stands for in a command: another one (dup), or a
-// file its redirection named.
-type fdAlias struct {
-	dup  string
-	file *syntax.Word
-}
-
-func copyAlias(m map[string]fdAlias) map[string]fdAlias {
-	out := map[string]fdAlias{}
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
 }
 
 // redirPrefix starts the path of a file redirection, which markRedirects prefixes with
@@ -199,7 +241,7 @@ func markRedirects(node syntax.Node, interactive bool) {
 // (the prefix would stop its tilde expansion) nor one marked already.
 func markWord(w *syntax.Word, flags string, line uint) bool {
 	if len(w.Parts) > 0 {
-		if l, ok := w.Parts[0].(*syntax.Lit); ok && (strings.HasPrefix(l.Value, "~") || strings.HasPrefix(l.Value, redirPrefix) || strings.HasPrefix(l.Value, badFdPrefix)) {
+		if l, ok := w.Parts[0].(*syntax.Lit); ok && (strings.HasPrefix(l.Value, "~") || strings.HasPrefix(l.Value, redirPrefix) || strings.HasPrefix(l.Value, fdPrefix)) {
 			return false
 		}
 	}
@@ -211,6 +253,8 @@ func markWord(w *syntax.Word, flags string, line uint) bool {
 // redirection errors end a non-interactive shell.
 func isSpecialBuiltin(name string) bool {
 	switch name {
+	case internalPrefix + "fdExec": // exec N>FILE
+		return true
 	case ":", ".", "break", "continue", "eval", "exec", "exit", "export", "readonly", "return", "set", "shift", "times", "trap", "unset":
 		return true
 	}
@@ -230,12 +274,10 @@ func builtinRedirFailed(_ context.Context, s *Shell, hc interp.HandlerContext, _
 var errBadFd = errors.New("Bad file descriptor")
 
 // open is the interpreter's open handler: the default one, but a redirection to a
-// descriptor that is not open fails as in ash.
+// descriptor is the shell's (fds.go), and a failure is worded as in ash.
 func (s *Shell) open(ctx context.Context, path string, flag int, perm os.FileMode) (io.ReadWriteCloser, error) {
-	if rest, ok := strings.CutPrefix(path, badFdPrefix); ok {
-		fd, line, _ := strings.Cut(rest, ":")
-		n, _ := strconv.Atoi(line)
-		return nil, &os.PathError{Op: strings.TrimSuffix(s.whereLine(n), " "), Path: fd, Err: errBadFd}
+	if rest, ok := strings.CutPrefix(path, fdPrefix); ok {
+		return s.openFd(ctx, rest)
 	}
 	rest, marked := strings.CutPrefix(path, redirPrefix)
 	if !marked {

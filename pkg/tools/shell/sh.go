@@ -226,6 +226,7 @@ type Shell struct {
 
 	aliases aliasTable
 
+	fds        fdTables // descriptors above 2 (fds.go)
 	flowStatus sync.Map // by runner: $? kept by a guard of loopFlow (flow.go)
 
 	specialRedirFailed atomic.Bool // a special builtin's redirection failed (see markRedirects)

@@ -153,6 +153,18 @@ for n in f1 f2 f3 ga gb; do read l < "$n"; printf '%s ' "$l"; done`, want: "j1 j
 			want: "1\n3\nend\n"},
 		{name: "$? after a statement that may break", script: `for i in 1; do false; { [ x = y ] && break; echo "st=$?"; }; done`,
 			want: "st=1\n"},
+		{name: "a here-document on descriptor 3, read line by line", script: "while read a; do read b <&3; echo \"$a-$b\"; done <<E1 3<<E2\n1\n2\nE1\nx\ny\nE2",
+			want: "1-x\n2-y\n"},
+		{name: "descriptor 4 keeps stderr while it goes elsewhere", script: `exec 4>&2; exec 2>/dev/null; echo hidden >&2; exec 2>&4; echo shown >&2`,
+			wantErr: `^shown\n$`},
+		{name: "exec N>FILE opens for good, N>&- closes", script: `exec 3>f; echo x >&3; echo y >&3; exec 3>&-; cat f; echo z >&3; echo $?`,
+			want: "x\ny\n1\n", wantErr: `^sh: line 0: 3: Bad file descriptor\n$`},
+		{name: "descriptors above 9", script: `exec 1>/dev/null; (echo lost >&22) 22>&1; (echo kept >&22) 22>&2`, wantErr: `^kept\n$`},
+		{name: "a descriptor named by a variable", script: `exec 5>&1; fd=5; echo via >&$fd`, want: "via\n"},
+		{name: "a subshell's descriptors are its own", script: `exec 4>&1; (exec 4>&-; echo sub >&4); echo parent >&4`,
+			want: "parent\n", wantErr: `^sh: line 0: 4: Bad file descriptor\n$`},
+		{name: "a command's descriptor that cannot be opened", script: `{ echo not run; } 3</nonexistent; echo "st=$?"; echo x >&3`,
+			want: "st=1\n", status: 1, wantErr: `^sh: line 0: can't open /nonexistent: no such file\nsh: line 0: 3: Bad file descriptor\n$`},
 		{name: "exec of a missing program", script: `exec /nonexistent`, status: 127, wantErr: `^sh: exec: line 0: /nonexistent: not found\n$`},
 	}
 	var rl syscall.Rlimit
