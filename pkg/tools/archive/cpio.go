@@ -210,6 +210,36 @@ func (o *cpioOpts) blocks(env *tools.Env, n int64) {
 	}
 }
 
+// eachName calls fn with each file name on stdin (ended by newlines, by NULs with -0),
+// for -o and -p; it returns the context's error if it ends first.
+func (o *cpioOpts) eachName(ctx context.Context, env *tools.Env, fn func(given string)) error {
+	sep := byte('\n')
+	if o.null {
+		sep = 0
+	}
+	in := bufio.NewReader(env.Stdin)
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		line, err := in.ReadString(sep)
+		if given := strings.TrimSuffix(line, string(sep)); given != "" {
+			fn(given)
+		}
+		if err != nil {
+			return nil
+		}
+	}
+}
+
+// cpioNoDot is name without its leading "./" (GNU cpio stores none).
+func cpioNoDot(name string) string {
+	for strings.HasPrefix(name, "./") && len(name) > 2 {
+		name = strings.TrimLeft(name[2:], "/")
+	}
+	return name
+}
+
 // cpioPass is -p DIR: each file named on stdin copied below DIR as -i would extract it
 // (the same checks: nothing lands outside DIR), hard links kept as links.
 func cpioPass(ctx context.Context, env *tools.Env, o *cpioOpts, dest string) int {
@@ -219,39 +249,23 @@ func cpioPass(ctx context.Context, env *tools.Env, o *cpioOpts, dest string) int
 		defer root.Close()
 		x = &extractor{root: root, chown: os.Geteuid() == 0}
 	}
-	sep := byte('\n')
-	if o.null {
-		sep = 0
-	}
-	in := bufio.NewReader(env.Stdin)
 	links := map[[3]uint64]string{}
 	var copied int64
 	st := 0
-	for {
-		if err := ctx.Err(); err != nil {
-			env.Errorf("cpio", "%v", err)
-			return 2
-		}
-		line, err := in.ReadString(sep)
-		given := strings.TrimSuffix(line, string(sep))
-		if given != "" {
-			name := strings.TrimLeft(given, "/")
-			for strings.HasPrefix(name, "./") && len(name) > 2 {
-				name = strings.TrimLeft(name[2:], "/")
+	if err := o.eachName(ctx, env, func(given string) {
+		name := cpioNoDot(strings.TrimLeft(given, "/"))
+		shown := strings.TrimSuffix(dest, "/") + "/" + name
+		if e := cpioPassOne(env, x, rerr, o, given, name, shown, links, &copied); e != nil {
+			env.Errorf("cpio", "%s", e)
+			if !errors.Is(e, errCpioNotCreated) {
+				st = 2
 			}
-			shown := strings.TrimSuffix(dest, "/") + "/" + name
-			if e := cpioPassOne(env, x, rerr, o, given, name, shown, links, &copied); e != nil {
-				env.Errorf("cpio", "%s", e)
-				if !errors.Is(e, errCpioNotCreated) {
-					st = 2
-				}
-			} else if o.verbose {
-				fmt.Fprintln(env.Stderr, shown)
-			}
+		} else if o.verbose {
+			fmt.Fprintln(env.Stderr, shown)
 		}
-		if err != nil {
-			break
-		}
+	}); err != nil {
+		env.Errorf("cpio", "%v", err)
+		return 2
 	}
 	if x != nil {
 		x.finish()
@@ -330,35 +344,18 @@ func cpioPassOne(env *tools.Env, x *extractor, rerr error, o *cpioOpts, given, n
 // cpioCreate is -o: the files named on stdin written to out.
 func cpioCreate(ctx context.Context, env *tools.Env, o *cpioOpts, out io.Writer) int {
 	w := &cpioWriter{w: bufio.NewWriterSize(out, 64<<10), f: cpioFormats[o.format], o: o, links: map[[2]uint64]uint64{}}
-	sep := byte('\n')
-	if o.null {
-		sep = 0
-	}
-	in := bufio.NewReader(env.Stdin)
 	st := 0
-	for {
-		if err := ctx.Err(); err != nil {
+	if err := o.eachName(ctx, env, func(given string) {
+		name := cpioNoDot(given)
+		if err := w.add(env.Abs(name), name); err != nil {
 			env.Errorf("cpio", "%v", err)
-			return 2
+			st = 2
+		} else if o.verbose {
+			fmt.Fprintln(env.Stderr, given)
 		}
-		line, err := in.ReadString(sep)
-		given := strings.TrimSuffix(line, string(sep))
-		name := given
-		// As GNU cpio, a leading "./" is not stored.
-		for strings.HasPrefix(name, "./") && len(name) > 2 {
-			name = strings.TrimLeft(name[2:], "/")
-		}
-		if given != "" {
-			if err := w.add(env.Abs(name), name); err != nil {
-				env.Errorf("cpio", "%v", err)
-				st = 2
-			} else if o.verbose {
-				fmt.Fprintln(env.Stderr, given)
-			}
-		}
-		if err != nil {
-			break
-		}
+	}); err != nil {
+		env.Errorf("cpio", "%v", err)
+		return 2
 	}
 	for _, err := range w.writeHeldBack() {
 		env.Errorf("cpio", "%v", err)
