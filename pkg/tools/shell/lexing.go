@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // ashLexing rewrites src where ash's lexer and mvdan.cc/sh's differ, before it is parsed:
@@ -16,15 +17,19 @@ import (
 //     here-document's operator and delimiter, and in a line of its body that ends it
 //     ("EO\<newline>F" ends <<EOF);
 //   - a here-document's delimiter holding "$" or "`" (<<EO`true`F, <<- $a) is a plain word
-//     to ash, an error to the parser ("expansions not allowed in heredoc words"): it and
-//     the line that ends the body become a delimiter the source holds nowhere.
+//     to ash, an error to the parser ("expansions not allowed in heredoc words"), and one
+//     with a backslash in double quotes ("\\EOF") ends at a line the parser does not
+//     see as its end (\EOF): it and the line that ends the body become a delimiter the
+//     source holds nowhere;
+//   - a byte that is not UTF-8 is a character to ash, an error to the parser ("invalid
+//     UTF-8 encoding"): in a word or in quotes it becomes the escape $'\xHH'.
 //
 // Lines keep their numbers: the newlines removed from a logical line come back as empty
 // lines after it (after the bodies of the here-documents it starts), where an empty line
 // changes nothing. continued reports a backslash-newline at the very end of src: the line
 // goes on in input not read yet (it is dropped from the result).
 func ashLexing(src string) (joined string, continued bool) {
-	if !strings.Contains(src, "\\\n") && !strings.Contains(src, "<<") {
+	if !strings.Contains(src, "\\\n") && !strings.Contains(src, "<<") && utf8.ValidString(src) {
 		return src, false
 	}
 	j := joiner{src: src, stack: []frame{{kind: frameCode}}}
@@ -115,10 +120,19 @@ func (j *joiner) run() {
 					continue
 				}
 			}
+			if f.kind == frameDollarQuote && j.i+1 < len(src) && invalidByte(src[j.i+1:]) {
+				j.out = fmt.Appendf(j.out, `\\\x%02x`, src[j.i+1])
+				j.i += 2
+				continue
+			}
 			if f.hd != hdNone {
 				j.heredocChar(f, c)
 			}
 			j.copy(2)
+			continue
+		}
+		if c >= utf8.RuneSelf && invalidByte(src[j.i:]) && j.byteEscape(f, c) {
+			j.i++
 			continue
 		}
 		switch f.kind {
@@ -178,6 +192,35 @@ func (j *joiner) splitsToken(f *frame) bool {
 		return next != 0 && strings.IndexByte("&|;<>()-", next) >= 0
 	}
 	return false
+}
+
+// invalidByte reports whether s starts with a byte that is no UTF-8 encoding.
+func invalidByte(s string) bool {
+	r, size := utf8.DecodeRuneInString(s)
+	return r == utf8.RuneError && size == 1
+}
+
+// byteEscape writes the byte c, which is not UTF-8 (the parser refuses such bytes), as an
+// escape in $'...' ($'\x81'), closing and opening again the quotes it is in; it reports
+// false where it cannot (comments, ${...}, here-documents, delimiters).
+func (j *joiner) byteEscape(f *frame, c byte) bool {
+	esc := fmt.Sprintf(`$'\x%02x'`, c)
+	switch f.kind {
+	case frameDollarQuote:
+		esc = fmt.Sprintf(`\x%02x`, c)
+	case frameSingle:
+		esc = "'" + esc + "'"
+	case frameDouble:
+		esc = `"` + esc + `"`
+	case frameCode, frameBackquote:
+		if f.hd != hdNone {
+			return false
+		}
+	default:
+		return false
+	}
+	j.out = append(j.out, esc...)
+	return true
 }
 
 // copy writes the next n bytes of the source as they are.
@@ -301,8 +344,9 @@ func (j *joiner) heredocChar(f *frame, c byte) bool {
 			word := string(j.out[f.wordStart:])
 			h := heredoc{dash: f.hdDash}
 			h.delim, h.quoted = heredocDelim(word)
-			if strings.ContainsAny(word, "$`") {
-				// ash takes the word as it is; the parser refuses expansions in it
+			if strings.ContainsAny(word, "$`") || strings.Contains(word, "\"") && strings.Contains(word, "\\") {
+				// ash takes the word as it is; the parser refuses expansions in it, and
+				// keeps a backslash in double quotes ("\\EOF" ends at \EOF, not \\EOF)
 				h.replace = j.freshDelim()
 				j.out = append(j.out[:f.wordStart], h.replace...)
 				if h.quoted {

@@ -36,6 +36,9 @@ func TestAshLexingSource(t *testing.T) {
 		{name: "an expansion in a here-document's delimiter", src: "cat <<- $a\n\tOK\n\t$a\necho\n", want: "cat <<- DDEBUG_EOF_0\n\tOK\nDDEBUG_EOF_0\necho\n"},
 		{name: "a backquote quotes a delimiter", src: "cat <<E`x`F\n$y\nE`x`F\n", want: "cat <<'DDEBUG_EOF_0'\n$y\nDDEBUG_EOF_0\n"},
 		{name: "a fresh delimiter", src: "cat <<$a\nDDEBUG_EOF_0\n", want: "cat <<DDEBUG_EOF_1\nDDEBUG_EOF_0\nDDEBUG_EOF_1\n"},
+		{name: "a backslash in a double-quoted delimiter", src: "cat <<\"\\\\E\"\nx\n\\E\n", want: "cat <<'DDEBUG_EOF_0'\nx\nDDEBUG_EOF_0\n"},
+		{name: "bytes that are not UTF-8", src: "echo a\x81 \"b\x82\" 'c\x83' $'d\x84' $'\\\x85'\n",
+			want: `echo a$'\x81' "b"$'\x82'"" 'c'$'\x83''' $'d\x84' $'\\\x85'` + "\n"},
 		{name: "at the end of the input", src: "echo a \\\n", want: "echo a ", continued: true},
 		{name: "at the end of a here-document's body", src: "cat <<E\na\\\n", want: "cat <<E\na", continued: true},
 	}
@@ -51,8 +54,10 @@ func TestAshLexingSource(t *testing.T) {
 
 // TestAshLexing runs scripts that need backslash-newlines removed as ash removes them
 // (BusyBox's ash-parsing/bkslash_newline1 and 4, ash-vars/var_unbackslash1,
-// ash-heredoc/heredoc_bkslash_newline1 and 2) and here-documents' delimiters that hold
-// expansions (ash-heredoc/heredoc_empty, heredoc_backquote1).
+// ash-heredoc/heredoc_bkslash_newline1 and 2), here-documents' delimiters that hold
+// expansions or a backslash in double quotes (ash-heredoc/heredoc_empty,
+// heredoc_backquote1, ash-redir/redir_expand) and bytes that are not UTF-8
+// (ash-quoting/dollar_squote_bash2).
 func TestAshLexing(t *testing.T) {
 	tests := []struct {
 		name, script, want string
@@ -67,6 +72,8 @@ func TestAshLexing(t *testing.T) {
 			want: "h0\nh1\nOk\n13\n"},
 		{name: "expansions in a here-document's delimiter", script: "unset a\ncat <<- $a\n\tOK\n$a\ncat <<EO`true`F\n$a`false`\nEO`false`F\nEO`true`F\necho Ok:$?\n",
 			want: "OK\n$a`false`\nEO`false`F\nOk:0\n"},
+		{name: "a backslash in a double-quoted delimiter", script: "cat <<\"\\\\E\"\nHere\n\\E\necho Ok\n", want: "Here\nOk\n"},
+		{name: "bytes that are not UTF-8", script: "v=uni\x81code; echo \"a\x81b\" 'c\x81d' e\x81f $v 80:$'\\\x80'", want: "a\x81b c\x81d e\x81f uni\x81code 80:\\\x80\n"},
 		{name: "a line continued in the next read (sh -s)", script: "", want: "a b\nc\n"},
 	}
 	for _, tt := range tests {
