@@ -47,6 +47,14 @@
 // StopAtOperand or POSIXLY_CORRECT). --help prints "Usage: ..." to stdout and exits 0; a
 // usage error prints "applet: why" and "Try 'applet --help' ..." to stderr and exits 2.
 //
+// # FILE operands
+//
+// An applet that reads FILE operands in turn ("-" is standard input, standard input alone
+// when there are none) reads them through Operands.Each, or Operands.Concat when it dumps
+// them as one stream: a missing file or a directory is reported in the applet's GNU words
+// and the others are still read. OpenInput and OpenOperand open a single one. Its test
+// compares those messages with the GNU tool's (toolstest.GoldenOperand).
+//
 // # GNU or BusyBox
 //
 // An applet behaves as its GNU (or procps, iproute2, util-linux) namesake for every flag
