@@ -99,6 +99,10 @@ func flowBuiltin(name string) flowBuiltinFunc {
 		return builtinFdPush // reachable only through internalPrefix
 	case "fdPop":
 		return builtinFdPop // reachable only through internalPrefix
+	case "subshellEnd":
+		return builtinSubshellEnd // reachable only through internalPrefix
+	case "subshellExit":
+		return builtinSubshellExit // reachable only through internalPrefix
 	}
 	return nil
 }
@@ -112,6 +116,12 @@ func (s *Shell) call(ctx context.Context, args []string) ([]string, error) {
 	}
 	if s.traps.hasPending() && s.isMain(interp.HandlerCtx(ctx)) {
 		return append([]string{internalPrefix + "runTraps"}, args...), nil
+	}
+	if j := jobOf(ctx); j != nil && j.traps.hasPending() && !s.isMain(interp.HandlerCtx(ctx)) {
+		return append([]string{internalPrefix + "runTraps"}, args...), nil // the job's own
+	}
+	if args[0] == "exit" && s.subTraps.has(runnerID(interp.HandlerCtx(ctx))) {
+		return append([]string{internalPrefix + "subshellExit"}, args...), nil
 	}
 	if s.aliases.any.Load() || strings.HasPrefix(args[0], noAliasPrefix) {
 		args = s.aliases.expand(args)
@@ -177,7 +187,7 @@ func (s *Shell) call(ctx context.Context, args []string) ([]string, error) {
 // never by its plain name.
 func internalOnly(name string) bool {
 	switch name {
-	case "bgStmt", "execCmd", "readOpts", "setList", "runTraps", "trapPoint", "redirFailed", "localOutside", "flowGuard", "flowRestore", "fdExec", "fdPush", "fdPop":
+	case "bgStmt", "execCmd", "readOpts", "setList", "runTraps", "trapPoint", "redirFailed", "localOutside", "flowGuard", "flowRestore", "fdExec", "fdPush", "fdPop", "subshellEnd", "subshellExit":
 		return true
 	}
 	return false
@@ -407,6 +417,7 @@ func (s *Shell) prepare(node syntax.Node) {
 	s.addTrapPoints(node)
 	pipelineSubshells(node)
 	loopFlow(node)
+	addSubshellEnds(node)
 	fdRedirects(node)
 	markRedirects(node, s.opts.Interactive)
 	ashScoping(node)

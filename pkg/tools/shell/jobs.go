@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -33,6 +34,7 @@ type job struct {
 	status   int
 	reported bool
 	signaled bool // kill sent its processes a signal: cancelling it must not add SIGINT
+	traps    jobTraps
 }
 
 type jobKey struct{}
@@ -102,6 +104,9 @@ func (j *job) ref() string {
 // signal sends sig to every process group of the job; SIGINT, SIGTERM, SIGKILL and SIGHUP
 // also cancel its in-process applets.
 func (j *job) signal(sig syscall.Signal) error {
+	if j.traps.catch(sig) {
+		return nil // a trap of the job's own: pending there
+	}
 	j.mu.Lock()
 	pids := append([]int(nil), j.pids...)
 	j.mu.Unlock()
@@ -273,6 +278,11 @@ func builtinBgStmt(ctx context.Context, s *Shell, hc interp.HandlerContext, env 
 		defer cancel()
 		defer j.markStarted()
 		err := r.Run(jctx, st)
+		if s.subTraps.has(reflect.ValueOf(r).Pointer()) || j.traps.hasActions() {
+			// its pending traps, then its EXIT trap (subtrap.go)
+			end := &syntax.Stmt{Position: st.End(), Cmd: &syntax.CallExpr{Args: []*syntax.Word{litAt(internalPrefix+"subshellEnd", st.End())}}}
+			err = r.Run(jctx, end)
+		}
 		j.mu.Lock()
 		j.status = statusOf(err)
 		j.mu.Unlock()
@@ -506,6 +516,9 @@ func builtinKill(_ context.Context, s *Shell, _ interp.HandlerContext, env *tool
 			env.Errorf("kill", "%s: arguments must be process or job IDs", ref)
 			status = 1
 			continue
+		}
+		if j := s.jobs.find(ref); j != nil && j.ref() == ref && j.traps.catch(sig) {
+			continue // $! of a job that traps sig: pending there
 		}
 		own := pid == os.Getpid() || pid == 0 || pid == -1
 		var arrived <-chan struct{}

@@ -221,6 +221,8 @@ type Shell struct {
 
 	getopts getoptsState
 	traps   *trapTable
+	// subTraps are the EXIT traps of subshells and jobs (subtrap.go)
+	subTraps subTraps
 
 	errParams sync.Map // ${v?} names shown in messages: the variable each stands for (params.go)
 

@@ -206,6 +206,8 @@ func builtinTrap(ctx context.Context, s *Shell, hc interp.HandlerContext, env *t
 	status := 0
 	for _, name := range rest {
 		switch up := strings.TrimPrefix(strings.ToUpper(name), "SIG"); {
+		case (up == "EXIT" || name == "0") && !s.isMain(hc):
+			s.subTraps.set(runnerID(hc), action, reset) // a subshell's or job's own
 		case up == "EXIT" || name == "0", up == "ERR":
 			which := "EXIT"
 			p := &t.exit
@@ -229,6 +231,10 @@ func builtinTrap(ctx context.Context, s *Shell, hc interp.HandlerContext, env *t
 			if !ok || sig == 0 || sig == syscall.SIGKILL || sig == syscall.SIGSTOP {
 				fmt.Fprintf(env.Stderr, "%s%s: invalid signal specification\n", s.where(hc, "trap"), name)
 				status = 1
+				continue
+			}
+			if j := jobOf(ctx); j != nil && !s.isMain(hc) {
+				j.traps.set(sig, action, reset) // the job's own
 				continue
 			}
 			t.set(sig, action, reset)
@@ -299,7 +305,12 @@ func builtinRunTraps(ctx context.Context, s *Shell, hc interp.HandlerContext, en
 // that changes the flow (exit, return), else nil.
 func (s *Shell) runTraps(ctx context.Context, hc interp.HandlerContext) error {
 	t := s.traps
-	actions := t.takePending()
+	var actions []string
+	if s.isMain(hc) {
+		actions = t.takePending()
+	} else if j := jobOf(ctx); j != nil {
+		actions = j.traps.takePending() // traps of the main shell run there only
+	}
 	if len(actions) == 0 {
 		return nil
 	}
