@@ -69,11 +69,29 @@ func strerror(errno syscall.Errno) string {
 // syntaxError says what is wrong with a script that does not parse, in ash's form:
 // "$0: line N: syntax error: unexpected ")"".
 func (s *Shell) syntaxError(err error) string {
-	var pe syntax.ParseError
-	if !errors.As(err, &pe) {
+	msg, line, ok := syntaxMessage(err)
+	if !ok {
 		return "sh: " + err.Error()
 	}
-	msg := pe.Text
+	return s.whereLine(line) + "syntax error: " + msg
+}
+
+// syntaxMessage is ash's words for a parse error, and the line it is on; ok is false for
+// an error that is no parser's.
+func syntaxMessage(err error) (msg string, line int, ok bool) {
+	var le syntax.LangError
+	if errors.As(err, &le) {
+		msg = "unsupported " + le.Feature
+		if le.Feature == "anonymous functions" {
+			msg = `unexpected ")"` // if() { ...; }: ash takes "if" for the keyword
+		}
+		return msg, int(le.Pos.Line()), true
+	}
+	var pe syntax.ParseError
+	if !errors.As(err, &pe) {
+		return "", 0, false
+	}
+	msg = pe.Text
 	switch {
 	case strings.Contains(msg, "without closing quote"):
 		msg = "unterminated quoted string"
@@ -85,5 +103,5 @@ func (s *Shell) syntaxError(err error) string {
 		tok, _, _ := strings.Cut(msg[1:], "`")
 		msg = fmt.Sprintf("unexpected %q", tok)
 	}
-	return s.whereLine(int(pe.Pos.Line())) + "syntax error: " + msg
+	return msg, int(pe.Pos.Line()), true
 }

@@ -134,6 +134,11 @@ func (s *Shell) call(ctx context.Context, args []string) ([]string, error) {
 	if name, ok := strings.CutPrefix(args[0], evalPrefix); ok && (name == "fdPush" || name == "fdPop" || name == "fdExec") {
 		return append([]string{internalPrefix + name}, args[1:]...), nil // from evalHighFds
 	}
+	if args[0] == "eval" && len(args) > 1 || args[0] == "command" && len(args) > 2 && args[1] == "eval" {
+		if out, failed := s.checkEval(ctx, args); failed {
+			return out, nil
+		}
+	}
 	if args[0] == "eval" && len(args) > 1 {
 		if src, ok := evalHighFds(args[1:]); ok {
 			return []string{"eval", src}, nil

@@ -51,6 +51,12 @@ func parseScript(src, name string) (*syntax.File, error) {
 // repairSource rewrites the part of src that err points at into something the parser
 // reads as ash does, or reports false when err is not one it knows.
 func repairSource(src string, err error) (string, bool) {
+	var le syntax.LangError
+	if errors.As(err, &le) && le.Feature == "multi-name functions" && le.Pos.IsValid() {
+		// "function f for ...; done": ash's function body is any compound command, which
+		// the parser takes for more names unless "()" follows the name
+		return functionParens(src, int(le.Pos.Offset()))
+	}
 	var pe syntax.ParseError
 	if !errors.As(err, &pe) || !pe.Pos.IsValid() {
 		return "", false
@@ -78,6 +84,21 @@ func repairSource(src string, err error) (string, bool) {
 		return src[:off] + strings.Join(strings.Split(src[off:off+run], ""), " ") + src[off+run:], true
 	}
 	return "", false
+}
+
+// functionParens adds "()" after the name of the "function NAME" at src[off:].
+func functionParens(src string, off int) (string, bool) {
+	rest, ok := strings.CutPrefix(src[off:], "function")
+	if !ok {
+		return "", false
+	}
+	name := strings.TrimLeft(rest, " \t")
+	end := strings.IndexAny(name, " \t\n;&|<>(){}")
+	if end <= 0 || strings.HasPrefix(name[end:], "(") {
+		return "", false
+	}
+	at := len(src) - len(name) + end
+	return src[:at] + "()" + src[at:], true
 }
 
 // badSubstitution reports the expansions ash rejects that the parser accepts: "${#+}" and

@@ -306,11 +306,36 @@ func (s *Shell) RunScript(ctx context.Context, r io.Reader, name string) int {
 	}
 	prog, err := parseToEnd(string(src), name)
 	if err != nil {
-		fmt.Fprintln(s.env.Stderr, s.syntaxError(err))
-		return 2
+		return s.runToSyntaxError(ctx, string(src), name, err)
 	}
 	s.prepare(prog)
 	return statusOf(s.runner.Run(ctx, prog))
+}
+
+// runToSyntaxError runs the commands of a script that come before its syntax error err,
+// as ash does (it reads and runs one command at a time), then reports the error and ends
+// with status 2. Those commands are the longest run of whole lines before the error's
+// line that parses (within 200 lines of it).
+func (s *Shell) runToSyntaxError(ctx context.Context, src, name string, err error) int {
+	_, line, _ := syntaxMessage(err)
+	lines := strings.SplitAfter(src, "\n")
+	for n := min(line-1, len(lines)); n > 0 && n >= line-200; n-- {
+		head, herr := parseToEnd(strings.Join(lines[:n], ""), name)
+		if herr != nil {
+			continue
+		}
+		s.prepare(head)
+		for _, st := range head.Stmts {
+			status := statusOf(s.runner.Run(ctx, st))
+			if s.runner.Exited() {
+				return status
+			}
+		}
+		break
+	}
+	fmt.Fprintln(s.env.Stderr, s.syntaxError(err))
+	s.runner.Run(ctx, &syntax.File{}) // the EXIT trap
+	return 2
 }
 
 // RunStream reads a script line by line (sh -s, a pipe into sh) and runs each complete
