@@ -9,7 +9,7 @@ import (
 	"os"
 	"strconv"
 
-	"github.com/prometheus/procfs"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/procfs"
 	"golang.org/x/sys/unix"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"

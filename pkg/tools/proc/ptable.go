@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/prometheus/procfs"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/procfs"
 )
 
 // userHZ is the kernel's USER_HZ, 100 on every architecture Linux runs containers on
