@@ -343,7 +343,7 @@ func cpioPassOne(env *tools.Env, x *extractor, rerr error, o *cpioOpts, given, n
 
 // cpioCreate is -o: the files named on stdin written to out.
 func cpioCreate(ctx context.Context, env *tools.Env, o *cpioOpts, out io.Writer) int {
-	w := &cpioWriter{w: bufio.NewWriterSize(out, 64<<10), f: cpioFormats[o.format], o: o, links: map[[2]uint64]uint64{}}
+	w := &cpioWriter{w: bufio.NewWriterSize(out, 64<<10), f: cpioFormats()[o.format], o: o, links: map[[2]uint64]uint64{}}
 	st := 0
 	if err := o.eachName(ctx, env, func(given string) {
 		name := cpioNoDot(given)

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
@@ -62,16 +63,19 @@ const (
 	cpioCheck // newc's checksum field: 0
 )
 
-// cpioFormats is what -o -H writes: SVR4 newc, and POSIX odc.
-var cpioFormats = map[string]*cpioFormat{
-	"newc": {magic: "070701", digitBits: 4, align: 4, dataOnce: true, fields: []cpioFieldWidth{
-		{cpioIno, 8}, {cpioMode, 8}, {cpioUID, 8}, {cpioGID, 8}, {cpioNlink, 8}, {cpioMtime, 8},
-		{cpioSize, 8}, {cpioDevMajor, 8}, {cpioDevMinor, 8}, {cpioRdevMajor, 8}, {cpioRdevMinor, 8},
-		{cpioNamesize, 8}, {cpioCheck, 8}}},
-	"odc": {magic: "070707", digitBits: 3, align: 1, fields: []cpioFieldWidth{
-		{cpioDev, 6}, {cpioIno, 6}, {cpioMode, 6}, {cpioUID, 6}, {cpioGID, 6}, {cpioNlink, 6},
-		{cpioRdev, 6}, {cpioMtime, 11}, {cpioNamesize, 6}, {cpioSize, 11}}},
-}
+// cpioFormats is what -o -H writes: SVR4 newc, and POSIX odc; built on first use (a toolbox
+// process that runs no cpio builds no table).
+var cpioFormats = sync.OnceValue(func() map[string]*cpioFormat {
+	return map[string]*cpioFormat{
+		"newc": {magic: "070701", digitBits: 4, align: 4, dataOnce: true, fields: []cpioFieldWidth{
+			{cpioIno, 8}, {cpioMode, 8}, {cpioUID, 8}, {cpioGID, 8}, {cpioNlink, 8}, {cpioMtime, 8},
+			{cpioSize, 8}, {cpioDevMajor, 8}, {cpioDevMinor, 8}, {cpioRdevMajor, 8}, {cpioRdevMinor, 8},
+			{cpioNamesize, 8}, {cpioCheck, 8}}},
+		"odc": {magic: "070707", digitBits: 3, align: 1, fields: []cpioFieldWidth{
+			{cpioDev, 6}, {cpioIno, 6}, {cpioMode, 6}, {cpioUID, 6}, {cpioGID, 6}, {cpioNlink, 6},
+			{cpioRdev, 6}, {cpioMtime, 11}, {cpioNamesize, 6}, {cpioSize, 11}}},
+	}
+})
 
 // value is h's field f; a name's size counts its NUL.
 func (h *cpioHeader) value(f cpioField) uint64 {

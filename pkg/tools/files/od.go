@@ -10,6 +10,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
@@ -29,14 +30,15 @@ var odShort = []struct {
 	t string
 }{{'a', "a"}, {'b', "o1"}, {'c', "c"}, {'d', "u2"}, {'f', "fF"}, {'i', "dI"}, {'l', "dL"}, {'o', "o2"}, {'s', "d2"}, {'x', "x2"}}
 
-var odUsage = `od [OPTION]... [FILE]...
+// odUsage is od's usage, its last line made from odShort when od runs.
+const odUsage = `od [OPTION]... [FILE]...
   -A, --address-radix=RADIX   d, o, x or n: how addresses are printed
   -j, --skip-bytes=BYTES      skip BYTES input bytes first
   -N, --read-bytes=BYTES      dump at most BYTES input bytes
   -t, --format=TYPE           a, c, d[SIZE], f[SIZE], o[SIZE], u[SIZE], x[SIZE]; z appends text
   -v, --output-duplicates     do not use * to mark line suppression
   -w, --width=BYTES           output BYTES bytes per line (default 16)
-` + odShortUsage()
+`
 
 // odShortUsage is the usage line of odShort: "  -a -b ...   same as -t a, o1, ...".
 func odShortUsage() string {
@@ -70,21 +72,21 @@ type odType struct {
 	field   func(sp odSpec, u uint64, v []byte) string
 }
 
-var (
-	odIntLetters   = map[byte]int{'C': 1, 'S': 2, 'I': 4, 'L': 8}
-	odFloatLetters = map[byte]int{'F': 4, 'D': 8}
-)
-
-// odTypes is every output type od prints, by its -t letter.
-var odTypes = map[byte]odType{
-	'a': {size: 1, width: [9]int{1: 3}, field: odNamed},
-	'c': {size: 1, width: [9]int{1: 3}, field: odEscaped},
-	'd': {4, odIntLetters, [9]int{1: 4, 2: 6, 4: 11, 8: 20}, "integral", odSigned},
-	'o': {4, odIntLetters, [9]int{1: 3, 2: 6, 4: 11, 8: 22}, "integral", odZeroFilled("o")},
-	'u': {4, odIntLetters, [9]int{1: 3, 2: 5, 4: 10, 8: 20}, "integral", odUnsigned},
-	'x': {4, odIntLetters, [9]int{1: 2, 2: 4, 4: 8, 8: 16}, "integral", odZeroFilled("x")},
-	'f': {8, odFloatLetters, [9]int{4: 15, 8: 24}, "floating point", odFloatField},
-}
+// odTypes is every output type od prints, by its -t letter, built on first use (a toolbox
+// process that runs no od builds no table).
+var odTypes = sync.OnceValue(func() map[byte]odType {
+	odIntLetters := map[byte]int{'C': 1, 'S': 2, 'I': 4, 'L': 8}
+	odFloatLetters := map[byte]int{'F': 4, 'D': 8}
+	return map[byte]odType{
+		'a': {size: 1, width: [9]int{1: 3}, field: odNamed},
+		'c': {size: 1, width: [9]int{1: 3}, field: odEscaped},
+		'd': {4, odIntLetters, [9]int{1: 4, 2: 6, 4: 11, 8: 20}, "integral", odSigned},
+		'o': {4, odIntLetters, [9]int{1: 3, 2: 6, 4: 11, 8: 22}, "integral", odZeroFilled("o")},
+		'u': {4, odIntLetters, [9]int{1: 3, 2: 5, 4: 10, 8: 20}, "integral", odUnsigned},
+		'x': {4, odIntLetters, [9]int{1: 2, 2: 4, 4: 8, 8: 16}, "integral", odZeroFilled("x")},
+		'f': {8, odFloatLetters, [9]int{4: 15, 8: 24}, "floating point", odFloatField},
+	}
+})
 
 func parseOdType(s string) ([]odSpec, error) {
 	var out []odSpec
@@ -92,7 +94,7 @@ func parseOdType(s string) ([]odSpec, error) {
 	for s != "" {
 		k := s[0]
 		s = s[1:]
-		t, ok := odTypes[k]
+		t, ok := odTypes()[k]
 		if !ok {
 			return nil, fmt.Errorf("invalid character '%c' in type string '%s'", k, orig)
 		}
@@ -147,7 +149,7 @@ func odCount(v string) (int64, error) {
 }
 
 func runOd(ctx context.Context, env *tools.Env, args []string) int {
-	fset := gnuflag.New("od", odUsage)
+	fset := gnuflag.New("od", odUsage+odShortUsage())
 	radix := byte('o')
 	var bad error // GNU od exits 1, not 2, on a bad -t or -A
 	fset.Func('A', "address-radix", func(v string) error {
@@ -371,12 +373,13 @@ func odNamed(_ odSpec, _ uint64, v []byte) string {
 	return string(rune(c))
 }
 
-var odEscapes = map[byte]string{0: `\0`, '\a': `\a`, '\b': `\b`, '\f': `\f`, '\n': `\n`, '\r': `\r`, '\t': `\t`, '\v': `\v`}
+// odEscapes is -t c's C escapes, by byte ("": none); an array is static data, built by no code.
+var odEscapes = [256]string{0: `\0`, '\a': `\a`, '\b': `\b`, '\f': `\f`, '\n': `\n`, '\r': `\r`, '\t': `\t`, '\v': `\v`}
 
 // odEscaped is -t c: a byte as a printable character, a C escape or three octal digits.
 func odEscaped(_ odSpec, _ uint64, v []byte) string {
 	c := v[0]
-	if e, ok := odEscapes[c]; ok {
+	if e := odEscapes[c]; e != "" {
 		return e
 	}
 	if c >= 0x20 && c < 0x7f {
