@@ -26,13 +26,16 @@ func (s *Shell) where(hc interp.HandlerContext, builtin string) string {
 	if hc.Pos.IsValid() {
 		line = int(hc.Pos.Line())
 	}
-	if s.opts.CommandString && line > 0 {
+	name := s.opts.Name
+	if file := s.sourcing.current(runnerID(hc)); file != "" {
+		name += ": " + file // a line of that file
+	} else if s.opts.CommandString && line > 0 {
 		line--
 	}
 	if builtin != "" {
-		return fmt.Sprintf("%s: %s: line %d: ", s.opts.Name, builtin, line)
+		return fmt.Sprintf("%s: %s: line %d: ", name, builtin, line)
 	}
-	return fmt.Sprintf("%s: line %d: ", s.opts.Name, line)
+	return fmt.Sprintf("%s: line %d: ", name, line)
 }
 
 // startFailed says why a program could not be started, as ash does ("NAME: not found",

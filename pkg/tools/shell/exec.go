@@ -99,6 +99,10 @@ func flowBuiltin(name string) flowBuiltinFunc {
 		return builtinFdPush // reachable only through internalPrefix
 	case "fdPop":
 		return builtinFdPop // reachable only through internalPrefix
+	case "sourcePush":
+		return builtinSourcePush // reachable only through internalPrefix
+	case "sourcePop":
+		return builtinSourcePop // reachable only through internalPrefix
 	case "subshellEnd":
 		return builtinSubshellEnd // reachable only through internalPrefix
 	case "subshellExit":
@@ -192,7 +196,7 @@ func (s *Shell) call(ctx context.Context, args []string) ([]string, error) {
 // never by its plain name.
 func internalOnly(name string) bool {
 	switch name {
-	case "bgStmt", "execCmd", "readOpts", "setList", "runTraps", "trapPoint", "redirFailed", "localOutside", "flowGuard", "flowRestore", "fdExec", "fdPush", "fdPop", "subshellEnd", "subshellExit":
+	case "bgStmt", "execCmd", "readOpts", "setList", "runTraps", "trapPoint", "redirFailed", "localOutside", "flowGuard", "flowRestore", "fdExec", "fdPush", "fdPop", "subshellEnd", "subshellExit", "sourcePush", "sourcePop":
 		return true
 	}
 	return false
@@ -423,6 +427,7 @@ func (s *Shell) prepare(node syntax.Node) {
 	pipelineSubshells(node)
 	loopFlow(node)
 	addSubshellEnds(node)
+	sourceNames(node)
 	fdRedirects(node)
 	markRedirects(node, s.opts.Interactive)
 	ashScoping(node)

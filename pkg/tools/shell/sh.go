@@ -223,6 +223,7 @@ type Shell struct {
 	traps   *trapTable
 	// subTraps are the EXIT traps of subshells and jobs (subtrap.go)
 	subTraps subTraps
+	sourcing sourcing // the files '.' runs, for messages (source.go)
 
 	errParams sync.Map // ${v?} names shown in messages: the variable each stands for (params.go)
 
