@@ -14,8 +14,10 @@ RUNS=${1:-50}
 command -v hyperfine >/dev/null || { echo "bench: needs hyperfine (apt-get install hyperfine)"; exit 2; }
 
 work=$(mktemp -d)
-target=
-cleanup() { [ -z "$target" ] || kill "$target" 2>/dev/null || true; rm -rf "$work"; }
+target= pid=
+# The target's sleep is PID 1 of its namespace, deaf to SIGTERM, and unshare waits for it: it
+# is killed, else the two outlive the bench, holding its output open.
+cleanup() { [ -z "$pid" ] || kill -KILL "$pid" 2>/dev/null || true; [ -z "$target" ] || kill "$target" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 mkdir -p "$work/all" "$work/plugin"
 GOBIN=$work/all CGO_ENABLED=0 go install ./cmd/...
@@ -24,7 +26,6 @@ GOBIN=$work/plugin CGO_ENABLED=0 go install ./cmd/kubectl-ddebug
 # The target: a process in namespaces of its own.
 unshare -m -u -i -n -p -f --mount-proc sleep 3600 &
 target=$!
-pid=
 for _ in $(seq 100); do
   pid=$(cat /proc/$target/task/$target/children 2>/dev/null | awk '{print $1}')
   [ -n "$pid" ] && break

@@ -1,9 +1,12 @@
-// Package sessionstart runs the two stages of `ddebug exec` that a binary holding the
-// whole plugin may be asked to be (the launcher and the session, when no small toolbox
-// was embedded or installed beside it) from its package initialisation, and ends the
-// process there. Go initialises a package once every package it imports is, in import
-// path order otherwise: this one needs the launcher and the toolbox alone, so it runs
-// before the Kubernetes, containerd, CRI and gRPC packages initialise, whose init would
-// cost each stage more than the rest of its start. Import it for its side effect, from
-// the main package of such a binary only.
+// Package sessionstart runs the session stage of `ddebug exec` in a binary holding the
+// whole plugin (when no small toolbox was embedded or installed beside it) from its package
+// initialisation, and ends the process there. Go initialises a package once every package
+// it imports is, and among the packages ready, in import path order: this one needs the
+// toolbox alone, so the command line's packages (the Kubernetes scheme and clients, the
+// containerd and CRI clients over gRPC, internal/cli) never initialise in a session. Those
+// of the plugin's other packages that need no network packages still do: the toolbox needs
+// net, whose vendored imports (vendor/golang.org/x/net/...) come last in that order, so
+// about 270 of the plugin's 410 initialising packages come first. The launcher stage needs
+// no toolbox, and internal/launchstart runs it earlier still. Import it for its side effect,
+// from the main package of such a binary only.
 package sessionstart

@@ -8,7 +8,7 @@ import (
 )
 
 func init() {
-	if nsenter.IsLauncher(os.Args) || nsenter.IsSession(os.Args) {
+	if nsenter.IsSession(os.Args) {
 		os.Exit(toolbox.Main(os.Args, nil))
 	}
 }

@@ -45,7 +45,11 @@ func TestImportRules(t *testing.T) {
 		{module + "/internal/sessionstart", func(d string) bool {
 			return !strings.HasPrefix(d, "k8s.io/") && !strings.HasPrefix(d, "github.com/moby/") && !strings.HasPrefix(d, "github.com/containerd/") &&
 				!strings.HasPrefix(d, "github.com/spf13/") && !strings.HasPrefix(d, "google.golang.org/grpc") && !strings.HasPrefix(d, module+"/internal/cli")
-		}, "the plugin's launcher and session stages run from this package's init, before what it does not import initialises: the toolbox alone"},
+		}, "the plugin's session stage runs from this package's init, before what it does not import initialises: the toolbox alone"},
+		{module + "/internal/launchstart", func(d string) bool {
+			return d == module+"/internal/launchstart" || d == module+"/pkg/nsenter" || d == module+"/pkg/targetfile" ||
+				strings.HasPrefix(d, "golang.org/x/sys/")
+		}, "the plugin's launcher stage runs from this package's init, once what it imports is initialised: pkg/nsenter alone"},
 		{module + "/pkg/tools/...", func(d string) bool {
 			return !strings.HasPrefix(d, "k8s.io/") && !strings.HasPrefix(d, module+"/pkg/ephemeral") &&
 				!strings.HasPrefix(d, module+"/internal/cli")
