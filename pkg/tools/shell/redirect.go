@@ -281,6 +281,9 @@ func (s *Shell) open(ctx context.Context, path string, flag int, perm os.FileMod
 	}
 	rest, marked := strings.CutPrefix(path, redirPrefix)
 	if !marked {
+		if flag == os.O_RDONLY && s.sourcing.takeReading(runnerID(interp.HandlerCtx(ctx))) {
+			return openSourced(ctx, path)
+		}
 		return interp.DefaultOpenHandler()(ctx, path, flag, perm)
 	}
 	flags, rest, _ := strings.Cut(rest, ":")

@@ -178,6 +178,7 @@ for n in f1 f2 f3 ga gb; do read l < "$n"; printf '%s ' "$l"; done`, want: "j1 j
 		{name: "messages from a sourced file name it", script: "echo 'echo in; nosuch' >s.sh; . ./s.sh; command . ./s.sh; nosuch",
 			want: "in\nin\n", status: 127, wantErr: `^sh: \./s\.sh: line 1: nosuch: not found\nsh: \./s\.sh: line 1: nosuch: not found\nsh: line 0: nosuch: not found\n$`},
 		{name: "return in a sourced file", script: `echo 'true && return 3; echo no' >r.sh; . ./r.sh; echo "ok $?"`, want: "ok 3\n"},
+		{name: "a sourced file is lexed as ash: bytes that are not UTF-8", script: `printf 'echo ok >u\201x; cat u\201x\n' >s.sh; . ./s.sh`, want: "ok\n"},
 		{name: "exec of a missing program", script: `exec /nonexistent`, status: 127, wantErr: `^sh: exec: line 0: /nonexistent: not found\n$`},
 	}
 	var rl syscall.Rlimit

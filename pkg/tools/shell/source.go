@@ -2,7 +2,11 @@ package shell
 
 import (
 	"context"
+	"io"
+	"os"
+	"strings"
 	"sync"
+	"syscall"
 
 	"mvdan.cc/sh/v3/interp"
 	"mvdan.cc/sh/v3/syntax"
@@ -12,27 +16,42 @@ import (
 
 // '. FILE' and 'source FILE' are the interpreter's, which parses and runs FILE itself:
 // no handler would know FILE's name, which ash's messages from inside it carry
-// ("$0: FILE: line N: ..."). The shell records FILE for its runner while the
-// interpreter's source runs it (sourceNames).
+// ("$0: FILE: line N: ..."), and the parser reads the file as it is, not as ash lexes it
+// (ashLexing). The shell records FILE for its runner while the interpreter's source runs
+// it (sourceNames), and gives the source the file's text as ashLexing rewrites it
+// (openSourced).
 
-// sourcing are the files being sourced, innermost last, by runner.
+// sourcing are the files being sourced, innermost last, by runner; and the runners whose
+// next file opened is the one their source reads.
 type sourcing struct {
-	mu    sync.Mutex
-	files map[uintptr][]string
+	mu      sync.Mutex
+	files   map[uintptr][]string
+	reading map[uintptr]bool
 }
 
 func (s *sourcing) push(id uintptr, file string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.files == nil {
-		s.files = map[uintptr][]string{}
+		s.files, s.reading = map[uintptr][]string{}, map[uintptr]bool{}
 	}
 	s.files[id] = append(s.files[id], file)
+	s.reading[id] = true
+}
+
+// takeReading reports whether runner id is about to read the file it sources, once.
+func (s *sourcing) takeReading(id uintptr) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r := s.reading[id]
+	delete(s.reading, id)
+	return r
 }
 
 func (s *sourcing) pop(id uintptr) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	delete(s.reading, id) // not found: no file was read
 	if l := s.files[id]; len(l) > 1 {
 		s.files[id] = l[:len(l)-1]
 	} else {
@@ -112,3 +131,25 @@ func builtinSourcePop(_ context.Context, s *Shell, hc interp.HandlerContext, _ *
 	s.sourcing.pop(runnerID(hc))
 	return exitError(hc.LastExitStatus)
 }
+
+// openSourced is the text of the file at path, which a source is about to parse, as
+// ashLexing rewrites it (bytes that are not UTF-8, backslash-newlines).
+func openSourced(ctx context.Context, path string) (io.ReadWriteCloser, error) {
+	f, err := interp.DefaultOpenHandler()(ctx, path, os.O_RDONLY, 0)
+	if err != nil {
+		return nil, err
+	}
+	b, err := io.ReadAll(f)
+	f.Close()
+	if err != nil {
+		return nil, err
+	}
+	src, _ := ashLexing(string(b))
+	return sourceText{strings.NewReader(src)}, nil
+}
+
+// sourceText is a file's text for the interpreter's source, which only reads it.
+type sourceText struct{ *strings.Reader }
+
+func (sourceText) Write([]byte) (int, error) { return 0, syscall.EBADF }
+func (sourceText) Close() error              { return nil }
