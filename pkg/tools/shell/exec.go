@@ -64,6 +64,8 @@ func builtin(name string) builtinFunc {
 		return builtinRead // reachable only through internalPrefix: read -n, -t, -d
 	case "setList":
 		return builtinSetList // reachable only through internalPrefix: set without operands
+	case "readonlyList":
+		return builtinReadonlyList // reachable only through internalPrefix: readonly without operands
 	}
 	return nil
 }
@@ -85,6 +87,8 @@ func flowBuiltin(name string) flowBuiltinFunc {
 		return builtinTrap
 	case "localOutside":
 		return builtinLocalOutside // reachable only through internalPrefix
+	case "roCheck":
+		return builtinROCheck // reachable only through internalPrefix
 	case "redirFailed":
 		return builtinRedirFailed // reachable only through internalPrefix
 	case "runTraps", "trapPoint":
@@ -196,7 +200,7 @@ func (s *Shell) call(ctx context.Context, args []string) ([]string, error) {
 // never by its plain name.
 func internalOnly(name string) bool {
 	switch name {
-	case "bgStmt", "execCmd", "readOpts", "setList", "runTraps", "trapPoint", "redirFailed", "localOutside", "flowGuard", "flowRestore", "fdExec", "fdPush", "fdPop", "subshellEnd", "subshellExit", "sourcePush", "sourcePop":
+	case "bgStmt", "execCmd", "readOpts", "setList", "runTraps", "trapPoint", "redirFailed", "localOutside", "roCheck", "readonlyList", "flowGuard", "flowRestore", "fdExec", "fdPush", "fdPop", "subshellEnd", "subshellExit", "sourcePush", "sourcePop":
 		return true
 	}
 	return false
@@ -261,9 +265,10 @@ func handlerEnv(hc interp.HandlerContext) *tools.Env {
 func environ(env expand.Environ) []string {
 	idx := map[string]int{}
 	var list []string
+	gone := env.Get(unexportedVar).Str // 'export -n' (readonly.go)
 	env.Each(func(name string, vr expand.Variable) bool {
 		i, seen := idx[name]
-		if !vr.IsSet() || !vr.Exported || vr.Kind != expand.String {
+		if !vr.IsSet() || !vr.Exported || vr.Kind != expand.String || gone != "" && strings.Contains(gone, " "+name+" ") {
 			if seen {
 				list[i] = ""
 			}
@@ -423,6 +428,7 @@ func (s *Shell) runShellScript(ctx context.Context, env *tools.Env, path string,
 func (s *Shell) prepare(node syntax.Node) {
 	ashQuoting(node)
 	s.rewriteParams(node)
+	s.ashReadOnly(node)
 	s.addTrapPoints(node)
 	pipelineSubshells(node)
 	loopFlow(node)

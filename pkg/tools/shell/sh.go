@@ -233,6 +233,9 @@ type Shell struct {
 	flowStatus sync.Map // by runner: $? kept by a guard of loopFlow (flow.go)
 
 	specialRedirFailed atomic.Bool // a special builtin's redirection failed (see markRedirects)
+
+	readOnlySeen atomic.Bool // a program declared a read-only variable (see ashReadOnly)
+	unexportSeen atomic.Bool // a program ran 'export -n' (see ashReadOnly)
 }
 
 // internal command names that the call handler rewrites builtins to; the NUL byte keeps
