@@ -4,7 +4,8 @@
 // Run, on the host, pins the target with a pidfd, seals the session binary (the toolbox)
 // and the launcher (through a detached read-only overlay from a root-only store, else by
 // copies into sealed memfds: see Preload) and starts the launcher, with none of its
-// environment, in the host's PID namespace. The launcher (Launch) joins the target's mount, pid, net,
+// environment, in the host's PID namespace. The launcher (Launch, or LaunchWithoutRuntime in a
+// program entered without the Go runtime) joins the target's mount, pid, net,
 // ipc, uts and cgroup namespaces on a locked OS thread, narrows that thread's capabilities,
 // and forks the session from it with a real fork, so the session is born inside the
 // container (its mounts and root, its /proc, hostname and sockets) sharing no memory with

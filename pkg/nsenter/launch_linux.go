@@ -305,8 +305,7 @@ func parseLaunch(b []byte, p *forkPlan) (*launchHeader, bool) {
 	if p.userNS && !p.setCred {
 		return nil, false // a user namespace to join, but no ids to take in it
 	}
-	p.pause.Sec = int64(h.pauseMS / 1000)
-	p.pause.Nsec = int64(h.pauseMS%1000) * 1e6
+	p.pause = unix.NsecToTimespec(int64(h.pauseMS) * 1e6)
 	p.capHdr.Version = unix.LINUX_CAPABILITY_VERSION_3
 	// argv, then a NULL, then the environment and a NULL.
 	slot := 0

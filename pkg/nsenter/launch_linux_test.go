@@ -1,7 +1,14 @@
 package nsenter
 
 import (
+	"bytes"
 	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"unsafe"
@@ -110,5 +117,76 @@ func TestLaunchConfigRejected(t *testing.T) {
 		if _, err := c.marshal(); err == nil {
 			t.Errorf("marshal %.80v: no error", c)
 		}
+	}
+}
+
+// TestLauncherByHand: the launcher as the Makefile builds it refuses to run under another
+// name, and as ddebug-launch without a launch configuration reports that on its status
+// descriptor (7) and ends with 125.
+func TestLauncherByHand(t *testing.T) {
+	launcherBin := filepath.Join(t.TempDir(), "ddebug-launch")
+	build := exec.Command("go", "build", "-o", launcherBin, "./cmd/ddebug-launch")
+	if runtime.GOARCH == "amd64" {
+		build.Args = append(build.Args[:2], "-ldflags=-E main.entry", "-o", launcherBin, "./cmd/ddebug-launch")
+	}
+	build.Dir = filepath.Join("..", "..")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building the launcher: %v\n%s", err, out)
+	}
+	// On amd64 the Go runtime never starts: it would trace its packages' initialisation.
+	var errb bytes.Buffer
+	cmd := exec.Command(launcherBin)
+	cmd.Env = []string{"GODEBUG=inittrace=1"}
+	cmd.Stderr = &errb
+	const why = "ddebug-launch: started by ddebug exec, not by hand\n"
+	err := cmd.Run()
+	if cmd.ProcessState == nil || cmd.ProcessState.ExitCode() != 2 || !strings.HasSuffix(errb.String(), why) {
+		t.Errorf("started by hand: %v, stderr %q, want exit 2 and why", err, errb.String())
+	}
+	if runtime.GOARCH == "amd64" && errb.String() != why {
+		t.Errorf("started by hand, the launcher ran more than its entry:\n%s", errb.String())
+	}
+	status, err := os.CreateTemp(t.TempDir(), "status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	devnull, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer devnull.Close()
+	cmd = exec.Command(launcherBin)
+	cmd.Args[0] = LauncherArg0
+	cmd.ExtraFiles = []*os.File{devnull, devnull, devnull, devnull, status} // 3..7
+	if err := cmd.Run(); cmd.ProcessState == nil || cmd.ProcessState.ExitCode() != launcherFailed {
+		t.Fatalf("without configuration: %v, want exit %d", err, launcherFailed)
+	}
+	b, _ := os.ReadFile(status.Name())
+	if want := fmt.Sprintf("err %d 0\n", stepBadConfig); string(b) != want {
+		t.Errorf("status %q, want %q", b, want)
+	}
+	if err := launchFailure(strings.TrimSuffix(strings.TrimPrefix(string(b), "err "), "\n"), 1); err == nil || err.Error() != "launch configuration is not of this version of ddebug" {
+		t.Errorf("ddebug says %v", err)
+	}
+}
+
+func TestLaunchFailureWording(t *testing.T) {
+	for report, want := range map[string]string{
+		fmt.Sprintf("%d 2", stepExec):       "starting the session: executing the session program: no such file or directory (the target's root may hide it)",
+		fmt.Sprintf("%d 1", stepSetns):      "joining the namespaces of pid 42: operation not permitted",
+		fmt.Sprintf("%d 13", stepOpenNS+5):  "opening the mnt namespace of pid 42: permission denied",
+		fmt.Sprintf("%d 3", stepTargetGone): "target process is gone: pid 42 exited",
+		fmt.Sprintf("%d 0", stepGarbled):    "the session failed to start (garbled report from its child)",
+		fmt.Sprintf("%d 1", stepSetresuid):  "starting the session: setresuid: operation not permitted",
+		"999 1":                             "the session launcher failed at step 999: operation not permitted",
+		"something else":                    `the session launcher failed: "something else"`,
+	} {
+		if err := launchFailure(report, 42); err == nil || err.Error() != want {
+			t.Errorf("%q: %v, want %q", report, err, want)
+		}
+	}
+	if err := launchFailure(fmt.Sprintf("%d 3", stepTargetGone), 42); !errors.Is(err, ErrTargetGone) {
+		t.Errorf("target gone: %v is not ErrTargetGone", err)
 	}
 }
