@@ -103,6 +103,8 @@ func flowBuiltin(name string) flowBuiltinFunc {
 		return builtinFdPush // reachable only through internalPrefix
 	case "fdPop":
 		return builtinFdPop // reachable only through internalPrefix
+	case "traceAssign":
+		return builtinTraceAssign // reachable only through internalPrefix
 	case "sourcePush":
 		return builtinSourcePush // reachable only through internalPrefix
 	case "sourcePop":
@@ -118,6 +120,17 @@ func flowBuiltin(name string) flowBuiltinFunc {
 // call rewrites the names of the builtins the shell implements itself so that the
 // interpreter hands them to execMiddleware instead of failing with "unsupported builtin".
 func (s *Shell) call(ctx context.Context, args []string) ([]string, error) {
+	s.traceCall(interp.HandlerCtx(ctx), args)
+	if args[0] == "set" {
+		rest, on := xtraceOptions(args)
+		if on != 0 {
+			s.xtrace.Store(on > 0) // the shell's, not the interpreter's (xtrace.go)
+			if rest == nil {
+				return []string{":"}, nil
+			}
+			args = rest
+		}
+	}
 	if st, in := s.traps.trapStatus(); in && len(args) == 1 && (args[0] == "exit" || args[0] == "return") {
 		// in a trap action, a bare exit or return uses $? as it was when the action started
 		args = append(args, strconv.Itoa(st))
@@ -200,7 +213,7 @@ func (s *Shell) call(ctx context.Context, args []string) ([]string, error) {
 // never by its plain name.
 func internalOnly(name string) bool {
 	switch name {
-	case "bgStmt", "execCmd", "readOpts", "setList", "runTraps", "trapPoint", "redirFailed", "localOutside", "roCheck", "readonlyList", "flowGuard", "flowRestore", "fdExec", "fdPush", "fdPop", "subshellEnd", "subshellExit", "sourcePush", "sourcePop":
+	case "bgStmt", "execCmd", "readOpts", "setList", "runTraps", "trapPoint", "redirFailed", "localOutside", "roCheck", "readonlyList", "flowGuard", "flowRestore", "fdExec", "fdPush", "fdPop", "subshellEnd", "subshellExit", "sourcePush", "sourcePop", "traceAssign":
 		return true
 	}
 	return false
@@ -434,6 +447,9 @@ func (s *Shell) prepare(node syntax.Node) {
 	loopFlow(node)
 	addSubshellEnds(node)
 	sourceNames(node)
+	if s.xtrace.Load() || mayTrace(node) {
+		traceAssigns(node)
+	}
 	fdRedirects(node)
 	markRedirects(node, s.opts.Interactive)
 	ashScoping(node)

@@ -223,7 +223,8 @@ type Shell struct {
 	traps   *trapTable
 	// subTraps are the EXIT traps of subshells and jobs (subtrap.go)
 	subTraps subTraps
-	sourcing sourcing // the files '.' runs, for messages (source.go)
+	sourcing sourcing    // the files '.' runs, for messages (source.go)
+	xtrace   atomic.Bool // set -x (xtrace.go)
 
 	errParams sync.Map // ${v?} names shown in messages: the variable each stands for (params.go)
 
@@ -269,7 +270,12 @@ func New(env *tools.Env, o Options) (*Shell, error) {
 		s.stdin, s.closeStdin = pr, true
 	}
 	stdin := s.stdin
-	params := append([]string{}, o.SetOpts...)
+	setOpts, on := xtraceOptions(append([]string{"set"}, o.SetOpts...))
+	s.xtrace.Store(on > 0)
+	var params []string
+	if setOpts != nil {
+		params = append(params, setOpts[1:]...)
+	}
 	params = append(append(params, "--"), o.Params...)
 	r, err := interp.New(
 		interp.StdIO(stdin, env.Stdout, env.Stderr),

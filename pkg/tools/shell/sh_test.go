@@ -179,6 +179,9 @@ for n in f1 f2 f3 ga gb; do read l < "$n"; printf '%s ' "$l"; done`, want: "j1 j
 			want: "in\nin\n", status: 127, wantErr: `^sh: \./s\.sh: line 1: nosuch: not found\nsh: \./s\.sh: line 1: nosuch: not found\nsh: line 0: nosuch: not found\n$`},
 		{name: "return in a sourced file", script: `echo 'true && return 3; echo no' >r.sh; . ./r.sh; echo "ok $?"`, want: "ok 3\n"},
 		{name: "a sourced file is lexed as ash: bytes that are not UTF-8", script: `printf 'echo ok >u\201x; cat u\201x\n' >s.sh; . ./s.sh`, want: "ok\n"},
+		{name: "set -x traces as ash quotes", script: `set -x; v='one two'; true '%s\n' "two 'three" "if"; "if" x; set +x; echo off`,
+			want: "off\n", wantErr: `^\+ v='one two'\n\+ true '%s\\n' 'two '"'"'three' 'if'\n\+ 'if' x\nsh: line 0: if: not found\n\+ set \+x\n$`},
+		{name: "sh -x traces as set -x does", script: `sh -x -c 'echo a=b'`, want: "a=b\n", wantErr: `^\+ echo 'a=b'\n$`},
 		{name: "exec of a missing program", script: `exec /nonexistent`, status: 127, wantErr: `^sh: exec: line 0: /nonexistent: not found\n$`},
 	}
 	var rl syscall.Rlimit
