@@ -21,8 +21,9 @@ import (
 // to a word list ('ll=ls -l', 'e=echo ') replaces the command's first words, a trailing
 // blank expanding the next word too, and an alias is not expanded again within its own
 // expansion; an alias to anything else ('l=ls | more') runs through eval. An alias that
-// opens a compound command ('BEGIN={', 'a=case x in') is beyond this: ash's parser
-// expands those, the interpreter's parser never sees them.
+// opens or closes a compound command ('BEGIN={', 'a=case x in') is beyond this: ash's
+// parser expands those, so a script that defines aliases is parsed one command at a time
+// with them expanded in its text (aliasparse.go).
 type aliasTable struct {
 	mu  sync.Mutex
 	m   map[string]string

@@ -314,6 +314,9 @@ func (s *Shell) RunScript(ctx context.Context, r io.Reader, name string) int {
 		fmt.Fprintf(s.env.Stderr, "sh: %s: %v\n", name, err)
 		return 2
 	}
+	if definesAlias.Match(src) {
+		return s.runParsingAliases(ctx, string(src), name)
+	}
 	prog, err := parseToEnd(string(src), name)
 	if err != nil {
 		return s.runToSyntaxError(ctx, string(src), name, err)
