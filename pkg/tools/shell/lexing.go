@@ -1,6 +1,7 @@
 package shell
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 	"strings"
@@ -404,7 +405,7 @@ func (j *joiner) code(f *frame, c byte) {
 		}
 	case '<':
 		j.copy(1)
-		if s := string(j.out); !f.arith && f.hd == hdNone && strings.HasSuffix(s, "<<") && !strings.HasSuffix(s, "<<<") {
+		if o := j.out; !f.arith && f.hd == hdNone && bytes.HasSuffix(o, []byte("<<")) && !bytes.HasSuffix(o, []byte("<<<")) {
 			f.hd, f.hdDash = hdOp, false
 		}
 	case '\n':
@@ -520,7 +521,7 @@ func (j *joiner) bodyLine(quoted bool) (raw, joined string, parts []string) {
 func (j *joiner) freshDelim() string {
 	for n := 0; ; n++ {
 		d := fmt.Sprintf("DDEBUG_EOF_%d", n)
-		if !strings.Contains(j.src, d) && !strings.Contains(string(j.out), d) {
+		if !strings.Contains(j.src, d) && !bytes.Contains(j.out, []byte(d)) {
 			return d
 		}
 	}
