@@ -24,7 +24,7 @@ var (
 )
 
 // launchers are the two ways a session is launched: by cmd/ddebug-launch, entered without
-// the Go runtime where it can be (amd64), and by the session program itself (Launch).
+// the Go runtime where it can be (amd64, arm64), and by the session program itself (Launch).
 func launchers() []struct {
 	name string
 	exe  nsenter.Executable
@@ -46,7 +46,7 @@ func TestMain(m *testing.M) {
 	_, file, _, _ := runtime.Caller(0)
 	for out, pkg := range map[string]string{toolbox: "./cmd/ddebug-toolbox", dumpProbe: "./pkg/nsenter/testdata/dumpprobe", launcher: "./cmd/ddebug-launch"} {
 		cmd := exec.Command("go", "build", "-o", out, pkg)
-		if out == launcher && runtime.GOARCH == "amd64" {
+		if out == launcher && (runtime.GOARCH == "amd64" || runtime.GOARCH == "arm64") {
 			cmd.Args = append(cmd.Args[:2], "-ldflags=-E main.entry", "-o", out, pkg)
 		}
 		cmd.Dir = filepath.Join(filepath.Dir(file), "..", "..")
