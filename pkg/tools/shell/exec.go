@@ -64,6 +64,8 @@ func builtin(name string) builtinFunc {
 		return builtinRead // reachable only through internalPrefix: read -n, -t, -d
 	case "setList":
 		return builtinSetList // reachable only through internalPrefix: set without operands
+	case "lastBg":
+		return builtinLastBg // reachable only through internalPrefix: $!
 	case "readonlyList":
 		return builtinReadonlyList // reachable only through internalPrefix: readonly without operands
 	}
@@ -213,7 +215,7 @@ func (s *Shell) call(ctx context.Context, args []string) ([]string, error) {
 // never by its plain name.
 func internalOnly(name string) bool {
 	switch name {
-	case "bgStmt", "execCmd", "readOpts", "setList", "runTraps", "trapPoint", "redirFailed", "localOutside", "roCheck", "readonlyList", "flowGuard", "flowRestore", "fdExec", "fdPush", "fdPop", "subshellEnd", "subshellExit", "sourcePush", "sourcePop", "traceAssign":
+	case "bgStmt", "execCmd", "readOpts", "setList", "runTraps", "trapPoint", "redirFailed", "localOutside", "roCheck", "readonlyList", "flowGuard", "flowRestore", "fdExec", "fdPush", "fdPop", "subshellEnd", "subshellExit", "sourcePush", "sourcePop", "traceAssign", "lastBg":
 		return true
 	}
 	return false
@@ -247,7 +249,14 @@ func builtinExecCmd(ctx context.Context, s *Shell, hc interp.HandlerContext, env
 // runCommand runs an applet in-process, or else a program; where starts its error messages.
 func (s *Shell) runCommand(ctx context.Context, hc interp.HandlerContext, env *tools.Env, args []string, where string) int {
 	if a, ok := tools.Lookup(args[0]); ok {
-		if j := jobOf(ctx); j != nil {
+		j := jobOf(ctx)
+		if j != nil && a.Name == "sh" && j.fresh() {
+			if self, err := os.Stat(selfExe); err == nil && self.Mode().IsRegular() {
+				// 'sh ... &': a process of its own, whose $$ is $! and whose traps are its own
+				return s.startProgram(ctx, env, selfExe, args, where)
+			}
+		}
+		if j != nil {
 			j.markStarted()
 		}
 		if f, ok := hc.Stdin.(*os.File); ok && s.ttySignal && f == s.stdin {
@@ -324,6 +333,14 @@ func (s *Shell) runProgram(ctx context.Context, env *tools.Env, args []string, d
 	if err != nil {
 		return startFailed(env.Stderr, where, args[0], err)
 	}
+	return s.startProgram(ctx, env, path, args, where)
+}
+
+// selfExe is the toolbox's own binary, which a background sh runs as (see runCommand).
+const selfExe = "/proc/self/exe"
+
+// startProgram runs the program at path as runProgram does.
+func (s *Shell) startProgram(ctx context.Context, env *tools.Env, path string, args []string, where string) int {
 	job := jobOf(ctx)
 	cmd := &exec.Cmd{Path: path, Args: args, Dir: env.Dir, Env: env.Environ, Stdin: env.Stdin, Stdout: env.Stdout, Stderr: env.Stderr}
 	if job != nil {
@@ -361,7 +378,7 @@ func (s *Shell) runProgram(ctx context.Context, env *tools.Env, args []string, d
 		case <-done:
 		}
 	}()
-	err = cmd.Wait()
+	err := cmd.Wait()
 	if err != nil && ctxErr(err) {
 		return 130
 	}
@@ -482,13 +499,46 @@ func (s *Shell) prepare(node syntax.Node) {
 		}
 		return true
 	})
-	// $! everywhere, including inside subshells, reads the job table.
+	// $! everywhere, including inside subshells, reads the job table: a plain $! through
+	// lastBg (a subshell that runs beside the shell, as a pipeline's left side, has a copy
+	// of the variables, where lastBgVar would read as unset), ${!...} through lastBgVar.
 	syntax.Walk(node, func(n syntax.Node) bool {
-		if pe, ok := n.(*syntax.ParamExp); ok && pe.Param != nil && pe.Param.Value == "!" && pe.Index == nil {
-			pe.Param = &syntax.Lit{ValuePos: pe.Param.ValuePos, ValueEnd: pe.Param.ValueEnd, Value: lastBgVar}
+		switch n := n.(type) {
+		case *syntax.Word:
+			n.Parts = lastBgParts(n.Parts)
+		case *syntax.DblQuoted:
+			n.Parts = lastBgParts(n.Parts)
+		case *syntax.ParamExp:
+			if n.Param != nil && n.Param.Value == "!" && n.Index == nil {
+				n.Param = &syntax.Lit{ValuePos: n.Param.ValuePos, ValueEnd: n.Param.ValueEnd, Value: lastBgVar}
+			}
 		}
 		return true
 	})
+}
+
+// lastBgParts replaces each plain $! of parts with $(lastBg).
+func lastBgParts(parts []syntax.WordPart) []syntax.WordPart {
+	for i, p := range parts {
+		pe, ok := p.(*syntax.ParamExp)
+		if !ok || pe.Param == nil || pe.Param.Value != "!" || pe.Index != nil || pe.Exp != nil || pe.Repl != nil || pe.Slice != nil || pe.Length || pe.Width || pe.Excl ||
+			pe.IsSet || pe.Names != 0 || pe.Flags != nil || pe.NestedParam != nil || len(pe.Modifiers) > 0 {
+			continue
+		}
+		pos := pe.Pos()
+		parts[i] = &syntax.CmdSubst{Left: pos, Right: pos, Stmts: []*syntax.Stmt{
+			{Position: pos, Cmd: &syntax.CallExpr{Args: []*syntax.Word{litAt(internalPrefix+"lastBg", pos)}}},
+		}}
+	}
+	return parts
+}
+
+// builtinLastBg prints $!: the last job's PID, or %N when it runs only applets.
+func builtinLastBg(_ context.Context, s *Shell, _ interp.HandlerContext, env *tools.Env, _ []string) int {
+	if v := s.jobs.lastBg(); v != "" {
+		fmt.Fprint(env.Stdout, v)
+	}
+	return 0
 }
 
 // pipelineSubshells makes the last command of each pipeline run in a subshell, as every

@@ -61,6 +61,16 @@ func (j *job) wasSignaled() bool {
 
 func (j *job) markStarted() { j.once.Do(func() { close(j.started) }) }
 
+// fresh reports whether the job has not started a command yet.
+func (j *job) fresh() bool {
+	select {
+	case <-j.started:
+		return false
+	default:
+		return true
+	}
+}
+
 func (j *job) addProcess(pid int) {
 	j.mu.Lock()
 	j.pids = append(j.pids, pid)

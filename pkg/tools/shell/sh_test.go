@@ -92,7 +92,7 @@ while read l; do printf '<%s>' "$l"; done < out; echo; ls_status=$?`, want: "<1>
 		{name: "background job with real PID", script: `/bin/sleep 30 & p=$!; case $p in *[!0-9]*) echo "not a pid: $p";; esac
 kill -0 "$p" && echo alive; jobs; kill %1; wait $p; echo "status=$?"`, want: "alive\n[1] Running  /bin/sleep 30 &\nstatus=143\n"},
 		{name: "background applet job", script: `yes > /dev/null & echo "bg=$!"; kill %1; wait %1; echo "status=$?"`, want: "bg=%1\nstatus=130\n"},
-		{name: "wait for all jobs", script: `sh -c 'exit 3' & sh -c 'exit 4' & wait; echo done`, want: "done\n"},
+		{name: "wait for all jobs", script: `sh -c 'exit 3' & sh -c 'exit 4' & wait; echo done`, environ: append(hostEnv(), toolstest.ChildEnv), want: "done\n"},
 		{name: "jobs started in a loop and a function", script: `for i in 1 2 3; do (echo "j$i" > "f$i") & done; wait
 f() { echo "$1" > "g$1" & }; f a; f b; wait
 for n in f1 f2 f3 ga gb; do read l < "$n"; printf '%s ' "$l"; done`, want: "j1 j2 j3 a b "},
@@ -182,6 +182,7 @@ for n in f1 f2 f3 ga gb; do read l < "$n"; printf '%s ' "$l"; done`, want: "j1 j
 		{name: "set -x traces as ash quotes", script: `set -x; v='one two'; true '%s\n' "two 'three" "if"; "if" x; set +x; echo off`,
 			want: "off\n", wantErr: `^\+ v='one two'\n\+ true '%s\\n' 'two '"'"'three' 'if'\n\+ 'if' x\nsh: line 0: if: not found\n\+ set \+x\n$`},
 		{name: "sh -x traces as set -x does", script: `sh -x -c 'echo a=b'`, want: "a=b\n", wantErr: `^\+ echo 'a=b'\n$`},
+		{name: "$! in a pipeline's left side", script: `f() { sleep 0.1 & p=$!; echo "${p:+set}"; wait; }; f | cat`, want: "set\n"},
 		{name: "exec of a missing program", script: `exec /nonexistent`, status: 127, wantErr: `^sh: exec: line 0: /nonexistent: not found\n$`},
 	}
 	var rl syscall.Rlimit
