@@ -47,9 +47,8 @@ func (s *Shell) runParsingAliases(ctx context.Context, src, name string) int {
 	status := 0
 	for {
 		// rest parsed after as many empty lines as ran: its commands keep their lines
-		nl := newlines(lines)
-		st, end, err := firstStmt(io.MultiReader(&nl, strings.NewReader(rest)), lines+len(rest))
-		if st != nil {
+		stmts, end, err := firstStmt(rest, lines, name)
+		for _, st := range stmts {
 			s.prepare(st)
 			status = statusOf(s.runner.Run(ctx, st))
 			if s.runner.Exited() {
@@ -61,7 +60,7 @@ func (s *Shell) runParsingAliases(ctx context.Context, src, name string) int {
 			s.runner.Run(ctx, &syntax.File{}) // the EXIT trap
 			return 2
 		}
-		if st == nil {
+		if len(stmts) == 0 {
 			break
 		}
 		end = max(end-lines, 0)
@@ -91,22 +90,29 @@ func (n *newlines) Read(p []byte) (int, error) {
 	return k, nil
 }
 
-// firstStmt parses the first command read from r (size bytes) and returns it with the
-// offset where what follows it starts (after the bodies of its here-documents), or nil
-// at the end. next is the syntax error that follows the first command, if any.
-func firstStmt(r io.Reader, size int) (first *syntax.Stmt, end int, next error) {
+// firstStmt parses the first command of rest, read after lines empty lines, and returns
+// it with the offset where what follows it starts (after the bodies of its
+// here-documents, counting the empty lines), or nothing at the end. next is the syntax
+// error that follows the first command, if any. When the first two commands do not parse
+// as they are, the rest is parsed as a whole script is (parseToEnd: repairs,
+// here-documents closed by the end) and all its commands are returned.
+func firstStmt(rest string, lines int, name string) (first []*syntax.Stmt, end int, next error) {
+	nl := newlines(lines)
 	var stmts []*syntax.Stmt
-	err := syntax.NewParser().Stmts(r, func(st *syntax.Stmt) bool {
+	err := syntax.NewParser().Stmts(io.MultiReader(&nl, strings.NewReader(rest)), func(st *syntax.Stmt) bool {
 		stmts = append(stmts, st)
 		return len(stmts) < 2
 	})
 	switch {
-	case len(stmts) == 0:
-		return nil, 0, err
 	case len(stmts) == 2:
-		return stmts[0], int(stmts[1].Pos().Offset()), nil
+		return stmts[:1], int(stmts[1].Pos().Offset()), nil
+	case err == nil:
+		return stmts, lines + len(rest), nil
 	}
-	return stmts[0], size, err
+	if f, ferr := parseToEnd(strings.Repeat("\n", lines)+rest, name); ferr == nil {
+		return f.Stmts, lines + len(rest), nil
+	}
+	return stmts, lines + len(rest), err
 }
 
 // expandCommandAliases replaces each word of text in command position (at the start of
