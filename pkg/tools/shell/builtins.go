@@ -154,7 +154,7 @@ func builtinCommand(ctx context.Context, s *Shell, hc interp.HandlerContext, env
 	if len(rest) == 0 {
 		return 0
 	}
-	return s.runProgram(ctx, env, rest, true, s.where(hc, ""))
+	return s.runProgram(ctx, env, rest, true, s.where(hc, ""), s.fdFiles(hc.Env))
 }
 
 // describe says what name runs as: kind is "function", "builtin", "applet", "file" or "".

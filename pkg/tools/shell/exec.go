@@ -253,7 +253,7 @@ func (s *Shell) runCommand(ctx context.Context, hc interp.HandlerContext, env *t
 		if j != nil && a.Name == "sh" && j.fresh() {
 			if self, err := os.Stat(selfExe); err == nil && self.Mode().IsRegular() {
 				// 'sh ... &': a process of its own, whose $$ is $! and whose traps are its own
-				return s.startProgram(ctx, env, selfExe, args, where)
+				return s.startProgram(ctx, env, selfExe, args, where, s.fdFiles(hc.Env))
 			}
 		}
 		if j != nil {
@@ -264,7 +264,7 @@ func (s *Shell) runCommand(ctx context.Context, hc interp.HandlerContext, env *t
 		}
 		return a.Run(ctx, env, args)
 	}
-	return s.runProgram(ctx, env, args, false, where)
+	return s.runProgram(ctx, env, args, false, where, s.fdFiles(hc.Env))
 }
 
 // handlerEnv is the tools.Env of one command: the interpreter's current streams and
@@ -325,7 +325,7 @@ func exitError(status int) error {
 // runProgram runs a program found on PATH (or by its path) as a child process and returns
 // its exit status. skipApplets is for 'command -p', which also searches the default PATH.
 // where starts the message of a program that cannot be started (see Shell.where).
-func (s *Shell) runProgram(ctx context.Context, env *tools.Env, args []string, defaultPath bool, where string) int {
+func (s *Shell) runProgram(ctx context.Context, env *tools.Env, args []string, defaultPath bool, where string, extra []*os.File) int {
 	path, err := tools.LookPath(env, args[0])
 	if err != nil && defaultPath && !strings.Contains(args[0], "/") {
 		path, err = tools.LookPath(&tools.Env{Dir: env.Dir, Environ: []string{"PATH=" + tools.DefaultPath}}, args[0])
@@ -333,16 +333,17 @@ func (s *Shell) runProgram(ctx context.Context, env *tools.Env, args []string, d
 	if err != nil {
 		return startFailed(env.Stderr, where, args[0], err)
 	}
-	return s.startProgram(ctx, env, path, args, where)
+	return s.startProgram(ctx, env, path, args, where, extra)
 }
 
 // selfExe is the toolbox's own binary, which a background sh runs as (see runCommand).
 const selfExe = "/proc/self/exe"
 
-// startProgram runs the program at path as runProgram does.
-func (s *Shell) startProgram(ctx context.Context, env *tools.Env, path string, args []string, where string) int {
+// startProgram runs the program at path as runProgram does; extra are its descriptors
+// from 3 on (nil: not open).
+func (s *Shell) startProgram(ctx context.Context, env *tools.Env, path string, args []string, where string, extra []*os.File) int {
 	job := jobOf(ctx)
-	cmd := &exec.Cmd{Path: path, Args: args, Dir: env.Dir, Env: env.Environ, Stdin: env.Stdin, Stdout: env.Stdout, Stderr: env.Stderr}
+	cmd := &exec.Cmd{Path: path, Args: args, Dir: env.Dir, Env: env.Environ, Stdin: env.Stdin, Stdout: env.Stdout, Stderr: env.Stderr, ExtraFiles: extra}
 	if job != nil {
 		// A background job gets its own process group: Ctrl-C at the terminal must not
 		// reach it, and kill %N signals the group.

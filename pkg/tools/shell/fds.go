@@ -31,7 +31,8 @@ import (
 //     knows (fdPrefix): it answers with a duplicate of N, or "N: Bad file descriptor" as
 //     ash says when N is not open.
 //
-// What the shell runs from PATH does not get descriptors above 2 (applets run in-process).
+// A program the shell runs from PATH gets those of them that are files (fdFiles); the
+// applets, which run in-process, read and write 0 to 2 only.
 
 // fdVar names the shell's current table of descriptors above 2 (see above).
 const fdVar = "DDEBUG_FDS_"
@@ -317,3 +318,20 @@ func (s streamRWC) Write(p []byte) (int, error) {
 }
 
 func (streamRWC) Close() error { return nil }
+
+// fdFiles are the descriptors of the table env names that are files, as exec.Cmd's
+// ExtraFiles (entry i is descriptor 3+i; nil: not open), up to descriptor 255.
+func (s *Shell) fdFiles(env expand.Environ) []*os.File {
+	_, tb := s.currentFds(env)
+	var out []*os.File
+	for n, f := range tb.files {
+		if f.f == nil || n > 255 {
+			continue
+		}
+		for len(out) <= n-3 {
+			out = append(out, nil)
+		}
+		out[n-3] = f.f
+	}
+	return out
+}

@@ -183,6 +183,8 @@ for n in f1 f2 f3 ga gb; do read l < "$n"; printf '%s ' "$l"; done`, want: "j1 j
 			want: "off\n", wantErr: `^\+ v='one two'\n\+ true '%s\\n' 'two '"'"'three' 'if'\n\+ 'if' x\nsh: line 0: if: not found\n\+ set \+x\n$`},
 		{name: "sh -x traces as set -x does", script: `sh -x -c 'echo a=b'`, want: "a=b\n", wantErr: `^\+ echo 'a=b'\n$`},
 		{name: "$! in a pipeline's left side", script: `f() { sleep 0.1 & p=$!; echo "${p:+set}"; wait; }; f | cat`, want: "set\n"},
+		{name: "a program from PATH gets the descriptors above 2", script: `exec 4>f; /bin/sh -c 'echo four >&4'; { /bin/sh -c 'echo five >&5'; } 5>g; cat f g`,
+			want: "four\nfive\n"},
 		{name: "exec of a missing program", script: `exec /nonexistent`, status: 127, wantErr: `^sh: exec: line 0: /nonexistent: not found\n$`},
 	}
 	var rl syscall.Rlimit
