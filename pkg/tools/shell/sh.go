@@ -333,7 +333,7 @@ func (s *Shell) runToSyntaxError(ctx context.Context, src, name string, err erro
 	_, line, _ := syntaxMessage(err)
 	lines := strings.SplitAfter(src, "\n")
 	for n := min(line-1, len(lines)); n > 0 && n >= line-200; n-- {
-		head, herr := parseToEnd(strings.Join(lines[:n], ""), name)
+		head, herr := parseScript(strings.Join(lines[:n], ""), name) // not parseToEnd: a here-document cut by the error is no command
 		if herr != nil {
 			continue
 		}

@@ -138,6 +138,7 @@ for n in f1 f2 f3 ga gb; do read l < "$n"; printf '%s ' "$l"; done`, want: "j1 j
 		{name: "aliases in a script, recursive, trailing blank", script: `alias foo='echo ' bar=baz baz=quux; foo bar; alias q1=q2 q2=q1; q1 2>/dev/null; echo $?; unalias -a; alias; alias l='echo a | tr a b'; l`,
 			want: "quux\n127\nb\n"},
 		{name: "syntax error as ash says it, after the commands before it", script: "echo ok\nthen", want: "ok\n", status: 2, wantErr: `^sh: line 1: syntax error: unexpected "then"\n$`},
+		{name: "a here-document cut by a syntax error does not run", script: "echo start\ncat <<EOF\nbody\n$(if)\nEOF\necho end", want: "start\n", status: 2, wantErr: `^sh: line 3: syntax error: `},
 		{name: "if() is a syntax error", script: "echo ok\nif() { echo; }\necho not reached", want: "ok\n", status: 2, wantErr: `^sh: line 1: syntax error: unexpected "\)"\n$`},
 		{name: "function NAME COMPOUND", script: "function f for i in 1 2; do echo $i; done\nf\nfunction g { echo g; }\ng", want: "1\n2\ng\n"},
 		{name: "eval's syntax error ends the shell", script: "(eval 'echo \"a'; echo not reached); echo $?\n(eval 'if() { :; }'); echo $?\neval 'echo ok; echo \"'",
