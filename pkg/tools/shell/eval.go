@@ -3,6 +3,7 @@ package shell
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"mvdan.cc/sh/v3/expand"
@@ -58,4 +59,19 @@ func readOnlyAssign(prog *syntax.File, env expand.Environ) string {
 		}
 	}
 	return ""
+}
+
+// lexEval gives 'eval STRING' (or 'command eval STRING') the string as ash lexes it
+// (ashLexing): the interpreter's eval parses it as it is.
+func lexEval(args []string) []string {
+	i := 1
+	if args[0] == "command" {
+		i = 2
+	}
+	src := strings.Join(args[i:], " ")
+	lexed, _ := ashLexing(src)
+	if lexed == src {
+		return args
+	}
+	return append(slices.Clip(args[:i]), lexed)
 }

@@ -161,6 +161,7 @@ func (s *Shell) call(ctx context.Context, args []string) ([]string, error) {
 		if out, failed := s.checkEval(ctx, args); failed {
 			return out, nil
 		}
+		args = lexEval(args)
 	}
 	if args[0] == "eval" && len(args) > 1 {
 		if src, ok := evalHighFds(args[1:]); ok {

@@ -74,6 +74,8 @@ func TestAshLexing(t *testing.T) {
 			want: "OK\n$a`false`\nEO`false`F\nOk:0\n"},
 		{name: "a backslash in a double-quoted delimiter", script: "cat <<\"\\\\E\"\nHere\n\\E\necho Ok\n", want: "Here\nOk\n"},
 		{name: "bytes that are not UTF-8", script: "v=uni\x81code; echo \"a\x81b\" 'c\x81d' e\x81f $v 80:$'\\\x80'", want: "a\x81b c\x81d e\x81f uni\x81code 80:\\\x80\n"},
+		{name: "eval's string", script: "eval \"echo \\$\\\\\n(echo ok) a&\\\\\n& echo b\"; v=$(printf 'x\\201y'); eval \"echo $v\"; eval \"cat <<- \\$a\n\tin\n\\$a\"",
+			want: "ok a\nb\nx\x81y\nin\n"},
 		{name: "a line continued in the next read (sh -s)", script: "", want: "a b\nc\n"},
 	}
 	for _, tt := range tests {
