@@ -174,6 +174,8 @@ for n in f1 f2 f3 ga gb; do read l < "$n"; printf '%s ' "$l"; done`, want: "j1 j
 			want: "st=1\n", status: 1, wantErr: `^sh: line 0: can't open /nonexistent: no such file\nsh: line 0: 3: Bad file descriptor\n$`},
 		{name: "a subshell's EXIT trap runs when it ends or exits", script: `(trap "echo trapped; exit" EXIT; (exit 1)); echo "one $?"; (trap 'echo bye $?' EXIT; exit 3); echo "sub $?"; trap`,
 			want: "trapped\none 1\nbye 3\nsub 3\n"},
+		{name: "EXIT traps of a command substitution and of a pipe's left side", script: `v=$(trap 'echo bye' EXIT; echo hi); echo "[$v]"; { trap 'echo end >&2' EXIT; echo x; } | cat`,
+			want: "[hi\nbye]\nx\n", wantErr: `^end\n$`},
 		{name: "a trap set in a job is the job's", script: `{ trap "echo got TERM" TERM; sleep 0.5; echo after; } & sleep 0.2; kill $!; wait; echo "done $?"; trap`,
 			want: "got TERM\nafter\ndone 0\n"},
 		{name: "messages from a sourced file name it", script: "echo 'echo in; nosuch' >s.sh; . ./s.sh; command . ./s.sh; nosuch",

@@ -171,15 +171,34 @@ func builtinSubshellExit(ctx context.Context, s *Shell, hc interp.HandlerContext
 	return hc.Builtin(ctx, args)
 }
 
-// addSubshellEnds ends each ( ) subshell that may set a trap with a call of subshellEnd.
+// addSubshellEnds ends each subshell that may set a trap with a call of subshellEnd: a
+// ( ) subshell, a command substitution, and a command on the left of a pipe (the one
+// on the right is a ( ) subshell already: pipelineSubshells).
 func addSubshellEnds(node syntax.Node) {
-	syntax.Walk(node, func(n syntax.Node) bool {
-		sub, ok := n.(*syntax.Subshell)
-		if !ok || len(sub.Stmts) == 0 || !setsTrap(sub.Stmts) {
-			return true
+	end := func(list []*syntax.Stmt) []*syntax.Stmt {
+		if len(list) == 0 || !setsTrap(list) {
+			return list
 		}
-		pos := sub.Stmts[len(sub.Stmts)-1].End()
-		sub.Stmts = append(sub.Stmts, &syntax.Stmt{Position: pos, Cmd: &syntax.CallExpr{Args: []*syntax.Word{litAt(internalPrefix+"subshellEnd", pos)}}})
+		pos := list[len(list)-1].End()
+		return append(list, &syntax.Stmt{Position: pos, Cmd: &syntax.CallExpr{Args: []*syntax.Word{litAt(internalPrefix+"subshellEnd", pos)}}})
+	}
+	syntax.Walk(node, func(n syntax.Node) bool {
+		switch n := n.(type) {
+		case *syntax.Subshell:
+			n.Stmts = end(n.Stmts)
+		case *syntax.CmdSubst:
+			n.Stmts = end(n.Stmts)
+		case *syntax.ProcSubst:
+			n.Stmts = end(n.Stmts)
+		case *syntax.BinaryCmd:
+			if (n.Op == syntax.Pipe || n.Op == syntax.PipeAll) && setsTrap([]*syntax.Stmt{n.X}) {
+				if _, ok := n.X.Cmd.(*syntax.Subshell); !ok {
+					pos := n.X.Pos()
+					inner := *n.X
+					n.X = &syntax.Stmt{Position: pos, Cmd: &syntax.Block{Lbrace: pos, Rbrace: pos, Stmts: end([]*syntax.Stmt{&inner})}}
+				}
+			}
+		}
 		return true
 	})
 }
