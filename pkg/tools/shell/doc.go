@@ -9,4 +9,11 @@
 // the signals and rlimits libraries with the applets of the same name) and the applets
 // that make `ddebug exec app -- true` work without a shell (true, false, echo, printf,
 // test, pwd, yes, seq, which), and expr and getopt for scripts.
+//
+// Where the interpreter behaves otherwise than ash, the shell stays on the upstream
+// module and works around it: a parsed program is rewritten before it runs (prepare, in
+// exec.go) into statements and internal builtins the hooks handle. Each file says what
+// it covers: flow.go (break and continue in nested lists, conditions, subshells), fds.go
+// (descriptors above 2), subtrap.go (traps of subshells and jobs), source.go (what '.'
+// reads and how its messages are worded), xtrace.go (set -x), echo.go (write errors).
 package shell
