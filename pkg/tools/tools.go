@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -86,18 +87,26 @@ type Applet struct {
 
 // The applets are found through tables, not registered one by one: every family lists
 // its applets in one slice (Applets in its applets.go), package all installs those slices,
-// and the index by name is built on the first Lookup. Starting the toolbox therefore runs
-// no code per applet: an Applet is a package-level value the linker lays out, and a table
-// of pointers to them is static data too.
+// and a process's first lookups scan those tables: a process that runs one applet looks up
+// a name or two, and building the index of some 300 names and aliases cost it more than
+// all its lookups (a tenth of `ddebug-toolbox true`). A process that looks up more (a
+// shell, at every command) builds the index at its scanLookups+1st. Starting the toolbox
+// therefore runs no code per applet: an Applet is a package-level value the linker lays
+// out, and a table of pointers to them is static data too.
 var (
-	mu     sync.Mutex
-	tables [][]*Applet
-	index  atomic.Pointer[map[string]*Applet]
+	mu      sync.Mutex
+	tables  [][]*Applet
+	index   atomic.Pointer[map[string]*Applet]
+	lookups atomic.Int32
 )
 
+// scanLookups is how many lookups scan the tables before the index is built.
+const scanLookups = 4
+
 // Install adds a table of applets to the toolbox. Package all installs every family's
-// table; a family's tests install their own. Names are indexed on the first Lookup, which
-// panics if two applets share a name or alias (a programming error any test catches).
+// table; a family's tests install their own. The index of names, built when first needed
+// (Applets, Names, a process's scanLookups+1st Lookup), panics if two applets share a name
+// or alias (a programming error package all's test catches).
 func Install(table []*Applet) {
 	mu.Lock()
 	defer mu.Unlock()
@@ -132,8 +141,25 @@ func byName() map[string]*Applet {
 
 // Lookup finds an applet by name or alias.
 func Lookup(name string) (*Applet, bool) {
-	a, ok := byName()[name]
-	return a, ok
+	if m := index.Load(); m != nil || lookups.Add(1) > scanLookups {
+		a, ok := byName()[name]
+		return a, ok
+	}
+	return scan(name)
+}
+
+// scan finds an applet by name or alias in the tables, without the index.
+func scan(name string) (*Applet, bool) {
+	mu.Lock()
+	defer mu.Unlock()
+	for _, t := range tables {
+		for _, a := range t {
+			if a.Name == name || slices.Contains(a.Aliases, name) {
+				return a, true
+			}
+		}
+	}
+	return nil, false
 }
 
 // Applets returns every installed applet once, sorted by name.
