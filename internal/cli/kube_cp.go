@@ -39,7 +39,7 @@ type RemotePath struct {
 	Ref, Container, Path string
 }
 
-var containerNameRE = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
+var containerNameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`) })
 
 // ParseCopyArg tells a side of a copy apart: local when it starts with '.' or '/' or has
 // no ':'; else [pod/]NAME[:CONTAINER]:PATH (also deploy/NAME:..., one running pod of it).
@@ -55,7 +55,7 @@ func ParseCopyArg(s string) (RemotePath, bool, error) {
 		return RemotePath{}, false, fmt.Errorf("%q: want [pod/]NAME[:CONTAINER]:PATH", s)
 	}
 	r := RemotePath{Ref: ref, Path: rest}
-	if c, p, ok := strings.Cut(rest, ":"); ok && containerNameRE.MatchString(c) {
+	if c, p, ok := strings.Cut(rest, ":"); ok && containerNameRE().MatchString(c) {
 		r.Container, r.Path = c, p
 	}
 	if r.Path == "" {

@@ -408,7 +408,9 @@ func (d *Debugger) add(ctx context.Context, pod *corev1.Pod, ec *corev1.Ephemera
 	return out, nil
 }
 
-var goneRE = regexp.MustCompile(`(?i)container .*(not found|not running|is terminated)|cannot exec in a stopped`)
+var goneRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)container .*(not found|not running|is terminated)|cannot exec in a stopped`)
+})
 
 // Session runs command (the shell when empty) in t and returns its exit status.
 func (d *Debugger) Session(ctx context.Context, t *Target, command []string, quiet bool, r ExecRequest) (int, error) {
@@ -426,7 +428,7 @@ func (d *Debugger) Session(ctx context.Context, t *Target, command []string, qui
 	if errors.As(err, &cep) {
 		return cep.Code, nil
 	}
-	if t.Reused && goneRE.MatchString(err.Error()) {
+	if t.Reused && goneRE().MatchString(err.Error()) {
 		// The agent reached its idle time between the check and the exec.
 		return 0, &Error{Kind: ErrContainerExited, Msg: fmt.Sprintf("debug container %s exited before the session started", t.Debug), Err: err}
 	}

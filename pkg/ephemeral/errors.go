@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -59,7 +60,9 @@ var (
 	opWatchPods      = Op{"watch", "pods"}
 )
 
-var psaRE = regexp.MustCompile(`violates PodSecurity "([a-z]+):([^"]+)": (.*)$`)
+var psaRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`violates PodSecurity "([a-z]+):([^"]+)": (.*)$`)
+})
 
 // TranslateAPIError turns an API error from op on pod ns/name into an *Error with advice;
 // other errors come back wrapped with what was being done.
@@ -72,7 +75,7 @@ func TranslateAPIError(err error, op Op, ns, pod string) error {
 		return err
 	}
 	msg := err.Error()
-	if m := psaRE.FindStringSubmatch(msg); m != nil {
+	if m := psaRE().FindStringSubmatch(msg); m != nil {
 		return &Error{
 			Kind:   ErrPodSecurity,
 			Msg:    fmt.Sprintf("pod security admission (%s:%s in namespace %s) refused the debug container: %s", m[1], m[2], ns, m[3]),
@@ -166,7 +169,7 @@ func levelFromError(err error) (psaLevel, bool) {
 	if errors.As(err, &e) && e.Err != nil {
 		err = e.Err
 	}
-	m := psaRE.FindStringSubmatch(err.Error())
+	m := psaRE().FindStringSubmatch(err.Error())
 	if m == nil {
 		return psaLevel{}, false
 	}

@@ -194,7 +194,7 @@ func (d *Debugger) nodeNotFound(ctx context.Context, name string, err error) err
 // privileged by nature, so no profile makes Pod Security admit it.
 func translateNodeError(err error, op Op, o NodePodOptions) error {
 	msg := err.Error()
-	if m := psaRE.FindStringSubmatch(msg); m != nil {
+	if m := psaRE().FindStringSubmatch(msg); m != nil {
 		return &Error{Kind: ErrPodSecurity, Err: err,
 			Msg: fmt.Sprintf("pod security admission (%s:%s in namespace %s) refused the node pod, which must be privileged: %s", m[1], m[2], o.Namespace, m[3]),
 			Advice: "run it in a namespace whose pod-security.kubernetes.io/enforce level is privileged (-n NAMESPACE), " +

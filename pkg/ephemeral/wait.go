@@ -12,17 +12,16 @@ import (
 	"k8s.io/apimachinery/pkg/watch"
 )
 
-// Waiting reasons of a container that will not start without someone changing something.
-var fatalWaiting = map[string]error{
-	"ErrImagePull":               ErrImagePull,
-	"ImagePullBackOff":           ErrImagePull,
-	"ErrImageNeverPull":          ErrImagePull,
-	"InvalidImageName":           ErrImagePull,
-	"RegistryUnavailable":        ErrImagePull,
-	"CreateContainerConfigError": ErrCreateContainer,
-	"CreateContainerError":       ErrCreateContainer,
-	"RunContainerError":          ErrCreateContainer,
-	"PreStartHookError":          ErrCreateContainer,
+// fatalWaiting is the error of a container's waiting reason that means it will not start
+// without someone changing something, or nil (a switch: a map would be built at start).
+func fatalWaiting(reason string) error {
+	switch reason {
+	case "ErrImagePull", "ImagePullBackOff", "ErrImageNeverPull", "InvalidImageName", "RegistryUnavailable":
+		return ErrImagePull
+	case "CreateContainerConfigError", "CreateContainerError", "RunContainerError", "PreStartHookError":
+		return ErrCreateContainer
+	}
+	return nil
 }
 
 // containerState says whether the debug container name of pod runs (done), failed (err),
@@ -48,7 +47,7 @@ func containerState(pod *corev1.Pod, name string) (done bool, detail string, err
 			}
 		case s.State.Waiting != nil:
 			w := s.State.Waiting
-			if kind, ok := fatalWaiting[w.Reason]; ok {
+			if kind := fatalWaiting(w.Reason); kind != nil {
 				return false, "", failure(kind, debugSite(pod, name), s.Image, w.Reason, w.Message)
 			}
 			return false, w.Reason, nil
@@ -230,7 +229,7 @@ func podState(pod *corev1.Pod, container, what string) (bool, string, error) {
 	}
 	for _, s := range pod.Status.InitContainerStatuses {
 		if w := s.State.Waiting; w != nil {
-			if kind, ok := fatalWaiting[w.Reason]; ok {
+			if kind := fatalWaiting(w.Reason); kind != nil {
 				return false, "", failure(kind, site(s.Name), s.Image, w.Reason, w.Message)
 			}
 			return false, "init " + w.Reason, nil
@@ -253,7 +252,7 @@ func podState(pod *corev1.Pod, container, what string) (bool, string, error) {
 				Advice: fmt.Sprintf("see 'kubectl describe pod %s -n %s'", pod.Name, pod.Namespace)}
 		case s.State.Waiting != nil:
 			w := s.State.Waiting
-			if kind, ok := fatalWaiting[w.Reason]; ok {
+			if kind := fatalWaiting(w.Reason); kind != nil {
 				return false, "", failure(kind, site(s.Name), s.Image, w.Reason, w.Message)
 			}
 			return false, w.Reason, nil
