@@ -197,8 +197,9 @@ func launch(files []*os.File, target int, statusR, statusW *os.File, started cha
 	done <- r
 }
 
-// What the launcher was doing at each step it reports a failure of (see launchCore).
-var launchSteps = map[int]string{
+// What the launcher was doing at each step it reports a failure of (see launchCore): an
+// array by step, static data, where a map would be built at every start.
+var launchSteps = [...]string{
 	stepSetsid: "starting the session: setsid", stepTTY: "starting the session: acquiring the terminal",
 	stepKeepCaps: "starting the session: keeping capabilities", stepSetgroups: "starting the session: setgroups",
 	stepJoinUserNS: "starting the session: joining the target's user namespace",
@@ -222,7 +223,11 @@ func launchFailure(report string, pid int) error {
 		return fmt.Errorf("the session launcher failed: %q", report)
 	}
 	e := syscall.Errno(errno)
-	what, ok := launchSteps[step]
+	var what string
+	if step >= 0 && step < len(launchSteps) {
+		what = launchSteps[step]
+	}
+	ok := what != ""
 	switch {
 	case step == stepBadConfig:
 		return errors.New("launch configuration is not of this version of ddebug")

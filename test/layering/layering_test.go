@@ -186,3 +186,80 @@ func TestLeanHost(t *testing.T) {
 		}
 	}
 }
+
+// TestNoTablesAtStart: no package of the module builds a regular expression or a map in a
+// package-level variable's initialiser, code that Go runs at the start of every process
+// that links the package (the toolbox, each session, the plugin, ddebug) whether or not
+// the process ever uses it (issue 18). Build it on first use (sync.OnceValue), or make it
+// a switch or an array, which are code and static data. pkg/tools/toolbox's TestInitWork
+// measures what the toolbox's initialisation allocates; this test covers the rest too.
+func TestNoTablesAtStart(t *testing.T) {
+	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}} {{.Dir}} {{join .GoFiles \" \"}}", module+"/...").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list %s/...: %v\n%s", module, err, out)
+	}
+	files := 0
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 3 || !strings.HasPrefix(f[0], module+"/pkg/") && !strings.HasPrefix(f[0], module+"/internal/") && !strings.HasPrefix(f[0], module+"/cmd/") {
+			continue
+		}
+		for _, name := range f[2:] {
+			files++
+			fset := token.NewFileSet()
+			file, err := parser.ParseFile(fset, filepath.Join(f[1], name), nil, parser.SkipObjectResolution)
+			if err != nil {
+				t.Fatal(err)
+			}
+			regexpName := "" // the file's name for package regexp, if it imports it
+			for _, imp := range file.Imports {
+				if imp.Path.Value == `"regexp"` {
+					regexpName = "regexp"
+					if imp.Name != nil {
+						regexpName = imp.Name.Name
+					}
+				}
+			}
+			for _, d := range file.Decls {
+				g, ok := d.(*ast.GenDecl)
+				if !ok || g.Tok != token.VAR {
+					continue
+				}
+				for _, spec := range g.Specs {
+					for _, v := range spec.(*ast.ValueSpec).Values {
+						if what := startWork(v, regexpName); what != "" {
+							t.Errorf("%s: a package-level variable builds %s at the start of every process: build it on first use (sync.OnceValue), or use a switch or an array",
+								fset.Position(v.Pos()), what)
+						}
+					}
+				}
+			}
+		}
+	}
+	if files < 300 {
+		t.Fatalf("read %d files of the module, want all of pkg, internal and cmd", files)
+	}
+}
+
+// startWork says what expression e builds when it runs: "a regular expression" (a call
+// of package regexp), "a map" (a map literal), or "" for neither. Function literals are
+// not looked into: their bodies run when called.
+func startWork(e ast.Expr, regexpName string) string {
+	what := ""
+	ast.Inspect(e, func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.SelectorExpr:
+			if id, ok := x.X.(*ast.Ident); ok && regexpName != "" && id.Name == regexpName {
+				what = "a regular expression"
+			}
+		case *ast.CompositeLit:
+			if _, ok := x.Type.(*ast.MapType); ok && what == "" {
+				what = "a map"
+			}
+		}
+		return what == ""
+	})
+	return what
+}

@@ -18,11 +18,20 @@ import (
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
 )
 
-var sums = map[string]func() hash.Hash{
-	"md5sum":    md5.New,
-	"sha1sum":   sha1.New,
-	"sha256sum": sha256.New,
-	"sha512sum": sha512.New,
+// sumHash is the hash of a *sum applet by its name, nil for no such name (a switch: a map
+// would be built at every start of the toolbox).
+func sumHash(name string) func() hash.Hash {
+	switch name {
+	case "md5sum":
+		return md5.New
+	case "sha1sum":
+		return sha1.New
+	case "sha256sum":
+		return sha256.New
+	case "sha512sum":
+		return sha512.New
+	}
+	return nil
 }
 
 // Md5sum is md5sum: print or check md5 checksums.
@@ -39,7 +48,7 @@ var Sha512sum = tools.Applet{Name: "sha512sum", Summary: "print or check sha512 
 
 func runSum(ctx context.Context, env *tools.Env, args []string) int {
 	name := filepath.Base(args[0])
-	newHash := sums[name]
+	newHash := sumHash(name)
 	fs := gnuflag.New(name, name+` [-c] [FILE]...
   -c  read checksums from the FILEs and check them
   --quiet   (with -c) do not print OK for each verified file

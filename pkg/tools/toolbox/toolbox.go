@@ -18,10 +18,13 @@ import (
 	_ "github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/all" // every applet
 )
 
-// Names under which the binary is the toolbox itself rather than one applet. It answers to
-// busybox too, so that scripts written for BusyBox (`busybox sed ...`, BusyBox's own
-// testsuite) run unchanged where it is linked under that name.
-var selfNames = map[string]bool{"ddebug-toolbox": true, "toolbox": true, "busybox": true}
+// isSelfName says whether name is one under which the binary is the toolbox itself rather
+// than one applet. It answers to busybox too, so that scripts written for BusyBox
+// (`busybox sed ...`, BusyBox's own testsuite) run unchanged where it is linked under that
+// name.
+func isSelfName(name string) bool {
+	return name == "ddebug-toolbox" || name == "toolbox" || name == "busybox"
+}
 
 // The toolbox's own applets: help, and ddebug (hostcli.go).
 var (
@@ -71,7 +74,7 @@ func Main(args []string, cli CommandLine) int {
 			return cli("ddebug", args[1:])
 		}
 	}
-	if selfNames[name] {
+	if isSelfName(name) {
 		args = args[1:]
 		if len(args) == 0 && name == "busybox" {
 			return listApplets(os.Stdout)
