@@ -7,6 +7,7 @@ import (
 	"maps"
 	"regexp"
 	"strings"
+	"sync"
 
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -19,8 +20,9 @@ import (
 // aliases, the words in command position in the rest of the script that name such an
 // alias are replaced by its value, and the next command is parsed from there.
 
-// definesAlias matches a script that runs 'alias' with a definition.
-var definesAlias = regexp.MustCompile(`(^|[\n;&|({] *)alias +[^ \n=]+=`)
+// definesAlias matches a script that runs 'alias' with a definition; compiled when a shell
+// first runs a script, not at the start of every toolbox process.
+var definesAlias = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(^|[\n;&|({] *)alias +[^ \n=]+=`) })
 
 // structuralAliases returns the aliases whose value does not parse on its own.
 func (t *aliasTable) structuralAliases() map[string]string {

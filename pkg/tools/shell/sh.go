@@ -314,7 +314,7 @@ func (s *Shell) RunScript(ctx context.Context, r io.Reader, name string) int {
 		fmt.Fprintf(s.env.Stderr, "sh: %s: %v\n", name, err)
 		return 2
 	}
-	if definesAlias.Match(src) {
+	if definesAlias().Match(src) {
 		return s.runParsingAliases(ctx, string(src), name)
 	}
 	prog, err := parseToEnd(string(src), name)
