@@ -458,6 +458,7 @@ func (s *Shell) runShellScript(ctx context.Context, env *tools.Env, path string,
 // prepare rewrites a parsed program before it runs: statements ending in '&' become
 // jobs of this shell (with real PIDs), and $! names the last one.
 func (s *Shell) prepare(node syntax.Node) {
+	ashAltValues(node)
 	ashQuoting(node)
 	s.rewriteParams(node)
 	s.ashReadOnly(node)
