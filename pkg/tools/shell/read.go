@@ -27,18 +27,19 @@ type readOptions struct {
 	timeout time.Duration // -t SECONDS
 	hasT    bool
 	prompt  string
+	fd      int // -u FD: the descriptor read (0: stdin)
 	names   []string
 }
 
-// wantsOwnRead reports whether a read command line uses -n, -t or -d, which the shell
-// implements itself (builtinRead); any other read is the interpreter's.
+// wantsOwnRead reports whether a read command line uses -n, -t, -d or -u, which the
+// shell implements itself (builtinRead); any other read is the interpreter's.
 func wantsOwnRead(args []string) bool {
 	for i := 1; i < len(args); i++ {
 		a := args[i]
 		if a == "--" || !strings.HasPrefix(a, "-") || a == "-" {
 			return false
 		}
-		if strings.ContainsAny(a[1:], "ntd") {
+		if strings.ContainsAny(a[1:], "ntdu") {
 			return true
 		}
 		if strings.HasSuffix(a, "p") || strings.HasSuffix(a, "u") || strings.HasSuffix(a, "a") {
@@ -107,9 +108,11 @@ func parseRead(args []string) (*readOptions, error) {
 				case 'p':
 					o.prompt = val
 				case 'u':
-					if val != "0" {
-						return nil, fmt.Errorf("-u %s: only 0 is supported", val)
+					n, ok := fdNumber(val)
+					if !ok && val != "0" {
+						return nil, fmt.Errorf("%s: invalid file descriptor", val)
 					}
+					o.fd = n
 				}
 			default:
 				return nil, fmt.Errorf("-%c: invalid option", c)
@@ -136,7 +139,18 @@ func builtinRead(ctx context.Context, s *Shell, hc interp.HandlerContext, env *t
 		fmt.Fprintf(env.Stderr, "%s%v\n", s.where(hc, "read"), err)
 		return 2
 	}
-	f, _ := hc.Stdin.(*os.File)
+	in := hc.Stdin
+	if o.fd > 0 {
+		// -u FD: a descriptor of the shell's table (fds.go)
+		rwc, err := s.openFd(ctx, strconv.Itoa(o.fd)+":"+strconv.Itoa(int(hc.Pos.Line())))
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "%s%d: Bad file descriptor\n", s.where(hc, "read"), o.fd)
+			return 2
+		}
+		defer rwc.Close()
+		in = rwc
+	}
+	f, _ := in.(*os.File)
 	if o.prompt != "" && f != nil && isTTY(f) {
 		fmt.Fprint(env.Stderr, o.prompt)
 	}
@@ -154,7 +168,7 @@ func builtinRead(ctx context.Context, s *Shell, hc interp.HandlerContext, env *t
 	var line []byte
 	var status int
 	for o.nchars == 0 || len(line) < o.nchars {
-		b, err := readOneByte(ctx, hc.Stdin, f, deadline)
+		b, err := readOneByte(ctx, in, f, deadline)
 		if err != nil {
 			if errors.Is(err, errReadTimeout) {
 				line, status = nil, 142 // as bash: 128+SIGALRM
@@ -167,7 +181,7 @@ func builtinRead(ctx context.Context, s *Shell, hc interp.HandlerContext, env *t
 			break
 		}
 		if b == '\\' && !o.raw {
-			n, err := readOneByte(ctx, hc.Stdin, f, deadline)
+			n, err := readOneByte(ctx, in, f, deadline)
 			if err != nil {
 				status = 1
 				break

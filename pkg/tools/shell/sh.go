@@ -38,7 +38,7 @@ mvdan.cc/sh, with every toolbox applet run in-process, in the same process as th
   -o OPTION   set a long option, e.g. -o pipefail
 
 How a command name is found:
-  1. shell functions, then builtins (cd, export, read [-n N -t SECS -d DELIM], test, echo, printf, kill, jobs, wait,
+  1. shell functions, then builtins (cd, export, read [-n N -t SECS -d DELIM -u FD], test, echo, printf, kill, jobs, wait,
      trap, getopts, umask, ulimit, history, ...);
   2. toolbox applets (see 'help'): they run in-process and WIN over a file of the same name
      on PATH, so 'ls' is always the toolbox ls, even when the target ships its own /bin/ls;

@@ -167,6 +167,8 @@ for n in f1 f2 f3 ga gb; do read l < "$n"; printf '%s ' "$l"; done`, want: "j1 j
 		{name: "exec N>FILE opens for good, N>&- closes", script: `exec 3>f; echo x >&3; echo y >&3; exec 3>&-; cat f; echo z >&3; echo $?`,
 			want: "x\ny\n1\n", wantErr: `^sh: line 0: 3: Bad file descriptor\n$`},
 		{name: "descriptors above 9", script: `exec 1>/dev/null; (echo lost >&22) 22>&1; (echo kept >&22) 22>&2`, wantErr: `^kept\n$`},
+		{name: "read -u FD", script: `printf 'a\nb\n' >f; exec 3<f; read -u 3 x; read -u3 y; echo "$x$y"; while read -r -u 4 l; do echo "[$l]"; done 4<f`,
+			want: "ab\n[a]\n[b]\n"},
 		{name: "a descriptor named by a variable", script: `exec 5>&1; fd=5; echo via >&$fd`, want: "via\n"},
 		{name: "a subshell's descriptors are its own", script: `exec 4>&1; (exec 4>&-; echo sub >&4); echo parent >&4`,
 			want: "parent\n", wantErr: `^sh: line 0: 4: Bad file descriptor\n$`},
