@@ -250,20 +250,23 @@ func builtinExecCmd(ctx context.Context, s *Shell, hc interp.HandlerContext, env
 // runCommand runs an applet in-process, or else a program; where starts its error messages.
 func (s *Shell) runCommand(ctx context.Context, hc interp.HandlerContext, env *tools.Env, args []string, where string) int {
 	if a, ok := tools.Lookup(args[0]); ok {
-		j := jobOf(ctx)
-		if j != nil && a.Name == "sh" && j.fresh() {
+		inProcess := func() int {
+			if j := jobOf(ctx); j != nil {
+				j.markStarted()
+			}
+			if f, ok := hc.Stdin.(*os.File); ok && s.ttySignal && f == s.stdin {
+				env.Stdin = &tools.TerminalReader{Ctx: ctx, File: f}
+			}
+			return a.Run(ctx, env, args)
+		}
+		if j := jobOf(ctx); j != nil && a.Name == "sh" && j.fresh() {
 			if self, err := os.Stat(selfExe); err == nil && self.Mode().IsRegular() {
-				// 'sh ... &': a process of its own, whose $$ is $! and whose traps are its own
-				return s.startProgram(ctx, env, selfExe, args, where, s.fdFiles(hc.Env))
+				// 'sh ... &': a process of its own, whose $$ is $! and whose traps are
+				// its own; in-process when the toolbox's binary cannot be started
+				return s.startProgram(ctx, env, selfExe, args, where, s.fdFiles(hc.Env), inProcess)
 			}
 		}
-		if j != nil {
-			j.markStarted()
-		}
-		if f, ok := hc.Stdin.(*os.File); ok && s.ttySignal && f == s.stdin {
-			env.Stdin = &tools.TerminalReader{Ctx: ctx, File: f}
-		}
-		return a.Run(ctx, env, args)
+		return inProcess()
 	}
 	return s.runProgram(ctx, env, args, false, where, s.fdFiles(hc.Env))
 }
@@ -334,15 +337,16 @@ func (s *Shell) runProgram(ctx context.Context, env *tools.Env, args []string, d
 	if err != nil {
 		return startFailed(env.Stderr, where, args[0], err)
 	}
-	return s.startProgram(ctx, env, path, args, where, extra)
+	return s.startProgram(ctx, env, path, args, where, extra, nil)
 }
 
 // selfExe is the toolbox's own binary, which a background sh runs as (see runCommand).
 const selfExe = "/proc/self/exe"
 
 // startProgram runs the program at path as runProgram does; extra are its descriptors
-// from 3 on (nil: not open).
-func (s *Shell) startProgram(ctx context.Context, env *tools.Env, path string, args []string, where string, extra []*os.File) int {
+// from 3 on (nil: not open). When it cannot be started, fallback (if not nil) runs
+// instead.
+func (s *Shell) startProgram(ctx context.Context, env *tools.Env, path string, args []string, where string, extra []*os.File, fallback func() int) int {
 	job := jobOf(ctx)
 	cmd := &exec.Cmd{Path: path, Args: args, Dir: env.Dir, Env: env.Environ, Stdin: env.Stdin, Stdout: env.Stdout, Stderr: env.Stderr, ExtraFiles: extra}
 	if job != nil {
@@ -351,6 +355,9 @@ func (s *Shell) startProgram(ctx context.Context, env *tools.Env, path string, a
 		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	}
 	if err := cmd.Start(); err != nil {
+		if fallback != nil {
+			return fallback()
+		}
 		if job != nil {
 			job.markStarted()
 		}
