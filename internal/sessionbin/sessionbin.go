@@ -40,13 +40,22 @@ const LauncherName = "ddebug-launch"
 
 // Launcher returns the launcher of sessions (nsenter.Options.Launcher): the small
 // cmd/ddebug-launch when embedded or beside the plugin (`go install .../cmd/...` puts it
-// there), else nothing, and the session program launches too.
+// there), else a copy of this program entered at nsenter.LauncherEntry, which starts no Go
+// runtime (kept in the store only, see nsenter.Executable), else nothing, and the session
+// program launches too.
 func Launcher() nsenter.Executable {
 	if len(embeddedLauncher) > 0 {
 		return nsenter.Executable{Bytes: embeddedLauncher, Key: buildID(bytes.NewReader(embeddedLauncher))}
 	}
 	if p, ok := besideSelf(LauncherName); ok {
 		return fileExecutable(p)
+	}
+	if entry := nsenter.LauncherEntry(); entry != 0 {
+		if e := fileExecutable("/proc/self/exe"); e.Key != "" {
+			e.Key += fmt.Sprintf("+entry:%#x", entry)
+			e.Entry = entry
+			return e
+		}
 	}
 	return nsenter.Executable{}
 }

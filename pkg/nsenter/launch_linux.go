@@ -79,6 +79,14 @@ func LaunchWithoutRuntime(argv0 *byte) int {
 	return launchCore(false)
 }
 
+// LauncherEntry is the address, in this program, of an entry point that calls
+// LaunchWithoutRuntime without starting the Go runtime (0 where there is none: not amd64).
+// A copy of this very program whose ELF header names it as its entry is a launcher that
+// costs no more than cmd/ddebug-launch linked with -E: a plugin installed alone keeps one
+// in the store (Executable.Entry), where starting itself as the launcher would start its
+// runtime and initialise 150 packages first.
+func LauncherEntry() uint64 { return uint64(launchEntryPC()) }
+
 // isLauncherArg is IsLauncher for a C string.
 func isLauncherArg(s *byte) bool {
 	if s == nil {

@@ -53,6 +53,11 @@ type Executable struct {
 	// Key names the content (a Go build ID, a hash): a store (WithStore) keeps the
 	// program under it. Without a Key the program is copied into a memfd per session.
 	Key string
+	// Entry, when not zero, is the ELF entry point the program is kept with in the store,
+	// in place of its own: a launcher that is a copy of a whole program entered at
+	// LauncherEntry (Key must then name the copy, not the program). It is never copied
+	// into a memfd: without the store, the session program launches too.
+	Entry uint64
 }
 
 // Options of Run.

@@ -24,6 +24,9 @@ func EndSession() {}
 // Launch is only supported on Linux.
 func Launch() int { return 125 }
 
+// LauncherEntry is 0 off Linux.
+func LauncherEntry() uint64 { return 0 }
+
 // Preloaded is the session program and launcher copied ahead of Run (Linux only).
 type Preloaded struct{}
 

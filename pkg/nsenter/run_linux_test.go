@@ -18,9 +18,10 @@ import (
 )
 
 var (
-	toolbox   string // built by TestMain: the session program
-	dumpProbe string // built by TestMain: testdata/dumpprobe
-	launcher  string // built by TestMain: cmd/ddebug-launch as the Makefile builds it
+	toolbox      string // built by TestMain: the session program
+	dumpProbe    string // built by TestMain: testdata/dumpprobe
+	launcher     string // built by TestMain: cmd/ddebug-launch as the Makefile builds it
+	selfLauncher string // built by TestMain: testdata/selflauncher
 )
 
 // launchers are the two ways a session is launched: by cmd/ddebug-launch, entered without
@@ -43,8 +44,10 @@ func TestMain(m *testing.M) {
 	toolbox = filepath.Join(dir, "ddebug-toolbox")
 	dumpProbe = filepath.Join(dir, "dumpprobe")
 	launcher = filepath.Join(dir, "ddebug-launch")
+	selfLauncher = filepath.Join(dir, "selflauncher")
 	_, file, _, _ := runtime.Caller(0)
-	for out, pkg := range map[string]string{toolbox: "./cmd/ddebug-toolbox", dumpProbe: "./pkg/nsenter/testdata/dumpprobe", launcher: "./cmd/ddebug-launch"} {
+	for out, pkg := range map[string]string{toolbox: "./cmd/ddebug-toolbox", dumpProbe: "./pkg/nsenter/testdata/dumpprobe", launcher: "./cmd/ddebug-launch",
+		selfLauncher: "./pkg/nsenter/testdata/selflauncher"} {
 		cmd := exec.Command("go", "build", "-o", out, pkg)
 		if out == launcher && (runtime.GOARCH == "amd64" || runtime.GOARCH == "arm64") {
 			cmd.Args = append(cmd.Args[:2], "-ldflags=-E main.entry", "-o", out, pkg)

@@ -61,6 +61,9 @@ func Preload(session, launcher Executable, opts ...PreloadOption) *Preloaded {
 			p.exe, p.launcher, err = sealFromStore(c.store, session, launcher)
 			if err == nil {
 				p.how = "overlay-sealed from " + c.store
+				if launcher.Entry != 0 {
+					p.how += ", the launcher a copy of " + launcher.Path + " entered without the Go runtime"
+				}
 				return
 			}
 			why = " (the store: " + err.Error() + ")"
@@ -70,7 +73,9 @@ func Preload(session, launcher Executable, opts ...PreloadOption) *Preloaded {
 			return
 		}
 		p.launcher = p.exe
-		if launcher.given() {
+		// A launcher entered elsewhere than its program (Entry) is a whole program: a
+		// second copy of it would cost more than the session program's launching too.
+		if launcher.given() && launcher.Entry == 0 {
 			if p.launcher, p.err = sealedCopy(launcher, LauncherArg0); p.err != nil {
 				p.exe.Close()
 				p.exe = nil

@@ -2,6 +2,7 @@ package nsenter
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -225,7 +226,7 @@ func writeEntry(root int, dir, entry string, files []storeFile) error {
 }
 
 func writeStored(dirfd int, path string, e Executable, size int64) error {
-	fd, err := unix.Openat(dirfd, filepath.Base(path), unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o700)
+	fd, err := unix.Openat(dirfd, filepath.Base(path), unix.O_RDWR|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o700)
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
@@ -245,6 +246,9 @@ func writeStored(dirfd int, path string, e Executable, size int64) error {
 	}
 	if err == nil && n != size {
 		err = fmt.Errorf("%d bytes written, want %d (did the source change?)", n, size)
+	}
+	if err == nil && e.Entry != 0 {
+		err = setEntry(f, e.Entry)
 	}
 	if err == nil {
 		err = unix.Fchmod(fd, 0o111)
@@ -283,4 +287,40 @@ func pruneStore(dir, keep string) {
 	for i := storeKeep; i < len(old); i++ {
 		os.RemoveAll(filepath.Join(dir, old[i].name))
 	}
+}
+
+// setEntry makes entry the ELF entry point of the program f holds, after checking that f
+// is a static x86-64 executable (ET_EXEC: its addresses are those it runs at) and that
+// entry lies in a segment it loads executable.
+func setEntry(f *os.File, entry uint64) error {
+	var h [64]byte
+	if _, err := f.ReadAt(h[:], 0); err != nil {
+		return fmt.Errorf("reading the ELF header: %w", err)
+	}
+	le := binary.LittleEndian
+	if string(h[:4]) != "\x7fELF" || h[4] != 2 || h[5] != 1 || le.Uint16(h[16:]) != 2 || le.Uint16(h[18:]) != 62 {
+		return errors.New("not a static x86-64 ELF executable: no other entry can be set")
+	}
+	phoff, phentsize, phnum := int64(le.Uint64(h[32:])), int64(le.Uint16(h[54:])), int64(le.Uint16(h[56:]))
+	if phentsize < 56 || phnum > 64 {
+		return errors.New("ELF program headers out of range")
+	}
+	ph := make([]byte, phentsize*phnum)
+	if _, err := f.ReadAt(ph, phoff); err != nil {
+		return fmt.Errorf("reading the ELF program headers: %w", err)
+	}
+	for i := int64(0); i < phnum; i++ {
+		p := ph[i*phentsize:]
+		const ptLoad, pfX = 1, 1
+		vaddr, filesz := le.Uint64(p[16:]), le.Uint64(p[32:])
+		if le.Uint32(p[0:]) == ptLoad && le.Uint32(p[4:])&pfX != 0 && entry >= vaddr && entry-vaddr < filesz {
+			var b [8]byte
+			le.PutUint64(b[:], entry)
+			if _, err := f.WriteAt(b[:], 24); err != nil {
+				return fmt.Errorf("setting the ELF entry: %w", err)
+			}
+			return nil
+		}
+	}
+	return fmt.Errorf("entry %#x is in no executable segment of the program", entry)
 }
