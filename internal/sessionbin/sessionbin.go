@@ -2,11 +2,14 @@ package sessionbin
 
 import (
 	"bytes"
+	"debug/elf"
 	"encoding/binary"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/nsenter"
 )
@@ -88,7 +91,70 @@ func Find() (nsenter.Executable, string, error) {
 	if p, ok := besideSelf(FileName); ok {
 		return fileExecutable(p), "beside", nil
 	}
-	return fileExecutable("/proc/self/exe"), "self", nil
+	e := fileExecutable("/proc/self/exe")
+	if e.Key != "" {
+		e.Key += "+session-only"
+		e.Done = sessionOnly
+	}
+	return e, "self", nil
+}
+
+// SessionModules are the modules of the toolbox's packages besides the standard library
+// (a test keeps the list in step with internal/sessionstart's imports).
+var SessionModules = []string{
+	"github.com/kubectl-ddebug/kubectl-ddebug",
+	"github.com/dsnet/compress",
+	"github.com/ulikunitz/xz",
+	"golang.org/x/net",
+	"golang.org/x/sys",
+	"golang.org/x/term",
+	"mvdan.cc/sh/v3",
+}
+
+// SessionNeeds reports whether a session may need package pkg initialised: it is of the
+// standard library or of SessionModules.
+func SessionNeeds(pkg string) bool {
+	if first, _, _ := strings.Cut(pkg, "/"); !strings.Contains(first, ".") {
+		return true
+	}
+	for _, m := range SessionModules {
+		if pkg == m || strings.HasPrefix(pkg, m+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// sessionOnly gives the init tasks of this program's packages that no session needs (the
+// Kubernetes, containerd, CRI and gRPC clients and all they import), from its symbol
+// table: in the copy the store keeps as the session program they are marked done, and a
+// session initialises what the toolbox alone would, where about 150 more packages ran
+// their init before internal/sessionstart's. A program without symbols (-ldflags=-s) gets
+// none marked.
+func sessionOnly() ([]uint64, error) {
+	f, err := elf.Open("/proc/self/exe")
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	syms, err := f.Symbols()
+	if err != nil {
+		return nil, nil // stripped
+	}
+	var done []uint64
+	for _, s := range syms {
+		pkg, ok := strings.CutSuffix(s.Name, "..inittask")
+		if !ok {
+			continue
+		}
+		if p, err := url.PathUnescape(pkg); err == nil { // the linker escapes dots in the last element
+			pkg = p
+		}
+		if !SessionNeeds(pkg) {
+			done = append(done, s.Value)
+		}
+	}
+	return done, nil
 }
 
 func fileExecutable(path string) nsenter.Executable {

@@ -6,7 +6,9 @@
 // containerd and CRI clients over gRPC, internal/cli) never initialise in a session. Those
 // of the plugin's other packages that need no network packages still do: the toolbox needs
 // net, whose vendored imports (vendor/golang.org/x/net/...) come last in that order, so
-// about 270 of the plugin's 410 initialising packages come first. The launcher stage needs
+// about 270 of the plugin's 410 initialising packages come first, but in the copy of the
+// plugin the store keeps as the session program, whose init tasks of packages no session
+// needs are marked done (internal/sessionbin). The launcher stage needs
 // no toolbox, and internal/launchstart runs it earlier still. Import it for its side effect,
 // from the main package of such a binary only.
 package sessionstart

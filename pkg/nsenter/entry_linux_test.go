@@ -140,3 +140,54 @@ func TestLauncherEntryOnlyFromTheStore(t *testing.T) {
 		}
 	}
 }
+
+// TestStoredCopyWithInitTasksDone: the copy of a program the store keeps marks done the
+// init tasks Executable.Done gives (a plugin's packages no session needs): they never run
+// there, and the program itself is unchanged.
+func TestStoredCopyWithInitTasksDone(t *testing.T) {
+	requireRoot(t)
+	if runtime.GOARCH != "amd64" {
+		return // patchProgram knows x86-64 executables only; elsewhere Done is never set
+	}
+	f, err := elf.Open(selfLauncher)
+	if err != nil {
+		t.Fatal(err)
+	}
+	syms, err := f.Symbols()
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var task uint64
+	for _, s := range syms {
+		if s.Name == "main..inittask" {
+			task = s.Value
+		}
+	}
+	if task == 0 {
+		t.Fatal("selflauncher has no main..inittask")
+	}
+	store := filepath.Join(t.TempDir(), "store")
+	session := nsenter.Executable{Path: selfLauncher, Key: "selflauncher+done", Done: func() ([]uint64, error) { return []uint64{task}, nil }}
+	pre := nsenter.Preload(session, nsenter.Executable{}, nsenter.WithStore(store))
+	if how := pre.How(); how != "overlay-sealed from "+store {
+		t.Fatalf("Preload: %s", how)
+	}
+	pre.Close()
+	stored, _ := filepath.Glob(filepath.Join(store, "*", "ddebug-toolbox"))
+	if len(stored) != 1 {
+		t.Fatalf("store holds %v", stored)
+	}
+	for _, c := range []struct{ path, want string }{{stored[0], "init ran: false\n"}, {selfLauncher, "init ran: true\n"}} {
+		if out, err := exec.Command(c.path, "init").Output(); err != nil || string(out) != c.want {
+			t.Errorf("%s init: %q (%v), want %q", c.path, out, err, c.want)
+		}
+	}
+	// A task that is not one (its state is not 0) is refused, and the store not used.
+	bad := nsenter.Executable{Path: selfLauncher, Key: "selflauncher+bad", Done: func() ([]uint64, error) { return []uint64{f.Entry}, nil }}
+	pre = nsenter.Preload(bad, nsenter.Executable{}, nsenter.WithStore(store))
+	if how := pre.How(); !strings.Contains(how, "no init task to mark done") {
+		t.Errorf("Preload with a bad task: %s", how)
+	}
+	pre.Close()
+}

@@ -58,6 +58,11 @@ type Executable struct {
 	// LauncherEntry (Key must then name the copy, not the program). It is never copied
 	// into a memfd: without the store, the session program launches too.
 	Entry uint64
+	// Done, when set, gives the addresses of init tasks (the runtime's initTask records)
+	// that the copy kept in the store marks done: their packages never initialise in it, a
+	// session program holding more than the session needs (Key must then name the copy).
+	// It is called once, when the store is written; a copy into a memfd is not changed.
+	Done func() ([]uint64, error)
 }
 
 // Options of Run.

@@ -247,8 +247,14 @@ func writeStored(dirfd int, path string, e Executable, size int64) error {
 	if err == nil && n != size {
 		err = fmt.Errorf("%d bytes written, want %d (did the source change?)", n, size)
 	}
-	if err == nil && e.Entry != 0 {
-		err = setEntry(f, e.Entry)
+	if err == nil && (e.Entry != 0 || e.Done != nil) {
+		var done []uint64
+		if e.Done != nil {
+			done, err = e.Done()
+		}
+		if err == nil {
+			err = patchProgram(f, e.Entry, done)
+		}
 	}
 	if err == nil {
 		err = unix.Fchmod(fd, 0o111)
@@ -289,17 +295,18 @@ func pruneStore(dir, keep string) {
 	}
 }
 
-// setEntry makes entry the ELF entry point of the program f holds, after checking that f
-// is a static x86-64 executable (ET_EXEC: its addresses are those it runs at) and that
-// entry lies in a segment it loads executable.
-func setEntry(f *os.File, entry uint64) error {
+// patchProgram sets, in the program f holds, the ELF entry point to entry (when not 0) and
+// the state of the init tasks at addresses done to done, after checking that f is a static
+// x86-64 executable (ET_EXEC: its addresses are those it runs at), that entry lies in a
+// segment it loads executable and each task in one it loads from the file, not yet done.
+func patchProgram(f *os.File, entry uint64, done []uint64) error {
 	var h [64]byte
 	if _, err := f.ReadAt(h[:], 0); err != nil {
 		return fmt.Errorf("reading the ELF header: %w", err)
 	}
 	le := binary.LittleEndian
 	if string(h[:4]) != "\x7fELF" || h[4] != 2 || h[5] != 1 || le.Uint16(h[16:]) != 2 || le.Uint16(h[18:]) != 62 {
-		return errors.New("not a static x86-64 ELF executable: no other entry can be set")
+		return errors.New("not a static x86-64 ELF executable: it cannot be changed")
 	}
 	phoff, phentsize, phnum := int64(le.Uint64(h[32:])), int64(le.Uint16(h[54:])), int64(le.Uint16(h[56:]))
 	if phentsize < 56 || phnum > 64 {
@@ -309,18 +316,43 @@ func setEntry(f *os.File, entry uint64) error {
 	if _, err := f.ReadAt(ph, phoff); err != nil {
 		return fmt.Errorf("reading the ELF program headers: %w", err)
 	}
-	for i := int64(0); i < phnum; i++ {
-		p := ph[i*phentsize:]
-		const ptLoad, pfX = 1, 1
-		vaddr, filesz := le.Uint64(p[16:]), le.Uint64(p[32:])
-		if le.Uint32(p[0:]) == ptLoad && le.Uint32(p[4:])&pfX != 0 && entry >= vaddr && entry-vaddr < filesz {
-			var b [8]byte
-			le.PutUint64(b[:], entry)
-			if _, err := f.WriteAt(b[:], 24); err != nil {
-				return fmt.Errorf("setting the ELF entry: %w", err)
+	// offset returns the file offset of address a, in a loaded segment executable or not.
+	offset := func(a uint64, exec bool) (int64, bool) {
+		for i := int64(0); i < phnum; i++ {
+			p := ph[i*phentsize:]
+			const ptLoad, pfX = 1, 1
+			off, vaddr, filesz := le.Uint64(p[8:]), le.Uint64(p[16:]), le.Uint64(p[32:])
+			if le.Uint32(p[0:]) == ptLoad && (le.Uint32(p[4:])&pfX != 0) == exec && a >= vaddr && a-vaddr < filesz {
+				return int64(off + a - vaddr), true
 			}
-			return nil
+		}
+		return 0, false
+	}
+	for _, a := range done {
+		off, ok := offset(a, false)
+		var st [4]byte
+		if ok {
+			_, err := f.ReadAt(st[:], off)
+			ok = err == nil && le.Uint32(st[:]) == 0
+		}
+		if !ok {
+			return fmt.Errorf("no init task to mark done at %#x", a)
+		}
+		le.PutUint32(st[:], 2) // runtime.initTask.state: done
+		if _, err := f.WriteAt(st[:], off); err != nil {
+			return fmt.Errorf("marking an init task done: %w", err)
 		}
 	}
-	return fmt.Errorf("entry %#x is in no executable segment of the program", entry)
+	if entry == 0 {
+		return nil
+	}
+	if _, ok := offset(entry, true); !ok {
+		return fmt.Errorf("entry %#x is in no executable segment of the program", entry)
+	}
+	var b [8]byte
+	le.PutUint64(b[:], entry)
+	if _, err := f.WriteAt(b[:], 24); err != nil {
+		return fmt.Errorf("setting the ELF entry: %w", err)
+	}
+	return nil
 }
