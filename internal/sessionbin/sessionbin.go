@@ -99,25 +99,32 @@ func Find() (nsenter.Executable, string, error) {
 	return e, "self", nil
 }
 
-// SessionModules are the modules of the toolbox's packages besides the standard library
-// (a test keeps the list in step with internal/sessionstart's imports).
-var SessionModules = []string{
-	"github.com/kubectl-ddebug/kubectl-ddebug",
+// SessionPackages are the packages, each with those below it, of the toolbox besides the
+// standard library: the session program needs nothing else initialised. A test keeps the
+// list in step with internal/sessionstart's imports, both ways: a package of the plugin
+// that it keeps must be one the session imports, since it might import others, which
+// are not initialised.
+var SessionPackages = []string{
+	"github.com/kubectl-ddebug/kubectl-ddebug/internal/sessionstart",
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/nsenter",
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/targetfile",
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools",
 	"github.com/dsnet/compress",
 	"github.com/ulikunitz/xz",
-	"golang.org/x/net",
+	"golang.org/x/net/bpf",
+	"golang.org/x/net/dns/dnsmessage",
 	"golang.org/x/sys",
 	"golang.org/x/term",
 	"mvdan.cc/sh/v3",
 }
 
 // SessionNeeds reports whether a session may need package pkg initialised: it is of the
-// standard library or of SessionModules.
+// standard library or of SessionPackages.
 func SessionNeeds(pkg string) bool {
 	if first, _, _ := strings.Cut(pkg, "/"); !strings.Contains(first, ".") {
 		return true
 	}
-	for _, m := range SessionModules {
+	for _, m := range SessionPackages {
 		if pkg == m || strings.HasPrefix(pkg, m+"/") {
 			return true
 		}
