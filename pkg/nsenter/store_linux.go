@@ -26,7 +26,10 @@ import (
 // root can write there: whoever could change the store could as well change ddebug itself.
 // An entry is written under a temporary name and renamed into place whole; each session
 // checks through the open descriptors that the files are root's, mode 0111, one link, of
-// the expected size, and that the overlay shows these very inodes.
+// the expected size, and that the overlay shows these very inodes. A stored program may be
+// a changed copy of the one given (Executable.Entry, Executable.Done: a plugin installed
+// alone is kept twice, once entered at the launcher, once with the init of the packages no
+// session needs marked done); its Key names the copy.
 
 // storeKeep is how many entries besides the one in use are kept (other versions of ddebug
 // on the host, the plugin and ddebug sharing one); older ones are removed.
