@@ -12,6 +12,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/sys/unix"
 
@@ -139,8 +140,39 @@ func readKmsg() ([]kmsgLine, error) {
 		pri, _ := strconv.Atoi(f[0])
 		usec, _ := strconv.ParseInt(f[2], 10, 64)
 		text, _, _ = bytes.Cut(text, []byte("\n"))
-		out = append(out, kmsgLine{pri: pri, usec: usec, text: string(text)})
+		out = append(out, kmsgLine{pri: pri, usec: usec, text: kmsgText(text)})
 	}
+}
+
+// kmsgText undoes /dev/kmsg's escaping (the kernel writes a control byte, a byte from
+// 0x7f up and a backslash as \xHH) and escapes again, as util-linux's dmesg does, only what
+// a terminal should not be sent: control characters other than a tab, and bytes that are
+// not UTF-8.
+func kmsgText(b []byte) string {
+	raw := make([]byte, 0, len(b))
+	for i := 0; i < len(b); i++ {
+		if b[i] == '\\' && i+3 < len(b) && b[i+1] == 'x' {
+			if v, err := strconv.ParseUint(string(b[i+2:i+4]), 16, 8); err == nil {
+				raw = append(raw, byte(v))
+				i += 3
+				continue
+			}
+		}
+		raw = append(raw, b[i])
+	}
+	var out strings.Builder
+	for len(raw) > 0 {
+		r, n := utf8.DecodeRune(raw)
+		switch {
+		case r == utf8.RuneError && n <= 1, r < ' ' && r != '\t', r == 0x7f:
+			fmt.Fprintf(&out, "\\x%02x", raw[0])
+			n = 1
+		default:
+			out.Write(raw[:n])
+		}
+		raw = raw[n:]
+	}
+	return out.String()
 }
 
 // readSyslog reads the buffer through syslog(2): lines of "<PRI>[SECS.USEC] TEXT".
