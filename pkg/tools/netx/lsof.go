@@ -18,8 +18,8 @@ import (
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/columns"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/procfs"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/userdb"
+	"github.com/prometheus/procfs"
 )
 
 // Lsof is lsof: list open files and sockets of processes (-p PID, -i [proto][@host][:port]).

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/procfs"
+	"github.com/prometheus/procfs"
 	"golang.org/x/sys/unix"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"

@@ -12,7 +12,7 @@ import (
 	"sync"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/procfs"
+	"github.com/prometheus/procfs"
 )
 
 // Caps is caps: decode the capabilities, no_new_privs and seccomp mode of a process.

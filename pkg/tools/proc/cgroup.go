@@ -12,7 +12,7 @@ import (
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/humanize"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/procfs"
+	"github.com/prometheus/procfs"
 )
 
 // Cgroup is cgroup: show a process's cgroups and their memory, cpu and pids limits.

@@ -4,7 +4,7 @@
 // renice, ionice, taskset, tty, killall, watch, dmesg, nsenter, setpriv, w, who, logger
 // and chroot, a file each (pkill.go also answers to pgrep). Those that run a command start it
 // as a process of its own, an applet as this binary (spawn.go; chroot's own process does
-// the chroot). They read /proc through pkg/tools/procfs (prometheus/procfs's parsers) and
-// take user and group names from the current root's /etc/passwd and /etc/group (package
-// userdb), so they work in a root with no /etc at all.
+// the chroot). They read /proc through github.com/prometheus/procfs and take user
+// and group names from the current root's /etc/passwd and /etc/group (package userdb), so
+// they work in a root with no /etc at all.
 package proc

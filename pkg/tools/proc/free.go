@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/procfs"
+	"github.com/prometheus/procfs"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"

@@ -9,7 +9,7 @@ import (
 	"os"
 	"strconv"
 
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/procfs"
+	"github.com/prometheus/procfs"
 	"golang.org/x/sys/unix"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"

@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/procfs"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/userdb"
+	"github.com/prometheus/procfs"
 )
 
 // Ps is ps: list processes (ps aux, ps -ef, ps -o pid,comm).

@@ -11,8 +11,8 @@ import (
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/procfs"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/userdb"
+	"github.com/prometheus/procfs"
 )
 
 // Pstree is pstree: show the process tree.

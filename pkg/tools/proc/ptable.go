@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/procfs"
+	"github.com/prometheus/procfs"
 )
 
 // userHZ is the kernel's USER_HZ, 100 on every architecture Linux runs containers on

@@ -15,8 +15,8 @@ import (
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/procfs"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/userdb"
+	"github.com/prometheus/procfs"
 	"golang.org/x/sys/unix"
 	"golang.org/x/term"
 )

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/procfs"
+	"github.com/prometheus/procfs"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
