@@ -16,7 +16,7 @@ LDFLAGS := -s -w \
 GO_BUILD := go build -trimpath -ldflags '$(LDFLAGS)'
 # The launcher is entered without the Go runtime where it has an entry for that
 # (cmd/ddebug-launch; images/toolboximage.LauncherEntry says the same for releases).
-LAUNCH_LDFLAGS := $(if $(filter amd64 arm64,$(shell go env GOARCH)),-E main.entry)
+LAUNCH_LDFLAGS := $(if $(filter amd64 arm64,$(shell go env GOARCH)),-E github.com/kubectl-ddebug/kubectl-ddebug/pkg/nsenter.launchEntry)
 
 .PHONY: image image-node release krew-template all build install uninstall demo test unit conformance e2e e2e-docker e2e-cluster cluster-up cluster-down bench bench-cluster vet fmt clean
 

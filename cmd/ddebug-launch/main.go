@@ -3,10 +3,10 @@
 // it; being small, its copy into a sealed memfd and its start cost little, where the
 // toolbox (which can launch too) would cost a few milliseconds more per session.
 //
-// Linked with -ldflags=-E=main.entry (the Makefile and the release do, on amd64 and
-// arm64), it never starts the Go runtime: entry, in assembly, gives the process a stack
-// and a goroutine descriptor that Go code can run on without a scheduler, heap or signal
-// handlers, and calls nsenter.LaunchWithoutRuntime, whose raw system calls on static
+// Linked with -ldflags=-E=github.com/kubectl-ddebug/kubectl-ddebug/pkg/nsenter.launchEntry
+// (the Makefile and the release do, on amd64 and arm64), it never starts the Go runtime:
+// that entry, in assembly, gives the process a stack and a goroutine descriptor that Go
+// code can run on without a scheduler, heap or signal handlers, and calls nsenter.LaunchWithoutRuntime, whose raw system calls on static
 // memory are the launcher's whole cost. Built plainly (go install), main runs
 // nsenter.Launch with the runtime, which does the same.
 package main

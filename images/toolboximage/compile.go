@@ -32,7 +32,7 @@ const LauncherPackage = "./cmd/ddebug-launch"
 
 // LauncherEntry is the linker's -E for LauncherPackage on the architectures where it
 // has an entry that never starts the Go runtime (see cmd/ddebug-launch).
-var LauncherEntry = map[string]string{"amd64": "main.entry", "arm64": "main.entry"}
+var LauncherEntry = map[string]string{"amd64": "github.com/kubectl-ddebug/kubectl-ddebug/pkg/nsenter.launchEntry", "arm64": "github.com/kubectl-ddebug/kubectl-ddebug/pkg/nsenter.launchEntry"}
 
 // CompileLauncher builds LauncherPackage for linux/goarch into out, entered without the
 // Go runtime where LauncherEntry says how.

@@ -1,8 +1,8 @@
 #include "textflag.h"
 
 // launchEntry is an entry point that never starts the Go runtime, for a copy of a program
-// whose ELF header names it (see LauncherEntry), as cmd/ddebug-launch's entry is for that
-// program linked with -E. The Go code it calls reads its goroutine descriptor (g) from
+// whose ELF header names it (see LauncherEntry), and of cmd/ddebug-launch, linked with
+// -E naming it. The Go code it calls reads its goroutine descriptor (g) from
 // thread-local storage, at -8(FS) in a static executable, and compares its stack pointer
 // with g's stackguard0 before it grows a frame. launchEntry points FS at launchTLS, whose
 // word holds g, a zeroed block: a stack guard of 0 never calls for a larger stack, and

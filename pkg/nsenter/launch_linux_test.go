@@ -128,7 +128,7 @@ func TestLauncherByHand(t *testing.T) {
 	launcherBin := filepath.Join(t.TempDir(), "ddebug-launch")
 	build := exec.Command("go", "build", "-o", launcherBin, "./cmd/ddebug-launch")
 	if withoutRuntime {
-		build.Args = append(build.Args[:2], "-ldflags=-E main.entry", "-o", launcherBin, "./cmd/ddebug-launch")
+		build.Args = append(build.Args[:2], "-ldflags=-E github.com/kubectl-ddebug/kubectl-ddebug/pkg/nsenter.launchEntry", "-o", launcherBin, "./cmd/ddebug-launch")
 	}
 	build.Dir = filepath.Join("..", "..")
 	build.Env = append(os.Environ(), "CGO_ENABLED=0")

@@ -50,7 +50,7 @@ func TestMain(m *testing.M) {
 		selfLauncher: "./pkg/nsenter/testdata/selflauncher"} {
 		cmd := exec.Command("go", "build", "-o", out, pkg)
 		if out == launcher && (runtime.GOARCH == "amd64" || runtime.GOARCH == "arm64") {
-			cmd.Args = append(cmd.Args[:2], "-ldflags=-E main.entry", "-o", out, pkg)
+			cmd.Args = append(cmd.Args[:2], "-ldflags=-E github.com/kubectl-ddebug/kubectl-ddebug/pkg/nsenter.launchEntry", "-o", out, pkg)
 		}
 		cmd.Dir = filepath.Join(filepath.Dir(file), "..", "..")
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
