@@ -61,9 +61,7 @@ func (t *subTraps) has(id uintptr) bool {
 // jobTraps are the signal traps set inside a job, and the signals sent to it that are
 // pending.
 type jobTraps struct {
-	mu      sync.Mutex
-	actions map[syscall.Signal]string
-	pending []syscall.Signal
+	signalTraps
 }
 
 func (t *jobTraps) set(sig syscall.Signal, action string, reset bool) {
@@ -95,25 +93,6 @@ func (t *jobTraps) hasActions() bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return len(t.actions) > 0
-}
-
-func (t *jobTraps) hasPending() bool {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return len(t.pending) > 0
-}
-
-func (t *jobTraps) takePending() []string {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	var out []string
-	for _, sig := range t.pending {
-		if a := t.actions[sig]; a != "" {
-			out = append(out, a)
-		}
-	}
-	t.pending = nil
-	return out
 }
 
 // runSubExitTrap runs the EXIT action of the runner of hc, if it set one, with $? as

@@ -27,11 +27,9 @@ import (
 // its next simple command (or ends a wait): then its action runs first, as ash runs
 // traps between commands.
 type trapTable struct {
-	mu      sync.Mutex
-	actions map[syscall.Signal]string // "" ignores the signal
-	exit    *string                   // the EXIT trap given to the interpreter
-	err     *string                   // the ERR trap
-	pending []syscall.Signal
+	signalTraps
+	exit    *string       // the EXIT trap given to the interpreter
+	err     *string       // the ERR trap
 	wake    chan struct{} // closed (and replaced) when a trapped signal arrives
 	sigc    chan os.Signal
 	inTrap  int  // actions running now
@@ -68,7 +66,7 @@ func isFatal(sig syscall.Signal) bool {
 }
 
 func newTrapTable(catchFatal bool) *trapTable {
-	t := &trapTable{actions: map[syscall.Signal]string{}, wake: make(chan struct{}), sigc: make(chan os.Signal, 16)}
+	t := &trapTable{signalTraps: signalTraps{actions: map[syscall.Signal]string{}}, wake: make(chan struct{}), sigc: make(chan os.Signal, 16)}
 	// only the first shell of the process: one run in-process by another leaves them to it
 	if catchFatal && fatalClaimed.CompareAndSwap(false, true) {
 		t.claimed = true
@@ -105,19 +103,28 @@ func (t *trapTable) waiter() <-chan struct{} {
 	return t.wake
 }
 
-func (t *trapTable) hasPending() bool {
+// signalTraps are signal traps and the trapped signals that arrived and wait for their
+// action: the shell's own (trapTable) and those set inside a job (jobTraps). mu also
+// guards the fields of the table that embeds it.
+type signalTraps struct {
+	mu      sync.Mutex
+	actions map[syscall.Signal]string // "" ignores the signal
+	pending []syscall.Signal
+}
+
+func (t *signalTraps) hasPending() bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return len(t.pending) > 0
 }
 
 // takePending returns the pending signals' actions, oldest first.
-func (t *trapTable) takePending() []string {
+func (t *signalTraps) takePending() []string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	var out []string
 	for _, sig := range t.pending {
-		if a, ok := t.actions[sig]; ok && a != "" {
+		if a := t.actions[sig]; a != "" {
 			out = append(out, a)
 		}
 	}
