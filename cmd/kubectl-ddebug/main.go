@@ -12,9 +12,11 @@ import (
 	"github.com/kubectl-ddebug/kubectl-ddebug/internal/cli"
 	_ "github.com/kubectl-ddebug/kubectl-ddebug/internal/launchstart"  // the launcher stage, from init
 	_ "github.com/kubectl-ddebug/kubectl-ddebug/internal/sessionstart" // the session stage, from init
+	"github.com/kubectl-ddebug/kubectl-ddebug/internal/startgc"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/toolbox"
 )
 
 func main() {
+	startgc.On() // off while the packages initialised
 	os.Exit(toolbox.Main(os.Args, cli.Main))
 }

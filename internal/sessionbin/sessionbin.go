@@ -106,6 +106,7 @@ func Find() (nsenter.Executable, string, error) {
 // are not initialised.
 var SessionPackages = []string{
 	"github.com/kubectl-ddebug/kubectl-ddebug/internal/sessionstart",
+	"github.com/kubectl-ddebug/kubectl-ddebug/internal/startgc",
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/nsenter",
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/targetfile",
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools",
