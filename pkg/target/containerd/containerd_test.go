@@ -4,7 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/containerd/containerd/v2/core/containers"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -12,16 +11,16 @@ func TestMatch(t *testing.T) {
 	hex := strings.Repeat("ab", 32)
 	cafeID := "cafe" + strings.Repeat("0", 60)
 	es := []entry{
-		{ns: "default", info: containers.Container{ID: "web"}},
-		{ns: "default", info: containers.Container{ID: "web-2"}},
-		{ns: "default", info: containers.Container{ID: "f00", Labels: map[string]string{labelNerdctlName: "db"}}},
-		{ns: "default", info: containers.Container{ID: "dbeef"}},
-		{ns: "default", info: containers.Container{ID: "cafe-in-default"}},
-		{ns: "k8s.io", info: containers.Container{ID: hex}},
-		{ns: "k8s.io", info: containers.Container{ID: cafeID}},
-		{ns: "moby", info: containers.Container{ID: "cafe"}},
-		{ns: "moby", info: containers.Container{ID: "api"}},
-		{ns: "other", info: containers.Container{ID: "api"}},
+		{ns: "default", info: container{ID: "web"}},
+		{ns: "default", info: container{ID: "web-2"}},
+		{ns: "default", info: container{ID: "f00", Labels: map[string]string{labelNerdctlName: "db"}}},
+		{ns: "default", info: container{ID: "dbeef"}},
+		{ns: "default", info: container{ID: "cafe-in-default"}},
+		{ns: "k8s.io", info: container{ID: hex}},
+		{ns: "k8s.io", info: container{ID: cafeID}},
+		{ns: "moby", info: container{ID: "cafe"}},
+		{ns: "moby", info: container{ID: "api"}},
+		{ns: "other", info: container{ID: "api"}},
 	}
 	cases := []struct {
 		name     string
