@@ -25,13 +25,11 @@ func (fs FS) pidPath(pid int, name string) string {
 	return filepath.Join(fs.Root, strconv.Itoa(pid), name)
 }
 
-// readFile reads a proc file; its error names the file.
+// readFile reads a proc file; its error, the os package's, names the file and what failed
+// (open, read).
 func readFile(path string) (string, error) {
 	b, err := os.ReadFile(path)
-	if err != nil {
-		return "", fmt.Errorf("reading proc file: %w", err)
-	}
-	return string(b), nil
+	return string(b), err
 }
 
 // PIDs lists the processes of fs in ascending order.
