@@ -6,13 +6,12 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
-	"github.com/prometheus/procfs"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/internal/procfile"
 )
 
 // Caps is caps: decode the capabilities, no_new_privs and seccomp mode of a process.
@@ -46,29 +45,6 @@ func decodeCaps(mask uint64) []string {
 	return out
 }
 
-// statusExtras reads NoNewPrivs and Seccomp from /proc/<pid>/status: procfs.ProcStatus
-// has no fields for them.
-func statusExtras(pid int) (noNewPrivs, seccomp string) {
-	b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "status"))
-	if err != nil {
-		return "?", "?"
-	}
-	noNewPrivs, seccomp = "?", "?"
-	for _, l := range strings.Split(string(b), "\n") {
-		k, v, ok := strings.Cut(l, ":")
-		if !ok {
-			continue
-		}
-		switch k {
-		case "NoNewPrivs":
-			noNewPrivs = strings.TrimSpace(v)
-		case "Seccomp":
-			seccomp = strings.TrimSpace(v)
-		}
-	}
-	return noNewPrivs, seccomp
-}
-
 var seccompModes = sync.OnceValue(func() map[string]string {
 	return map[string]string{"0": "disabled", "1": "strict", "2": "filter"}
 })
@@ -81,29 +57,29 @@ func runCaps(_ context.Context, env *tools.Env, args []string) int {
 	if !ok {
 		return 2
 	}
-	fsys, err := procfs.NewFS("/proc")
-	if err != nil {
-		env.Errorf("caps", "%v", err)
-		return 1
-	}
-	p, err := fsys.Proc(pid)
+	st, err := procfile.Default.ReadStatus(pid)
 	if err == nil {
-		var st procfs.ProcStatus
-		if st, err = p.NewStatus(); err == nil {
-			fmt.Fprint(env.Stdout, formatCaps(pid, st))
-			nnp, sc := statusExtras(pid)
-			if m, ok := seccompModes()[sc]; ok {
-				sc += " (" + m + ")"
-			}
-			fmt.Fprintf(env.Stdout, "NoNewPrivs: %s\nSeccomp:    %s\n", nnp, sc)
-			return 0
+		fmt.Fprint(env.Stdout, formatCaps(pid, st))
+		nnp, sc := orUnknown(st.NoNewPrivs), orUnknown(st.Seccomp)
+		if m, ok := seccompModes()[sc]; ok {
+			sc += " (" + m + ")"
 		}
+		fmt.Fprintf(env.Stdout, "NoNewPrivs: %s\nSeccomp:    %s\n", nnp, sc)
+		return 0
 	}
 	env.Errorf("caps", "reading status of pid %d: %v", pid, err)
 	return 1
 }
 
-func formatCaps(pid int, st procfs.ProcStatus) string {
+// orUnknown is a status value as caps prints it: "?" where the kernel has no such line.
+func orUnknown(v string) string {
+	if v == "" {
+		return "?"
+	}
+	return v
+}
+
+func formatCaps(pid int, st procfile.Status) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "pid %d (%s)\n", pid, st.Name)
 	for _, c := range []struct {

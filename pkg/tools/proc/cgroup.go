@@ -12,7 +12,8 @@ import (
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/humanize"
-	"github.com/prometheus/procfs"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/internal/procfile"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/mountinfo"
 )
 
 // Cgroup is cgroup: show a process's cgroups and their memory, cpu and pids limits.
@@ -21,7 +22,7 @@ var Cgroup = tools.Applet{Name: "cgroup", Summary: "show a process's cgroups and
 // cgroupView says where the cgroup directories of one process are, v1 controller by
 // controller and the v2 unified one.
 type cgroupView struct {
-	lines []procfs.Cgroup
+	lines []procfile.Cgroup
 	v1    map[string]string // controller -> directory
 	v2    string            // unified directory, "" when there is none
 	mode  string            // "v1", "v2" or "hybrid"
@@ -29,18 +30,14 @@ type cgroupView struct {
 
 // resolveCgroups maps the cgroups of pid to directories through the mounts of the caller
 // (the mount root matters in a cgroup namespace and in containers without one).
-func resolveCgroups(fsys procfs.FS, pid int) (*cgroupView, error) {
-	p, err := fsys.Proc(pid)
-	if err != nil {
-		return nil, fmt.Errorf("opening pid %d: %w", pid, err)
-	}
-	lines, err := p.Cgroups()
+func resolveCgroups(fsys procfile.FS, pid int) (*cgroupView, error) {
+	lines, err := fsys.ReadCgroups(pid)
 	if err != nil {
 		return nil, fmt.Errorf("reading cgroups of pid %d: %w", pid, err)
 	}
-	mounts, err := fsys.GetMounts()
+	mounts, err := mountinfo.Read("self")
 	if err != nil {
-		return nil, fmt.Errorf("reading mounts: %w", err)
+		return nil, err
 	}
 	v := &cgroupView{lines: lines, v1: map[string]string{}}
 	hasV1 := false
@@ -53,7 +50,7 @@ func resolveCgroups(fsys procfs.FS, pid int) (*cgroupView, error) {
 			case cg.HierarchyID != 0 && m.FSType == "cgroup":
 				ok = len(cg.Controllers) > 0
 				for _, c := range cg.Controllers {
-					if _, has := m.SuperOptions[c]; !has {
+					if !hasOption(m.SuperOptions, c) {
 						ok = false
 					}
 				}
@@ -84,16 +81,29 @@ func resolveCgroups(fsys procfs.FS, pid int) (*cgroupView, error) {
 	return v, nil
 }
 
-func cgroupDir(m *procfs.MountInfo, path string) string {
+// hasOption reports whether the comma-separated options hold opt (a v1 cgroup mount names
+// its controllers there: rw,cpu,cpuacct).
+func hasOption(options, opt string) bool {
+	for options != "" {
+		var o string
+		o, options, _ = strings.Cut(options, ",")
+		if o == opt {
+			return true
+		}
+	}
+	return false
+}
+
+func cgroupDir(m mountinfo.Entry, path string) string {
 	rel, ok := strings.CutPrefix(path, m.Root)
 	if !ok || m.Root == "/" {
 		rel = path
 	}
-	dir := filepath.Join(m.MountPoint, rel)
+	dir := filepath.Join(m.Target, rel)
 	if _, err := os.Stat(dir); err != nil {
 		// A container without a cgroup namespace sees the host's path but has its own
 		// cgroup mounted at the root.
-		return m.MountPoint
+		return m.Target
 	}
 	return dir
 }
@@ -156,11 +166,7 @@ func runCgroup(_ context.Context, env *tools.Env, args []string) int {
 	if !ok {
 		return 2
 	}
-	fsys, err := procfs.NewFS("/proc")
-	if err != nil {
-		env.Errorf("cgroup", "%v", err)
-		return 1
-	}
+	fsys := procfile.Default
 	v, err := resolveCgroups(fsys, pid)
 	if err != nil {
 		env.Errorf("cgroup", "%v", err)

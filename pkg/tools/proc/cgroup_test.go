@@ -81,3 +81,21 @@ func TestCgroupLive(t *testing.T) {
 func dirExists(p string) bool { fi, err := os.Stat(p); return err == nil && fi.IsDir() }
 
 func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
+
+func TestHasOption(t *testing.T) {
+	for _, tt := range []struct {
+		options, opt string
+		want         bool
+	}{
+		{"rw,cpu,cpuacct", "cpu", true},
+		{"rw,cpu,cpuacct", "cpuacct", true},
+		{"rw,cpuacct", "cpu", false},
+		{"rw,xattr,name=systemd", "name=systemd", true},
+		{"rw,nsdelegate,memory_recursiveprot", "memory", false},
+		{"", "cpu", false},
+	} {
+		if got := hasOption(tt.options, tt.opt); got != tt.want {
+			t.Errorf("hasOption(%q, %q) = %v, want %v", tt.options, tt.opt, got, tt.want)
+		}
+	}
+}

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/prometheus/procfs"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/internal/procfile"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
@@ -24,17 +24,13 @@ type memRow struct {
 	values []uint64
 }
 
-func freeRows(mi procfs.Meminfo) []memRow {
-	v := func(p *uint64) uint64 {
-		if p == nil {
-			return 0
-		}
-		return *p * 1024
-	}
+// freeRows turns meminfo's kibibytes into free's rows in bytes.
+func freeRows(mi procfile.Meminfo) []memRow {
+	v := func(kib uint64) uint64 { return kib * 1024 }
 	total, free, buffers := v(mi.MemTotal), v(mi.MemFree), v(mi.Buffers)
 	cache := v(mi.Cached) + v(mi.SReclaimable)
 	avail := v(mi.MemAvailable)
-	if mi.MemAvailable == nil {
+	if !mi.HasMemAvailable {
 		avail = free
 	}
 	// procps 4 counts used as total - available.
@@ -59,12 +55,7 @@ func runFree(_ context.Context, env *tools.Env, args []string) int {
 		return 2
 	}
 	_ = k
-	fsys, err := procfs.NewFS("/proc")
-	if err != nil {
-		env.Errorf("free", "%v", err)
-		return 1
-	}
-	mi, err := fsys.Meminfo()
+	mi, err := procfile.Default.ReadMeminfo()
 	if err != nil {
 		env.Errorf("free", "reading meminfo: %v", err)
 		return 1

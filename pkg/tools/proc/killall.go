@@ -10,7 +10,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/prometheus/procfs"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/internal/procfile"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
@@ -70,12 +70,9 @@ func runKillall(ctx context.Context, env *tools.Env, args []string) int {
 		env.Errorf("killall", "need a process name (killall --help)")
 		return 1
 	}
-	fsys, err := procfs.NewFS("/proc")
+	procs, err := listProcesses(procfile.Default, need{args: true})
 	if err == nil {
-		var procs []*process
-		if procs, err = listProcesses(fsys, need{args: true}); err == nil {
-			return killByName(ctx, env, procs, names, sig, killallOptions{*quiet, *wait, *exact, *icase, *verbose})
-		}
+		return killByName(ctx, env, procs, names, sig, killallOptions{*quiet, *wait, *exact, *icase, *verbose})
 	}
 	env.Errorf("killall", "%v", err)
 	return 1
@@ -138,10 +135,6 @@ func killallMatch(p *process, name string, exact, icase bool) bool {
 }
 
 func isZombie(pid int) bool {
-	p, err := procfs.NewProc(pid)
-	if err != nil {
-		return true
-	}
-	st, err := p.Stat()
+	st, err := procfile.Default.ReadStat(pid)
 	return err != nil || st.State == "Z"
 }

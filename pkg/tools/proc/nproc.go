@@ -9,7 +9,7 @@ import (
 	"os"
 	"strconv"
 
-	"github.com/prometheus/procfs"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/internal/procfile"
 	"golang.org/x/sys/unix"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
@@ -20,7 +20,7 @@ import (
 var Nproc = tools.Applet{Name: "nproc", Summary: "print the number of usable cpus (affinity and cgroup quota)", Run: runNproc}
 
 // usableCPUs is min(affinity, ceil(cgroup quota)), the number a program should plan for.
-func usableCPUs(fsys procfs.FS) (int, error) {
+func usableCPUs(fsys procfile.FS) (int, error) {
 	var set unix.CPUSet
 	if err := unix.SchedGetaffinity(0, &set); err != nil {
 		return 0, fmt.Errorf("reading cpu affinity: %w", err)
@@ -53,19 +53,16 @@ func runNproc(_ context.Context, env *tools.Env, args []string) int {
 		env.Errorf("nproc", "%v", err)
 		return 2
 	}
-	fsys, err := procfs.NewFS("/proc")
-	if err != nil {
-		env.Errorf("nproc", "%v", err)
-		return 1
-	}
+	fsys := procfile.Default
 	var n int
+	var err error
 	if *all {
-		st, err := fsys.Stat()
+		st, err := fsys.ReadSystemStat()
 		if err != nil {
 			env.Errorf("nproc", "%v", err)
 			return 1
 		}
-		n = len(st.CPU)
+		n = st.NumCPU
 	} else if n, err = usableCPUs(fsys); err != nil {
 		env.Errorf("nproc", "%v", err)
 		return 1

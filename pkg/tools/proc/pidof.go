@@ -9,7 +9,7 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/prometheus/procfs"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/internal/procfile"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
@@ -30,11 +30,7 @@ func runPidof(_ context.Context, env *tools.Env, args []string) int {
 		env.Errorf("pidof", "need a program name (%v)", err)
 		return 2
 	}
-	fsys, err := procfs.NewFS("/proc")
-	if err != nil {
-		env.Errorf("pidof", "%v", err)
-		return 1
-	}
+	fsys := procfile.Default
 	procs, err := listProcesses(fsys, need{args: true})
 	if err != nil {
 		env.Errorf("pidof", "%v", err)

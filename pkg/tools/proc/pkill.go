@@ -10,7 +10,7 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/prometheus/procfs"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/internal/procfile"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
@@ -25,10 +25,7 @@ var Pgrep = tools.Applet{Name: "pgrep", Summary: "list pids of processes by name
 // matchProcesses returns the processes whose comm (or full command line with full) matches
 // re, never the caller itself.
 func matchProcesses(re *regexp.Regexp, full, exact bool) ([]*process, error) {
-	fsys, err := procfs.NewFS("/proc")
-	if err != nil {
-		return nil, err
-	}
+	fsys := procfile.Default
 	procs, err := listProcesses(fsys, need{args: full})
 	if err != nil {
 		return nil, err

@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/internal/procfile"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/userdb"
-	"github.com/prometheus/procfs"
 )
 
 // Ps is ps: list processes (ps aux, ps -ef, ps -o pid,comm).
@@ -278,11 +278,7 @@ func runPS(_ context.Context, env *tools.Env, args []string) int {
 		env.Errorf("ps", "%v", err)
 		return 2
 	}
-	fsys, err := procfs.NewFS("/proc")
-	if err != nil {
-		env.Errorf("ps", "%v", err)
-		return 1
-	}
+	fsys := procfile.Default
 	si := loadSysInfo(fsys)
 	cols, err := parsePSFormat(o.format, si.pidWidth)
 	if err != nil {

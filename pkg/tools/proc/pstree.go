@@ -11,8 +11,8 @@ import (
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/internal/procfile"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/userdb"
-	"github.com/prometheus/procfs"
 )
 
 // Pstree is pstree: show the process tree.
@@ -37,11 +37,7 @@ func runPstree(_ context.Context, env *tools.Env, args []string) int {
 		env.Errorf("pstree", "bad arguments (%v)", err)
 		return 2
 	}
-	fsys, err := procfs.NewFS("/proc")
-	if err != nil {
-		env.Errorf("pstree", "%v", err)
-		return 1
-	}
+	fsys := procfile.Default
 	var n need
 	n.args = *showArgs
 	rootPID, uid := -1, -1

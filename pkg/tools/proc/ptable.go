@@ -5,16 +5,15 @@ package proc
 import (
 	"fmt"
 	"os"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/prometheus/procfs"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/internal/procfile"
 )
 
 // userHZ is the kernel's USER_HZ, 100 on every architecture Linux runs containers on
-// (procfs assumes the same).
+// (the kernel's own ABI: /proc reports every time in it).
 const userHZ = 100
 
 // process is one row of the process table: only what the applets print.
@@ -48,13 +47,13 @@ type sysInfo struct {
 	pidWidth int
 }
 
-func loadSysInfo(fsys procfs.FS) sysInfo {
+func loadSysInfo(fsys procfile.FS) sysInfo {
 	si := sysInfo{now: time.Now(), pageSize: os.Getpagesize(), pidWidth: 5}
-	if st, err := fsys.Stat(); err == nil {
+	if st, err := fsys.ReadSystemStat(); err == nil {
 		si.bootTime = time.Unix(int64(st.BootTime), 0)
 	}
-	if mi, err := fsys.Meminfo(); err == nil && mi.MemTotal != nil {
-		si.memTotal = *mi.MemTotal * 1024
+	if mi, err := fsys.ReadMeminfo(); err == nil {
+		si.memTotal = mi.MemTotal * 1024
 	}
 	if b, err := os.ReadFile("/proc/sys/kernel/pid_max"); err == nil {
 		if n := len(strings.TrimSpace(string(b))); n > si.pidWidth {
@@ -66,25 +65,24 @@ func loadSysInfo(fsys procfs.FS) sysInfo {
 
 // listProcesses reads the processes of fsys sorted by pid. Processes that exit while they
 // are read are skipped.
-func listProcesses(fsys procfs.FS, n need) ([]*process, error) {
-	procs, err := fsys.AllProcs()
+func listProcesses(fsys procfile.FS, n need) ([]*process, error) {
+	pids, err := fsys.PIDs()
 	if err != nil {
-		return nil, fmt.Errorf("listing processes: %w", err)
+		return nil, err
 	}
-	sort.Sort(procs)
-	out := make([]*process, 0, len(procs))
-	for _, p := range procs {
-		if pr, err := readProcess(p, n); err == nil {
+	out := make([]*process, 0, len(pids))
+	for _, pid := range pids {
+		if pr, err := readProcess(fsys, pid, n); err == nil {
 			out = append(out, pr)
 		}
 	}
 	return out, nil
 }
 
-func readProcess(p procfs.Proc, n need) (*process, error) {
-	st, err := p.Stat()
+func readProcess(fsys procfile.FS, pid int, n need) (*process, error) {
+	st, err := fsys.ReadStat(pid)
 	if err != nil {
-		return nil, fmt.Errorf("reading stat of pid %d: %w", p.PID, err)
+		return nil, fmt.Errorf("reading stat of pid %d: %w", pid, err)
 	}
 	pr := &process{
 		PID: st.PID, PPID: st.PPID, PGRP: st.PGRP, Session: st.Session, TPGID: st.TPGID, TTY: st.TTY,
@@ -93,16 +91,16 @@ func readProcess(p procfs.Proc, n need) (*process, error) {
 		UID: -1, GID: -1,
 	}
 	if n.ids {
-		if s, err := p.NewStatus(); err == nil {
+		if s, err := fsys.ReadStatus(pid); err == nil {
 			pr.UID, pr.GID = int(s.UIDs[1]), int(s.GIDs[1])
 		}
 	}
 	if n.args {
-		pr.Args, _ = p.CmdLine()
+		pr.Args, _ = fsys.ReadCmdline(pid)
 	}
 	if n.shared {
-		if sm, err := p.Statm(); err == nil {
-			pr.Shared = sm.Shared
+		if shared, err := fsys.ReadStatmShared(pid); err == nil {
+			pr.Shared = shared
 		}
 	}
 	return pr, nil

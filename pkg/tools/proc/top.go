@@ -15,8 +15,8 @@ import (
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/internal/procfile"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/userdb"
-	"github.com/prometheus/procfs"
 	"golang.org/x/sys/unix"
 	"golang.org/x/term"
 )
@@ -31,13 +31,13 @@ Interactive when stdout is a terminal: q quits, P sorts by cpu, M by memory, N b
 // topSample is one look at the system: cpu counters and the process table.
 type topSample struct {
 	at    time.Time
-	cpu   procfs.CPUStat
+	cpu   procfile.CPUTimes
 	procs []*process
 }
 
-func takeTopSample(fsys procfs.FS) (topSample, error) {
+func takeTopSample(fsys procfile.FS) (topSample, error) {
 	s := topSample{at: time.Now()}
-	if st, err := fsys.Stat(); err == nil {
+	if st, err := fsys.ReadSystemStat(); err == nil {
 		s.cpu = st.CPUTotal
 	}
 	var err error
@@ -51,15 +51,15 @@ type topRow struct {
 }
 
 type topState struct {
-	fsys   procfs.FS
+	fsys   procfile.FS
 	db     *userdb.DB
 	si     sysInfo
 	sortBy string
 	pids   map[int]bool
 }
 
-func cpuSum(c procfs.CPUStat) float64 {
-	return c.User + c.Nice + c.System + c.Idle + c.Iowait + c.IRQ + c.SoftIRQ + c.Steal
+func cpuSum(c procfile.CPUTimes) float64 {
+	return float64(c.User + c.Nice + c.System + c.Idle + c.Iowait + c.IRQ + c.SoftIRQ + c.Steal)
 }
 
 // frame renders one screen from two samples; rows < 0 means all processes.
@@ -67,7 +67,7 @@ func (t *topState) frame(prev, cur topSample, rows int) string {
 	var b strings.Builder
 	up, _ := systemUptime()
 	load := ""
-	if la, err := t.fsys.LoadAvg(); err == nil {
+	if la, err := t.fsys.ReadLoadAvg(); err == nil {
 		load = fmt.Sprintf(",  load average: %.2f, %.2f, %.2f", la.Load1, la.Load5, la.Load15)
 	}
 	fmt.Fprintf(&b, "top - %s %s%s\n", cur.at.Format("15:04:05"), formatUptime(up, false), load)
@@ -78,17 +78,17 @@ func (t *topState) frame(prev, cur topSample, rows int) string {
 	fmt.Fprintf(&b, "Tasks: %3d total, %3d running, %3d sleeping, %3d stopped, %3d zombie\n",
 		len(cur.procs), states["R"], states["S"]+states["I"]+states["D"], states["T"]+states["t"], states["Z"])
 	total := cpuSum(cur.cpu) - cpuSum(prev.cpu)
-	pct := func(a, b float64) float64 {
-		if total <= 0 {
+	pct := func(a, b uint64) float64 {
+		if total <= 0 || a < b {
 			return 0
 		}
-		return (a - b) * 100 / total
+		return float64(a-b) * 100 / total
 	}
 	c, p := cur.cpu, prev.cpu
 	fmt.Fprintf(&b, "%%Cpu(s): %4.1f us, %4.1f sy, %4.1f ni, %4.1f id, %4.1f wa, %4.1f hi, %4.1f si, %4.1f st\n",
 		pct(c.User, p.User), pct(c.System, p.System), pct(c.Nice, p.Nice), pct(c.Idle, p.Idle),
 		pct(c.Iowait, p.Iowait), pct(c.IRQ, p.IRQ), pct(c.SoftIRQ, p.SoftIRQ), pct(c.Steal, p.Steal))
-	if mi, err := t.fsys.Meminfo(); err == nil {
+	if mi, err := t.fsys.ReadMeminfo(); err == nil {
 		r := freeRows(mi)
 		mib := func(n uint64) float64 { return float64(n) / (1 << 20) }
 		m, s := r[0].values, r[1].values
@@ -183,11 +183,7 @@ func runTop(ctx context.Context, env *tools.Env, args []string) int {
 		env.Errorf("top", "bad -n or -d value")
 		return 2
 	}
-	fsys, err := procfs.NewFS("/proc")
-	if err != nil {
-		env.Errorf("top", "%v", err)
-		return 1
-	}
+	fsys := procfile.Default
 	t := &topState{fsys: fsys, db: userdb.Load("/"), si: loadSysInfo(fsys), sortBy: strings.ToUpper(*sortBy)}
 	for _, l := range *pidList {
 		for _, f := range strings.Split(l, ",") {

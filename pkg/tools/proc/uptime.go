@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/prometheus/procfs"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/internal/procfile"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
@@ -19,7 +19,7 @@ import (
 // Uptime is uptime: print how long the system has been up and its load.
 var Uptime = tools.Applet{Name: "uptime", Summary: "print how long the system has been up and its load", Run: runUptime}
 
-// systemUptime reads /proc/uptime; procfs has no parser for it.
+// systemUptime reads /proc/uptime.
 func systemUptime() (time.Duration, error) {
 	b, err := os.ReadFile("/proc/uptime")
 	if err != nil {
@@ -96,10 +96,8 @@ func runUptime(_ context.Context, env *tools.Env, args []string) int {
 		return 0
 	}
 	line := fmt.Sprintf(" %s %s", now.Format("15:04:05"), formatUptime(up, false))
-	if fsys, err := procfs.NewFS("/proc"); err == nil {
-		if la, err := fsys.LoadAvg(); err == nil {
-			line += fmt.Sprintf(",  load average: %.2f, %.2f, %.2f", la.Load1, la.Load5, la.Load15)
-		}
+	if la, err := procfile.Default.ReadLoadAvg(); err == nil {
+		line += fmt.Sprintf(",  load average: %.2f, %.2f, %.2f", la.Load1, la.Load5, la.Load15)
 	}
 	fmt.Fprintln(env.Stdout, line)
 	return 0

@@ -10,7 +10,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/prometheus/procfs"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/internal/procfile"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
@@ -46,11 +46,7 @@ func runW(_ context.Context, env *tools.Env, args []string) int {
 	}
 	w := bufio.NewWriter(env.Stdout)
 	defer w.Flush()
-	fsys, err := procfs.NewFS("/proc")
-	if err != nil {
-		env.Errorf("w", "%v", err)
-		return 1
-	}
+	fsys := procfile.Default
 	now := time.Now()
 	if !*noHeader {
 		up, _ := systemUptime()
@@ -59,7 +55,7 @@ func runW(_ context.Context, env *tools.Env, args []string) int {
 			plural = "users"
 		}
 		line := fmt.Sprintf(" %s %s,  %d %s", now.Format("15:04:05"), formatUptime(up, false), len(users), plural)
-		if la, err := fsys.LoadAvg(); err == nil {
+		if la, err := fsys.ReadLoadAvg(); err == nil {
 			line += fmt.Sprintf(",  load average: %.2f, %.2f, %.2f", la.Load1, la.Load5, la.Load15)
 		}
 		fmt.Fprintln(w, line)
