@@ -5,17 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 
 	containersapi "github.com/containerd/containerd/api/services/containers/v1"
 	namespacesapi "github.com/containerd/containerd/api/services/namespaces/v1"
 	tasksapi "github.com/containerd/containerd/api/services/tasks/v1"
 	versionapi "github.com/containerd/containerd/api/services/version/v1"
-	tasktypes "github.com/containerd/containerd/api/types/task"
 	"github.com/containerd/containerd/v2/pkg/dialer"
 	"github.com/containerd/containerd/v2/pkg/namespaces"
 	cerrdefs "github.com/containerd/errdefs"
@@ -27,6 +23,7 @@ import (
 	"google.golang.org/protobuf/types/known/emptypb"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/target"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/target/containerd/direct"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/target/hostsockets"
 )
 
@@ -34,19 +31,16 @@ import (
 const DefaultAddress = hostsockets.ContainerdDefault
 
 // DefaultNamespace is the namespace of ctr and of references without one.
-const DefaultNamespace = "default"
+const DefaultNamespace = direct.DefaultNamespace
 
-// minVersion is the oldest containerd this resolver was checked against (Debian's 1.6).
-var minVersion = [2]int{1, 6}
+// Scheme is the scheme of containerd's references, containerd://[NAMESPACE/]ID.
+const Scheme = direct.Scheme
 
 // Labels that give a container a name or mark a pod sandbox.
 const (
-	labelNerdctlName = "nerdctl/name"
-	labelCRIKind     = "io.cri-containerd.kind"
+	labelNerdctlName = direct.LabelNerdctlName
+	labelCRIKind     = direct.LabelCRIKind
 )
-
-// Scheme is the scheme of containerd's references, containerd://[NAMESPACE/]ID.
-const Scheme = "containerd"
 
 // Resolver resolves references through a containerd daemon.
 type Resolver struct {
@@ -59,37 +53,24 @@ type Resolver struct {
 	ProcRoot string
 }
 
+// direct is the lean build's resolver of containerd references (package direct), which
+// shares this one's syntax, settings and checks.
+func (r Resolver) direct() direct.Resolver {
+	return direct.Resolver{Address: r.Address, Namespace: r.Namespace, ProcRoot: r.ProcRoot}
+}
+
 // Scheme is containerd.
-func (Resolver) Scheme() string { return Scheme }
+func (r Resolver) Scheme() string { return r.direct().Scheme() }
 
 // Syntax is containerd://[NAMESPACE/]ID.
-func (Resolver) Syntax() string { return "containerd://[NAMESPACE/]ID" }
+func (r Resolver) Syntax() string { return r.direct().Syntax() }
 
 // Parse checks name is ID or NAMESPACE/ID.
-func (Resolver) Parse(name string) (target.Reference, error) {
-	parts := strings.Split(name, "/")
-	if len(parts) > 2 || target.HasEmpty(parts) || strings.ContainsAny(name, " \t\n") {
-		return target.Reference{}, target.BadName(Scheme, name, "want containerd://ID or containerd://NAMESPACE/ID")
-	}
-	return target.Reference{Scheme: Scheme, Name: name}, nil
-}
+func (r Resolver) Parse(name string) (target.Reference, error) { return r.direct().Parse(name) }
 
-func (r Resolver) address() string {
-	if r.Address != "" {
-		return r.Address
-	}
-	return hostsockets.Containerd()
-}
+func (r Resolver) address() string { return r.direct().Socket() }
 
-func (r Resolver) namespace() string {
-	if r.Namespace != "" {
-		return r.Namespace
-	}
-	if n := os.Getenv("CONTAINERD_NAMESPACE"); n != "" {
-		return n
-	}
-	return DefaultNamespace
-}
+func (r Resolver) namespace() string { return r.direct().HomeNamespace() }
 
 // conn is a connection to containerd with the services the resolver asks. They are
 // containerd's API services over gRPC, as the containerd v2 client package calls them:
@@ -125,9 +106,9 @@ func (r Resolver) connect(ctx context.Context) (*conn, error) {
 		cc.Close()
 		return nil, fmt.Errorf("%w: containerd at %s does not answer its version: %v", target.ErrUnavailable, addr, errgrpc.ToNative(err))
 	}
-	if !atLeast(v.Version, minVersion) {
+	if min := direct.MinVersion; !direct.AtLeast(v.Version, min) {
 		cc.Close()
-		return nil, fmt.Errorf("%w: containerd at %s is version %s, too old: ddebug needs %d.%d or newer", target.ErrUnavailable, addr, v.Version, minVersion[0], minVersion[1])
+		return nil, fmt.Errorf("%w: containerd at %s is version %s, too old: ddebug needs %d.%d or newer", target.ErrUnavailable, addr, v.Version, min[0], min[1])
 	}
 	return &conn{
 		cc:         cc,
@@ -193,31 +174,8 @@ func containerOf(c *containersapi.Container) container {
 	return container{ID: c.ID, Image: c.Image, Labels: c.Labels}
 }
 
-// atLeast reports whether version (1.6.20~ds1, v2.1.0, 2.0.0-rc.1) is min or newer; a
-// version it cannot read passes (a development build).
-func atLeast(version string, min [2]int) bool {
-	m := regexp.MustCompile(`^v?(\d+)\.(\d+)`).FindStringSubmatch(version)
-	if m == nil {
-		return true
-	}
-	major, _ := strconv.Atoi(m[1])
-	minor, _ := strconv.Atoi(m[2])
-	return major > min[0] || (major == min[0] && minor >= min[1])
-}
-
-// entry is one container of a namespace with its task, if any.
-type entry struct {
-	ns   string
-	info container
-	task *tasktypes.Process // nil: created, never started
-}
-
-func (e entry) name() string {
-	if n := e.info.Labels[labelNerdctlName]; n != "" {
-		return n
-	}
-	return e.info.ID
-}
+// entry is one container of a namespace with its task, if any, as package direct reads it.
+type entry = direct.Container
 
 // list returns the containers of namespace ns with their tasks.
 func list(ctx context.Context, c *conn, ns string) ([]entry, error) {
@@ -230,13 +188,13 @@ func list(ctx context.Context, c *conn, ns string) ([]entry, error) {
 	if err != nil {
 		return nil, fmt.Errorf("containerd: listing tasks of namespace %s: %w", ns, errgrpc.ToNative(err))
 	}
-	tasks := map[string]*tasktypes.Process{}
+	tasks := map[string]*direct.Task{}
 	for _, t := range ts.Tasks {
-		tasks[t.ID] = t
+		tasks[t.ID] = &direct.Task{PID: t.Pid, Status: direct.Status(t.Status), ExitStatus: t.ExitStatus}
 	}
 	out := make([]entry, 0, len(cs))
 	for _, ci := range cs {
-		out = append(out, entry{ns: ns, info: ci, task: tasks[ci.ID]})
+		out = append(out, entry{Namespace: ns, ID: ci.ID, Image: ci.Image, Labels: ci.Labels, Task: tasks[ci.ID]})
 	}
 	return out, nil
 }
@@ -250,14 +208,14 @@ func match(entries []entry, ns, name string, bare bool) (found []entry, byPrefix
 	var exact, exactNS, prefixed, prefixedNS []entry
 	for _, e := range entries {
 		switch {
-		case e.info.ID == name || e.info.Labels[labelNerdctlName] == name:
-			if e.ns == ns {
+		case e.ID == name || e.Labels[labelNerdctlName] == name:
+			if e.Namespace == ns {
 				exactNS = append(exactNS, e)
 			} else {
 				exact = append(exact, e)
 			}
-		case strings.HasPrefix(e.info.ID, name) && (!bare || len(name) >= target.MinBarePrefix):
-			if e.ns == ns {
+		case strings.HasPrefix(e.ID, name) && (!bare || len(name) >= target.MinBarePrefix):
+			if e.Namespace == ns {
 				prefixedNS = append(prefixedNS, e)
 			} else {
 				prefixed = append(prefixed, e)
@@ -279,7 +237,7 @@ func match(entries []entry, ns, name string, bare bool) (found []entry, byPrefix
 // that ID and another that nerdctl name.
 func preferID(es []entry, name string) []entry {
 	for _, e := range es {
-		if e.info.ID == name {
+		if e.ID == name {
 			return []entry{e}
 		}
 	}
@@ -337,7 +295,7 @@ func (r Resolver) Resolve(ctx context.Context, ref target.Reference) (target.Tar
 	case len(found) > 1:
 		refs := make([]string, len(found))
 		for i, e := range found {
-			refs[i] = reference(e)
+			refs[i] = e.Reference()
 		}
 		sort.Strings(refs)
 		if len(refs) > 4 {
@@ -348,35 +306,8 @@ func (r Resolver) Resolve(ctx context.Context, ref target.Reference) (target.Tar
 		}
 		return target.Target{}, fmt.Errorf("%w: containerd ID prefix %q matches several containers (%s): give more characters or the namespace", target.ErrAmbiguous, name, strings.Join(refs, ", "))
 	}
-	t, err := r.running(found[0])
+	t, err := direct.Running(r.ProcRoot, found[0])
 	return target.Found(t, err, !byPrefix)
-}
-
-// running turns an entry into a Target, or says why its task cannot be entered.
-func (r Resolver) running(e entry) (target.Target, error) {
-	ref := reference(e)
-	ctr := fmt.Sprintf("ctr -n %s", e.ns)
-	if e.task == nil {
-		return target.Target{}, fmt.Errorf("%w: containerd container %s has no task (created, never started): start it first ('%s task start %s')", target.ErrNotRunning, ref, ctr, e.info.ID)
-	}
-	switch e.task.Status {
-	case tasktypes.Status_RUNNING:
-	case tasktypes.Status_PAUSED, tasktypes.Status_PAUSING:
-		return target.Target{}, fmt.Errorf("%w: containerd container %s is paused: its processes are frozen, a session would hang (run '%s task resume %s' first)", target.ErrNotRunning, ref, ctr, e.info.ID)
-	case tasktypes.Status_STOPPED:
-		return target.Target{}, fmt.Errorf("%w: containerd container %s is stopped (exit code %d): start it first; a stopped task has no processes to enter", target.ErrNotRunning, ref, e.task.ExitStatus)
-	default:
-		return target.Target{}, fmt.Errorf("%w: containerd container %s is %s", target.ErrNotRunning, ref, strings.ToLower(e.task.Status.String()))
-	}
-	pid := int(e.task.Pid)
-	ps, err := target.ReadProcStat(r.ProcRoot, pid)
-	if err != nil {
-		return target.Target{}, fmt.Errorf("containerd container %s: containerd reports PID %d but %w (is ddebug running in another PID namespace than containerd?)", ref, pid, err)
-	}
-	if err := target.CheckFrozen(r.ProcRoot, pid, "containerd container "+ref, ctr+" task resume "+e.info.ID); err != nil {
-		return target.Target{}, err
-	}
-	return target.Target{PID: pid, StartTime: ps.StartTime, Name: e.name(), ID: e.info.ID, Runtime: Scheme, Image: e.info.Image, Canonical: ref}, nil
 }
 
 // List returns the running tasks of every namespace, pod sandboxes (pause) left out.
@@ -398,10 +329,10 @@ func (r Resolver) List(ctx context.Context) ([]target.Target, error) {
 			return nil, err
 		}
 		for _, e := range es {
-			if e.info.Labels[labelCRIKind] == "sandbox" || e.task == nil || e.task.Status != tasktypes.Status_RUNNING {
+			if e.Labels[labelCRIKind] == "sandbox" || e.Task == nil || e.Task.Status != direct.StatusRunning {
 				continue
 			}
-			t, err := r.running(e)
+			t, err := direct.Running(r.ProcRoot, e)
 			if errors.Is(err, target.ErrNotFound) || errors.Is(err, target.ErrNotRunning) {
 				continue // exited or frozen since listed
 			}
@@ -414,29 +345,10 @@ func (r Resolver) List(ctx context.Context) ([]target.Target, error) {
 	return out, nil
 }
 
-// reference is the containerd:// reference of e: its namespace and its name, a 64-hex ID
-// shortened to 12 characters as docker ps does.
-func reference(e entry) string {
-	n := e.name()
-	if len(n) == 64 && isHex(n) {
-		n = n[:12]
-	}
-	return Scheme + "://" + e.ns + "/" + n
-}
-
-func isHex(s string) bool {
-	for _, r := range s {
-		if !strings.ContainsRune("0123456789abcdef", r) {
-			return false
-		}
-	}
-	return true
-}
-
 func names(es []entry) []string {
 	out := make([]string, 0, len(es))
 	for _, e := range es {
-		out = append(out, e.name())
+		out = append(out, e.Name())
 	}
 	return out
 }

@@ -4,23 +4,26 @@ import (
 	"strings"
 	"testing"
 
+	tasktypes "github.com/containerd/containerd/api/types/task"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/target/containerd/direct"
 )
 
 func TestMatch(t *testing.T) {
 	hex := strings.Repeat("ab", 32)
 	cafeID := "cafe" + strings.Repeat("0", 60)
 	es := []entry{
-		{ns: "default", info: container{ID: "web"}},
-		{ns: "default", info: container{ID: "web-2"}},
-		{ns: "default", info: container{ID: "f00", Labels: map[string]string{labelNerdctlName: "db"}}},
-		{ns: "default", info: container{ID: "dbeef"}},
-		{ns: "default", info: container{ID: "cafe-in-default"}},
-		{ns: "k8s.io", info: container{ID: hex}},
-		{ns: "k8s.io", info: container{ID: cafeID}},
-		{ns: "moby", info: container{ID: "cafe"}},
-		{ns: "moby", info: container{ID: "api"}},
-		{ns: "other", info: container{ID: "api"}},
+		{Namespace: "default", ID: "web"},
+		{Namespace: "default", ID: "web-2"},
+		{Namespace: "default", ID: "f00", Labels: map[string]string{labelNerdctlName: "db"}},
+		{Namespace: "default", ID: "dbeef"},
+		{Namespace: "default", ID: "cafe-in-default"},
+		{Namespace: "k8s.io", ID: hex},
+		{Namespace: "k8s.io", ID: cafeID},
+		{Namespace: "moby", ID: "cafe"},
+		{Namespace: "moby", ID: "api"},
+		{Namespace: "other", ID: "api"},
 	}
 	cases := []struct {
 		name     string
@@ -48,7 +51,7 @@ func TestMatch(t *testing.T) {
 		var got []string
 		found, byPrefix := match(es, "default", c.name, c.bare)
 		for _, e := range found {
-			got = append(got, reference(e))
+			got = append(got, e.Reference())
 		}
 		if d := cmp.Diff(c.want, got); d != "" || byPrefix != c.byPrefix {
 			t.Errorf("match(%q, bare=%v): byPrefix %v, want %v (-want +got):\n%s", c.name, c.bare, byPrefix, c.byPrefix, d)
@@ -56,10 +59,15 @@ func TestMatch(t *testing.T) {
 	}
 }
 
-func TestAtLeast(t *testing.T) {
-	for v, want := range map[string]bool{"1.6.20~ds1": true, "v2.1.0": true, "2.0.0-rc.1": true, "1.5.9": false, "0.9": false, "devel": true} {
-		if got := atLeast(v, minVersion); got != want {
-			t.Errorf("atLeast(%q) = %v, want %v", v, got, want)
+// TestStatusValues: package direct's task statuses are containerd's.
+func TestStatusValues(t *testing.T) {
+	for got, want := range map[direct.Status]tasktypes.Status{
+		direct.StatusUnknown: tasktypes.Status_UNKNOWN, direct.StatusCreated: tasktypes.Status_CREATED,
+		direct.StatusRunning: tasktypes.Status_RUNNING, direct.StatusStopped: tasktypes.Status_STOPPED,
+		direct.StatusPaused: tasktypes.Status_PAUSED, direct.StatusPausing: tasktypes.Status_PAUSING,
+	} {
+		if int32(got) != int32(want) || got.String() != want.String() {
+			t.Errorf("direct.Status %d (%s), containerd's %d (%s)", got, got, want, want)
 		}
 	}
 }

@@ -1,0 +1,118 @@
+package direct
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/target"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/target/containerd/internal/grpcunix"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/target/hostsockets"
+)
+
+// DefaultNamespace is the namespace of ctr and of references without one.
+const DefaultNamespace = "default"
+
+// MinVersion is the oldest containerd the resolvers were checked against (Debian's 1.6).
+var MinVersion = [2]int{1, 6}
+
+// ErrNotDirect is the error of a reference this package does not answer exactly: not a
+// container ID of the namespace, a containerd too old or that answers otherwise than
+// expected. Package containerd's resolver answers it, and words its errors.
+var ErrNotDirect = errors.New("not a reference containerd answers directly")
+
+// Resolver resolves containerd://NAMESPACE/ID and containerd://ID, ID a container's ID.
+type Resolver struct {
+	// Address is the socket; "" means $CONTAINERD_ADDRESS, else hostsockets.ContainerdDefault.
+	Address string
+	// Namespace is where references without one are looked up; "" means
+	// $CONTAINERD_NAMESPACE, else DefaultNamespace.
+	Namespace string
+	// ProcRoot is the procfs holding the task PIDs ("" = /proc).
+	ProcRoot string
+}
+
+// Socket is the socket r asks.
+func (r Resolver) Socket() string {
+	if r.Address != "" {
+		return r.Address
+	}
+	return hostsockets.Containerd()
+}
+
+// HomeNamespace is where r looks up a reference without a namespace (first).
+func (r Resolver) HomeNamespace() string {
+	if r.Namespace != "" {
+		return r.Namespace
+	}
+	if n := os.Getenv("CONTAINERD_NAMESPACE"); n != "" {
+		return n
+	}
+	return DefaultNamespace
+}
+
+// Scheme is containerd.
+func (Resolver) Scheme() string { return Scheme }
+
+// Syntax is containerd://[NAMESPACE/]ID.
+func (Resolver) Syntax() string { return "containerd://[NAMESPACE/]ID" }
+
+// Parse checks name is ID or NAMESPACE/ID.
+func (Resolver) Parse(name string) (target.Reference, error) {
+	parts := strings.Split(name, "/")
+	if len(parts) > 2 || target.HasEmpty(parts) || strings.ContainsAny(name, " \t\n") {
+		return target.Reference{}, target.BadName(Scheme, name, "want containerd://ID or containerd://NAMESPACE/ID")
+	}
+	return target.Reference{Scheme: Scheme, Name: name}, nil
+}
+
+// Resolve finds the task of the container whose ID ref names, in ref's namespace or else
+// in r's, as package containerd does when the ID names one; anything else is ErrNotDirect.
+func (r Resolver) Resolve(ctx context.Context, ref target.Reference) (target.Target, error) {
+	ns, id, explicit := strings.Cut(ref.Name, "/")
+	if !explicit {
+		ns, id = r.HomeNamespace(), ref.Name
+	}
+	l, err := get(ctx, r.Socket(), ns, id)
+	switch {
+	case err != nil:
+		return target.Target{}, fmt.Errorf("%w: asking containerd at %s: %v", ErrNotDirect, r.Socket(), err)
+	case l.versionErr != nil:
+		return target.Target{}, fmt.Errorf("%w: containerd's version: %v", ErrNotDirect, l.versionErr)
+	case !AtLeast(l.version, MinVersion):
+		return target.Target{}, fmt.Errorf("%w: containerd %s is too old", ErrNotDirect, l.version)
+	case l.containerErr != nil:
+		return target.Target{}, fmt.Errorf("%w: container %s of namespace %s: %v", ErrNotDirect, id, ns, l.containerErr)
+	case l.taskErr != nil && !grpcunix.IsCode(l.taskErr, grpcunix.NotFound):
+		return target.Target{}, fmt.Errorf("%w: task of container %s of namespace %s: %v", ErrNotDirect, id, ns, l.taskErr)
+	}
+	t, err := Running(r.ProcRoot, l.container)
+	return target.Found(t, err, true)
+}
+
+// AtLeast reports whether version (1.6.20~ds1, v2.1.0, 2.0.0-rc.1) is min or newer; a
+// version it cannot read passes (a development build).
+func AtLeast(version string, min [2]int) bool {
+	major, rest, ok := leadingNumber(strings.TrimPrefix(version, "v"))
+	if !ok || !strings.HasPrefix(rest, ".") {
+		return true
+	}
+	minor, _, ok := leadingNumber(rest[1:])
+	if !ok {
+		return true
+	}
+	return major > min[0] || (major == min[0] && minor >= min[1])
+}
+
+// leadingNumber reads the decimal digits s starts with.
+func leadingNumber(s string) (int, string, bool) {
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	n, err := strconv.Atoi(s[:i])
+	return n, s[i:], err == nil
+}
