@@ -20,15 +20,17 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// TestLeanResolves: the lean build keeps exec of docker:// and pid:// references, and of a
-// bare name only when Docker's is the only runtime socket here.
+// TestLeanResolves: the lean build keeps exec of docker://, pid:// and containerd://
+// references (package direct hands on what it cannot answer), and of a bare name only
+// when Docker's is the only runtime socket here.
 func TestLeanResolves(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("DOCKER_HOST", "unix://"+filepath.Join(dir, "docker.sock")) // absent
 	for ref, want := range map[string]bool{
 		"docker://app":       true,
 		"pid://1":            true,
-		"containerd://app":   false,
+		"containerd://app":   true,
+		"containerd://a/b/c": false,
 		"podman://app":       false,
 		"cri://app":          false,
 		"app":                false, // no Docker socket: another runtime may hold it
@@ -68,7 +70,8 @@ func leanProgram(t *testing.T, full bool) (run func(args ...string) (string, err
 	return func(args ...string) (string, error) {
 		cmd := exec.Command(filepath.Join(dir, "ddebug"), args...)
 		cmd.Env = append(os.Environ(), "DDEBUG_TEST_AS_LEAN_DDEBUG=1",
-			"DOCKER_HOST=unix://"+filepath.Join(dir, "docker.sock")) // absent: bare names are handed off
+			"DOCKER_HOST=unix://"+filepath.Join(dir, "docker.sock"),     // absent: bare names are handed off
+			"CONTAINERD_ADDRESS="+filepath.Join(dir, "containerd.sock")) // absent: containerd:// too
 		out, err := cmd.CombinedOutput()
 		return string(out), err
 	}, dir

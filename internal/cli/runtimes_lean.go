@@ -12,20 +12,25 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/target"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/target/containerd/direct"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/target/docker"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/target/hostsockets"
 )
 
 // The lean build (tag ddebug_lean: the ddebug that make install puts in place) resolves
-// docker:// and pid:// itself and hands every other command line to the whole product:
-// the containerd and CRI clients (gRPC, protobuf) and the applets of `ddebug tool` cost
-// more to initialise than `ddebug exec` takes to enter a container, so the lean binary
-// links none of them. A bare name is looked up in every runtime: the lean build asks Docker
+// docker://, pid:// and containerd:// itself and hands every other command line to the
+// whole product: the containerd and CRI clients (gRPC, protobuf) and the applets of
+// `ddebug tool` cost more to initialise than `ddebug exec` takes to enter a container, so
+// the lean binary links none of them. It asks containerd through package direct (gRPC
+// spoken by hand), which answers a container's ID in its namespace; an ID prefix, a
+// nerdctl name or a container it does not find (direct.ErrNotDirect) is handed off too,
+// to the whole product's containerd resolver, which matches and words its errors. A bare name is looked up in every runtime: the lean build asks Docker
 // itself when Docker's is the only runtime socket on the host (hostsockets.OnlyDocker),
 // and hands the name off when another runtime could hold it, or when Docker does not
 // have it running (the whole product words that error as it does for every runtime).
 var runtimes = []hostRuntime{
 	{docker.Resolver{}, false},
+	{direct.Resolver{}, false},
 	{target.PIDResolver{}, false},
 }
 
@@ -53,10 +58,11 @@ func leanResolves(ref string) bool {
 	return err == nil && (r.Scheme != "" || hostsockets.OnlyDocker())
 }
 
-// resolveFailed hands a bare name that Docker did not resolve to the whole product, whose
-// lookup in every runtime says what is wrong in its own words; it returns err otherwise.
+// resolveFailed hands a bare name that Docker did not resolve, or a containerd reference
+// that package direct does not answer, to the whole product, whose lookup says what is
+// wrong in its own words; it returns err otherwise.
 func resolveFailed(ref string, err error) error {
-	if r, perr := defaultResolver().Parse(ref); perr == nil && r.Scheme == "" {
+	if r, perr := defaultResolver().Parse(ref); (perr == nil && r.Scheme == "") || errors.Is(err, direct.ErrNotDirect) {
 		return handOff()
 	}
 	return err
@@ -82,7 +88,7 @@ func handOff() error {
 	}
 	full := filepath.Join(filepath.Dir(self), fullProgram)
 	if st, err := os.Stat(full); err != nil || !st.Mode().IsRegular() {
-		return errors.New("this lean ddebug resolves docker:// and pid:// references itself and leaves everything else (bare names, containerd://, cri://, k8s://, podman://, ps, tool, completion) to " + fullProgram + ", which is not beside it (" + full + "): install both ('make install')")
+		return errors.New("this lean ddebug resolves docker://, pid:// and containerd://[NAMESPACE/]ID references itself and leaves everything else (bare names, containerd ID prefixes and names, cri://, k8s://, podman://, ps, tool, completion) to " + fullProgram + ", which is not beside it (" + full + "): install both ('make install')")
 	}
 	err = syscall.Exec(full, append([]string{"ddebug"}, os.Args[1:]...), os.Environ())
 	return fmt.Errorf("running %s: %w", full, err)

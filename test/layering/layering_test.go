@@ -55,6 +55,9 @@ func TestImportRules(t *testing.T) {
 				!strings.HasPrefix(d, module+"/internal/cli")
 		}, "pkg/tools depends on nothing Kubernetes"},
 		{module + "/pkg/...", func(d string) bool { return !strings.HasPrefix(d, module+"/internal/cli") }, "pkg/ never imports the CLI layer"},
+		{module + "/pkg/target/containerd/direct", func(d string) bool {
+			return strings.HasPrefix(d, module+"/") || d == "golang.org/x/net/http2/hpack"
+		}, "the lean ddebug's containerd resolver speaks gRPC by hand: no gRPC, protobuf runtime or containerd client (their init costs more than the call)"},
 		{module + "/pkg/target", func(d string) bool { return !strings.HasPrefix(d, module+"/pkg/target/") },
 			"pkg/target knows no runtime: each runtime's package owns its references and internal/cli registers it"},
 	}
@@ -262,4 +265,18 @@ func startWork(e ast.Expr, regexpName string) string {
 		return what == ""
 	})
 	return what
+}
+
+// TestDirectLeavesOutHTTP: the lean ddebug's containerd resolver links neither net/http
+// nor crypto/tls (standard packages, which deps leaves out): HTTP/2 is spoken by hand.
+func TestDirectLeavesOutHTTP(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", module+"/pkg/target/containerd/direct").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list -deps: %v\n%s", err, out)
+	}
+	for _, d := range strings.Fields(string(out)) {
+		if d == "net/http" || d == "crypto/tls" {
+			t.Errorf("pkg/target/containerd/direct depends on %s: its initialisation is what the lean ddebug avoids", d)
+		}
+	}
 }
