@@ -74,6 +74,13 @@ func TestRuntimes(t *testing.T) {
 			{"namespace given", env, "containerd://k8s.io/" + prefix + "ctr", `no such container "` + prefix + `ctr" on containerd (` + ctrd.socket + `, namespaces k8s.io)`},
 			{"socket missing", []string{"CONTAINERD_ADDRESS=/tmp/ddebug-e2e-nothing.sock"}, "containerd://x", "containerd socket /tmp/ddebug-e2e-nothing.sock does not exist: is containerd running?"},
 		})
+		// The lean ddebug answers a container's ID itself, as the whole product would.
+		checkDirect(t, ctrd.socket, []string{"default/" + prefix + "ctr", prefix + "ctr", prefix + "ctr-nonroot",
+			prefix + "created", prefix + "paused", prefix + "exited", "k8s.io/" + pod.containerID},
+			[]string{prefix + "pause", prefix + "ctx", "k8s.io/" + prefix + "ctr", pod.containerID, pod.containerID[:12]})
+		if ddebugBinIsLean() {
+			checkLeanAlone(t, env, "containerd://default/"+prefix+"ctr")
+		}
 		if st := ctrd.ctr(t, "default", "tasks", "ls"); !regexp.MustCompile(prefix + `paused\s+\d+\s+PAUSED`).MatchString(st) {
 			t.Errorf("the paused task is not paused any more:\n%s", st)
 		}
