@@ -18,8 +18,8 @@ import (
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/columns"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/internal/procfile"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/userdb"
-	"github.com/prometheus/procfs"
 )
 
 // Lsof is lsof: list open files and sockets of processes (-p PID, -i [proto][@host][:port]).
@@ -206,11 +206,7 @@ func runLsof(_ context.Context, env *tools.Env, args []string) int {
 			return 2
 		}
 	}
-	fsys, err := procfs.NewFS("/proc")
-	if err != nil {
-		env.Errorf("lsof", "%v", err)
-		return 1
-	}
+	fsys := procfile.Default
 	socks, err := readSockets(fsys, socketKinds{tcp: true, udp: true, unix: true})
 	if err != nil {
 		env.Errorf("lsof", "%v", err)
@@ -225,26 +221,25 @@ func runLsof(_ context.Context, env *tools.Env, args []string) int {
 		services["tcp"], services["udp"] = loadServices("tcp"), loadServices("udp")
 	}
 	db := userdb.Load("/")
-	procs, err := fsys.AllProcs()
+	procs, err := fsys.PIDs()
 	if err != nil {
 		env.Errorf("lsof", "%v", err)
 		return 1
 	}
-	sort.Sort(procs)
 	tab := &columns.Table{}
 	tab.Add("COMMAND", "PID", "USER", "FD", "TYPE", "NODE", "NAME")
 	tab.Right = []bool{false, true}
 	seen := map[int]bool{}
 	found := false
-	for _, p := range procs {
-		if pids != nil && !pids[p.PID] {
+	for _, pid := range procs {
+		if pids != nil && !pids[pid] {
 			continue
 		}
-		comm, err := p.Comm()
+		comm, err := fsys.ReadComm(pid)
 		if err != nil {
 			continue
 		}
-		dir := "/proc/" + strconv.Itoa(p.PID)
+		dir := "/proc/" + strconv.Itoa(pid)
 		user := "?"
 		if fi, err := os.Stat(dir); err == nil {
 			user = db.UserOrID(int(fi.Sys().(*syscall.Stat_t).Uid))
@@ -252,21 +247,21 @@ func runLsof(_ context.Context, env *tools.Env, args []string) int {
 		emit := func(fd, typ, node, name string) {
 			found = true
 			if terse {
-				if !seen[p.PID] {
-					seen[p.PID] = true
-					tab.Rows = append(tab.Rows, []string{strconv.Itoa(p.PID)})
+				if !seen[pid] {
+					seen[pid] = true
+					tab.Rows = append(tab.Rows, []string{strconv.Itoa(pid)})
 				}
 				return
 			}
-			tab.Add(comm, strconv.Itoa(p.PID), user, fd, typ, node, name)
+			tab.Add(comm, strconv.Itoa(pid), user, fd, typ, node, name)
 		}
 		if !inet && !unixOnly {
 			for _, special := range []struct{ fd, link string }{{"cwd", "cwd"}, {"rtd", "root"}, {"txt", "exe"}} {
-				typ, node, name := readSpecialLink(p.PID, dir+"/"+special.link)
+				typ, node, name := readSpecialLink(pid, dir+"/"+special.link)
 				emit(special.fd, typ, node, name)
 			}
 		}
-		names, links, err := readFDLinks(p.PID, dir+"/fd/")
+		names, links, err := readFDLinks(pid, dir+"/fd/")
 		if err != nil && !inet && !unixOnly {
 			// as lsof does: say that the descriptors are there but could not be listed
 			emit("NOFD", "", "", dir+"/fd (opendir: "+tools.Reason(err)+")")

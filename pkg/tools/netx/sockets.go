@@ -12,10 +12,10 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/prometheus/procfs"
 	"golang.org/x/sys/unix"
 
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/internal/procfile"
 )
 
 // socket is one socket of the network namespace, inet or unix.
@@ -61,9 +61,10 @@ type socketKinds struct{ tcp, udp, unix bool }
 // readSockets reads the sockets of the kinds asked for: inet sockets over sock_diag or
 // from /proc/net, unix sockets from /proc/net/unix. A missing file (IPv6 disabled) is not
 // an error.
-func readSockets(fsys procfs.FS, k socketKinds) ([]socket, error) {
+func readSockets(fsys procfile.FS, k socketKinds) ([]socket, error) {
 	var out []socket
-	add := func(name string, family int, lines procfs.NetIPSocket, err error) error {
+	add := func(name string, family int) error {
+		lines, err := fsys.ReadNetIP(name)
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
 				return nil
@@ -107,22 +108,18 @@ func readSockets(fsys procfs.FS, k socketKinds) ([]socket, error) {
 		}
 	}
 	if k.tcp {
-		t4, err := fsys.NetTCP()
-		if err := add("tcp", 4, procfs.NetIPSocket(t4), err); err != nil {
+		if err := add("tcp", 4); err != nil {
 			return nil, err
 		}
-		t6, err := fsys.NetTCP6()
-		if err := add("tcp6", 6, procfs.NetIPSocket(t6), err); err != nil {
+		if err := add("tcp6", 6); err != nil {
 			return nil, err
 		}
 	}
 	if k.udp {
-		u4, err := fsys.NetUDP()
-		if err := add("udp", 4, procfs.NetIPSocket(u4), err); err != nil {
+		if err := add("udp", 4); err != nil {
 			return nil, err
 		}
-		u6, err := fsys.NetUDP6()
-		if err := add("udp6", 6, procfs.NetIPSocket(u6), err); err != nil {
+		if err := add("udp6", 6); err != nil {
 			return nil, err
 		}
 	}
@@ -130,32 +127,31 @@ func readSockets(fsys procfs.FS, k socketKinds) ([]socket, error) {
 		if u, err := readUnixDiag(); err == nil {
 			return append(out, u...), nil
 		}
-		u, err := fsys.NetUNIX()
+		u, err := fsys.ReadNetUnix()
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("reading /proc/net/unix: %w", err)
 		}
-		if u != nil {
-			for _, l := range u.Rows {
-				s := socket{path: l.Path, inode: l.Inode}
-				switch l.Type {
-				case 1:
-					s.netid = "u_str"
-				case 2:
-					s.netid = "u_dgr"
-				default:
-					s.netid = "u_seq"
-				}
-				switch {
-				case l.Flags&(1<<16) != 0: // __SO_ACCEPTCON: listening
-					s.state, s.listener = "LISTEN", true
-				case l.State == 3: // SS_CONNECTED
-					s.state = "ESTAB"
-				default:
-					s.state, s.listener = "UNCONN", l.Type != 1
-				}
-				out = append(out, s)
+		for _, l := range u {
+			s := socket{path: l.Path, inode: l.Inode}
+			switch l.Type {
+			case 1:
+				s.netid = "u_str"
+			case 2:
+				s.netid = "u_dgr"
+			default:
+				s.netid = "u_seq"
 			}
+			switch {
+			case l.Flags&(1<<16) != 0: // __SO_ACCEPTCON: listening
+				s.state, s.listener = "LISTEN", true
+			case l.State == 3: // SS_CONNECTED
+				s.state = "ESTAB"
+			default:
+				s.state, s.listener = "UNCONN", l.Type != 1
+			}
+			out = append(out, s)
 		}
+
 	}
 	return out, nil
 }
@@ -168,19 +164,18 @@ type fdOwner struct {
 }
 
 // socketOwners scans /proc/*/fd once and maps socket inodes to the descriptors that hold
-// them. It reads the fd directory and its links itself rather than with procfs: procfs
-// FileDescriptors and FileDescriptorTargets would read each directory twice to pair fd
-// numbers with targets. comm is read (via procfs) only for processes that hold a socket.
-func socketOwners(fsys procfs.FS) map[uint64][]fdOwner {
+// them, reading each fd directory once for both the fd numbers and their targets. comm is
+// read only for processes that hold a socket.
+func socketOwners(fsys procfile.FS) map[uint64][]fdOwner {
 	owners := map[uint64][]fdOwner{}
-	procs, err := fsys.AllProcs()
+	pids, err := fsys.PIDs()
 	if err != nil {
 		return owners
 	}
 	buf := make([]byte, 0, 64)
-	for _, p := range procs {
-		dir := "/proc/" + strconv.Itoa(p.PID) + "/fd/"
-		names, links, _ := readFDLinks(p.PID, dir)
+	for _, pid := range pids {
+		dir := "/proc/" + strconv.Itoa(pid) + "/fd/"
+		names, links, _ := readFDLinks(pid, dir)
 		comm := ""
 		for i, n := range names {
 			target := links[i]
@@ -193,12 +188,12 @@ func socketOwners(fsys procfs.FS) map[uint64][]fdOwner {
 				continue
 			}
 			if comm == "" {
-				if comm, err = p.Comm(); err != nil {
+				if comm, err = fsys.ReadComm(pid); err != nil {
 					comm = "?"
 				}
 			}
 			fd, _ := strconv.Atoi(n)
-			owners[ino] = append(owners[ino], fdOwner{pid: p.PID, fd: fd, comm: comm})
+			owners[ino] = append(owners[ino], fdOwner{pid: pid, fd: fd, comm: comm})
 		}
 	}
 	return owners

@@ -17,8 +17,9 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/prometheus/procfs"
 	"golang.org/x/sys/unix"
+
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/internal/procfile"
 )
 
 func listenTCP(t *testing.T, network, addr string) net.Listener {
@@ -217,7 +218,7 @@ func TestHelp(t *testing.T) {
 	}
 }
 
-// TestDiagMatchesProc checks the sock_diag reader against /proc/net/tcp (via procfs) for
+// TestDiagMatchesProc checks the sock_diag reader against /proc/net/tcp (via procfile) for
 // the sockets this test opens: a listener, and both ends of a connection.
 func TestDiagMatchesProc(t *testing.T) {
 	ln := listenTCP(t, "tcp4", "127.0.0.1:0")
@@ -250,11 +251,7 @@ func TestDiagMatchesProc(t *testing.T) {
 	if err != nil {
 		t.Skipf("sock_diag not available: %v", err)
 	}
-	fsys, err := procfs.NewFS("/proc")
-	if err != nil {
-		t.Fatal(err)
-	}
-	lines, err := fsys.NetTCP()
+	lines, err := procfile.Default.ReadNetIP("tcp")
 	if err != nil {
 		t.Fatal(err)
 	}

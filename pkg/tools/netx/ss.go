@@ -13,10 +13,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/prometheus/procfs"
-
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/gnuflag"
+	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/internal/procfile"
 )
 
 // Ss is ss: list sockets (ss -tlnp, -uan, -xl).
@@ -57,10 +56,7 @@ func (o sockOpts) keep(s socket) bool {
 
 // collect reads the sockets and, with -p, their owners.
 func (o sockOpts) collect() ([]socket, map[uint64][]fdOwner, error) {
-	fsys, err := procfs.NewFS("/proc")
-	if err != nil {
-		return nil, nil, err
-	}
+	fsys := procfile.Default
 	socks, err := readSockets(fsys, o.kinds)
 	if err != nil {
 		return nil, nil, err
