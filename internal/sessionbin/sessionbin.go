@@ -111,7 +111,6 @@ var SessionPackages = []string{
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/targetfile",
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools",
 	"github.com/dsnet/compress",
-	"github.com/prometheus/procfs",
 	"github.com/ulikunitz/xz",
 	"golang.org/x/net/bpf",
 	"golang.org/x/net/dns/dnsmessage",

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -27,7 +28,6 @@ var initExceptions = map[string]struct {
 	bytes int
 	why   string
 }{
-	"github.com/prometheus/procfs":    {100_000, "its procfs parsers' regexps (limits, smaps, zoneinfo, ...)"},
 	"mvdan.cc/sh/v3/fileutil":         {16_000, "the shell parser's shebang regexps"},
 	"mvdan.cc/sh/v3/interp":           {8_000, "the interpreter's builtin tables"},
 	"mvdan.cc/sh/v3/expand":           {5_500, "the expander's tables"},
@@ -83,5 +83,26 @@ func TestInitWork(t *testing.T) {
 	}
 	if seen < 20 {
 		t.Fatalf("GODEBUG=inittrace=1 printed %d init lines, want the toolbox's packages:\n%s", seen, stderr.String())
+	}
+}
+
+// TestLinksNoProcfs keeps github.com/prometheus/procfs out of the toolbox: Go initialises
+// every linked package, and procfs compiles 23 regexps in its init, about a third of the
+// toolbox's whole start-up init. The applets read /proc through pkg/tools/internal/procfile.
+func TestLinksNoProcfs(t *testing.T) {
+	cmd := exec.Command("go", "list", "-deps", "-tags", "nethttpomithttp2", "./cmd/ddebug-toolbox")
+	cmd.Dir = filepath.Join("..", "..", "..")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list -deps ./cmd/ddebug-toolbox: %v\n%s", err, out)
+	}
+	deps := strings.Fields(string(out))
+	if len(deps) < 50 {
+		t.Fatalf("go list -deps ./cmd/ddebug-toolbox listed %d packages:\n%s", len(deps), out)
+	}
+	for _, p := range deps {
+		if strings.HasPrefix(p, "github.com/prometheus/procfs") {
+			t.Errorf("the toolbox links %s: read /proc through pkg/tools/internal/procfile", p)
+		}
 	}
 }
