@@ -53,13 +53,28 @@ func TestLiveProcessMatchesProcfs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts, err := p.Stat()
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := Default.ReadStat(pid)
-	if err != nil {
-		t.Fatal(err)
+	// A process that has just exec'd still maps its libraries for a while: read ours,
+	// theirs, ours until both of ours agree.
+	var ts procfs.ProcStat
+	var got Stat
+	for try := 0; ; try++ {
+		before, err := Default.ReadStat(pid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ts, err = p.Stat(); err != nil {
+			t.Fatal(err)
+		}
+		if got, err = Default.ReadStat(pid); err != nil {
+			t.Fatal(err)
+		}
+		if got == before && got.State == "S" {
+			break
+		}
+		if try == 100 {
+			t.Fatalf("stat of the sleeping pid %d keeps changing: %+v, then %+v", pid, before, got)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 	want := Stat{PID: ts.PID, Comm: ts.Comm, State: ts.State, PPID: ts.PPID, PGRP: ts.PGRP, Session: ts.Session,
 		TTY: ts.TTY, TPGID: ts.TPGID, UTime: ts.UTime, STime: ts.STime, Priority: ts.Priority, Nice: ts.Nice,
