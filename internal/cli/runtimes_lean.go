@@ -22,8 +22,8 @@ import (
 // whole product: the containerd and CRI clients (gRPC, protobuf) and the applets of
 // `ddebug tool` cost more to initialise than `ddebug exec` takes to enter a container, so
 // the lean binary links none of them. It asks containerd through package direct (gRPC
-// spoken by hand), which answers a container's ID in its namespace; an ID prefix, a
-// nerdctl name or a container it does not find (direct.ErrNotDirect) is handed off too,
+// spoken by hand), which answers a container's ID or nerdctl name in its namespace; an ID
+// prefix or a container it does not find there (direct.ErrNotDirect) is handed off too,
 // to the whole product's containerd resolver, which matches and words its errors. A bare name is looked up in every runtime: the lean build asks Docker
 // itself when Docker's is the only runtime socket on the host (hostsockets.OnlyDocker),
 // and hands the name off when another runtime could hold it, or when Docker does not
@@ -88,7 +88,7 @@ func handOff() error {
 	}
 	full := filepath.Join(filepath.Dir(self), fullProgram)
 	if st, err := os.Stat(full); err != nil || !st.Mode().IsRegular() {
-		return errors.New("this lean ddebug resolves docker://, pid:// and containerd://[NAMESPACE/]ID references itself and leaves everything else (bare names, containerd ID prefixes and names, cri://, k8s://, podman://, ps, tool, completion) to " + fullProgram + ", which is not beside it (" + full + "): install both ('make install')")
+		return errors.New("this lean ddebug resolves docker://, pid:// and containerd://[NAMESPACE/]ID|NAME references itself and leaves everything else (bare names, containerd ID prefixes, cri://, k8s://, podman://, ps, tool, completion) to " + fullProgram + ", which is not beside it (" + full + "): install both ('make install')")
 	}
 	err = syscall.Exec(full, append([]string{"ddebug"}, os.Args[1:]...), os.Environ())
 	return fmt.Errorf("running %s: %w", full, err)

@@ -74,9 +74,13 @@ func TestRuntimes(t *testing.T) {
 			{"namespace given", env, "containerd://k8s.io/" + prefix + "ctr", `no such container "` + prefix + `ctr" on containerd (` + ctrd.socket + `, namespaces k8s.io)`},
 			{"socket missing", []string{"CONTAINERD_ADDRESS=/tmp/ddebug-e2e-nothing.sock"}, "containerd://x", "containerd socket /tmp/ddebug-e2e-nothing.sock does not exist: is containerd running?"},
 		})
-		// The lean ddebug answers a container's ID itself, as the whole product would.
+		// The lean ddebug answers a container's ID or nerdctl name itself, as the whole
+		// product would (a container named as nerdctl names them, never started: ps
+		// lists running tasks only).
+		ctrd.ctr(t, "default", "containers", "create", "--label", "nerdctl/name="+prefix+"labelled", "docker.io/ddebug-e2e/scratch:latest", prefix+"labelled-id")
 		checkDirect(t, ctrd.socket, []string{"default/" + prefix + "ctr", prefix + "ctr", prefix + "ctr-nonroot",
-			prefix + "created", prefix + "paused", prefix + "exited", "k8s.io/" + pod.containerID},
+			prefix + "created", prefix + "paused", prefix + "exited", "k8s.io/" + pod.containerID,
+			prefix + "labelled", "default/" + prefix + "labelled"},
 			[]string{prefix + "pause", prefix + "ctx", "k8s.io/" + prefix + "ctr", pod.containerID, pod.containerID[:12]})
 		if ddebugBinIsLean() {
 			checkLeanAlone(t, env, "containerd://default/"+prefix+"ctr")

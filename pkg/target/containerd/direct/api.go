@@ -11,35 +11,49 @@ import (
 // The methods of containerd's API (github.com/containerd/containerd/api, services/*/v1)
 // this package calls; field numbers are those of their .proto files.
 const (
-	methodVersion      = "/containerd.services.version.v1.Version/Version"
-	methodContainerGet = "/containerd.services.containers.v1.Containers/Get"
-	methodTaskGet      = "/containerd.services.tasks.v1.Tasks/Get"
+	methodVersion       = "/containerd.services.version.v1.Version/Version"
+	methodContainerGet  = "/containerd.services.containers.v1.Containers/Get"
+	methodContainerList = "/containerd.services.containers.v1.Containers/List"
+	methodTaskGet       = "/containerd.services.tasks.v1.Tasks/Get"
 )
 
 // namespaceHeader is the gRPC metadata that names the namespace of a call.
 const namespaceHeader = "containerd-namespace"
 
-// lookup is containerd's answer about one container: its version, the container (with
-// Task nil when it has none), or the error of each call.
+// lookup is containerd's answer about one name: its version, the container of that ID
+// (with Task nil when it has none) and the containers of that nerdctl name, or the error
+// of each call.
 type lookup struct {
 	version               string
 	versionErr            error
 	container             Container
 	containerErr, taskErr error
+	named                 []Container
+	namedErr              error
 }
 
-// get asks containerd at addr, in one round trip, its version, the container id of
-// namespace ns and its task. The error is the connection's; each call's is in lookup.
-func get(ctx context.Context, addr, ns, id string) (lookup, error) {
-	replies, err := grpcunix.Invoke(ctx, addr, map[string]string{namespaceHeader: ns},
-		grpcunix.Call{Method: methodVersion},                                         // google.protobuf.Empty
-		grpcunix.Call{Method: methodContainerGet, Request: appendString(nil, 1, id)}, // GetContainerRequest.id
-		grpcunix.Call{Method: methodTaskGet, Request: appendString(nil, 1, id)},      // GetRequest.container_id
-	)
+// errNotListed is the namedErr of a name get does not look up by label.
+var errNotListed = errors.New("not a name looked up by label here")
+
+// get asks containerd at addr, in one round trip, its version, the container name of
+// namespace ns and its task, and the containers of ns with that nerdctl name. The error
+// is the connection's; each call's is in lookup.
+func get(ctx context.Context, addr, ns, name string) (lookup, error) {
+	calls := []grpcunix.Call{
+		{Method: methodVersion}, // google.protobuf.Empty
+		{Method: methodContainerGet, Request: appendString(nil, 1, name)}, // GetContainerRequest.id
+		{Method: methodTaskGet, Request: appendString(nil, 1, name)},      // GetRequest.container_id
+	}
+	if listable(name) {
+		// ListContainersRequest.filters, containerd's filter syntax (pkg/filters).
+		filter := `labels."` + LabelNerdctlName + `"=="` + name + `"`
+		calls = append(calls, grpcunix.Call{Method: methodContainerList, Request: appendString(nil, 1, filter)})
+	}
+	replies, err := grpcunix.Invoke(ctx, addr, map[string]string{namespaceHeader: ns}, calls...)
 	if err != nil {
 		return lookup{}, err
 	}
-	l := lookup{versionErr: replies[0].Err, containerErr: replies[1].Err, taskErr: replies[2].Err}
+	l := lookup{versionErr: replies[0].Err, containerErr: replies[1].Err, taskErr: replies[2].Err, namedErr: errNotListed}
 	if l.versionErr == nil {
 		l.version, l.versionErr = decodeVersion(replies[0].Message)
 	}
@@ -53,7 +67,44 @@ func get(ctx context.Context, addr, ns, id string) (lookup, error) {
 			l.container.Task = &t
 		}
 	}
+	if len(replies) > 3 {
+		if l.namedErr = replies[3].Err; l.namedErr == nil {
+			l.named, l.namedErr = decodeContainers(replies[3].Message)
+			for i := range l.named {
+				l.named[i].Namespace = ns
+			}
+		}
+	}
 	return l, nil
+}
+
+// listable says whether name can be looked up as a nerdctl name in a filter: nerdctl's
+// names are [a-zA-Z0-9][a-zA-Z0-9_.-]*, which need no escaping in a quoted value.
+func listable(name string) bool {
+	for _, r := range name {
+		if !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '_' || r == '.' || r == '-') {
+			return false
+		}
+	}
+	return name != ""
+}
+
+// getTask asks containerd at addr for the task of container id of namespace ns: nil
+// when it has none.
+func getTask(ctx context.Context, addr, ns, id string) (*Task, error) {
+	replies, err := grpcunix.Invoke(ctx, addr, map[string]string{namespaceHeader: ns},
+		grpcunix.Call{Method: methodTaskGet, Request: appendString(nil, 1, id)})
+	if err != nil {
+		return nil, err
+	}
+	if err := replies[0].Err; err != nil {
+		if grpcunix.IsCode(err, grpcunix.NotFound) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	t, err := decodeTask(replies[0].Message)
+	return &t, err
 }
 
 // decodeVersion reads VersionResponse: version = 1.
@@ -71,11 +122,50 @@ func decodeVersion(b []byte) (string, error) {
 	return v, nil
 }
 
-// decodeContainer reads GetContainerResponse: container = 1, a Container: id = 1,
-// labels = 2 (map<string, string>: entries of key = 1, value = 2), image = 3.
+// decodeContainer reads GetContainerResponse: container = 1, a Container.
 func decodeContainer(b []byte) (Container, error) {
+	var c Container
+	found := false
+	err := fields(b, func(num, typ int, _ uint64, p []byte) error {
+		if num != 1 || typ != wireBytes {
+			return nil
+		}
+		found = true
+		var err error
+		c, err = decodeContainerFields(p)
+		return err
+	})
+	if err == nil && !found {
+		err = errors.New("no container in the answer")
+	}
+	if err != nil {
+		return Container{}, fmt.Errorf("decoding %s: %w", methodContainerGet, err)
+	}
+	return c, nil
+}
+
+// decodeContainers reads ListContainersResponse: containers = 1, repeated Container.
+func decodeContainers(b []byte) ([]Container, error) {
+	var cs []Container
+	err := fields(b, func(num, typ int, _ uint64, p []byte) error {
+		if num != 1 || typ != wireBytes {
+			return nil
+		}
+		c, err := decodeContainerFields(p)
+		cs = append(cs, c)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("decoding %s: %w", methodContainerList, err)
+	}
+	return cs, nil
+}
+
+// decodeContainerFields reads a Container: id = 1, labels = 2 (map<string, string>:
+// entries of key = 1, value = 2), image = 3.
+func decodeContainerFields(b []byte) (Container, error) {
 	c := Container{Labels: map[string]string{}}
-	found, err := message(b, 1, func(num, typ int, _ uint64, p []byte) error {
+	err := fields(b, func(num, typ int, _ uint64, p []byte) error {
 		if typ != wireBytes {
 			return nil
 		}
@@ -102,13 +192,10 @@ func decodeContainer(b []byte) (Container, error) {
 		}
 		return nil
 	})
-	if err == nil && (!found || c.ID == "") {
-		err = errors.New("no container in the answer")
+	if err == nil && c.ID == "" {
+		err = errors.New("a container without an ID")
 	}
-	if err != nil {
-		return Container{}, fmt.Errorf("decoding %s: %w", methodContainerGet, err)
-	}
-	return c, nil
+	return c, err
 }
 
 // decodeTask reads GetResponse: process = 1, a containerd.v1.types.Process: pid = 3,

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -51,6 +52,17 @@ func TestCoding(t *testing.T) {
 	if d := cmp.Diff(want, c); err != nil || d != "" {
 		t.Errorf("decodeContainer: %v (-want +got):\n%s", err, d)
 	}
+	b = marshal(t, &containersapi.ListContainersResponse{Containers: []*containersapi.Container{
+		{ID: "a", Labels: map[string]string{"nerdctl/name": "x"}}, {ID: "b", Image: "i", Spec: &anypb.Any{TypeUrl: "t"}}}})
+	cs, err := decodeContainers(b)
+	wantList := []Container{{ID: "a", Labels: map[string]string{"nerdctl/name": "x"}}, {ID: "b", Image: "i", Labels: map[string]string{}}}
+	if d := cmp.Diff(wantList, cs); err != nil || d != "" {
+		t.Errorf("decodeContainers: %v (-want +got):\n%s", err, d)
+	}
+	var lreq containersapi.ListContainersRequest
+	if err := proto.Unmarshal(appendString(nil, 1, `labels."nerdctl/name"=="x"`), &lreq); err != nil || len(lreq.Filters) != 1 || lreq.Filters[0] != `labels."nerdctl/name"=="x"` {
+		t.Errorf("ListContainersRequest: %v, %q", err, lreq.Filters)
+	}
 	b = marshal(t, &tasksapi.GetResponse{Process: &tasktypes.Process{ContainerID: "web", Pid: 4242, Status: tasktypes.Status_STOPPED, ExitStatus: 137, Stdout: "/x"}})
 	if tk, err := decodeTask(b); err != nil || tk != (Task{PID: 4242, Status: StatusStopped, ExitStatus: 137}) {
 		t.Errorf("decodeTask: %v, %+v", err, tk)
@@ -90,12 +102,16 @@ func fakeContainerd(t *testing.T, version string, namespaces map[string]map[stri
 	h := func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		var id string
+		var list containersapi.ListContainersRequest
 		if len(body) > 5 {
 			var req containersapi.GetContainerRequest // id = 1, as Tasks' GetRequest.container_id
 			if err := proto.Unmarshal(body[5:], &req); err != nil {
 				t.Errorf("request to %s: %v", r.URL.Path, err)
 			}
 			id = req.ID
+			if err := proto.Unmarshal(body[5:], &list); err != nil {
+				t.Errorf("request to %s: %v", r.URL.Path, err)
+			}
 		}
 		w.Header().Set("Content-Type", "application/grpc")
 		w.Header().Set("Trailer", "Grpc-Status, Grpc-Message")
@@ -108,6 +124,19 @@ func fakeContainerd(t *testing.T, version string, namespaces map[string]map[stri
 			if found {
 				answer = &containersapi.GetContainerResponse{Container: &containersapi.Container{ID: c.ID, Labels: c.Labels, Image: c.Image}}
 			}
+		case methodContainerList:
+			if len(list.Filters) != 1 || !strings.HasPrefix(list.Filters[0], `labels."nerdctl/name"=="`) || !strings.HasSuffix(list.Filters[0], `"`) {
+				t.Errorf("List with filters %q, want one by nerdctl name", list.Filters)
+				break
+			}
+			name := strings.TrimSuffix(strings.TrimPrefix(list.Filters[0], `labels."nerdctl/name"=="`), `"`)
+			resp := &containersapi.ListContainersResponse{}
+			for _, c := range namespaces[r.Header.Get("Containerd-Namespace")] {
+				if c.Labels[LabelNerdctlName] == name {
+					resp.Containers = append(resp.Containers, &containersapi.Container{ID: c.ID, Labels: c.Labels, Image: c.Image})
+				}
+			}
+			answer = resp
 		case methodTaskGet:
 			if found && c.Task != nil {
 				answer = &tasksapi.GetResponse{Process: &tasktypes.Process{ContainerID: c.ID, Pid: c.Task.PID, Status: tasktypes.Status(c.Task.Status), ExitStatus: c.Task.ExitStatus}}
@@ -146,8 +175,14 @@ func TestResolve(t *testing.T) {
 			"created": {ID: "created"},
 			"paused":  {ID: "paused", Task: &Task{PID: self, Status: StatusPaused}},
 			"exited":  {ID: "exited", Task: &Task{PID: 1, Status: StatusStopped, ExitStatus: 3}},
+			"f00":     {ID: "f00", Labels: map[string]string{LabelNerdctlName: "db"}},
+			"dup1":    {ID: "dup1", Labels: map[string]string{LabelNerdctlName: "twice"}, Task: &Task{PID: self, Status: StatusRunning}},
+			"dup2":    {ID: "dup2", Labels: map[string]string{LabelNerdctlName: "twice"}, Task: &Task{PID: self, Status: StatusRunning}},
+			// A container whose ID is another's nerdctl name: the ID wins, as in package containerd.
+			"site": {ID: "site", Image: "other", Task: &Task{PID: self, Status: StatusRunning}},
 		},
-		"moby": {hex: {ID: hex, Image: "app", Task: &Task{PID: self, Status: StatusRunning}}},
+		"k8s.io": {"api": {ID: "api-id", Image: "api", Labels: map[string]string{LabelNerdctlName: "api"}, Task: &Task{PID: self, Status: StatusRunning}}},
+		"moby":   {hex: {ID: hex, Image: "app", Task: &Task{PID: self, Status: StatusRunning}}},
 	}
 	sock := fakeContainerd(t, "1.7.24", nss)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -165,9 +200,14 @@ func TestResolve(t *testing.T) {
 		{name: "created", err: "container is not running: containerd container containerd://default/created has no task (created, never started): start it first ('ctr -n default task start created')"},
 		{name: "paused", err: "container is not running: containerd container containerd://default/paused is paused: its processes are frozen, a session would hang (run 'ctr -n default task resume paused' first)"},
 		{name: "exited", err: "container is not running: containerd container containerd://default/exited is stopped (exit code 3): start it first; a stopped task has no processes to enter"},
-		{name: "site", err: "not a reference containerd answers directly: container site of namespace default: rpc error: code = NotFound desc = site: not found"},
-		{name: hex, err: "not a reference containerd answers directly: container " + hex + " of namespace default: rpc error: code = NotFound desc = " + hex + ": not found"},
-		{name: "moby/" + hex[:12], err: "not a reference containerd answers directly: container " + hex[:12] + " of namespace moby: rpc error: code = NotFound desc = " + hex[:12] + ": not found"},
+		{name: "site", want: target.Target{PID: int(self), Name: "site", ID: "site", Runtime: Scheme, Image: "other", Canonical: "containerd://default/site"}},
+		{name: "k8s.io/api", want: target.Target{PID: int(self), Name: "api", ID: "api-id", Runtime: Scheme, Image: "api", Canonical: "containerd://k8s.io/api"}},
+		{name: "db", err: "container is not running: containerd container containerd://default/db has no task (created, never started): start it first ('ctr -n default task start f00')"},
+		{name: "twice", err: "not a reference containerd answers directly: no container twice in namespace default, and 2 of that nerdctl name"},
+		{name: "api", err: "not a reference containerd answers directly: no container api in namespace default, and 0 of that nerdctl name"},
+		{name: hex, err: "not a reference containerd answers directly: no container " + hex + " in namespace default, and 0 of that nerdctl name"},
+		{name: "moby/" + hex[:12], err: "not a reference containerd answers directly: no container " + hex[:12] + " in namespace moby, and 0 of that nerdctl name"},
+		{name: "a:b", err: "not a reference containerd answers directly: no container a:b in namespace default; by nerdctl name: not a name looked up by label here"},
 	}
 	for _, c := range cases {
 		got, err := r.Resolve(ctx, target.Reference{Scheme: Scheme, Name: c.name})

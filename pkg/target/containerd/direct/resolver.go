@@ -19,12 +19,13 @@ const DefaultNamespace = "default"
 // MinVersion is the oldest containerd the resolvers were checked against (Debian's 1.6).
 var MinVersion = [2]int{1, 6}
 
-// ErrNotDirect is the error of a reference this package does not answer exactly: not a
-// container ID of the namespace, a containerd too old or that answers otherwise than
-// expected. Package containerd's resolver answers it, and words its errors.
+// ErrNotDirect is the error of a reference this package does not answer exactly: neither a
+// container ID nor a nerdctl name of one container of the namespace, a containerd too old
+// or that answers otherwise than expected. Package containerd's resolver answers it, and
+// words its errors.
 var ErrNotDirect = errors.New("not a reference containerd answers directly")
 
-// Resolver resolves containerd://NAMESPACE/ID and containerd://ID, ID a container's ID.
+// Resolver resolves containerd://[NAMESPACE/]NAME, NAME a container's ID or nerdctl name.
 type Resolver struct {
 	// Address is the socket; "" means $CONTAINERD_ADDRESS, else hostsockets.ContainerdDefault.
 	Address string
@@ -69,27 +70,45 @@ func (Resolver) Parse(name string) (target.Reference, error) {
 	return target.Reference{Scheme: Scheme, Name: name}, nil
 }
 
-// Resolve finds the task of the container whose ID ref names, in ref's namespace or else
-// in r's, as package containerd does when the ID names one; anything else is ErrNotDirect.
+// Resolve finds the task of the container ref names exactly in its namespace, or else in
+// r's: by ID, else by nerdctl name, as package containerd matches a name in a namespace
+// before it looks elsewhere. Anything else (not found there, several of that name, ID
+// prefixes, an old containerd) is ErrNotDirect.
 func (r Resolver) Resolve(ctx context.Context, ref target.Reference) (target.Target, error) {
-	ns, id, explicit := strings.Cut(ref.Name, "/")
+	ns, name, explicit := strings.Cut(ref.Name, "/")
 	if !explicit {
-		ns, id = r.HomeNamespace(), ref.Name
+		ns, name = r.HomeNamespace(), ref.Name
 	}
-	l, err := get(ctx, r.Socket(), ns, id)
+	addr := r.Socket()
+	l, err := get(ctx, addr, ns, name)
 	switch {
 	case err != nil:
-		return target.Target{}, fmt.Errorf("%w: asking containerd at %s: %v", ErrNotDirect, r.Socket(), err)
+		return target.Target{}, fmt.Errorf("%w: asking containerd at %s: %v", ErrNotDirect, addr, err)
 	case l.versionErr != nil:
 		return target.Target{}, fmt.Errorf("%w: containerd's version: %v", ErrNotDirect, l.versionErr)
 	case !AtLeast(l.version, MinVersion):
 		return target.Target{}, fmt.Errorf("%w: containerd %s is too old", ErrNotDirect, l.version)
-	case l.containerErr != nil:
-		return target.Target{}, fmt.Errorf("%w: container %s of namespace %s: %v", ErrNotDirect, id, ns, l.containerErr)
-	case l.taskErr != nil && !grpcunix.IsCode(l.taskErr, grpcunix.NotFound):
-		return target.Target{}, fmt.Errorf("%w: task of container %s of namespace %s: %v", ErrNotDirect, id, ns, l.taskErr)
+	case l.containerErr == nil:
+		if l.taskErr != nil && !grpcunix.IsCode(l.taskErr, grpcunix.NotFound) {
+			return target.Target{}, fmt.Errorf("%w: task of container %s of namespace %s: %v", ErrNotDirect, name, ns, l.taskErr)
+		}
+		t, err := Running(r.ProcRoot, l.container)
+		return target.Found(t, err, true)
+	case !grpcunix.IsCode(l.containerErr, grpcunix.NotFound):
+		return target.Target{}, fmt.Errorf("%w: container %s of namespace %s: %v", ErrNotDirect, name, ns, l.containerErr)
+	case l.namedErr != nil:
+		return target.Target{}, fmt.Errorf("%w: no container %s in namespace %s; by nerdctl name: %v", ErrNotDirect, name, ns, l.namedErr)
+	case len(l.named) != 1:
+		return target.Target{}, fmt.Errorf("%w: no container %s in namespace %s, and %d of that nerdctl name", ErrNotDirect, name, ns, len(l.named))
 	}
-	t, err := Running(r.ProcRoot, l.container)
+	c := l.named[0]
+	if c.Labels[LabelNerdctlName] != name {
+		return target.Target{}, fmt.Errorf("%w: containerd listed container %s for nerdctl name %s", ErrNotDirect, c.ID, name)
+	}
+	if c.Task, err = getTask(ctx, addr, ns, c.ID); err != nil {
+		return target.Target{}, fmt.Errorf("%w: task of container %s of namespace %s: %v", ErrNotDirect, c.ID, ns, err)
+	}
+	t, err := Running(r.ProcRoot, c)
 	return target.Found(t, err, true)
 }
 
