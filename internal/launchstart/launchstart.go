@@ -13,13 +13,11 @@ package launchstart
 import (
 	"os"
 
-	"github.com/kubectl-ddebug/kubectl-ddebug/internal/startgc"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/nsenter"
 )
 
 func init() {
 	if nsenter.IsLauncher(os.Args) {
-		startgc.On()
 		os.Exit(nsenter.Launch())
 	}
 }

@@ -106,7 +106,6 @@ func Find() (nsenter.Executable, string, error) {
 // are not initialised.
 var SessionPackages = []string{
 	"github.com/kubectl-ddebug/kubectl-ddebug/internal/sessionstart",
-	"github.com/kubectl-ddebug/kubectl-ddebug/internal/startgc",
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/nsenter",
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/targetfile",
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools",

@@ -3,14 +3,12 @@ package sessionstart
 import (
 	"os"
 
-	"github.com/kubectl-ddebug/kubectl-ddebug/internal/startgc"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/nsenter"
 	"github.com/kubectl-ddebug/kubectl-ddebug/pkg/tools/toolbox"
 )
 
 func init() {
 	if nsenter.IsSession(os.Args) {
-		startgc.On()
 		os.Exit(toolbox.Main(os.Args, nil))
 	}
 }
