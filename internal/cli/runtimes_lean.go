@@ -22,8 +22,8 @@ import (
 // whole product: the containerd and CRI clients (gRPC, protobuf) and the applets of
 // `ddebug tool` cost more to initialise than `ddebug exec` takes to enter a container, so
 // the lean binary links none of them. It asks containerd through package direct (gRPC
-// spoken by hand), which answers a container's ID or nerdctl name in its namespace; an ID
-// prefix or a container it does not find there (direct.ErrNotDirect) is handed off too,
+// spoken by hand), which answers a container's ID or nerdctl name; an ID prefix, a name of
+// several containers or one it does not find (direct.ErrNotDirect) is handed off too,
 // to the whole product's containerd resolver, which matches and words its errors. A bare name is looked up in every runtime: the lean build asks Docker
 // itself when Docker's is the only runtime socket on the host (hostsockets.OnlyDocker),
 // and hands the name off when another runtime could hold it, or when Docker does not

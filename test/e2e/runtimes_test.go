@@ -80,8 +80,8 @@ func TestRuntimes(t *testing.T) {
 		ctrd.ctr(t, "default", "containers", "create", "--label", "nerdctl/name="+prefix+"labelled", "docker.io/ddebug-e2e/scratch:latest", prefix+"labelled-id")
 		checkDirect(t, ctrd.socket, []string{"default/" + prefix + "ctr", prefix + "ctr", prefix + "ctr-nonroot",
 			prefix + "created", prefix + "paused", prefix + "exited", "k8s.io/" + pod.containerID,
-			prefix + "labelled", "default/" + prefix + "labelled"},
-			[]string{prefix + "pause", prefix + "ctx", "k8s.io/" + prefix + "ctr", pod.containerID, pod.containerID[:12]})
+			prefix + "labelled", "default/" + prefix + "labelled", pod.containerID},
+			[]string{prefix + "pause", prefix + "ctx", "k8s.io/" + prefix + "ctr", pod.containerID[:12]})
 		if ddebugBinIsLean() {
 			checkLeanAlone(t, env, "containerd://default/"+prefix+"ctr")
 		}

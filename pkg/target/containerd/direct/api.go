@@ -15,6 +15,7 @@ const (
 	methodContainerGet  = "/containerd.services.containers.v1.Containers/Get"
 	methodContainerList = "/containerd.services.containers.v1.Containers/List"
 	methodTaskGet       = "/containerd.services.tasks.v1.Tasks/Get"
+	methodNamespaceList = "/containerd.services.namespaces.v1.Namespaces/List"
 )
 
 // namespaceHeader is the gRPC metadata that names the namespace of a call.
@@ -30,30 +31,41 @@ type lookup struct {
 	containerErr, taskErr error
 	named                 []Container
 	namedErr              error
+	namespaces            []string // all of containerd's, when asked
+	namespacesErr         error
 }
 
 // errNotListed is the namedErr of a name get does not look up by label.
 var errNotListed = errors.New("not a name looked up by label here")
 
 // get asks containerd at addr, in one round trip, its version, the container name of
-// namespace ns and its task, and the containers of ns with that nerdctl name. The error
-// is the connection's; each call's is in lookup.
-func get(ctx context.Context, addr, ns, name string) (lookup, error) {
+// namespace ns and its task, the containers of ns with that nerdctl name and, with
+// others, the names of its namespaces. The error is the connection's; each call's is in
+// lookup.
+func get(ctx context.Context, addr, ns, name string, others bool) (lookup, error) {
 	calls := []grpcunix.Call{
 		{Method: methodVersion}, // google.protobuf.Empty
 		{Method: methodContainerGet, Request: appendString(nil, 1, name)}, // GetContainerRequest.id
 		{Method: methodTaskGet, Request: appendString(nil, 1, name)},      // GetRequest.container_id
 	}
+	if others {
+		calls = append(calls, grpcunix.Call{Method: methodNamespaceList}) // ListNamespacesRequest{}
+	}
 	if listable(name) {
-		// ListContainersRequest.filters, containerd's filter syntax (pkg/filters).
-		filter := `labels."` + LabelNerdctlName + `"=="` + name + `"`
-		calls = append(calls, grpcunix.Call{Method: methodContainerList, Request: appendString(nil, 1, filter)})
+		calls = append(calls, listByName(name))
 	}
 	replies, err := grpcunix.Invoke(ctx, addr, map[string]string{namespaceHeader: ns}, calls...)
 	if err != nil {
 		return lookup{}, err
 	}
 	l := lookup{versionErr: replies[0].Err, containerErr: replies[1].Err, taskErr: replies[2].Err, namedErr: errNotListed}
+	rest := replies[3:]
+	if others {
+		if l.namespacesErr = rest[0].Err; l.namespacesErr == nil {
+			l.namespaces, l.namespacesErr = decodeNamespaces(rest[0].Message)
+		}
+		rest = rest[1:]
+	}
 	if l.versionErr == nil {
 		l.version, l.versionErr = decodeVersion(replies[0].Message)
 	}
@@ -67,15 +79,119 @@ func get(ctx context.Context, addr, ns, name string) (lookup, error) {
 			l.container.Task = &t
 		}
 	}
-	if len(replies) > 3 {
-		if l.namedErr = replies[3].Err; l.namedErr == nil {
-			l.named, l.namedErr = decodeContainers(replies[3].Message)
+	if len(rest) > 0 {
+		if l.namedErr = rest[0].Err; l.namedErr == nil {
+			l.named, l.namedErr = decodeContainers(rest[0].Message)
 			for i := range l.named {
 				l.named[i].Namespace = ns
 			}
 		}
 	}
 	return l, nil
+}
+
+// listByName is the call that lists the containers of nerdctl name name: a
+// ListContainersRequest, filters = 1 in containerd's filter syntax (pkg/filters).
+func listByName(name string) grpcunix.Call {
+	filter := `labels."` + LabelNerdctlName + `"=="` + name + `"`
+	return grpcunix.Call{Method: methodContainerList, Request: appendString(nil, 1, filter)}
+}
+
+// maxElsewhere is the most namespaces getElsewhere asks at once.
+const maxElsewhere = 16
+
+// getElsewhere asks containerd at addr, in one round trip, for the containers of ID or
+// nerdctl name name in each of namespaces nss, and returns them, each once, with its task
+// when the container was found by ID (taskKnown). A name of no container is no error.
+func getElsewhere(ctx context.Context, addr string, nss []string, name string) (found []Container, taskKnown []bool, err error) {
+	if len(nss) > maxElsewhere {
+		return nil, nil, fmt.Errorf("%d namespaces, more than are asked at once", len(nss))
+	}
+	var calls []grpcunix.Call
+	for _, ns := range nss {
+		md := map[string]string{namespaceHeader: ns}
+		calls = append(calls,
+			grpcunix.Call{Method: methodContainerGet, Request: appendString(nil, 1, name), Metadata: md},
+			grpcunix.Call{Method: methodTaskGet, Request: appendString(nil, 1, name), Metadata: md})
+		if listable(name) {
+			l := listByName(name)
+			l.Metadata = md
+			calls = append(calls, l)
+		}
+	}
+	replies, err := grpcunix.Invoke(ctx, addr, nil, calls...)
+	if err != nil {
+		return nil, nil, err
+	}
+	notFound := func(err error) bool { return grpcunix.IsCode(err, grpcunix.NotFound) }
+	for _, ns := range nss {
+		get, task := replies[0], replies[1]
+		replies = replies[2:]
+		byID := ""
+		switch {
+		case get.Err == nil:
+			c, err := decodeContainer(get.Message)
+			if err != nil {
+				return nil, nil, err
+			}
+			if task.Err == nil {
+				t, err := decodeTask(task.Message)
+				if err != nil {
+					return nil, nil, err
+				}
+				c.Task = &t
+			} else if !notFound(task.Err) {
+				return nil, nil, fmt.Errorf("%s in namespace %s: %w", methodTaskGet, ns, task.Err)
+			}
+			c.Namespace, byID = ns, c.ID
+			found, taskKnown = append(found, c), append(taskKnown, true)
+		case !notFound(get.Err):
+			return nil, nil, fmt.Errorf("%s in namespace %s: %w", methodContainerGet, ns, get.Err)
+		}
+		if !listable(name) {
+			continue
+		}
+		list := replies[0]
+		replies = replies[1:]
+		if list.Err != nil {
+			return nil, nil, fmt.Errorf("%s in namespace %s: %w", methodContainerList, ns, list.Err)
+		}
+		named, err := decodeContainers(list.Message)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, c := range named {
+			if c.ID != byID {
+				c.Namespace = ns
+				found, taskKnown = append(found, c), append(taskKnown, false)
+			}
+		}
+	}
+	return found, taskKnown, nil
+}
+
+// decodeNamespaces reads ListNamespacesResponse: namespaces = 1, repeated Namespace:
+// name = 1.
+func decodeNamespaces(b []byte) ([]string, error) {
+	var names []string
+	err := fields(b, func(num, typ int, _ uint64, p []byte) error {
+		if num != 1 || typ != wireBytes {
+			return nil
+		}
+		var name string
+		err := fields(p, func(num, typ int, _ uint64, p []byte) error {
+			if num == 1 && typ == wireBytes {
+				name = string(p)
+			}
+			return nil
+		})
+		names = append(names, name)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("decoding %s: %w", methodNamespaceList, err)
+	}
+	return names, nil
 }
 
 // listable says whether name can be looked up as a nerdctl name in a filter: nerdctl's

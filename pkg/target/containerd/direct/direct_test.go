@@ -14,6 +14,7 @@ import (
 	"time"
 
 	containersapi "github.com/containerd/containerd/api/services/containers/v1"
+	namespacesapi "github.com/containerd/containerd/api/services/namespaces/v1"
 	tasksapi "github.com/containerd/containerd/api/services/tasks/v1"
 	versionapi "github.com/containerd/containerd/api/services/version/v1"
 	tasktypes "github.com/containerd/containerd/api/types/task"
@@ -89,8 +90,9 @@ func marshal(t *testing.T, m proto.Message) []byte {
 	return b
 }
 
-// fakeContainerd serves containerd's Version, Containers/Get and Tasks/Get over HTTP/2
-// (golang.org/x/net's server) from version and the containers of namespaces[ns][id].
+// fakeContainerd serves containerd's Version, Containers/Get and List, Tasks/Get and
+// Namespaces/List over HTTP/2 (golang.org/x/net's server) from version and the containers
+// of namespaces[ns][id].
 func fakeContainerd(t *testing.T, version string, namespaces map[string]map[string]Container) string {
 	t.Helper()
 	sock := filepath.Join(t.TempDir(), "containerd.sock")
@@ -124,6 +126,12 @@ func fakeContainerd(t *testing.T, version string, namespaces map[string]map[stri
 			if found {
 				answer = &containersapi.GetContainerResponse{Container: &containersapi.Container{ID: c.ID, Labels: c.Labels, Image: c.Image}}
 			}
+		case methodNamespaceList:
+			resp := &namespacesapi.ListNamespacesResponse{}
+			for ns := range namespaces {
+				resp.Namespaces = append(resp.Namespaces, &namespacesapi.Namespace{Name: ns})
+			}
+			answer = resp
 		case methodContainerList:
 			if len(list.Filters) != 1 || !strings.HasPrefix(list.Filters[0], `labels."nerdctl/name"=="`) || !strings.HasSuffix(list.Filters[0], `"`) {
 				t.Errorf("List with filters %q, want one by nerdctl name", list.Filters)
@@ -181,8 +189,14 @@ func TestResolve(t *testing.T) {
 			// A container whose ID is another's nerdctl name: the ID wins, as in package containerd.
 			"site": {ID: "site", Image: "other", Task: &Task{PID: self, Status: StatusRunning}},
 		},
-		"k8s.io": {"api": {ID: "api-id", Image: "api", Labels: map[string]string{LabelNerdctlName: "api"}, Task: &Task{PID: self, Status: StatusRunning}}},
-		"moby":   {hex: {ID: hex, Image: "app", Task: &Task{PID: self, Status: StatusRunning}}},
+		"k8s.io": {
+			"api-id":    {ID: "api-id", Image: "api", Labels: map[string]string{LabelNerdctlName: "api"}, Task: &Task{PID: self, Status: StatusRunning}},
+			"shared-id": {ID: "shared-id", Labels: map[string]string{LabelNerdctlName: "shared"}},
+		},
+		"moby": {
+			hex:      {ID: hex, Image: "app", Task: &Task{PID: self, Status: StatusRunning}},
+			"shared": {ID: "shared", Task: &Task{PID: self, Status: StatusRunning}},
+		},
 	}
 	sock := fakeContainerd(t, "1.7.24", nss)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -204,8 +218,12 @@ func TestResolve(t *testing.T) {
 		{name: "k8s.io/api", want: target.Target{PID: int(self), Name: "api", ID: "api-id", Runtime: Scheme, Image: "api", Canonical: "containerd://k8s.io/api"}},
 		{name: "db", err: "container is not running: containerd container containerd://default/db has no task (created, never started): start it first ('ctr -n default task start f00')"},
 		{name: "twice", err: "not a reference containerd answers directly: no container twice in namespace default, and 2 of that nerdctl name"},
-		{name: "api", err: "not a reference containerd answers directly: no container api in namespace default, and 0 of that nerdctl name"},
-		{name: hex, err: "not a reference containerd answers directly: no container " + hex + " in namespace default, and 0 of that nerdctl name"},
+		// Not in the resolver's namespace: in the others, where it must be one container.
+		{name: "api", want: target.Target{PID: int(self), Name: "api", ID: "api-id", Runtime: Scheme, Image: "api", Canonical: "containerd://k8s.io/api"}},
+		{name: hex, want: target.Target{PID: int(self), Name: hex, ID: hex, Runtime: Scheme, Image: "app", Canonical: "containerd://moby/" + hex[:12]}},
+		{name: "shared", err: "not a reference containerd answers directly: 2 containers of ID or nerdctl name shared in namespaces other than default"},
+		{name: "nowhere", err: "not a reference containerd answers directly: 0 containers of ID or nerdctl name nowhere in namespaces other than default"},
+		{name: "default/api", err: "not a reference containerd answers directly: no container api in namespace default, and 0 of that nerdctl name"},
 		{name: "moby/" + hex[:12], err: "not a reference containerd answers directly: no container " + hex[:12] + " in namespace moby, and 0 of that nerdctl name"},
 		{name: "a:b", err: "not a reference containerd answers directly: no container a:b in namespace default; by nerdctl name: not a name looked up by label here"},
 	}

@@ -70,17 +70,18 @@ func (Resolver) Parse(name string) (target.Reference, error) {
 	return target.Reference{Scheme: Scheme, Name: name}, nil
 }
 
-// Resolve finds the task of the container ref names exactly in its namespace, or else in
-// r's: by ID, else by nerdctl name, as package containerd matches a name in a namespace
-// before it looks elsewhere. Anything else (not found there, several of that name, ID
-// prefixes, an old containerd) is ErrNotDirect.
+// Resolve finds the task of the container ref names exactly, as package containerd
+// matches it: by ID, else by nerdctl name, in ref's namespace or else r's; for a reference
+// without a namespace found in neither way there, in every other namespace, where it must
+// name one container. Anything else (several of a name, ID prefixes, not found, an old
+// containerd) is ErrNotDirect.
 func (r Resolver) Resolve(ctx context.Context, ref target.Reference) (target.Target, error) {
 	ns, name, explicit := strings.Cut(ref.Name, "/")
 	if !explicit {
 		ns, name = r.HomeNamespace(), ref.Name
 	}
 	addr := r.Socket()
-	l, err := get(ctx, addr, ns, name)
+	l, err := get(ctx, addr, ns, name, !explicit)
 	switch {
 	case err != nil:
 		return target.Target{}, fmt.Errorf("%w: asking containerd at %s: %v", ErrNotDirect, addr, err)
@@ -98,15 +99,43 @@ func (r Resolver) Resolve(ctx context.Context, ref target.Reference) (target.Tar
 		return target.Target{}, fmt.Errorf("%w: container %s of namespace %s: %v", ErrNotDirect, name, ns, l.containerErr)
 	case l.namedErr != nil:
 		return target.Target{}, fmt.Errorf("%w: no container %s in namespace %s; by nerdctl name: %v", ErrNotDirect, name, ns, l.namedErr)
-	case len(l.named) != 1:
+	case len(l.named) == 1:
+		return r.named(ctx, l.named[0], name)
+	case len(l.named) > 1 || explicit:
 		return target.Target{}, fmt.Errorf("%w: no container %s in namespace %s, and %d of that nerdctl name", ErrNotDirect, name, ns, len(l.named))
+	case l.namespacesErr != nil:
+		return target.Target{}, fmt.Errorf("%w: listing namespaces: %v", ErrNotDirect, l.namespacesErr)
 	}
-	c := l.named[0]
+	var others []string
+	for _, o := range l.namespaces {
+		if o != ns {
+			others = append(others, o)
+		}
+	}
+	if len(others) == 0 {
+		return target.Target{}, fmt.Errorf("%w: no container %s in namespace %s, the only one", ErrNotDirect, name, ns)
+	}
+	found, taskKnown, err := getElsewhere(ctx, addr, others, name)
+	switch {
+	case err != nil:
+		return target.Target{}, fmt.Errorf("%w: asking containerd at %s: %v", ErrNotDirect, addr, err)
+	case len(found) != 1:
+		return target.Target{}, fmt.Errorf("%w: %d containers of ID or nerdctl name %s in namespaces other than %s", ErrNotDirect, len(found), name, ns)
+	case !taskKnown[0]:
+		return r.named(ctx, found[0], name)
+	}
+	t, err := Running(r.ProcRoot, found[0])
+	return target.Found(t, err, true)
+}
+
+// named is the target of c, listed by its nerdctl name name, once its task is known.
+func (r Resolver) named(ctx context.Context, c Container, name string) (target.Target, error) {
 	if c.Labels[LabelNerdctlName] != name {
 		return target.Target{}, fmt.Errorf("%w: containerd listed container %s for nerdctl name %s", ErrNotDirect, c.ID, name)
 	}
-	if c.Task, err = getTask(ctx, addr, ns, c.ID); err != nil {
-		return target.Target{}, fmt.Errorf("%w: task of container %s of namespace %s: %v", ErrNotDirect, c.ID, ns, err)
+	var err error
+	if c.Task, err = getTask(ctx, r.Socket(), c.Namespace, c.ID); err != nil {
+		return target.Target{}, fmt.Errorf("%w: task of container %s of namespace %s: %v", ErrNotDirect, c.ID, c.Namespace, err)
 	}
 	t, err := Running(r.ProcRoot, c)
 	return target.Found(t, err, true)

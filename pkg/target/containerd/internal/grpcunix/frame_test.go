@@ -36,7 +36,7 @@ func TestRequest(t *testing.T) {
 	long := strings.Repeat("x", 20000)
 	b, err := request(map[string]string{"containerd-namespace": "moby", "x-long": long}, []Call{
 		{Method: "/p.S/A", Request: []byte("hello")},
-		{Method: "/p.S/B"},
+		{Method: "/p.S/B", Metadata: map[string]string{"containerd-namespace": "k8s.io"}},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -69,6 +69,7 @@ func TestRequest(t *testing.T) {
 	}
 	dec := hpack.NewDecoder(4096, nil)
 	for i, method := range []string{"/p.S/A", "/p.S/B"} {
+		ns := []string{"moby", "k8s.io"}[i]
 		fields, err := dec.DecodeFull(append(append([]byte{}, fs[2+3*i].payload...), fs[3+3*i].payload...))
 		if err != nil {
 			t.Fatal(err)
@@ -76,7 +77,7 @@ func TestRequest(t *testing.T) {
 		wantFields := []hpack.HeaderField{{Name: ":method", Value: "POST"}, {Name: ":scheme", Value: "http"},
 			{Name: ":path", Value: method}, {Name: ":authority", Value: "localhost"},
 			{Name: "content-type", Value: "application/grpc"}, {Name: "te", Value: "trailers"},
-			{Name: "containerd-namespace", Value: "moby"}, {Name: "x-long", Value: long}}
+			{Name: "containerd-namespace", Value: ns}, {Name: "x-long", Value: long}}
 		if d := cmp.Diff(wantFields, fields); d != "" {
 			t.Errorf("call %d: headers (-want +got):\n%s", i, d)
 		}

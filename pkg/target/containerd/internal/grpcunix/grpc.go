@@ -17,11 +17,12 @@ import (
 	"golang.org/x/net/http2/hpack"
 )
 
-// Call is one unary call: the method's full name (/package.Service/Method) and its
-// request message, encoded.
+// Call is one unary call: the method's full name (/package.Service/Method), its request
+// message, encoded, and metadata of its own (lowercase names), added to the batch's.
 type Call struct {
-	Method  string
-	Request []byte
+	Method   string
+	Request  []byte
+	Metadata map[string]string
 }
 
 // Reply is the outcome of one Call: its response message, encoded, or Err, a *Status when
@@ -69,7 +70,7 @@ func IsCode(err error, c Code) bool {
 
 // Limits of one Invoke.
 const (
-	maxCalls   = 16
+	maxCalls   = 64
 	maxMessage = 16 << 20
 	// window is the flow-control window granted to the server, per stream and for the
 	// connection, up front: every answer fits, so no WINDOW_UPDATE is sent later.
@@ -125,11 +126,6 @@ func request(md map[string]string, calls []Call) ([]byte, error) {
 	b = appendFrame(b, frameSettings, 0, 0, settings)
 	b = appendFrame(b, frameWindowUpdate, 0, 0, binary.BigEndian.AppendUint32(nil, window-defaultWindow))
 
-	names := make([]string, 0, len(md))
-	for k := range md {
-		names = append(names, k)
-	}
-	sort.Strings(names)
 	var block bytes.Buffer
 	enc := hpack.NewEncoder(&block)
 	for i, c := range calls {
@@ -142,8 +138,20 @@ func request(md map[string]string, calls []Call) ([]byte, error) {
 			{":authority", "localhost"}, {"content-type", "application/grpc"}, {"te", "trailers"}} {
 			enc.WriteField(hpack.HeaderField{Name: f[0], Value: f[1]})
 		}
+		all := make(map[string]string, len(md)+len(c.Metadata))
+		for k, v := range md {
+			all[k] = v
+		}
+		for k, v := range c.Metadata {
+			all[k] = v
+		}
+		names := make([]string, 0, len(all))
+		for k := range all {
+			names = append(names, k)
+		}
+		sort.Strings(names)
 		for _, k := range names {
-			enc.WriteField(hpack.HeaderField{Name: k, Value: md[k]})
+			enc.WriteField(hpack.HeaderField{Name: k, Value: all[k]})
 		}
 		b = appendSplit(b, frameHeaders, frameContinuation, 0, flagEndHeaders, id, block.Bytes())
 		msg := binary.BigEndian.AppendUint32([]byte{0}, uint32(len(c.Request)))
