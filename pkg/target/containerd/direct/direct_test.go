@@ -248,6 +248,19 @@ func TestResolve(t *testing.T) {
 	if _, err := old.Resolve(ctx, target.Reference{Scheme: Scheme, Name: "web"}); !errors.Is(err, ErrNotDirect) {
 		t.Errorf("containerd 1.5.9: error %v, want ErrNotDirect", err)
 	}
+	// A containerd that does not answer in time is not handed off, to be waited for again.
+	mute := filepath.Join(t.TempDir(), "mute.sock")
+	l, err := net.Listen("unix", mute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	short, cancelShort := context.WithTimeout(ctx, 100*time.Millisecond)
+	defer cancelShort()
+	_, err = Resolver{Address: mute}.Resolve(short, target.Reference{Scheme: Scheme, Name: "web"})
+	if !errors.Is(err, target.ErrUnavailable) || errors.Is(err, ErrNotDirect) || !strings.Contains(err.Error(), "does not answer: context deadline exceeded") {
+		t.Errorf("a containerd that does not answer: error %v, want ErrUnavailable, not handed off", err)
+	}
 	none := Resolver{Address: filepath.Join(t.TempDir(), "none.sock")}
 	if _, err := none.Resolve(ctx, target.Reference{Scheme: Scheme, Name: "web"}); !errors.Is(err, ErrNotDirect) {
 		t.Errorf("no socket: error %v, want ErrNotDirect", err)

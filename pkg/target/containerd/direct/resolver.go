@@ -19,10 +19,11 @@ const DefaultNamespace = "default"
 // MinVersion is the oldest containerd the resolvers were checked against (Debian's 1.6).
 var MinVersion = [2]int{1, 6}
 
-// ErrNotDirect is the error of a reference this package does not answer exactly: neither a
-// container ID nor a nerdctl name of one container of the namespace, a containerd too old
+// ErrNotDirect is the error of a reference this package does not answer exactly (neither
+// a container's ID nor the nerdctl name of one), or of a containerd too old, unreachable
 // or that answers otherwise than expected. Package containerd's resolver answers it, and
-// words its errors.
+// words its errors. A containerd that does not answer before the context ends is
+// target.ErrUnavailable instead: handed off, it would be waited for again.
 var ErrNotDirect = errors.New("not a reference containerd answers directly")
 
 // Resolver resolves containerd://[NAMESPACE/]NAME, NAME a container's ID or nerdctl name.
@@ -83,6 +84,9 @@ func (r Resolver) Resolve(ctx context.Context, ref target.Reference) (target.Tar
 	addr := r.Socket()
 	l, err := get(ctx, addr, ns, name, !explicit)
 	switch {
+	case err != nil && ctx.Err() != nil:
+		// Handed off, the whole product would wait as long again.
+		return target.Target{}, fmt.Errorf("%w: containerd at %s does not answer: %v", target.ErrUnavailable, addr, ctx.Err())
 	case err != nil:
 		return target.Target{}, fmt.Errorf("%w: asking containerd at %s: %v", ErrNotDirect, addr, err)
 	case l.versionErr != nil:
@@ -117,6 +121,8 @@ func (r Resolver) Resolve(ctx context.Context, ref target.Reference) (target.Tar
 	}
 	found, taskKnown, err := getElsewhere(ctx, addr, others, name)
 	switch {
+	case err != nil && ctx.Err() != nil:
+		return target.Target{}, fmt.Errorf("%w: containerd at %s does not answer: %v", target.ErrUnavailable, addr, ctx.Err())
 	case err != nil:
 		return target.Target{}, fmt.Errorf("%w: asking containerd at %s: %v", ErrNotDirect, addr, err)
 	case len(found) != 1:
