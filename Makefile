@@ -26,8 +26,9 @@ all: build
 # 10 MB toolbox copies in a fraction of the time the 70 MB plugin would. So is the 2 MB
 # launcher that starts the session in the target (nsenter.Launch).
 # bin/kubectl-ddebug is the whole product (it answers to ddebug too); bin/ddebug is the host
-# command line built lean (cmd/ddebug, tags ddebug_host ddebug_lean): it resolves docker://
-# and pid:// itself and hands every other command line to kubectl-ddebug beside it, since
+# command line built lean (cmd/ddebug, tags ddebug_host ddebug_lean): it resolves docker://,
+# pid:// and containerd:// of a container's ID or name itself (see README, "The lean
+# ddebug") and hands every other command line to kubectl-ddebug beside it, since
 # the initialisation of the Kubernetes, containerd and CRI clients and of the applets would
 # cost `ddebug exec` more than entering the container does.
 build:
