@@ -91,7 +91,7 @@ const maxMsgSize = 16 << 20
 // connect checks the socket and the daemon's version and returns a connection.
 func (r Resolver) connect(ctx context.Context) (*conn, error) {
 	addr := r.address()
-	if err := target.ProbeSocket(ctx, "containerd", addr, "is containerd running? ($CONTAINERD_ADDRESS selects another socket)"); err != nil {
+	if err := target.ProbeSocket(ctx, "containerd", addr, hostsockets.ContainerdHint()); err != nil {
 		return nil, err
 	}
 	cc, err := grpc.NewClient(dialer.DialAddress(addr),

@@ -12,6 +12,25 @@ const DockerDefault = "/var/run/docker.sock"
 // ContainerdDefault is containerd's socket when $CONTAINERD_ADDRESS is unset.
 const ContainerdDefault = "/run/containerd/containerd.sock"
 
+// DockerContainerd are where dockerd puts the socket of the containerd it starts itself when
+// the host runs none (its containers are tasks in namespace "moby" there).
+var DockerContainerd = []string{"/run/docker/containerd/containerd.sock", "/var/run/docker/containerd/containerd.sock"}
+
+// ContainerdHint is what to tell a user whose containerd socket (Containerd()) is missing:
+// when $CONTAINERD_ADDRESS is unset and dockerd's own containerd listens, how to reach it.
+func ContainerdHint() string {
+	const start = "is containerd running? ($CONTAINERD_ADDRESS selects another socket)"
+	if os.Getenv("CONTAINERD_ADDRESS") != "" {
+		return start
+	}
+	for _, s := range DockerContainerd {
+		if exists(s) {
+			return "no containerd of its own runs here, but Docker's does: CONTAINERD_ADDRESS=" + s + " reaches it (Docker's containers are in its namespace moby)"
+		}
+	}
+	return start
+}
+
 // CRIDefaults are the CRI sockets tried in order when $CONTAINER_RUNTIME_ENDPOINT is unset:
 // containerd, CRI-O, cri-dockerd.
 var CRIDefaults = []string{"/run/containerd/containerd.sock", "/run/crio/crio.sock", "/run/cri-dockerd.sock"}

@@ -50,3 +50,29 @@ func TestPodmanSockets(t *testing.T) {
 		t.Errorf("Podman() = %q, want the rootful socket and user 1000's once", got)
 	}
 }
+
+// TestContainerdHint: a missing containerd socket is explained by dockerd's own containerd
+// when one listens and $CONTAINERD_ADDRESS is unset; otherwise the plain hint stays.
+func TestContainerdHint(t *testing.T) {
+	dir := t.TempDir()
+	sock := filepath.Join(dir, "containerd.sock")
+	saved := DockerContainerd
+	t.Cleanup(func() { DockerContainerd = saved })
+	DockerContainerd = []string{filepath.Join(dir, "nothing.sock"), sock}
+	t.Setenv("CONTAINERD_ADDRESS", "")
+	plain := "is containerd running? ($CONTAINERD_ADDRESS selects another socket)"
+	if got := ContainerdHint(); got != plain {
+		t.Errorf("no socket anywhere: %q, want %q", got, plain)
+	}
+	if err := os.WriteFile(sock, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	want := "no containerd of its own runs here, but Docker's does: CONTAINERD_ADDRESS=" + sock + " reaches it (Docker's containers are in its namespace moby)"
+	if got := ContainerdHint(); got != want {
+		t.Errorf("dockerd's containerd there: %q, want %q", got, want)
+	}
+	t.Setenv("CONTAINERD_ADDRESS", filepath.Join(dir, "chosen.sock"))
+	if got := ContainerdHint(); got != plain {
+		t.Errorf("CONTAINERD_ADDRESS set: %q, want %q", got, plain)
+	}
+}
