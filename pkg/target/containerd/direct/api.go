@@ -35,8 +35,11 @@ type lookup struct {
 	namespacesErr         error
 }
 
-// errNotListed is the namedErr of a name get does not look up by label.
-var errNotListed = errors.New("not a name looked up by label here")
+// errNotListed and errFullID are the namedErr of a name get does not look up by label.
+var (
+	errNotListed = errors.New("not a name looked up by label here")
+	errFullID    = errors.New("a full ID in a namespace given, not looked up by label here")
+)
 
 // get asks containerd at addr, in one round trip, its version, the container name of
 // namespace ns and its task, the containers of ns with that nerdctl name and, with
@@ -51,14 +54,22 @@ func get(ctx context.Context, addr, ns, name string, others bool) (lookup, error
 	if others {
 		calls = append(calls, grpcunix.Call{Method: methodNamespaceList}) // ListNamespacesRequest{}
 	}
-	if listable(name) {
+	// Listing by nerdctl name makes containerd scan the namespace's containers: on a node with
+	// hundreds of them, a cost paid for nothing when the reference is a full ID in a namespace
+	// given (containerd://k8s.io/<64 hex>, as docker inspect or crictl give it). Not found by Get, such a
+	// reference is handed off, and the whole product looks for it by name too.
+	notListed := errNotListed
+	switch {
+	case !others && isFullID(name):
+		notListed = errFullID
+	case listable(name):
 		calls = append(calls, listByName(name))
 	}
 	replies, err := grpcunix.Invoke(ctx, addr, map[string]string{namespaceHeader: ns}, calls...)
 	if err != nil {
 		return lookup{}, err
 	}
-	l := lookup{versionErr: replies[0].Err, containerErr: replies[1].Err, taskErr: replies[2].Err, namedErr: errNotListed}
+	l := lookup{versionErr: replies[0].Err, containerErr: replies[1].Err, taskErr: replies[2].Err, namedErr: notListed}
 	rest := replies[3:]
 	if others {
 		if l.namespacesErr = rest[0].Err; l.namespacesErr == nil {
@@ -192,6 +203,20 @@ func decodeNamespaces(b []byte) ([]string, error) {
 		return nil, fmt.Errorf("decoding %s: %w", methodNamespaceList, err)
 	}
 	return names, nil
+}
+
+// isFullID says whether name is a container ID as Docker, nerdctl and the CRI make them: 64
+// lowercase hex digits.
+func isFullID(name string) bool {
+	if len(name) != 64 {
+		return false
+	}
+	for _, r := range name {
+		if !('0' <= r && r <= '9' || 'a' <= r && r <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // listable says whether name can be looked up as a nerdctl name in a filter: nerdctl's

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -90,6 +91,9 @@ func marshal(t *testing.T, m proto.Message) []byte {
 	return b
 }
 
+// listCalls counts the Containers/List calls fakeContainerd served.
+var listCalls atomic.Int32
+
 // fakeContainerd serves containerd's Version, Containers/Get and List, Tasks/Get and
 // Namespaces/List over HTTP/2 (golang.org/x/net's server) from version and the containers
 // of namespaces[ns][id].
@@ -133,6 +137,7 @@ func fakeContainerd(t *testing.T, version string, namespaces map[string]map[stri
 			}
 			answer = resp
 		case methodContainerList:
+			listCalls.Add(1)
 			if len(list.Filters) != 1 || !strings.HasPrefix(list.Filters[0], `labels."nerdctl/name"=="`) || !strings.HasSuffix(list.Filters[0], `"`) {
 				t.Errorf("List with filters %q, want one by nerdctl name", list.Filters)
 				break
@@ -242,6 +247,26 @@ func TestResolve(t *testing.T) {
 		if d := cmp.Diff(c.want, got); err != nil || d != "" {
 			t.Errorf("%s: %v (-want +got):\n%s", c.name, err, d)
 		}
+	}
+
+	// A full ID in a namespace given is not looked for by nerdctl name, which makes containerd
+	// scan the namespace: found by Get, or else handed off.
+	other := strings.Repeat("f", 64)
+	for _, name := range []string{"moby/" + hex, "moby/" + other} {
+		before := listCalls.Load()
+		_, err := r.Resolve(ctx, target.Reference{Scheme: Scheme, Name: name})
+		if n := listCalls.Load() - before; n != 0 {
+			t.Errorf("%s: %d List calls, want none", name, n)
+		}
+		if name == "moby/"+other && (!errors.Is(err, ErrNotDirect) || !strings.Contains(err.Error(), "a full ID in a namespace given")) {
+			t.Errorf("%s: error %v, want it handed off as a full ID", name, err)
+		}
+	}
+	if before := listCalls.Load(); func() bool {
+		r.Resolve(ctx, target.Reference{Scheme: Scheme, Name: "twice"})
+		return listCalls.Load() == before
+	}() {
+		t.Error("a name in the default namespace: no List call")
 	}
 
 	old := Resolver{Address: fakeContainerd(t, "1.5.9", nss)}
