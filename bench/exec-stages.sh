@@ -21,7 +21,7 @@ cleanup() { docker rm -f ddebug-bench-stages >/dev/null 2>&1 || true; rm -rf "$w
 trap cleanup EXIT
 CGO_ENABLED=0 go build -o "$work/app" ./test/e2e/targetapp
 printf 'FROM scratch\nCOPY app /app\nENTRYPOINT ["/app"]\n' > "$work/Dockerfile"
-docker build -q -t ddebug-bench/app "$work" >/dev/null 2>&1
+docker build -q -t ddebug-bench/app "$work" >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 2; }
 docker rm -f ddebug-bench-stages >/dev/null 2>&1 || true
 docker run -d --name ddebug-bench-stages ddebug-bench/app -listen :8080 >/dev/null
 pid=$(docker inspect -f '{{.State.Pid}}' ddebug-bench-stages)

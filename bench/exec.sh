@@ -56,8 +56,10 @@ CGO_ENABLED=0 go build -o "$work/app" ./test/e2e/targetapp
 printf 'FROM scratch\nCOPY app /app\nENTRYPOINT ["/app"]\n' > "$work/Dockerfile.app"
 cp "$BUSYBOX" "$work/busybox"
 printf 'FROM scratch\nCOPY busybox /bin/busybox\nENTRYPOINT ["/bin/busybox"]\n' > "$work/Dockerfile.bb"
-docker build -q -f "$work/Dockerfile.app" -t ddebug-bench/app "$work" >/dev/null
-docker build -q -f "$work/Dockerfile.bb" -t ddebug-bench/busybox "$work" >/dev/null
+# build TAG DOCKERFILE: its output (and the legacy builder's notice) only when it fails.
+build() { docker build -q -f "$2" -t "$1" "$work" >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 2; }; }
+build ddebug-bench/app "$work/Dockerfile.app"
+build ddebug-bench/busybox "$work/Dockerfile.bb"
 docker rm -f ddebug-bench-app >/dev/null 2>&1 || true
 docker run -d --name ddebug-bench-app ddebug-bench/app -listen :8080 >/dev/null
 pid=$(docker inspect -f '{{.State.Pid}}' ddebug-bench-app)
